@@ -1,0 +1,61 @@
+#include "matrix/sim/trace.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "versions/api/node.h"
+
+namespace raftlog::sim {
+namespace {
+
+uint64_t FoldU64(uint64_t h, uint64_t v) {
+  char buf[8];
+  for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>(v >> (8 * i));
+  return api::Fnv1a64(absl::string_view(buf, 8), h);
+}
+
+}  // namespace
+
+void Trace::Add(uint64_t time_us, absl::string_view kind, absl::string_view detail) {
+  ++events_;
+  uint64_t h = FoldU64(digest_, time_us);
+  h = api::Fnv1a64(kind, h);
+  h = api::Fnv1a64(absl::string_view("\0", 1), h);
+  digest_ = api::Fnv1a64(detail, h);
+  if (keep_ > 0) Keep(absl::StrCat(time_us, " ", kind, " ", detail));
+}
+
+void Trace::AddDelivery(uint64_t time_us, uint64_t from, uint64_t to, uint64_t bytes_digest,
+                        absl::string_view type, bool dropped) {
+  ++events_;
+  uint64_t h = FoldU64(digest_, time_us);
+  h = FoldU64(h, (from << 32) ^ to ^ (dropped ? 1ull << 63 : 0));
+  h = FoldU64(h, bytes_digest);
+  digest_ = api::Fnv1a64(type, h);
+  if (keep_ > 0) {
+    Keep(absl::StrFormat("%d %s %d->%d %s %016x", time_us, dropped ? "drop" : "deliver", from,
+                         to, std::string(type), bytes_digest));
+  }
+}
+
+void Trace::AddNumbers(uint64_t time_us, absl::string_view kind, uint64_t a, uint64_t b) {
+  ++events_;
+  uint64_t h = FoldU64(digest_, time_us);
+  h = api::Fnv1a64(kind, h);
+  h = FoldU64(h, a);
+  digest_ = FoldU64(h, b);
+  if (keep_ > 0) Keep(absl::StrCat(time_us, " ", kind, " ", a, " ", b));
+}
+
+void Trace::Keep(std::string line) {
+  lines_.push_back(std::move(line));
+  if (lines_.size() > keep_) lines_.pop_front();
+}
+
+std::string Trace::Tail(size_t n) const {
+  std::string out;
+  size_t start = lines_.size() > n ? lines_.size() - n : 0;
+  for (size_t i = start; i < lines_.size(); ++i) absl::StrAppend(&out, lines_[i], "\n");
+  return out;
+}
+
+}  // namespace raftlog::sim
