@@ -1,0 +1,616 @@
+#include "matrix/lin/checker.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace raftlog::lin {
+namespace {
+
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+
+bool InModel(Model model, OpKind kind) {
+  switch (kind) {
+    case OpKind::kRead:
+    case OpKind::kWrite:
+      return model == Model::kRegister;
+    case OpKind::kCas:
+      return true;
+    case OpKind::kGet:
+    case OpKind::kPut:
+    case OpKind::kAppend:
+    case OpKind::kDelete:
+      return model == Model::kKv;
+  }
+  return false;
+}
+
+// Dense ids for model values. Lookup-only hash map (never iterated), so ids
+// depend only on the order values are first seen: deterministic.
+class Interner {
+ public:
+  int32_t Id(const std::string& s) {
+    auto [it, inserted] = ids_.emplace(s, static_cast<int32_t>(strs_.size()));
+    if (inserted) {
+      strs_.push_back(s);
+      bytes_ += 2 * s.size() + 96;  // both copies + node and vector overhead
+    }
+    return it->second;
+  }
+  const std::string& Str(int32_t id) const { return strs_[id]; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  std::unordered_map<std::string, int32_t> ids_;
+  std::vector<std::string> strs_;
+  uint64_t bytes_ = 0;
+};
+
+// One operation of a key's sub-history, with values interned.
+struct POp {
+  size_t index = 0;  // into the History
+  OpKind kind = OpKind::kRead;
+  int32_t arg = 0;
+  int32_t expected = 0;
+  int32_t result = 0;
+  int64_t invoke = 0;
+  int64_t complete = kNever;  // kNever: indeterminate
+  bool ok = false;
+};
+
+// The sequential specification of one key.
+class KeyModel {
+ public:
+  explicit KeyModel(Model model) : model_(model) {
+    initial_ = Intern(Value::Nil());
+  }
+
+  // Register: nil, 1 and "1" differ. Kv: nil == "" (a missing key and an
+  // empty value are the same), integers are their decimal text.
+  int32_t Intern(const Value& v) {
+    std::string s;
+    if (model_ == Model::kRegister) {
+      switch (v.type()) {
+        case Value::Type::kNil: s = "n"; break;
+        case Value::Type::kInt: s = absl::StrCat("i", v.int_value()); break;
+        case Value::Type::kString: s = absl::StrCat("s", v.str()); break;
+      }
+    } else {
+      switch (v.type()) {
+        case Value::Type::kNil: break;
+        case Value::Type::kInt: s = absl::StrCat(v.int_value()); break;
+        case Value::Type::kString: s = v.str(); break;
+      }
+    }
+    return interner_.Id(s);
+  }
+
+  int32_t initial() const { return initial_; }
+
+  // Applies `op` to `state`; false when the operation cannot happen in that
+  // state (a read that would see another value, a cas whose expected value
+  // differs).
+  bool Step(int32_t state, const POp& op, int32_t* next) {
+    switch (op.kind) {
+      case OpKind::kRead:
+      case OpKind::kGet:
+        *next = state;
+        return state == op.result;
+      case OpKind::kWrite:
+      case OpKind::kPut:
+        *next = op.arg;
+        return true;
+      case OpKind::kDelete:
+        *next = initial_;
+        return true;
+      case OpKind::kCas:
+        *next = op.arg;
+        return state == op.expected;
+      case OpKind::kAppend: {
+        uint64_t k = (static_cast<uint64_t>(static_cast<uint32_t>(state)) << 32) |
+                     static_cast<uint32_t>(op.arg);
+        auto it = appends_.find(k);
+        if (it == appends_.end()) {
+          std::string s = interner_.Str(state);
+          s += interner_.Str(op.arg);
+          it = appends_.emplace(k, interner_.Id(s)).first;
+        }
+        *next = it->second;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  uint64_t bytes() const { return interner_.bytes() + appends_.size() * 48; }
+
+ private:
+  Model model_;
+  Interner interner_;
+  std::unordered_map<uint64_t, int32_t> appends_;  // lookup only
+  int32_t initial_ = 0;
+};
+
+uint64_t Mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+// The memo: a set of variable-length word strings, open addressing over an
+// arena. Iteration order is never observed.
+class KeySet {
+ public:
+  // True when `key` was not present (and is now).
+  bool Insert(const uint64_t* key, uint32_t len) {
+    uint64_t h = len;
+    for (uint32_t i = 0; i < len; ++i) h = Mix(h ^ key[i]) + i;
+    h |= 1;  // 0 marks an empty slot
+    if ((count_ + 1) * 2 > hashes_.size()) Grow();
+    size_t mask = hashes_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      if (hashes_[i] == 0) {
+        hashes_[i] = h;
+        offsets_[i] = arena_.size();
+        arena_.push_back(len);
+        arena_.insert(arena_.end(), key, key + len);
+        ++count_;
+        return true;
+      }
+      if (hashes_[i] == h) {
+        const uint64_t* stored = &arena_[offsets_[i]];
+        if (stored[0] == len &&
+            std::memcmp(stored + 1, key, len * sizeof(uint64_t)) == 0) {
+          return false;
+        }
+      }
+    }
+  }
+
+  uint64_t bytes() const {
+    return arena_.size() * sizeof(uint64_t) + hashes_.size() * 16;
+  }
+
+ private:
+  void Grow() {
+    size_t n = hashes_.empty() ? 1024 : hashes_.size() * 2;
+    std::vector<uint64_t> hashes(n, 0), offsets(n, 0);
+    for (size_t i = 0; i < hashes_.size(); ++i) {
+      if (hashes_[i] == 0) continue;
+      size_t j = hashes_[i] & (n - 1);
+      while (hashes[j] != 0) j = (j + 1) & (n - 1);
+      hashes[j] = hashes_[i];
+      offsets[j] = offsets_[i];
+    }
+    hashes_.swap(hashes);
+    offsets_.swap(offsets);
+  }
+
+  std::vector<uint64_t> arena_;  // [len, words...] per key
+  std::vector<uint64_t> hashes_;
+  std::vector<uint64_t> offsets_;
+  size_t count_ = 0;
+};
+
+enum class SearchVerdict { kOk, kBad, kUnknown };
+
+struct SearchResult {
+  SearchVerdict verdict = SearchVerdict::kOk;
+  uint64_t states = 0;
+  std::string reason;  // kUnknown
+};
+
+// Wing & Gong / Lowe search over one key's operations (see checker.h).
+SearchResult Search(const std::vector<POp>& in, KeyModel& model,
+                    const CheckOptions& options) {
+  SearchResult result;
+  // Number operations: :ok ones first, then indeterminate ones, each group
+  // in invocation order (this keeps the :ok bitset's all-ones prefix long).
+  std::vector<int32_t> order(in.size());
+  for (size_t i = 0; i < in.size(); ++i) order[i] = static_cast<int32_t>(i);
+  std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+    return std::make_tuple(!in[a].ok, in[a].invoke) <
+           std::make_tuple(!in[b].ok, in[b].invoke);
+  });
+  std::vector<POp> ops;
+  ops.reserve(in.size());
+  for (int32_t i : order) ops.push_back(in[i]);
+  const size_t n = ops.size();
+  size_t n_ok = 0;
+  while (n_ok < n && ops[n_ok].ok) ++n_ok;
+  if (n_ok == 0) return result;
+
+  // Entries 1..E (0 is the list head): invocations of every op, completions
+  // of :ok ops, by (time, invocation before completion, op number).
+  std::vector<std::tuple<int64_t, int, int32_t>> events;
+  events.reserve(n + n_ok);
+  for (size_t i = 0; i < n; ++i) {
+    events.emplace_back(ops[i].invoke, 0, static_cast<int32_t>(i));
+    if (ops[i].ok) {
+      events.emplace_back(ops[i].complete, 1, static_cast<int32_t>(i));
+    }
+  }
+  std::sort(events.begin(), events.end());
+  const size_t num_entries = events.size();
+  std::vector<int32_t> next(num_entries + 2), prev(num_entries + 2);
+  std::vector<int32_t> entry_op(num_entries + 1), match(num_entries + 1, 0);
+  std::vector<uint8_t> is_call(num_entries + 1, 0);
+  std::vector<int32_t> call_of(n, 0);
+  for (size_t e = 1; e <= num_entries; ++e) {
+    const auto& [time, type, op] = events[e - 1];
+    (void)time;
+    entry_op[e] = op;
+    is_call[e] = type == 0;
+    if (type == 0) {
+      call_of[op] = static_cast<int32_t>(e);
+    } else {
+      match[call_of[op]] = static_cast<int32_t>(e);
+    }
+    prev[e] = static_cast<int32_t>(e - 1);
+    next[e - 1] = static_cast<int32_t>(e);
+  }
+  const int32_t kEnd = static_cast<int32_t>(num_entries + 1);
+  next[num_entries] = kEnd;
+  prev[kEnd] = static_cast<int32_t>(num_entries);
+
+  auto unlink = [&](int32_t x) {
+    next[prev[x]] = next[x];
+    prev[next[x]] = prev[x];
+  };
+  auto relink = [&](int32_t x) {
+    next[prev[x]] = x;
+    prev[next[x]] = x;
+  };
+
+  // Linearized sets. :ok bits padded with ones past n_ok so that a full
+  // word is always ~0.
+  const size_t ok_words = (n_ok + 63) / 64;
+  const size_t info_words = (n - n_ok + 63) / 64;
+  std::vector<uint64_t> ok_bits(ok_words, 0), info_bits(info_words, 0);
+  if (n_ok % 64 != 0) ok_bits[ok_words - 1] = ~uint64_t{0} << (n_ok % 64);
+  size_t lead = 0;        // ok_bits[0, lead) are all ones
+  size_t ok_hi = 0;       // ok_bits[ok_hi, ...) are all zero (or padding)
+  size_t info_hi = 0;     // info_bits[info_hi, ...) are all zero
+
+  struct Frame {
+    int32_t entry;
+    int32_t state;
+    uint32_t lead, ok_hi, info_hi;
+  };
+  std::vector<Frame> stack;
+  std::vector<uint64_t> key;
+  KeySet memo;
+
+  int32_t state = model.initial();
+  size_t remaining_ok = n_ok;
+  int32_t entry = next[0];
+  while (true) {
+    if (remaining_ok == 0) return result;
+    assert(entry != kEnd);  // an :ok completion is still in the list
+    if (is_call[entry]) {
+      const int32_t op = entry_op[entry];
+      int32_t next_state;
+      if (model.Step(state, ops[op], &next_state)) {
+        // Tentatively add `op` and build the memo key.
+        size_t new_lead = lead, new_ok_hi = ok_hi, new_info_hi = info_hi;
+        uint64_t* word;
+        uint64_t bit;
+        if (static_cast<size_t>(op) < n_ok) {
+          size_t w = op / 64;
+          word = &ok_bits[w];
+          bit = uint64_t{1} << (op % 64);
+          *word |= bit;
+          while (new_lead < ok_words && ok_bits[new_lead] == ~uint64_t{0}) {
+            ++new_lead;
+          }
+          new_ok_hi = std::max(new_ok_hi, w + 1);
+        } else {
+          size_t i = op - n_ok;
+          word = &info_bits[i / 64];
+          bit = uint64_t{1} << (i % 64);
+          *word |= bit;
+          new_info_hi = std::max(new_info_hi, i / 64 + 1);
+        }
+        size_t ok_len = new_ok_hi > new_lead ? new_ok_hi - new_lead : 0;
+        key.clear();
+        key.push_back((static_cast<uint64_t>(new_lead) << 32) |
+                      static_cast<uint32_t>(next_state));
+        key.push_back((static_cast<uint64_t>(ok_len) << 32) | new_info_hi);
+        key.insert(key.end(), ok_bits.begin() + new_lead,
+                   ok_bits.begin() + new_lead + ok_len);
+        key.insert(key.end(), info_bits.begin(),
+                   info_bits.begin() + new_info_hi);
+        if (memo.Insert(key.data(), static_cast<uint32_t>(key.size()))) {
+          ++result.states;
+          if (result.states > options.max_states) {
+            result.verdict = SearchVerdict::kUnknown;
+            result.reason = absl::StrCat("state budget exhausted (",
+                                         options.max_states, " states)");
+            return result;
+          }
+          uint64_t bytes = memo.bytes() + model.bytes() +
+                           stack.capacity() * sizeof(Frame);
+          if (bytes > options.max_memory_bytes) {
+            result.verdict = SearchVerdict::kUnknown;
+            result.reason = absl::StrCat("memory budget exhausted (",
+                                         options.max_memory_bytes,
+                                         " bytes) after ", result.states,
+                                         " states");
+            return result;
+          }
+          stack.push_back({entry, state, static_cast<uint32_t>(lead),
+                           static_cast<uint32_t>(ok_hi),
+                           static_cast<uint32_t>(info_hi)});
+          lead = new_lead;
+          ok_hi = new_ok_hi;
+          info_hi = new_info_hi;
+          state = next_state;
+          unlink(entry);
+          if (match[entry] != 0) unlink(match[entry]);
+          if (ops[op].ok) --remaining_ok;
+          entry = next[0];
+          continue;
+        }
+        *word &= ~bit;  // seen before: undo (lead/hi were not committed)
+      }
+      entry = next[entry];
+    } else {
+      // The first pending completion: its operation had to be linearized by
+      // now. Backtrack.
+      if (stack.empty()) {
+        result.verdict = SearchVerdict::kBad;
+        return result;
+      }
+      Frame f = stack.back();
+      stack.pop_back();
+      const int32_t op = entry_op[f.entry];
+      if (static_cast<size_t>(op) < n_ok) {
+        ok_bits[op / 64] &= ~(uint64_t{1} << (op % 64));
+        ++remaining_ok;
+      } else {
+        size_t i = op - n_ok;
+        info_bits[i / 64] &= ~(uint64_t{1} << (i % 64));
+      }
+      lead = f.lead;
+      ok_hi = f.ok_hi;
+      info_hi = f.info_hi;
+      state = f.state;
+      if (match[f.entry] != 0) relink(match[f.entry]);
+      relink(f.entry);
+      entry = next[f.entry];
+    }
+  }
+}
+
+// The prefix of `ops` up to `cut`: operations invoked at or before it; those
+// not completed (:ok) by then become indeterminate, and indeterminate reads
+// are dropped (they constrain nothing).
+std::vector<POp> Prefix(const std::vector<POp>& ops, int64_t cut) {
+  std::vector<POp> out;
+  for (const POp& op : ops) {
+    if (op.invoke > cut) continue;
+    POp p = op;
+    if (!(p.ok && p.complete <= cut)) {
+      if (p.kind == OpKind::kRead || p.kind == OpKind::kGet) continue;
+      p.ok = false;
+      p.complete = kNever;
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::string_view ModelName(Model model) {
+  return model == Model::kRegister ? "register" : "kv";
+}
+
+std::optional<Model> ModelFromName(absl::string_view name) {
+  if (name == "register") return Model::kRegister;
+  if (name == "kv") return Model::kKv;
+  return std::nullopt;
+}
+
+absl::string_view VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kLinearizable:
+      return "linearizable";
+    case Verdict::kNotLinearizable:
+      return "not linearizable";
+    case Verdict::kUnknown:
+      return "unknown";
+  }
+  return "?";
+}
+
+absl::StatusOr<Model> InferModel(const History& history) {
+  std::optional<size_t> reg, kv;  // first op of each family
+  for (size_t i = 0; i < history.size(); ++i) {
+    const Operation& op = history[i];
+    if (op.outcome == Outcome::kFail) continue;
+    if (op.kind == OpKind::kRead || op.kind == OpKind::kWrite) {
+      if (!reg) reg = i;
+    } else if (op.kind != OpKind::kCas) {
+      if (!kv) kv = i;
+    }
+  }
+  if (reg && kv) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot infer the model: operation ", *reg, " is :",
+        OpKindName(history[*reg].kind), " (register) but operation ", *kv,
+        " is :", OpKindName(history[*kv].kind), " (kv); pass --model"));
+  }
+  return kv ? Model::kKv : Model::kRegister;
+}
+
+absl::StatusOr<CheckResult> Check(const History& history,
+                                  const CheckOptions& options) {
+  CheckResult result;
+  if (options.model.has_value()) {
+    result.model = *options.model;
+  } else {
+    auto model = InferModel(history);
+    if (!model.ok()) return model.status();
+    result.model = *model;
+  }
+
+  // Partition by key (std::map: keys are visited in a deterministic order).
+  std::map<Value, std::vector<size_t>> by_key;
+  for (size_t i = 0; i < history.size(); ++i) {
+    const Operation& op = history[i];
+    if (op.outcome == Outcome::kFail) continue;
+    if (!InModel(result.model, op.kind)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "operation ", i, " (process ", op.process, ") is :",
+          OpKindName(op.kind), ", which the ", ModelName(result.model),
+          " model does not have"));
+    }
+    if (op.outcome == Outcome::kOk && !op.complete_time.has_value()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "operation ", i, " (process ", op.process,
+          ") is :ok but has no completion time"));
+    }
+    if (op.complete_time.has_value() && *op.complete_time < op.invoke_time) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "operation ", i, " (process ", op.process, ") completes at ",
+          *op.complete_time, ", before its invocation at ", op.invoke_time));
+    }
+    if (op.outcome == Outcome::kInfo && op.is_read()) continue;
+    by_key[op.key].push_back(i);
+  }
+  result.keys = by_key.size();
+
+  struct Bad {
+    int64_t cut;
+    Value key;
+    bool minimal;
+    std::vector<size_t> window, failing;
+  };
+  std::optional<Bad> first_bad;
+
+  for (const auto& [key, indices] : by_key) {
+    KeyModel model(result.model);
+    std::vector<POp> ops;
+    ops.reserve(indices.size());
+    for (size_t i : indices) {
+      const Operation& h = history[i];
+      POp op;
+      op.index = i;
+      op.kind = h.kind;
+      op.invoke = h.invoke_time;
+      op.ok = h.outcome == Outcome::kOk;
+      op.complete = op.ok ? *h.complete_time : kNever;
+      op.arg = model.Intern(h.value);
+      op.expected = model.Intern(h.expected);
+      op.result = model.Intern(h.result);
+      ops.push_back(op);
+    }
+    result.ops_checked += ops.size();
+
+    SearchResult full = Search(ops, model, options);
+    result.states_explored += full.states;
+    if (full.verdict == SearchVerdict::kOk) continue;
+    if (full.verdict == SearchVerdict::kUnknown) {
+      if (result.unknown_keys.empty()) {
+        result.reason = absl::StrCat("key ", key.ToEdn(), ": ", full.reason);
+      }
+      result.unknown_keys.push_back(key);
+      continue;
+    }
+    result.bad_keys.push_back(key);
+
+    // Smallest non-linearizable prefix, by binary search over the :ok
+    // completion times (monotone; see checker.h).
+    std::vector<int64_t> cuts;
+    for (const POp& op : ops) {
+      if (op.ok) cuts.push_back(op.complete);
+    }
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    size_t lo = 0, hi = cuts.size() - 1;  // prefix(cuts[hi]) is bad
+    bool minimal = true;
+    if (options.minimize_window) {
+      while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        SearchResult r = Search(Prefix(ops, cuts[mid]), model, options);
+        result.states_explored += r.states;
+        if (r.verdict == SearchVerdict::kBad) {
+          hi = mid;
+        } else {
+          if (r.verdict == SearchVerdict::kUnknown) minimal = false;
+          lo = mid + 1;
+        }
+      }
+    } else {
+      minimal = false;
+    }
+    int64_t cut = cuts[hi];
+    if (first_bad.has_value() && first_bad->cut <= cut) continue;
+    Bad bad{cut, key, minimal, {}, {}};
+    std::vector<const POp*> window;
+    for (const POp& op : ops) {
+      if (op.invoke <= cut) window.push_back(&op);
+    }
+    std::stable_sort(window.begin(), window.end(),
+                     [](const POp* a, const POp* b) {
+                       return std::tie(a->invoke, a->index) <
+                              std::tie(b->invoke, b->index);
+                     });
+    for (const POp* op : window) {
+      bad.window.push_back(op->index);
+      if (op->ok && op->complete == cut) bad.failing.push_back(op->index);
+    }
+    first_bad = std::move(bad);
+  }
+
+  if (first_bad.has_value()) {
+    result.verdict = Verdict::kNotLinearizable;
+    result.reason.clear();
+    result.window_key = first_bad->key;
+    result.window_cut_time = first_bad->cut;
+    result.window_minimal = first_bad->minimal;
+    result.window_ops = std::move(first_bad->window);
+    result.failing_ops = std::move(first_bad->failing);
+  } else if (!result.unknown_keys.empty()) {
+    result.verdict = Verdict::kUnknown;
+  } else {
+    result.verdict = Verdict::kLinearizable;
+  }
+  return result;
+}
+
+std::string WindowToEdn(const History& history, const CheckResult& result,
+                        size_t max_ops, size_t* omitted) {
+  size_t skip = 0;
+  if (max_ops != 0 && result.window_ops.size() > max_ops) {
+    skip = result.window_ops.size() - max_ops;
+  }
+  if (omitted != nullptr) *omitted = skip;
+  History window;
+  for (size_t i = skip; i < result.window_ops.size(); ++i) {
+    Operation op = history[result.window_ops[i]];
+    if (op.complete_time.has_value() &&
+        *op.complete_time > result.window_cut_time) {
+      op.complete_time.reset();  // still running at the cut
+      op.outcome = Outcome::kInfo;
+    }
+    window.Add(std::move(op));
+  }
+  return ToEdn(window);
+}
+
+}  // namespace raftlog::lin

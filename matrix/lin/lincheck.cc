@@ -1,0 +1,112 @@
+// lincheck FILE [--model=register|kv] [--max_states=N] [--max_memory_mb=N]
+//               [--window=N] [--json]
+// See lincheck_main.h. Exit: 0 linearizable, 1 not, 2 unknown / bad input.
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "matrix/lin/lincheck_main.h"
+
+ABSL_FLAG(std::string, model, "",
+          "register or kv; default: inferred from the :f values");
+ABSL_FLAG(uint64_t, max_states, 10'000'000,
+          "per-key budget of search configurations; beyond it: unknown");
+ABSL_FLAG(uint64_t, max_memory_mb, 1024,
+          "per-key budget of search memory in MiB; beyond it: unknown");
+ABSL_FLAG(int64_t, window, 50,
+          "print at most this many ops of the failing window (0 = all)");
+ABSL_FLAG(bool, json, false, "print one JSON object instead of text");
+
+namespace {
+
+// absl::ParseCommandLine exits with status 1 on a bad flag, which would read
+// as "not linearizable". Check names and values first, so that every usage
+// error exits with 2.
+bool CheckFlags(int argc, char** argv, std::string* error) {
+  static const char* const kBuiltin[] = {
+      "help", "helpfull", "helpshort", "helppackage", "version",
+      "only_check_args", "flagfile", "fromenv", "tryfromenv", "undefok"};
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
+    std::string name = body, value;
+    bool has_value = false;
+    if (size_t eq = body.find('='); eq != std::string::npos) {
+      name = body.substr(0, eq);
+      value = body.substr(eq + 1);
+      has_value = true;
+    }
+    bool builtin = false;
+    for (const char* b : kBuiltin) builtin = builtin || name == b;
+    if (builtin) continue;
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr && !has_value && absl::StartsWith(name, "no")) {
+      flag = absl::FindCommandLineFlag(name.substr(2));
+      if (flag != nullptr && flag->IsOfType<bool>()) continue;
+      flag = nullptr;
+    }
+    if (flag == nullptr) {
+      *error = absl::StrCat("unknown flag --", name);
+      return false;
+    }
+    if (!has_value) {
+      if (flag->IsOfType<bool>()) continue;
+      if (i + 1 >= argc) {
+        *error = absl::StrCat("missing value for --", name);
+        return false;
+      }
+      value = argv[++i];
+    }
+    std::string parse_error;
+    if (!flag->ParseFrom(value, &parse_error)) {
+      *error = absl::StrCat("bad value for --", name, ": ", parse_error);
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "lincheck FILE [--model=register|kv] [--max_states=N] "
+      "[--max_memory_mb=N] [--window=N] [--json]\n"
+      "Checks a Jepsen-style EDN history for linearizability. Exit status: "
+      "0 linearizable, 1 not linearizable, 2 unknown or unusable input.");
+  std::string error;
+  if (!CheckFlags(argc, argv, &error)) {
+    std::fprintf(stderr, "lincheck: %s\n", error.c_str());
+    return raftlog::lin::kExitUnknown;
+  }
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  if (positional.size() != 2) {
+    std::fprintf(stderr,
+                 "lincheck: expected exactly one history FILE, got %zu\n"
+                 "usage: %s\n",
+                 positional.size() - 1,
+                 std::string(absl::ProgramUsageMessage()).c_str());
+    return raftlog::lin::kExitUnknown;
+  }
+  raftlog::lin::LincheckArgs args;
+  args.file = raftlog::lin::ResolveInputPath(positional[1]);
+  args.model = absl::GetFlag(FLAGS_model);
+  args.max_states = absl::GetFlag(FLAGS_max_states);
+  args.max_memory_mb = absl::GetFlag(FLAGS_max_memory_mb);
+  args.window = absl::GetFlag(FLAGS_window);
+  args.json = absl::GetFlag(FLAGS_json);
+  std::string out, err;
+  int code = raftlog::lin::RunLincheck(args, &out, &err);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fwrite(err.data(), 1, err.size(), stderr);
+  return code;
+}

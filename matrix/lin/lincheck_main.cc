@@ -1,0 +1,178 @@
+#include "matrix/lin/lincheck_main.h"
+
+#include <cstdlib>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "matrix/lin/checker.h"
+#include "matrix/lin/edn.h"
+#include "matrix/lin/history.h"
+
+namespace raftlog::lin {
+
+std::string JsonQuote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (u < 0x20 || u >= 0x7f) {
+      out += absl::StrFormat("\\u%04x", u);
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string ResolveInputPath(const std::string& file) {
+  if (file.empty() || file[0] == '/') return file;
+  const char* wd = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (wd == nullptr || *wd == '\0') return file;
+  return absl::StrCat(wd, "/", file);
+}
+
+namespace {
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    lines.push_back(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  return lines;
+}
+
+std::string JsonList(const std::vector<std::string>& items) {
+  std::vector<std::string> quoted;
+  for (const std::string& s : items) quoted.push_back(JsonQuote(s));
+  return absl::StrCat("[", absl::StrJoin(quoted, ", "), "]");
+}
+
+std::vector<std::string> KeysText(const std::vector<Value>& keys) {
+  std::vector<std::string> out;
+  for (const Value& k : keys) out.push_back(k.ToEdn());
+  return out;
+}
+
+int Fail(const LincheckArgs& args, const std::string& message,
+         std::string* out, std::string* err) {
+  if (args.json) {
+    absl::StrAppend(out, "{\"verdict\": \"error\", \"error\": ",
+                    JsonQuote(message), "}\n");
+  }
+  absl::StrAppend(err, "lincheck: ", message, "\n");
+  return kExitUnknown;
+}
+
+}  // namespace
+
+int RunLincheck(const LincheckArgs& args, std::string* out, std::string* err) {
+  CheckOptions options;
+  if (!args.model.empty()) {
+    options.model = ModelFromName(args.model);
+    if (!options.model.has_value()) {
+      return Fail(args,
+                  absl::StrCat("--model must be register or kv, not '",
+                               args.model, "'"),
+                  out, err);
+    }
+  }
+  if (args.window < 0) return Fail(args, "--window must be >= 0", out, err);
+  options.max_states = args.max_states;
+  options.max_memory_bytes = args.max_memory_mb << 20;
+
+  absl::StatusOr<History> history = ReadEdnHistoryFile(args.file);
+  if (!history.ok()) {
+    return Fail(args, std::string(history.status().message()), out, err);
+  }
+  absl::StatusOr<CheckResult> result = Check(*history, options);
+  if (!result.ok()) {
+    return Fail(args, std::string(result.status().message()), out, err);
+  }
+  const CheckResult& r = *result;
+
+  size_t omitted = 0;
+  std::string window;
+  std::vector<std::string> failing;
+  if (r.verdict == Verdict::kNotLinearizable) {
+    window = WindowToEdn(*history, r, static_cast<size_t>(args.window),
+                         &omitted);
+    for (size_t i : r.failing_ops) {
+      failing.push_back(EventToEdn((*history)[i], /*completion=*/true));
+    }
+  }
+
+  if (args.json) {
+    std::string s = absl::StrCat(
+        "{\"verdict\": ", JsonQuote(std::string(VerdictName(r.verdict))),
+        ", \"model\": ", JsonQuote(std::string(ModelName(r.model))),
+        ", \"ops\": ", r.ops_checked, ", \"keys\": ", r.keys,
+        ", \"states\": ", r.states_explored,
+        ", \"bad_keys\": ", JsonList(KeysText(r.bad_keys)),
+        ", \"unknown_keys\": ", JsonList(KeysText(r.unknown_keys)));
+    if (r.verdict == Verdict::kUnknown) {
+      absl::StrAppend(&s, ", \"reason\": ", JsonQuote(r.reason));
+    }
+    if (r.verdict == Verdict::kNotLinearizable) {
+      absl::StrAppend(&s, ", \"window\": {\"key\": ",
+                      JsonQuote(r.window_key.ToEdn()),
+                      ", \"cut_time\": ", r.window_cut_time,
+                      ", \"minimal\": ", r.window_minimal ? "true" : "false",
+                      ", \"ops\": ", r.window_ops.size(),
+                      ", \"omitted\": ", omitted,
+                      ", \"failing\": ", JsonList(failing),
+                      ", \"events\": ", JsonList(Lines(window)), "}");
+    }
+    absl::StrAppend(&s, "}\n");
+    absl::StrAppend(out, s);
+  } else {
+    absl::StrAppend(out, VerdictName(r.verdict), "\n");
+    absl::StrAppend(out, "model: ", ModelName(r.model),
+                    ", ops: ", r.ops_checked, ", keys: ", r.keys,
+                    ", states: ", r.states_explored, "\n");
+    if (r.verdict == Verdict::kUnknown) {
+      absl::StrAppend(out, "reason: ", r.reason, "\n");
+      absl::StrAppend(out, "unknown keys: ",
+                      absl::StrJoin(KeysText(r.unknown_keys), " "), "\n");
+    }
+    if (r.verdict == Verdict::kNotLinearizable) {
+      absl::StrAppend(out, "non-linearizable keys: ",
+                      absl::StrJoin(KeysText(r.bad_keys), " "), "\n");
+      absl::StrAppend(
+          out, "key ", r.window_key.ToEdn(), ": the ",
+          r.window_minimal ? "smallest" : "(possibly not smallest)",
+          " non-linearizable prefix ends at time ", r.window_cut_time,
+          " with\n");
+      for (const std::string& f : failing) absl::StrAppend(out, "  ", f, "\n");
+      absl::StrAppend(out, "window (", r.window_ops.size(), " ops");
+      if (omitted > 0) {
+        absl::StrAppend(out, ", the first ", omitted,
+                        " not shown; --window=0 shows all");
+      }
+      absl::StrAppend(out, "):\n", window);
+    }
+  }
+  switch (r.verdict) {
+    case Verdict::kLinearizable:
+      return kExitLinearizable;
+    case Verdict::kNotLinearizable:
+      return kExitNotLinearizable;
+    case Verdict::kUnknown:
+      return kExitUnknown;
+  }
+  return kExitUnknown;
+}
+
+}  // namespace raftlog::lin
