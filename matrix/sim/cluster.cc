@@ -1,0 +1,390 @@
+#include "matrix/sim/cluster.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "matrix/sim/random.h"
+
+namespace raftlog::sim {
+
+const char* NodeStatusName(NodeStatus s) {
+  switch (s) {
+    case NodeStatus::kAbsent: return "absent";
+    case NodeStatus::kUp: return "up";
+    case NodeStatus::kStopped: return "stopped";
+    case NodeStatus::kCrashed: return "crashed";
+    case NodeStatus::kRefused: return "refused";
+  }
+  return "?";
+}
+
+// The checkers' view of a running node's log.
+class Cluster::LogView : public check::EntrySource {
+ public:
+  std::optional<api::EntryId> EntryAt(uint64_t index) const override {
+    return node_ == nullptr ? std::nullopt : node_->EntryAt(index);
+  }
+  api::Node* node_ = nullptr;
+};
+
+struct Cluster::SimNode {
+  api::NodeId id = 0;
+  std::string tag;
+  int tag_index = -1;
+  bool bootstrap = false;
+  std::unique_ptr<SimDisk> disk;
+  std::unique_ptr<SimClock> clock;
+  std::unique_ptr<api::SeededRandom> random;
+  std::unique_ptr<api::Node> node;
+  NodeStatus status = NodeStatus::kAbsent;
+  uint64_t incarnation = 0;
+  bool has_state = false;
+  api::ProtocolState state;
+  LogView log;
+};
+
+Cluster::Cluster(uint64_t seed, ClusterOptions options, Trace* trace,
+                 check::CheckerSet* checkers)
+    : seed_(seed),
+      options_(std::move(options)),
+      trace_(trace),
+      checkers_(checkers),
+      network_(DeriveSeed(seed, "network"), options_.network),
+      random_(DeriveSeed(seed, "cluster")) {
+  assert(options_.find_release);
+  for (size_t i = 0; i < options_.tags.size(); ++i) bootstrap_.push_back(i + 1);
+}
+
+Cluster::~Cluster() = default;
+
+void Cluster::AdvanceTo(uint64_t t) {
+  assert(t >= now_us_);
+  now_us_ = t;
+}
+
+Cluster::SimNode* Cluster::Find(api::NodeId id) const {
+  if (id == 0 || id >= nodes_.size()) return nullptr;
+  return nodes_[id].get();
+}
+
+int Cluster::TagIndex(absl::string_view tag) {
+  for (size_t i = 0; i < tag_names_.size(); ++i) {
+    if (tag_names_[i] == tag) return static_cast<int>(i);
+  }
+  tag_names_.emplace_back(tag);
+  return static_cast<int>(tag_names_.size() - 1);
+}
+
+void Cluster::StartAll() {
+  for (size_t i = 0; i < options_.tags.size(); ++i) (void)Start(i + 1, options_.tags[i]);
+}
+
+absl::Status Cluster::Start(api::NodeId id, absl::string_view tag) {
+  if (id == 0 || id > 4096) return absl::InvalidArgumentError(absl::StrCat("bad node id ", id));
+  const api::ReleaseInfo* release = options_.find_release(tag);
+  if (release == nullptr || release->make_node == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown release tag '", tag, "'"));
+  }
+  if (id >= nodes_.size()) nodes_.resize(id + 1);
+  if (!nodes_[id]) {
+    auto n = std::make_unique<SimNode>();
+    n->id = id;
+    n->bootstrap = std::find(bootstrap_.begin(), bootstrap_.end(), id) != bootstrap_.end();
+    n->disk = std::make_unique<SimDisk>(DeriveSeed(seed_, "disk", id), options_.disk);
+    int64_t drift = 0;
+    if (options_.max_drift_ppm > 0) {
+      drift = static_cast<int64_t>(random_.Uniform(2 * options_.max_drift_ppm + 1)) -
+              options_.max_drift_ppm;
+    }
+    // Clocks start at different offsets, so nodes do not tick in lockstep.
+    uint64_t offset = random_.Uniform(options_.tick_interval_us);
+    n->clock = std::make_unique<SimClock>(&now_us_, options_.tick_interval_us, drift, offset);
+    nodes_[id] = std::move(n);
+  }
+  SimNode& n = *nodes_[id];
+  if (n.status == NodeStatus::kUp) {
+    return absl::InvalidArgumentError(absl::StrCat("node ", id, " is already running"));
+  }
+  std::string previous = n.tag;
+  n.tag = std::string(tag);
+  n.tag_index = TagIndex(tag);
+  ++n.incarnation;
+  n.random = std::make_unique<api::SeededRandom>(
+      DeriveSeed(seed_, "node", (id << 20) | n.incarnation));
+  api::NodeOptions o;
+  o.id = id;
+  if (n.bootstrap) o.bootstrap_voters = bootstrap_;
+  o.env = api::Env{n.disk.get(), n.clock.get(), n.random.get()};
+  o.election_ticks = options_.election_ticks;
+  o.heartbeat_ticks = options_.heartbeat_ticks;
+  o.snapshot_threshold = options_.snapshot_threshold;
+  o.max_inflight_requests = options_.max_inflight_requests;
+  o.auto_finalize = options_.auto_finalize;
+  o.cluster_key = options_.cluster_key;
+  n.node = release->make_node(o);
+  ++stats_.steps;
+  absl::Status s = n.node->Start();
+  if (!s.ok()) {
+    ++stats_.refusals;
+    refusals_.push_back(Refusal{now_us_, id, n.tag, s});
+    trace_->Add(now_us_, "refused", absl::StrCat("n", id, " ", n.tag, " ", s.ToString()));
+    // A refused incarnation may have left outputs; none of them counts.
+    n.node.reset();
+    n.status = NodeStatus::kRefused;
+    return s;
+  }
+  ++stats_.starts;
+  if (!previous.empty() && previous != n.tag) ++stats_.upgrades;
+  trace_->Add(now_us_, "start",
+              absl::StrCat("n", id, " ", n.tag, " incarnation ", n.incarnation,
+                           previous.empty() || previous == n.tag
+                               ? std::string()
+                               : absl::StrCat(" (was ", previous, ")")));
+  n.status = NodeStatus::kUp;
+  n.log.node_ = n.node.get();
+  AfterStep(n);
+  return absl::OkStatus();
+}
+
+void Cluster::Down(SimNode& n, NodeStatus why) {
+  if (n.node) {
+    for (const auto& [k, v] : n.node->Counters()) retired_counters_[k] += v;
+  }
+  n.node.reset();
+  n.log.node_ = nullptr;
+  n.status = why;
+  if (checkers_) checkers_->OnCrash(now_us_, n.id);
+}
+
+void Cluster::Stop(api::NodeId id) {
+  SimNode* n = Find(id);
+  if (n == nullptr || n->status != NodeStatus::kUp) return;
+  ++stats_.stops;
+  trace_->Add(now_us_, "stop", absl::StrCat("n", id));
+  Down(*n, NodeStatus::kStopped);
+}
+
+void Cluster::Crash(api::NodeId id, bool tear) {
+  SimNode* n = Find(id);
+  if (n == nullptr || n->status != NodeStatus::kUp) return;
+  ++stats_.crashes;
+  trace_->Add(now_us_, "crash", absl::StrCat("n", id, tear ? " tear" : ""));
+  Down(*n, NodeStatus::kCrashed);
+  n->disk->Crash(tear);
+}
+
+bool Cluster::Submit(api::NodeId id, const api::Request& r) {
+  SimNode* n = Find(id);
+  if (n == nullptr || n->status != NodeStatus::kUp) {
+    ++stats_.submits_lost;
+    return false;
+  }
+  ++stats_.submits;
+  ++stats_.steps;
+  n->node->Submit(r);
+  AfterStep(*n);
+  return true;
+}
+
+bool Cluster::SubmitAdmin(api::Request r, api::NodeId to) {
+  api::NodeId leader = to != 0 ? to : Leader();
+  if (leader == 0) return false;
+  r.client_id = kAdminClient;
+  r.sequence = ++admin_sequence_;
+  admin_pending_[r.sequence] = r;
+  trace_->Add(now_us_, "admin", absl::StrCat("n", leader, " ", api::OpName(r.op), " target ",
+                                             r.target, " version ", r.version));
+  return Submit(leader, r);
+}
+
+uint64_t Cluster::NextTime() const {
+  uint64_t t = network_.NextTime();
+  for (const auto& n : nodes_) {
+    if (n && n->status == NodeStatus::kUp) t = std::min(t, n->clock->NextTickAt());
+  }
+  return t;
+}
+
+bool Cluster::StepOne() {
+  // Ticks first (in node order), then deliveries: a fixed rule for ties.
+  for (const auto& p : nodes_) {
+    if (!p || p->status != NodeStatus::kUp || p->clock->NextTickAt() > now_us_) continue;
+    SimNode& n = *p;
+    uint64_t count = n.clock->TakeTicks(now_us_, options_.max_tick_batch);
+    if (count > 1) trace_->AddNumbers(now_us_, "ticks", n.id, count);
+    for (uint64_t i = 0; i < count && n.status == NodeStatus::kUp; ++i) {
+      ++stats_.ticks;
+      ++stats_.steps;
+      n.node->Tick();
+      AfterStep(n);
+    }
+    return true;
+  }
+  if (network_.NextTime() > now_us_) return false;
+  Delivery d;
+  if (!network_.Arrive(&d)) {
+    trace_->AddDelivery(now_us_, d.from, d.to, d.digest, d.type, /*dropped=*/true);
+    return true;
+  }
+  SimNode* n = Find(d.to);
+  if (n == nullptr || n->status != NodeStatus::kUp) {
+    ++stats_.dropped_down;
+    trace_->AddDelivery(now_us_, d.from, d.to, d.digest, d.type, /*dropped=*/true);
+    return true;
+  }
+  ++stats_.delivered;
+  ++stats_.steps;
+  trace_->AddDelivery(now_us_, d.from, d.to, d.digest, d.type, /*dropped=*/false);
+  absl::Status s = n->node->Deliver(d.from, d.bytes);
+  if (!s.ok()) {
+    std::string sender = d.sender_tag >= 0 ? tag_names_[d.sender_tag] : "?";
+    ++decode_errors_[DecodeErrorKey{sender, n->tag, d.type}];
+    trace_->Add(now_us_, "decode_error",
+                absl::StrCat(d.from, "(", sender, ")->", d.to, "(", n->tag, ") ", d.type, ": ",
+                             s.ToString()));
+  }
+  AfterStep(*n);
+  return true;
+}
+
+void Cluster::AfterStep(SimNode& n) {
+  api::Ready ready = n.node->TakeReady();
+  uint64_t latency = n.disk->TakeLatency();
+  for (const api::Outbound& m : ready.messages) {
+    network_.Send(now_us_, n.id, m, latency, n.tag_index);
+  }
+  api::ProtocolState st = n.node->State();
+  bool was_leader = n.has_state && n.state.role == api::Role::kLeader && n.state.term == st.term;
+  if (st.role == api::Role::kLeader && !was_leader) {
+    ++stats_.leader_changes;
+    trace_->Add(now_us_, "leader", absl::StrCat("n", n.id, " term ", st.term));
+  }
+  n.state = std::move(st);
+  n.has_state = true;
+  if (checkers_) {
+    check::NodeStep step{now_us_, n.id, n.tag, &n.state, &n.log, &ready.applied};
+    checkers_->OnStep(step);
+  }
+  for (const api::AuditEvent& a : ready.audit) {
+    trace_->Add(now_us_, "audit", absl::StrCat("n", n.id, " ", a.kind, " ", a.detail));
+  }
+  for (const api::Reply& r : ready.replies) {
+    if (r.client_id == kAdminClient) {
+      auto it = admin_pending_.find(r.sequence);
+      AdminReply ar{now_us_, n.id, it == admin_pending_.end() ? api::Request() : it->second, r};
+      trace_->Add(now_us_, "admin_reply",
+                  absl::StrCat("n", n.id, " ", api::OpName(ar.request.op), " ",
+                               r.status.ToString()));
+      admin_replies_.push_back(std::move(ar));
+      continue;
+    }
+    if (!reply_fn_) continue;
+    std::optional<api::EntryId> entry;
+    if (r.status.ok() && r.index > 0) entry = n.node->EntryAt(r.index);
+    reply_fn_(now_us_ + latency, n.id, r, entry);
+  }
+}
+
+api::NodeId Cluster::Leader() const {
+  api::NodeId best = 0;
+  uint64_t term = 0;
+  for (const auto& n : nodes_) {
+    if (!n || n->status != NodeStatus::kUp || !n->has_state) continue;
+    if (n->state.role == api::Role::kLeader && (best == 0 || n->state.term > term)) {
+      best = n->id;
+      term = n->state.term;
+    }
+  }
+  return best;
+}
+
+std::vector<api::NodeId> Cluster::ids() const {
+  std::vector<api::NodeId> out;
+  for (const auto& n : nodes_) {
+    if (n) out.push_back(n->id);
+  }
+  return out;
+}
+
+std::vector<api::NodeId> Cluster::up_ids() const {
+  std::vector<api::NodeId> out;
+  for (const auto& n : nodes_) {
+    if (n && n->status == NodeStatus::kUp) out.push_back(n->id);
+  }
+  return out;
+}
+
+NodeStatus Cluster::status(api::NodeId id) const {
+  SimNode* n = Find(id);
+  return n ? n->status : NodeStatus::kAbsent;
+}
+
+std::string Cluster::tag(api::NodeId id) const {
+  SimNode* n = Find(id);
+  return n ? n->tag : "";
+}
+
+const api::ProtocolState* Cluster::state(api::NodeId id) const {
+  SimNode* n = Find(id);
+  return n && n->has_state ? &n->state : nullptr;
+}
+
+api::Node* Cluster::node(api::NodeId id) {
+  SimNode* n = Find(id);
+  return n ? n->node.get() : nullptr;
+}
+
+SimDisk* Cluster::disk(api::NodeId id) {
+  SimNode* n = Find(id);
+  return n ? n->disk.get() : nullptr;
+}
+
+SimClock* Cluster::clock(api::NodeId id) {
+  SimNode* n = Find(id);
+  return n ? n->clock.get() : nullptr;
+}
+
+std::map<std::string, uint64_t> Cluster::ReleaseCounters() const {
+  std::map<std::string, uint64_t> out = retired_counters_;
+  for (const auto& n : nodes_) {
+    if (!n || !n->node) continue;
+    for (const auto& [k, v] : n->node->Counters()) out[k] += v;
+  }
+  return out;
+}
+
+DiskStats Cluster::DiskTotals() const {
+  DiskStats t;
+  for (const auto& n : nodes_) {
+    if (!n) continue;
+    const DiskStats& s = n->disk->stats();
+    t.reads += s.reads;
+    t.writes += s.writes;
+    t.syncs += s.syncs;
+    t.slow_syncs += s.slow_syncs;
+    t.sync_latency_us += s.sync_latency_us;
+    t.bit_flips += s.bit_flips;
+    t.crashes += s.crashes;
+  }
+  return t;
+}
+
+std::string Cluster::StateTable() const {
+  std::string out = absl::StrFormat("%-4s %-8s %-8s %-3s %-6s %-12s %-6s %-7s %-7s %-7s %-9s %s\n",
+                                    "node", "status", "release", "cv", "term", "role", "leader",
+                                    "commit", "applied", "last", "snapshot", "config");
+  for (const auto& n : nodes_) {
+    if (!n) continue;
+    const api::ProtocolState& s = n->state;
+    absl::StrAppend(
+        &out, absl::StrFormat("%-4d %-8s %-8s %-3d %-6d %-12s %-6d %-7d %-7d %-7d %-9d %s\n",
+                              n->id, NodeStatusName(n->status), n->tag, s.cluster_version, s.term,
+                              api::RoleName(s.role), s.leader, s.commit_index, s.applied_index,
+                              s.last_index, s.snapshot_index, api::ConfigString(s.config)));
+  }
+  return out;
+}
+
+}  // namespace raftlog::sim

@@ -1,0 +1,187 @@
+#include "matrix/sim/cluster.h"
+
+#include "gtest/gtest.h"
+#include "matrix/sim/fake_node.h"
+
+namespace raftlog::sim {
+namespace {
+
+// A release whose nodes send undecodable bytes to node 1 on every tick.
+class GarbageNode : public api::Node {
+ public:
+  absl::Status Start() override { return absl::OkStatus(); }
+  absl::Status Deliver(api::NodeId, absl::string_view) override { return absl::OkStatus(); }
+  void Tick() override { ready_.messages.push_back({1, "junk", "\x7f garbage"}); }
+  void Submit(const api::Request&) override {}
+  api::Ready TakeReady() override {
+    api::Ready r;
+    std::swap(r, ready_);
+    return r;
+  }
+  api::ProtocolState State() const override { return {}; }
+  std::optional<api::EntryId> EntryAt(uint64_t) const override { return std::nullopt; }
+  std::map<std::string, uint64_t> Counters() const override { return {}; }
+
+ private:
+  api::Ready ready_;
+};
+
+const api::ReleaseInfo* Find(absl::string_view tag) {
+  static api::ReleaseInfo garbage = [] {
+    api::ReleaseInfo r;
+    r.tag = "garbage";
+    r.make_node = [](const api::NodeOptions&) -> std::unique_ptr<api::Node> {
+      return std::make_unique<GarbageNode>();
+    };
+    return r;
+  }();
+  if (tag == "garbage") return &garbage;
+  return fake::FindFakeRelease(tag);
+}
+
+ClusterOptions Options(std::vector<std::string> tags) {
+  ClusterOptions o;
+  o.tags = std::move(tags);
+  o.find_release = &Find;
+  return o;
+}
+
+void RunTo(Cluster& c, uint64_t t) {
+  for (int guard = 0; guard < 1'000'000 && c.NextTime() <= t; ++guard) {
+    c.AdvanceTo(std::max(c.now(), c.NextTime()));
+    c.StepOne();
+  }
+  if (c.now() < t) c.AdvanceTo(t);
+}
+
+struct Replies {
+  std::vector<std::pair<api::NodeId, api::Reply>> got;
+  std::vector<std::optional<api::EntryId>> entries;
+};
+
+api::Request Put(uint64_t client, uint64_t seq, std::string key, std::string value) {
+  api::Request r;
+  r.client_id = client;
+  r.sequence = seq;
+  r.op = api::Op::kPut;
+  r.key = std::move(key);
+  r.value = std::move(value);
+  return r;
+}
+
+TEST(Cluster, ReplicatesCommitsAndRepliesWithTheEntry) {
+  Trace trace;
+  check::CheckerSet checkers;
+  Cluster c(1, Options({"fake", "fake", "fake"}), &trace, &checkers);
+  Replies rep;
+  c.set_reply_fn([&](uint64_t, api::NodeId from, const api::Reply& r, std::optional<api::EntryId> e) {
+    rep.got.push_back({from, r});
+    rep.entries.push_back(e);
+  });
+  c.StartAll();
+  EXPECT_EQ(c.up_ids().size(), 3u);
+  EXPECT_EQ(c.Leader(), 1u);
+  EXPECT_TRUE(c.Submit(2, Put(7, 1, "k", "v")));  // not the leader
+  ASSERT_EQ(rep.got.size(), 1u);
+  EXPECT_EQ(rep.got[0].second.status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(rep.got[0].second.leader_hint, 1u);
+  EXPECT_TRUE(c.Submit(1, Put(7, 1, "k", "v")));
+  RunTo(c, 100'000);
+  ASSERT_EQ(rep.got.size(), 2u);
+  EXPECT_TRUE(rep.got[1].second.status.ok());
+  EXPECT_EQ(rep.got[1].second.index, 1u);
+  ASSERT_TRUE(rep.entries[1].has_value());
+  for (api::NodeId id : {1, 2, 3}) {
+    EXPECT_EQ(c.state(id)->commit_index, 1u) << id;
+    EXPECT_EQ(c.node(id)->EntryAt(1)->digest, rep.entries[1]->digest);
+  }
+  EXPECT_GT(c.stats().delivered, 0u);
+  EXPECT_GT(c.stats().ticks, 20u);
+  EXPECT_EQ(checkers.safety_violations(), 0u);
+  EXPECT_NE(c.StateTable().find("leader"), std::string::npos);
+}
+
+TEST(Cluster, CrashRestartUpgradeAndRefusal) {
+  Trace trace;
+  check::CheckerSet checkers;
+  Cluster c(2, Options({"fake", "fake", "fake"}), &trace, &checkers);
+  c.StartAll();
+  c.Submit(1, Put(7, 1, "k", "v"));
+  RunTo(c, 100'000);
+  c.Crash(3, /*tear=*/true);
+  EXPECT_EQ(c.status(3), NodeStatus::kCrashed);
+  EXPECT_EQ(c.node(3), nullptr);
+  c.Submit(1, Put(7, 2, "k", "w"));
+  RunTo(c, 200'000);
+  // A restart with a release that cannot read the data: a clean refusal.
+  absl::Status s = c.Start(3, "fake_refuse");
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(c.status(3), NodeStatus::kRefused);
+  ASSERT_EQ(c.refusals().size(), 1u);
+  EXPECT_EQ(c.refusals()[0].node, 3u);
+  EXPECT_EQ(c.refusals()[0].tag, "fake_refuse");
+  // Back on its own data with a working release: catches up.
+  EXPECT_TRUE(c.Start(3, "fake").ok());
+  RunTo(c, 400'000);
+  EXPECT_EQ(c.state(3)->commit_index, 2u);
+  EXPECT_EQ(c.state(3)->last_index, 2u);
+  EXPECT_EQ(c.stats().crashes, 1u);
+  EXPECT_EQ(c.stats().refusals, 1u);
+  EXPECT_EQ(c.stats().upgrades, 1u);  // fake_refuse -> fake counts as a release change
+  EXPECT_TRUE(absl::IsInvalidArgument(c.Start(3, "fake")));   // already running
+  EXPECT_TRUE(absl::IsInvalidArgument(c.Start(4, "nope")));   // unknown tag
+  EXPECT_EQ(checkers.safety_violations(), 0u);
+}
+
+TEST(Cluster, DecodeErrorsAreAttributedBySenderReceiverAndType) {
+  Trace trace;
+  Cluster c(3, Options({"fake", "fake", "garbage"}), &trace, nullptr);
+  c.StartAll();
+  RunTo(c, 50'000);
+  ASSERT_EQ(c.decode_errors().size(), 1u);
+  auto [key, count] = *c.decode_errors().begin();
+  EXPECT_EQ(std::get<0>(key), "garbage");
+  EXPECT_EQ(std::get<1>(key), "fake");
+  EXPECT_EQ(std::get<2>(key), "junk");
+  EXPECT_GE(count, 3u);
+  EXPECT_EQ(c.ReleaseCounters()[api::kCounterUnknownMessages], count);  // the receiver agrees
+}
+
+TEST(Cluster, SameSeedSameTraceDigest) {
+  auto run = [](uint64_t seed) {
+    Trace trace;
+    ClusterOptions o = Options({"fake", "fake", "fake"});
+    o.network.defaults.drop = ToPpm(0.1);
+    o.network.defaults.reorder = ToPpm(0.2);
+    o.max_drift_ppm = 50'000;
+    Cluster c(seed, o, &trace, nullptr);
+    c.StartAll();
+    for (uint64_t s = 1; s <= 20; ++s) {
+      c.Submit(1, Put(9, s, "k", std::to_string(s)));
+      RunTo(c, s * 20'000);
+    }
+    return trace.digest();
+  };
+  EXPECT_EQ(run(5), run(5));
+  EXPECT_NE(run(5), run(6));
+}
+
+TEST(Cluster, PartitionedFollowerCatchesUpAfterHeal) {
+  Trace trace;
+  check::CheckerSet checkers;
+  Cluster c(4, Options({"fake", "fake", "fake"}), &trace, &checkers);
+  c.StartAll();
+  int p = c.network().StartPartition(Partition::Isolate(3, c.ids()));
+  for (uint64_t s = 1; s <= 5; ++s) c.Submit(1, Put(1, s, "k", "v"));
+  RunTo(c, 200'000);
+  EXPECT_EQ(c.state(1)->commit_index, 5u);
+  EXPECT_EQ(c.state(3)->last_index, 0u);
+  c.network().Heal(p);
+  RunTo(c, 400'000);
+  EXPECT_EQ(c.state(3)->commit_index, 5u);
+  EXPECT_GT(c.network().stats().dropped_partition, 0u);
+  EXPECT_EQ(checkers.safety_violations(), 0u);
+}
+
+}  // namespace
+}  // namespace raftlog::sim
