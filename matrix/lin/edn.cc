@@ -149,6 +149,12 @@ class Reader {
         ++pos_;
         return absl::OkStatus();
       }
+      if (s_.substr(pos_, 2) == "#_") {  // discard the next element
+        pos_ += 2;
+        Edn ignored;
+        if (auto st = Read(&ignored, depth + 1); !st.ok()) return st;
+        continue;
+      }
       Edn item;
       if (auto st = Read(&item, depth + 1); !st.ok()) return st;
       out->items.push_back(std::move(item));

@@ -1,0 +1,168 @@
+// The fast checker against the brute-force reference on thousands of small
+// random histories (deterministic seeds), and on large generated histories
+// that are linearizable by construction.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "matrix/lin/brute.h"
+#include "matrix/lin/checker.h"
+#include "matrix/lin/histgen.h"
+#include "matrix/lin/history.h"
+
+namespace raftlog::lin {
+namespace {
+
+// The key's operations invoked at or before `cut`, those still running at
+// the cut made indeterminate (no completion).
+History PrefixOfKey(const History& h, const Value& key, int64_t cut) {
+  History out;
+  for (const Operation& op : h.ops()) {
+    if (op.key != key || op.invoke_time > cut) continue;
+    Operation p = op;
+    if (p.complete_time.has_value() && *p.complete_time > cut) {
+      p.complete_time.reset();
+      if (p.outcome == Outcome::kOk) p.outcome = Outcome::kInfo;
+    }
+    out.Add(p);
+  }
+  return out;
+}
+
+GenOptions SmallOptions(Model model, uint64_t seed) {
+  GenOptions o;
+  o.model = model;
+  o.clients = 1 + seed % 4;
+  o.ops = 1 + (seed / 4) % 8;
+  o.keys = 1 + (seed / 32) % 2;
+  o.values = 2 + seed % 2;
+  o.max_latency = 1 + seed % 4;
+  o.info_rate = (seed % 5) * 0.08;
+  o.fail_rate = 0.1;
+  o.corrupt_rate = 0.25;
+  o.lose_rate = 0.08;
+  return o;
+}
+
+constexpr int kSeeds = 6000;
+
+class CrossCheckTest : public ::testing::TestWithParam<Model> {};
+
+TEST_P(CrossCheckTest, AgreesWithBruteForce) {
+  const Model model = GetParam();
+  int linearizable = 0, violations = 0;
+  for (uint64_t seed = 0; seed < kSeeds; ++seed) {
+    GenOptions o = SmallOptions(model, seed);
+    History h = GenerateHistory(seed * 7919 + 17, o);
+    CheckOptions options;
+    options.model = model;
+    auto result = Check(h, options);
+    ASSERT_TRUE(result.ok()) << result.status();
+    bool expected = BruteForceLinearizable(h, model);
+    ASSERT_EQ(result->verdict == Verdict::kLinearizable, expected)
+        << "seed " << seed << "\n" << ToEdn(h);
+    if (expected) {
+      ++linearizable;
+      continue;
+    }
+    ++violations;
+    ASSERT_EQ(result->verdict, Verdict::kNotLinearizable);
+    ASSERT_TRUE(result->window_minimal);
+    // The reported prefix is itself not linearizable...
+    History window = PrefixOfKey(h, result->window_key,
+                                 result->window_cut_time);
+    EXPECT_FALSE(BruteForceLinearizable(window, model))
+        << "seed " << seed << "\n" << ToEdn(h);
+    // The reported ops are the prefix minus what the checker drops (:fail
+    // operations, indeterminate reads).
+    size_t relevant = 0;
+    for (const Operation& op : h.ops()) {
+      relevant += op.key == result->window_key &&
+                  op.invoke_time <= result->window_cut_time &&
+                  op.outcome != Outcome::kFail &&
+                  !(op.outcome == Outcome::kInfo && op.is_read());
+    }
+    EXPECT_EQ(relevant, result->window_ops.size()) << "seed " << seed;
+    // ...and the next shorter prefix (the previous :ok completion on the
+    // key) is: the window is the smallest.
+    int64_t previous = -1;
+    for (const Operation& op : h.ops()) {
+      if (op.key == result->window_key && op.outcome == Outcome::kOk &&
+          *op.complete_time < result->window_cut_time) {
+        previous = std::max(previous, *op.complete_time);
+      }
+    }
+    if (previous >= 0) {
+      EXPECT_TRUE(BruteForceLinearizable(
+          PrefixOfKey(h, result->window_key, previous), model))
+          << "seed " << seed << "\n" << ToEdn(h);
+    }
+  }
+  std::printf("%s: %d linearizable, %d not linearizable, all agreeing\n",
+              std::string(ModelName(model)).c_str(), linearizable, violations);
+  // Both verdicts occur often enough for the agreement to mean something.
+  EXPECT_GT(linearizable, kSeeds / 5);
+  EXPECT_GT(violations, kSeeds / 6);
+}
+
+TEST_P(CrossCheckTest, GeneratedExecutionsAreLinearizable) {
+  const Model model = GetParam();
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    GenOptions o;
+    o.model = model;
+    o.clients = 2 + seed % 8;
+    o.ops = 300;
+    o.keys = 1 + seed % 4;
+    o.values = 2 + seed % 5;
+    o.max_latency = 1 + seed % 6;
+    o.info_rate = 0.05 * (seed % 3);
+    o.fail_rate = 0.05;
+    History h = GenerateHistory(seed, o);
+    CheckOptions options;
+    options.model = model;
+    auto result = Check(h, options);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->verdict, Verdict::kLinearizable)
+        << "seed " << seed << ": " << result->reason;
+  }
+}
+
+TEST_P(CrossCheckTest, CorruptedLargeHistoriesHaveSmallValidWindows) {
+  const Model model = GetParam();
+  int checked = 0;
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    GenOptions o;
+    o.model = model;
+    o.clients = 3;
+    o.ops = 200;
+    o.keys = 2;
+    o.values = 4;
+    o.info_rate = 0.05;
+    o.corrupt_rate = 0.02;
+    History h = GenerateHistory(seed + 1000, o);
+    CheckOptions options;
+    options.model = model;
+    auto result = Check(h, options);
+    ASSERT_TRUE(result.ok());
+    if (result->verdict != Verdict::kNotLinearizable) continue;
+    // The window ends at the first corrupted read at the latest.
+    History window = PrefixOfKey(h, result->window_key,
+                                 result->window_cut_time);
+    if (window.size() <= 9) {
+      EXPECT_FALSE(BruteForceLinearizable(window, model)) << "seed " << seed;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, CrossCheckTest,
+                         ::testing::Values(Model::kRegister, Model::kKv),
+                         [](const ::testing::TestParamInfo<Model>& info) {
+                           return std::string(ModelName(info.param));
+                         });
+
+}  // namespace
+}  // namespace raftlog::lin

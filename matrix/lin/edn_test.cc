@@ -1,0 +1,323 @@
+#include "matrix/lin/edn.h"
+
+#include <cstdio>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "matrix/lin/histgen.h"
+#include "matrix/lin/history.h"
+
+namespace raftlog::lin {
+namespace {
+
+TEST(EdnParseTest, JepsenRegisterHistory) {
+  auto h = ParseEdnHistory(
+      "{:process 3, :type :invoke, :f :cas, :key \"k\", :value [1 2]}\n"
+      "{:type :invoke, :process 4, :value nil, :f :read, :key \"k\"}\n"
+      "{:process 3 :type :ok :f :cas :key \"k\" :value [1 2]}\n"
+      "{:process 4, :type :ok, :f :read, :key \"k\", :value 2}\n"
+      "{:process 5, :type :invoke, :f :write, :value -7, :index 9}\n");
+  ASSERT_TRUE(h.ok()) << h.status();
+  ASSERT_EQ(h->size(), 3u);
+  const Operation& cas = (*h)[0];
+  EXPECT_EQ(cas.process, 3);
+  EXPECT_EQ(cas.kind, OpKind::kCas);
+  EXPECT_EQ(cas.key, Value::Str("k"));
+  EXPECT_EQ(cas.expected, Value::Int(1));
+  EXPECT_EQ(cas.value, Value::Int(2));
+  EXPECT_EQ(cas.outcome, Outcome::kOk);
+  EXPECT_EQ(cas.invoke_time, 1);  // no :time: line numbers
+  EXPECT_EQ(cas.complete_time, 3);
+  const Operation& read = (*h)[1];
+  EXPECT_EQ(read.kind, OpKind::kRead);
+  EXPECT_EQ(read.result, Value::Int(2));
+  EXPECT_TRUE(read.found());
+  const Operation& write = (*h)[2];
+  EXPECT_TRUE(write.key.is_nil());
+  EXPECT_EQ(write.value, Value::Int(-7));
+  EXPECT_EQ(write.outcome, Outcome::kInfo);  // never completed
+  EXPECT_FALSE(write.complete_time.has_value());
+}
+
+TEST(EdnParseTest, KvHistoryWithStringsAndEscapes) {
+  auto h = ParseEdnHistory(
+      "; a comment line\n"
+      "\n"
+      "{:process 0, :type :invoke, :f :put, :key \"a b\", "
+      ":value \"q\\\"\\\\\\n\\t\\u00e9\"}\n"
+      "{:process 0, :type :ok, :f :put, :key \"a b\"}   ; trailing comment\n"
+      "{:process 1, :type :invoke, :f :get, :key 7, :value nil}\r\n"
+      "{:process 1, :type :ok, :f :get, :key 7, :value nil}\n"
+      "{:process 2, :type :invoke, :f :append, :key \"x\", :value \"z\"}\n"
+      "{:process 2, :type :info, :f :append, :key \"x\", :error :timeout}\n");
+  ASSERT_TRUE(h.ok()) << h.status();
+  ASSERT_EQ(h->size(), 3u);
+  EXPECT_EQ((*h)[0].key, Value::Str("a b"));
+  EXPECT_EQ((*h)[0].value, Value::Str("q\"\\\n\t\xc3\xa9"));
+  EXPECT_EQ((*h)[1].key, Value::Int(7));
+  EXPECT_FALSE((*h)[1].found());
+  EXPECT_EQ((*h)[1].outcome, Outcome::kOk);
+  EXPECT_EQ((*h)[2].outcome, Outcome::kInfo);
+  EXPECT_EQ((*h)[2].complete_time, 8);
+}
+
+TEST(EdnParseTest, UnknownKeysOfAnyShapeAreIgnored) {
+  auto h = ParseEdnHistory(
+      "{:process 0, :type :invoke, :f :write, :value 1, :extra {:a [1 (2 3) "
+      "#{4}] \"b\" 2.5e3}, :node \"n1\", :tag #inst \"2024-01-01\", "
+      ":flag true, :ch \\x, :big 123456789012345678901234567890N, "
+      ":sym foo/bar, :d #_ :discarded 5 #_ 6}\n"
+      "{:process 0, :type :fail, :f :write, :value 1, :error [:not-leader]}\n"
+      "{:type :info, :f :start-partition, :process :nemesis, :value "
+      "[:isolated {\"n1\" #{\"n2\" \"n3\"}}]}\n"
+      "#jepsen.history.Op{:process 1, :type :invoke, :f :read, :value nil}\n");
+  ASSERT_TRUE(h.ok()) << h.status();
+  ASSERT_EQ(h->size(), 2u);
+  EXPECT_EQ((*h)[0].outcome, Outcome::kFail);
+  EXPECT_EQ((*h)[1].kind, OpKind::kRead);
+}
+
+TEST(EdnParseTest, TimesFromTimeFieldWhenEveryLineHasOne) {
+  auto h = ParseEdnHistory(
+      "{:process 0, :type :invoke, :f :write, :value 1, :time 100}\n"
+      "{:process 1, :type :invoke, :f :read, :value nil, :time 100}\n"
+      "{:process 0, :type :ok, :f :write, :value 1, :time 250}\n"
+      "{:process 1, :type :ok, :f :read, :value 1, :time 300}\n");
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_EQ((*h)[0].invoke_time, 100);
+  EXPECT_EQ((*h)[1].invoke_time, 100);
+  EXPECT_EQ((*h)[0].complete_time, 250);
+  // One line without :time: line numbers for all.
+  auto mixed = ParseEdnHistory(
+      "{:process 0, :type :invoke, :f :write, :value 1, :time 100}\n"
+      "{:process 0, :type :ok, :f :write, :value 1}\n");
+  ASSERT_TRUE(mixed.ok());
+  EXPECT_EQ((*mixed)[0].invoke_time, 1);
+  EXPECT_EQ((*mixed)[0].complete_time, 2);
+}
+
+TEST(EdnParseTest, ProcessMayInvokeAgainAfterInfo) {
+  auto h = ParseEdnHistory(
+      "{:process 0, :type :invoke, :f :write, :value 1}\n"
+      "{:process 0, :type :info, :f :write, :value 1}\n"
+      "{:process 0, :type :invoke, :f :write, :value 2}\n"
+      "{:process 0, :type :ok, :f :write, :value 2}\n");
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_EQ(h->size(), 2u);
+}
+
+struct BadLine {
+  std::string name;
+  std::string text;
+  std::string error;  // expected substring, including "line N"
+};
+
+class EdnMalformedTest : public ::testing::TestWithParam<BadLine> {};
+
+TEST_P(EdnMalformedTest, ClearError) {
+  const BadLine& c = GetParam();
+  auto h = ParseEdnHistory(c.text);
+  ASSERT_FALSE(h.ok()) << c.text;
+  EXPECT_EQ(h.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(h.status().message().find(c.error), std::string::npos)
+      << "got: " << h.status().message();
+}
+
+const char kGood[] = "{:process 0, :type :invoke, :f :write, :value 1}\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    Lines, EdnMalformedTest,
+    ::testing::Values(
+        BadLine{"NotAMap", "[1 2 3]\n", "line 1: expected a map"},
+        BadLine{"UnclosedMap", absl::StrCat(kGood, "{:process 1, :type :invoke\n"),
+                "line 2: column"},
+        BadLine{"UnterminatedString",
+                "{:process 0, :type :invoke, :f :put, :value \"abc}\n",
+                "line 1: column 45: unterminated string"},
+        BadLine{"BadEscape",
+                "{:process 0, :type :invoke, :f :put, :value \"a\\qb\"}\n",
+                "unknown string escape '\\q'"},
+        BadLine{"BadUnicodeEscape",
+                "{:process 0, :type :invoke, :f :put, :value \"\\u12x4\"}\n",
+                "bad hex digit"},
+        BadLine{"OddMap", "{:process 0, :type}\n", "map has a key without a value"},
+        BadLine{"StrayClose", "{:process 0}}\n", "trailing characters"},
+        BadLine{"MissingProcess", "{:type :invoke, :f :read}\n",
+                "line 1: missing :process"},
+        BadLine{"StringProcess", "{:process \"p\", :type :invoke, :f :read}\n",
+                ":process must be an integer"},
+        BadLine{"MissingType", "{:process 0, :f :read}\n", "missing :type"},
+        BadLine{"UnknownType", "{:process 0, :type :done, :f :read}\n",
+                "unknown :type :done"},
+        BadLine{"UnknownF", "{:process 0, :type :invoke, :f :txn, :value []}\n",
+                "unknown :f :txn"},
+        BadLine{"MissingF", "{:process 0, :type :invoke, :value 1}\n",
+                "missing :f"},
+        BadLine{"CasNotVector",
+                "{:process 0, :type :invoke, :f :cas, :value 3}\n",
+                ":cas needs :value [expected new], found 3"},
+        BadLine{"CasWrongArity",
+                "{:process 0, :type :invoke, :f :cas, :value [1 2 3]}\n",
+                ":cas needs :value [expected new]"},
+        BadLine{"WriteWithoutValue",
+                "{:process 0, :type :invoke, :f :write}\n",
+                ":write invocation without :value"},
+        BadLine{"VectorValueForWrite",
+                "{:process 0, :type :invoke, :f :write, :value [1]}\n",
+                ":value must be a string, an integer or nil, not a vector"},
+        BadLine{"FloatValue",
+                "{:process 0, :type :invoke, :f :write, :value 1.5}\n",
+                "not 1.5"},
+        BadLine{"KeywordKey",
+                "{:process 0, :type :invoke, :f :write, :key :k, :value 1}\n",
+                ":key must be a string, an integer or nil, not :k"},
+        BadLine{"DuplicateKey",
+                "{:process 0, :process 1, :type :invoke, :f :read}\n",
+                "duplicate key :process"},
+        BadLine{"DoubleInvoke", absl::StrCat(kGood, kGood),
+                "line 2: process 0 invokes :write while its :write from line "
+                "1 is still outstanding"},
+        BadLine{"OrphanCompletion",
+                "\n{:process 4, :type :ok, :f :read, :value 1}\n",
+                "line 2: completion for process 4, which has no outstanding"},
+        BadLine{"CompletionKindMismatch",
+                absl::StrCat(kGood, "{:process 0, :type :ok, :f :read}\n"),
+                "completion :f :read does not match the invocation's :write"},
+        BadLine{"CompletionKeyMismatch",
+                absl::StrCat("{:process 0, :type :invoke, :f :write, :key 1, "
+                             ":value 1}\n",
+                             "{:process 0, :type :ok, :f :write, :key 2}\n"),
+                "completion :key 2 does not match"},
+        BadLine{"OkReadWithoutValue",
+                "{:process 0, :type :invoke, :f :read}\n"
+                "{:process 0, :type :ok, :f :read}\n",
+                ":ok :read without :value"},
+        BadLine{"TimeGoesBackwards",
+                "{:process 0, :type :invoke, :f :write, :value 1, :time 5}\n"
+                "{:process 0, :type :ok, :f :write, :value 1, :time 4}\n",
+                "line 2: :time 4 is before the previous event's :time 5"},
+        BadLine{"TimeNotInteger",
+                "{:process 0, :type :invoke, :f :read, :time \"now\"}\n",
+                ":time must be an integer"},
+        BadLine{"HugeInteger",
+                "{:process 99999999999999999999, :type :invoke, :f :read}\n",
+                ":process must be an integer"},
+        BadLine{"BadCharacter", "{:process 0, :type :invoke, :f :read, @x 1}\n",
+                "unexpected character '@'"},
+        BadLine{"DeepNesting",
+                absl::StrCat("{:process 0, :x ", std::string(200, '['),
+                             std::string(200, ']'), "}\n"),
+                "nesting deeper than 64 levels"},
+        BadLine{"LoneHash", "{:process 0, :x #}\n", "bad '#' dispatch"}),
+    [](const ::testing::TestParamInfo<BadLine>& info) {
+      return info.param.name;
+    });
+
+// Every byte string either parses or yields a status; never a crash.
+TEST(EdnParseTest, GarbageNeverCrashes) {
+  std::string base =
+      "{:process 3, :type :invoke, :f :cas, :key \"k\\\"x\", :value [1 2]}\n"
+      "{:process 3, :type :ok, :f :cas, :key \"k\\\"x\", :value [1 2]}\n";
+  uint64_t x = 12345;
+  for (int round = 0; round < 5000; ++round) {
+    std::string s = base;
+    int edits = 1 + round % 4;
+    for (int e = 0; e < edits; ++e) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      size_t pos = (x >> 33) % s.size();
+      const char alphabet[] = "{}[]()#\\\":, \n;0a-";
+      char c = alphabet[(x >> 17) % (sizeof(alphabet) - 1)];
+      if ((x >> 5) % 3 == 0) {
+        s.erase(pos, 1);
+      } else {
+        s.insert(pos, 1, c);
+      }
+    }
+    auto h = ParseEdnHistory(s);
+    if (!h.ok()) {
+      EXPECT_EQ(h.status().message().substr(0, 5), "line ") << s;
+    }
+  }
+}
+
+TEST(EdnFileTest, MissingFileIsNotFound) {
+  auto h = ReadEdnHistoryFile("/nonexistent/dir/history.edn");
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(h.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(h.status().message().find("/nonexistent/dir/history.edn"),
+            std::string::npos);
+}
+
+TEST(EdnFileTest, ParseErrorNamesFileAndLine) {
+  std::string path = absl::StrCat(::testing::TempDir(), "/bad.edn");
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  std::fputs(kGood, f);
+  std::fputs("{:process 0, :type :ok, :f :write\n", f);
+  std::fclose(f);
+  auto h = ReadEdnHistoryFile(path);
+  ASSERT_FALSE(h.ok());
+  EXPECT_NE(h.status().message().find(path + ": line 2:"), std::string::npos)
+      << h.status().message();
+}
+
+void ExpectSameHistory(const History& a, const History& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    SCOPED_TRACE(absl::StrCat("op ", i));
+    const Operation& x = a[i];
+    const Operation& y = b[i];
+    EXPECT_EQ(x.process, y.process);
+    EXPECT_EQ(x.kind, y.kind);
+    EXPECT_EQ(x.key, y.key);
+    if (x.kind == OpKind::kWrite || x.kind == OpKind::kPut ||
+        x.kind == OpKind::kAppend || x.kind == OpKind::kCas) {
+      EXPECT_EQ(x.value, y.value);
+    }
+    if (x.kind == OpKind::kCas) EXPECT_EQ(x.expected, y.expected);
+    EXPECT_EQ(x.result, y.result);
+    EXPECT_EQ(x.invoke_time, y.invoke_time);
+    EXPECT_EQ(x.complete_time, y.complete_time);
+    EXPECT_EQ(x.outcome, y.outcome);
+  }
+}
+
+TEST(EdnRoundTripTest, HandMade) {
+  History h;
+  size_t b = h.Invoke(2, OpKind::kGet, Value::Int(-3), Value(), 0);
+  h.Complete(b, Outcome::kOk, 0, Value::Str(""));  // zero duration
+  size_t a = h.Invoke(1, OpKind::kPut, Value::Str("k\"\n\x01\xff"),
+                      Value::Str("v\\"), 0);
+  h.Complete(a, Outcome::kInfo, 4);
+  size_t c = h.Invoke(2, OpKind::kCas, Value(), Value::Int(2), 4, Value());
+  h.Complete(c, Outcome::kFail, 9);
+  h.Invoke(1, OpKind::kAppend, Value::Str("k"), Value::Str("x"), 9);
+  h.Invoke(3, OpKind::kDelete, Value::Str("k"), Value(), 10);
+  auto back = ParseEdnHistory(ToEdn(h));
+  ASSERT_TRUE(back.ok()) << back.status() << "\n" << ToEdn(h);
+  ExpectSameHistory(h, *back);
+  EXPECT_EQ(ToEdn(*back), ToEdn(h));
+}
+
+TEST(EdnRoundTripTest, GeneratedHistories) {
+  for (uint64_t seed = 0; seed < 300; ++seed) {
+    GenOptions o;
+    o.model = seed % 2 ? Model::kKv : Model::kRegister;
+    o.clients = 1 + seed % 5;
+    o.ops = 40;
+    o.keys = 1 + seed % 3;
+    o.info_rate = 0.2;
+    o.fail_rate = 0.1;
+    History h = GenerateHistory(seed, o);
+    auto back = ParseEdnHistory(ToEdn(h));
+    ASSERT_TRUE(back.ok()) << back.status();
+    // ToEdn orders events by time; the parser numbers operations by
+    // invocation line, which is the generator's order sorted by invoke time.
+    ASSERT_EQ(back->size(), h.size());
+    EXPECT_EQ(ToEdn(*back), ToEdn(h)) << "seed " << seed;
+  }
+}
+
+}  // namespace
+}  // namespace raftlog::lin

@@ -1,0 +1,178 @@
+#include "matrix/lin/lincheck_main.h"
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace raftlog::lin {
+namespace {
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  std::string path = absl::StrCat(::testing::TempDir(), "/", name);
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  EXPECT_NE(f, nullptr);
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fclose(f);
+  return path;
+}
+
+const char kGood[] =
+    "{:process 0, :type :invoke, :f :write, :key \"k\", :value 1}\n"
+    "{:process 0, :type :ok, :f :write, :key \"k\", :value 1}\n"
+    "{:process 1, :type :invoke, :f :read, :key \"k\", :value nil}\n"
+    "{:process 1, :type :ok, :f :read, :key \"k\", :value 1}\n";
+
+const char kStale[] =
+    "{:process 0, :type :invoke, :f :write, :key \"k\", :value 1}\n"
+    "{:process 0, :type :ok, :f :write, :key \"k\", :value 1}\n"
+    "{:process 0, :type :invoke, :f :write, :key \"k\", :value 2}\n"
+    "{:process 0, :type :ok, :f :write, :key \"k\", :value 2}\n"
+    "{:process 1, :type :invoke, :f :read, :key \"k\", :value nil}\n"
+    "{:process 1, :type :ok, :f :read, :key \"k\", :value 1}\n";
+
+TEST(LincheckTest, Linearizable) {
+  LincheckArgs args;
+  args.file = WriteFile("good.edn", kGood);
+  std::string out, err;
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitLinearizable);
+  EXPECT_EQ(out.substr(0, out.find('\n')), "linearizable");
+  EXPECT_EQ(err, "");
+}
+
+TEST(LincheckTest, NotLinearizablePrintsWindow) {
+  LincheckArgs args;
+  args.file = WriteFile("stale.edn", kStale);
+  std::string out, err;
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitNotLinearizable);
+  EXPECT_EQ(out.substr(0, out.find('\n')), "not linearizable");
+  EXPECT_NE(out.find("window (3 ops):\n"
+                     "{:process 0, :type :invoke, :f :write, :key \"k\", "
+                     ":value 1, :time 1}\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("  {:process 1, :type :ok, :f :read, :key \"k\", "
+                     ":value 1, :time 6}\n"),
+            std::string::npos)
+      << out;
+  args.window = 1;
+  out.clear();
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitNotLinearizable);
+  EXPECT_NE(out.find("the first 2 not shown"), std::string::npos) << out;
+}
+
+TEST(LincheckTest, Json) {
+  LincheckArgs args;
+  args.file = WriteFile("stale.edn", kStale);
+  args.json = true;
+  std::string out, err;
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitNotLinearizable);
+  EXPECT_EQ(out.rfind("{\"verdict\": \"not linearizable\", \"model\": "
+                      "\"register\", \"ops\": 3, \"keys\": 1",
+                      0),
+            0u)
+      << out;
+  EXPECT_NE(out.find("\"window\": {\"key\": \"\\\"k\\\"\", \"cut_time\": 6, "
+                     "\"minimal\": true, \"ops\": 3, \"omitted\": 0"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.back(), '\n');
+}
+
+TEST(LincheckTest, UnknownWithReason) {
+  std::string text;
+  for (int p = 0; p < 10; ++p) {
+    text += absl::StrCat("{:process ", p,
+                         ", :type :invoke, :f :write, :value ", p, "}\n");
+  }
+  for (int p = 0; p < 10; ++p) {
+    text += absl::StrCat("{:process ", p, ", :type :ok, :f :write, :value ",
+                         p, "}\n");
+  }
+  text += "{:process 20, :type :invoke, :f :read, :value nil}\n"
+          "{:process 20, :type :ok, :f :read, :value 42}\n";
+  LincheckArgs args;
+  args.file = WriteFile("hard.edn", text);
+  args.max_states = 50;
+  std::string out, err;
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitUnknown);
+  EXPECT_EQ(out.substr(0, out.find('\n')), "unknown");
+  EXPECT_NE(out.find("reason: key nil: state budget exhausted (50 states)"),
+            std::string::npos)
+      << out;
+}
+
+TEST(LincheckTest, BadInputExitsTwo) {
+  std::string out, err;
+  LincheckArgs args;
+  args.file = WriteFile("bad.edn", "{:process 0, :type :invoke, :f :zap}\n");
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitUnknown);
+  EXPECT_NE(err.find("bad.edn: line 1: unknown :f :zap"), std::string::npos)
+      << err;
+
+  err.clear();
+  args.file = "/nonexistent.edn";
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitUnknown);
+  EXPECT_NE(err.find("cannot open /nonexistent.edn"), std::string::npos);
+
+  err.clear();
+  args.file = WriteFile("good.edn", kGood);
+  args.model = "kv";  // the file is a register history
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitUnknown);
+  EXPECT_NE(err.find("which the kv model does not have"), std::string::npos)
+      << err;
+
+  err.clear();
+  out.clear();
+  args.model = "queue";
+  args.json = true;
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitUnknown);
+  EXPECT_NE(out.find("\"verdict\": \"error\""), std::string::npos);
+}
+
+TEST(LincheckTest, ResolveInputPath) {
+  unsetenv("BUILD_WORKING_DIRECTORY");
+  EXPECT_EQ(ResolveInputPath("h.edn"), "h.edn");
+  setenv("BUILD_WORKING_DIRECTORY", "/home/me/repo", 1);
+  EXPECT_EQ(ResolveInputPath("out/h.edn"), "/home/me/repo/out/h.edn");
+  EXPECT_EQ(ResolveInputPath("/abs/h.edn"), "/abs/h.edn");
+  unsetenv("BUILD_WORKING_DIRECTORY");
+}
+
+TEST(LincheckTest, JsonQuote) {
+  EXPECT_EQ(JsonQuote("a\"b\\c\n\x01\xff"), "\"a\\\"b\\\\c\\n\\u0001\\u00ff\"");
+}
+
+// The binary itself: exit statuses, including usage errors (which must not
+// read as "not linearizable").
+int RunBinary(const std::string& args) {
+  const char* srcdir = std::getenv("TEST_SRCDIR");
+  const char* workspace = std::getenv("TEST_WORKSPACE");
+  std::string bin = absl::StrCat(srcdir ? srcdir : ".", "/",
+                                 workspace ? workspace : "raftcert",
+                                 "/matrix/lin/lincheck");
+  int status = std::system(
+      absl::StrCat(bin, " ", args, " >/dev/null 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(LincheckBinaryTest, ExitStatuses) {
+  std::string good = WriteFile("bin_good.edn", kGood);
+  std::string stale = WriteFile("bin_stale.edn", kStale);
+  EXPECT_EQ(RunBinary(good), 0);
+  EXPECT_EQ(RunBinary(stale + " --json"), 1);
+  EXPECT_EQ(RunBinary(stale + " --model=register --max_states=1000"), 1);
+  EXPECT_EQ(RunBinary(good + " --bogus"), 2);
+  EXPECT_EQ(RunBinary(good + " --max_states=lots"), 2);
+  EXPECT_EQ(RunBinary(good + " --model"), 2);
+  EXPECT_EQ(RunBinary(""), 2);
+  EXPECT_EQ(RunBinary(good + " " + stale), 2);
+  EXPECT_EQ(RunBinary("/nonexistent.edn"), 2);
+}
+
+}  // namespace
+}  // namespace raftlog::lin
