@@ -229,10 +229,9 @@ class FakeNode : public api::Node {
     AppendToFile(payload);
     uint64_t index = log_.size();
     pending_[index] = {r.client_id, r.sequence};
-    if (variant_ == Variant::kBroken && r.op != api::Op::kGet) {
+    if (variant_ == Variant::kBroken && (r.op == api::Op::kPut || r.op == api::Op::kAppend)) {
       // The defect: acknowledged before it is durable or replicated.
       reply.index = index;
-      reply.succeeded = true;
       ready_.replies.push_back(reply);
       early_acked_[index] = true;
     } else {

@@ -4,7 +4,7 @@
 // with (client_id, sequence) sessions. Trivially correct as long as the leader
 // syncs before it sends or answers; it stalls while the leader is down.
 //
-// The broken variant acknowledges writes before they are durable or
+// The broken variant acknowledges puts and appends before they are durable or
 // replicated, and syncs only on ticks: a leader crash can lose an
 // acknowledged write, which the checkers and linearizability must catch and
 // the shrinker must reduce to a few events.

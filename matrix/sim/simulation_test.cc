@@ -67,7 +67,9 @@ TEST(Simulation, BrokenFakeIsCaught) {
   for (uint64_t seed = 1; seed <= 4; ++seed) {
     SimOptions o = FakeOptions(seed, "fake_broken");
     o.faults = FaultOptions();
-    o.faults.crashes_per_min = 30;
+    o.faults.crashes_per_min = 150;
+    o.faults.down_min_us = 20'000;
+    o.faults.down_max_us = 100'000;
     o.faults.leader_target = 1.0;
     o.faults.tear_share = 0;
     SimResult r = Simulate(o, MakePlan(o));

@@ -59,16 +59,18 @@ std::vector<ClientOp> GenerateOps(uint64_t seed, const WorkloadOptions& o, uint6
   int total_weight = std::max(1, o.get_weight + o.put_weight + o.append_weight + o.cas_weight);
   uint64_t rate = std::max<uint64_t>(1, o.ops_per_sec);
   uint64_t mean_think_us = 1'000'000ull * std::max(1, o.clients) / rate;
-  // Enough for the whole duration even with instant replies, plus slack.
+  // Enough for the whole duration, plus slack.
   uint64_t per_client = duration_us / std::max<uint64_t>(1, mean_think_us) + 4;
   per_client = std::min<uint64_t>(per_client, 1'000'000);
   std::vector<ClientOp> ops;
   for (int c = 1; c <= o.clients; ++c) {
+    uint64_t at = 0;
     for (uint64_t i = 0; i < per_client; ++i) {
       ClientOp op;
       op.client = c;
       op.key = zipf.Sample(r);
-      op.think_us = r.Uniform(2 * mean_think_us + 1);
+      at += r.Uniform(2 * mean_think_us + 1);
+      op.at_us = at;
       int w = static_cast<int>(r.Uniform(total_weight));
       if ((w -= o.get_weight) < 0) {
         op.op = api::Op::kGet;
@@ -129,7 +131,7 @@ void Workload::ScheduleNext(size_t c, uint64_t now_us) {
   Event e;
   e.kind = Kind::kStart;
   e.client = c;
-  e.time_us = now_us + cl.script[cl.next].think_us;
+  e.time_us = std::max(now_us, cl.script[cl.next].at_us);
   Push(std::move(e));
 }
 

@@ -1,9 +1,10 @@
 // Clients of the simulated cluster, recorded as a matrix/lin History.
 //
 // N clients over K keys with Zipf skew (key k has weight 1/(k+1)^s: hot keys
-// dominate); operations get, put, append, cas. Each client is closed-loop (one
-// operation outstanding, as the history requires) with a think time that sets
-// the offered rate. A client:
+// dominate); operations get, put, append, cas. Each client has one operation
+// outstanding at a time (as the history requires) and follows a script of
+// operations at absolute times whose spacing sets the offered rate; a client
+// that falls behind issues the next one as soon as the previous ends. A client:
 //  - finds the leader from reply hints that carry a term, ignoring a hint older
 //    than the newest term it has seen;
 //  - times out and retries with the SAME (client_id, sequence), so the
@@ -62,7 +63,10 @@ struct ClientOp {
   api::Op op = api::Op::kGet;
   uint32_t key = 0;
   std::string value;    // put/append/cas: the new value
-  uint64_t think_us = 0;  // pause before issuing it
+  // Issued at this simulated time, or as soon as the client's previous
+  // operation ends if that is later. Absolute, so removing an operation (the
+  // shrinker does) does not shift the ones after it.
+  uint64_t at_us = 0;
 };
 
 // The scripts of all clients, drawn from `seed`, long enough to keep every
@@ -103,7 +107,7 @@ class Workload {
   void set_nodes(std::vector<api::NodeId> nodes) { nodes_ = std::move(nodes); }
   void set_ack_fn(AckFn fn) { ack_fn_ = std::move(fn); }
 
-  // Schedules every client's first operation (after its think time).
+  // Schedules every client's first operation (at its scripted time).
   void Begin(uint64_t now_us);
   // Earliest pending event, UINT64_MAX when none.
   uint64_t NextTime() const { return events_.empty() ? UINT64_MAX : events_.top().time_us; }
