@@ -143,6 +143,15 @@ TEST(CliTest, ReadsTheNonTransitiveSetOfAProtoLibrary) {
   EXPECT_EQ(run.code, kExitIncompatible) << run.out << run.err;
 }
 
+// The set of //wire:options_proto alone holds nothing to compare.
+TEST(CliTest, ASetWithoutSchemaFilesIsBadInput) {
+  const std::string options_set =
+      absl::StrCat(Runfiles(), "/wire/options_proto-descriptor-set.proto.bin");
+  const CliRun run = RunWith({options_set, options_set});
+  EXPECT_EQ(run.code, kExitBadInput) << run.out;
+  EXPECT_NE(run.err.find("no schema file"), std::string::npos) << run.err;
+}
+
 TEST(CliTest, ListRules) {
   const CliRun run = RunWith({"--list_rules"});
   EXPECT_EQ(run.code, kExitCompatible);

@@ -103,6 +103,13 @@ absl::StatusOr<std::unique_ptr<Schema>> Schema::FromBytes(absl::string_view byte
     if (IsInfrastructureFile(name)) continue;
     if (absl::Status status = schema->Index(file); !status.ok()) return status;
   }
+  // Only infrastructure (say, the set of //wire:options_proto): comparing it
+  // would pass vacuously, so it is a plumbing mistake, not a schema.
+  if (schema->files_.empty()) {
+    return absl::InvalidArgumentError(
+        "the FileDescriptorSet holds no schema file (only google/protobuf/* and "
+        "wire/options.proto)");
+  }
   return schema;
 }
 

@@ -29,7 +29,8 @@ namespace raftlog::wire::compat {
 class Schema {
  public:
   // Parses a serialized FileDescriptorSet. Errors (all kInvalidArgument):
-  // bytes that are not a FileDescriptorSet, an empty set, two different files
+  // bytes that are not a FileDescriptorSet, an empty set or one with only
+  // infrastructure files (nothing to compare), two different files
   // of one name, files the pool rejects, or two elements with the same
   // cross-tag key (for example wire/v1/raft.proto and wire/v2/raft.proto in
   // one set).

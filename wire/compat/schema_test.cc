@@ -36,6 +36,15 @@ TEST(SchemaTest, RejectsAnEmptySet) {
   EXPECT_EQ(schema.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(SchemaTest, RejectsASetWithOnlyInfrastructure) {
+  const std::string options_file =
+      R"(name: "wire/options.proto" package: "raftlog.wire" syntax: "proto3")";
+  absl::StatusOr<std::unique_ptr<Schema>> schema =
+      Schema::FromBytes(ParseSet({options_file}).SerializeAsString());
+  ASSERT_FALSE(schema.ok());
+  EXPECT_EQ(schema.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(SchemaTest, MissingFileIsNotFound) {
   absl::StatusOr<std::unique_ptr<Schema>> schema =
       Schema::FromFile("/nonexistent/wire/compat/none.binpb");
