@@ -395,6 +395,39 @@ SearchResult Search(const std::vector<POp>& in, KeyModel& model,
   }
 }
 
+// Drops indeterminate operations whose effect nobody can observe: an
+// indeterminate write/put/cas/delete that sets a value no :ok read returned
+// and no cas expects, on a key without appends. Sound: in any linearization
+// that places such an operation W, the state W sets cannot satisfy a read or
+// a cas, so the next operation that depends on the state is a blind
+// write/put/delete (or nothing follows); removing W changes nothing it sees.
+// Common in practice (unique values, writes lost in a partition), and each
+// one kept would be retried at every step of the search.
+std::vector<POp> DropUnobservable(const std::vector<POp>& ops) {
+  std::vector<int32_t> observed;
+  for (const POp& op : ops) {
+    if (op.kind == OpKind::kAppend) return ops;  // state text is observable
+    if (op.ok && (op.kind == OpKind::kRead || op.kind == OpKind::kGet)) {
+      observed.push_back(op.result);
+    }
+    if (op.kind == OpKind::kCas) observed.push_back(op.expected);
+  }
+  std::sort(observed.begin(), observed.end());
+  std::vector<POp> out;
+  out.reserve(ops.size());
+  for (const POp& op : ops) {
+    // (An indeterminate delete is kept: the empty value is read often.)
+    bool sets_value = op.kind == OpKind::kWrite || op.kind == OpKind::kPut ||
+                      op.kind == OpKind::kCas;
+    if (!op.ok && sets_value &&
+        !std::binary_search(observed.begin(), observed.end(), op.arg)) {
+      continue;
+    }
+    out.push_back(op);
+  }
+  return out;
+}
+
 // The prefix of `ops` up to `cut`: operations invoked at or before it; those
 // not completed (:ok) by then become indeterminate, and indeterminate reads
 // are dropped (they constrain nothing).
@@ -521,7 +554,8 @@ absl::StatusOr<CheckResult> Check(const History& history,
     }
     result.ops_checked += ops.size();
 
-    SearchResult full = Search(ops, model, options);
+    std::vector<POp> search_ops = DropUnobservable(ops);
+    SearchResult full = Search(search_ops, model, options);
     result.states_explored += full.states;
     if (full.verdict == SearchVerdict::kOk) continue;
     if (full.verdict == SearchVerdict::kUnknown) {
@@ -546,7 +580,8 @@ absl::StatusOr<CheckResult> Check(const History& history,
     if (options.minimize_window) {
       while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        SearchResult r = Search(Prefix(ops, cuts[mid]), model, options);
+        SearchResult r =
+            Search(Prefix(search_ops, cuts[mid]), model, options);
         result.states_explored += r.states;
         if (r.verdict == SearchVerdict::kBad) {
           hi = mid;

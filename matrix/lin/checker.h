@@ -38,6 +38,11 @@
 //    up to the last non-zero one), indeterminate operations in a second
 //    bitset. With bounded concurrency the stored words stay few however long
 //    the key's history is, so memory and time grow linearly with its length.
+//    Before searching, indeterminate writes/puts/cas whose new value no :ok
+//    read returns and no cas expects are dropped (keys without appends):
+//    whatever state they set is overwritten before anyone can look at it,
+//    so they cannot help or hurt, and each one kept would be retried at
+//    every step of the search.
 // 3. Minimal window: for a key found not linearizable, binary search over
 //    the completion times T of its :ok operations for the smallest T such
 //    that the prefix "operations invoked at or before T, with the ones not

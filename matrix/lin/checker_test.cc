@@ -310,6 +310,29 @@ History HardHistory(int writers) {
   return h;
 }
 
+TEST(CheckerTest, UnobservableIndeterminateWritesCostNothing) {
+  // 40 timed-out writes of values nobody reads, concurrent with everything:
+  // kept, they would multiply the configurations by up to 2^40.
+  History h;
+  size_t w = h.Invoke(0, OpKind::kWrite, Value(), Value::Int(1), 0);
+  for (int i = 0; i < 40; ++i) {
+    h.Invoke(100 + i, OpKind::kWrite, Value(), Value::Int(1000 + i), 0);
+  }
+  h.Complete(w, Outcome::kOk, 1);
+  for (int i = 0; i < 10; ++i) {
+    size_t r = h.Invoke(1, OpKind::kRead, Value(), Value(), 2 + 2 * i);
+    h.Complete(r, Outcome::kOk, 3 + 2 * i, Value::Int(i == 9 ? 2 : 1));
+  }
+  CheckOptions options;
+  options.max_states = 1000;
+  auto result = Check(h, options);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->verdict, Verdict::kNotLinearizable) << result->reason;
+  EXPECT_LT(result->states_explored, 100u);
+  // The window still shows them (they are ops of the key).
+  EXPECT_EQ(result->window_ops.size(), 51u);
+}
+
 TEST(CheckerTest, StateBudgetGivesUnknown) {
   History h = HardHistory(12);
   CheckOptions options;

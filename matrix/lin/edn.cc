@@ -103,6 +103,7 @@ class Reader {
       case '{':
         ++pos_;
         out->kind = Edn::Kind::kMap;
+        out->items.reserve(12);
         if (auto st = ReadSeq('}', out, depth); !st.ok()) return st;
         if (out->items.size() % 2 != 0) {
           return Error("map has a key without a value");
@@ -341,7 +342,10 @@ struct Event {
   bool has_key = false;
   Value key;
   bool has_value = false;
-  Edn value;
+  // :value reduced to what matching needs (the EDN tree is not kept).
+  enum class Shape { kScalar, kPair, kOther } shape = Shape::kOther;
+  Value v0, v1;      // kScalar: v0; kPair: [v0 v1]
+  std::string desc;  // Describe() of a non-scalar :value, for errors
   std::optional<int64_t> time;
 };
 
@@ -378,18 +382,29 @@ absl::StatusOr<std::optional<Event>> ParseLine(absl::string_view line) {
     return absl::InvalidArgumentError(
         absl::StrCat("expected a map {...}, found ", Describe(top)));
   }
-  std::map<std::string, const Edn*> fields;
+  // The known keys, found by a linear scan (a map per line costs more than
+  // the rest of the line). Unknown keys, and non-keyword keys, are ignored.
+  static constexpr const char* kKnown[] = {"process", "type", "f",
+                                           "key",     "value", "time"};
+  constexpr size_t kNumKnown = sizeof(kKnown) / sizeof(kKnown[0]);
+  Edn* found[kNumKnown] = {};
   for (size_t i = 0; i < top.items.size(); i += 2) {
     const Edn& k = top.items[i];
-    if (k.kind != Edn::Kind::kKeyword) continue;  // foreign keys: ignored
-    if (!fields.emplace(k.text, &top.items[i + 1]).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("duplicate key :", k.text));
+    if (k.kind != Edn::Kind::kKeyword) continue;
+    for (size_t j = 0; j < kNumKnown; ++j) {
+      if (k.text != kKnown[j]) continue;
+      if (found[j] != nullptr) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("duplicate key :", k.text));
+      }
+      found[j] = &top.items[i + 1];
     }
   }
-  auto get = [&](const char* name) -> const Edn* {
-    auto it = fields.find(name);
-    return it == fields.end() ? nullptr : it->second;
+  auto get = [&](absl::string_view name) -> Edn* {
+    for (size_t j = 0; j < kNumKnown; ++j) {
+      if (name == kKnown[j]) return found[j];
+    }
+    return nullptr;
   };
 
   Event ev;
@@ -445,7 +460,21 @@ absl::StatusOr<std::optional<Event>> ParseLine(absl::string_view line) {
   }
   if (const Edn* value = get("value"); value != nullptr) {
     ev.has_value = true;
-    ev.value = *value;
+    if (auto v = ScalarOf(*value, ""); v.ok()) {
+      ev.shape = Event::Shape::kScalar;
+      ev.v0 = *std::move(v);
+    } else {
+      ev.desc = Describe(*value);
+      if (value->kind == Edn::Kind::kVector && value->items.size() == 2) {
+        auto a = ScalarOf(value->items[0], "");
+        auto b = ScalarOf(value->items[1], "");
+        if (a.ok() && b.ok()) {
+          ev.shape = Event::Shape::kPair;
+          ev.v0 = *std::move(a);
+          ev.v1 = *std::move(b);
+        }
+      }
+    }
   }
   if (const Edn* time = get("time"); time != nullptr) {
     if (time->kind != Edn::Kind::kInt) {
@@ -465,7 +494,15 @@ absl::Status LineError(int64_t line, const absl::Status& st) {
 }  // namespace
 
 absl::StatusOr<History> ParseEdnHistory(absl::string_view text) {
-  std::vector<Event> events;
+  // One pass. Times are taken from :time, and line numbers are kept beside;
+  // at the end, unless every event line had a :time, line numbers win.
+  History history;
+  std::vector<std::pair<int64_t, int64_t>> lines;  // per op: invoke, completion
+  std::map<int64_t, std::pair<size_t, int64_t>> pending;  // process -> op, line
+  bool all_timed = true;
+  bool any_event = false;
+  std::optional<int64_t> previous_time;
+  std::string first_decrease;  // the error, should times be used
   int64_t line_no = 0;
   size_t pos = 0;
   while (pos < text.size()) {
@@ -477,28 +514,21 @@ absl::StatusOr<History> ParseEdnHistory(absl::string_view text) {
     auto parsed = ParseLine(line);
     if (!parsed.ok()) return LineError(line_no, parsed.status());
     if (!parsed->has_value()) continue;
-    Event ev = std::move(**parsed);
+    Event& ev = **parsed;
     ev.line = line_no;
-    events.push_back(std::move(ev));
-  }
-
-  // Times: from :time when every event has one, else the line numbers.
-  bool all_timed = !events.empty();
-  for (const Event& ev : events) all_timed = all_timed && ev.time.has_value();
-  if (all_timed) {
-    for (size_t i = 1; i < events.size(); ++i) {
-      if (*events[i].time < *events[i - 1].time) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "line ", events[i].line, ": :time ", *events[i].time,
-            " is before the previous event's :time ", *events[i - 1].time));
+    any_event = true;
+    if (!ev.time.has_value()) {
+      all_timed = false;
+    } else {
+      if (previous_time.has_value() && *ev.time < *previous_time &&
+          first_decrease.empty()) {
+        first_decrease = absl::StrCat(
+            "line ", ev.line, ": :time ", *ev.time,
+            " is before the previous event's :time ", *previous_time);
       }
+      previous_time = ev.time;
     }
-  }
-
-  History history;
-  std::map<int64_t, std::pair<size_t, int64_t>> pending;  // process -> op, line
-  for (const Event& ev : events) {
-    int64_t t = all_timed ? *ev.time : ev.line;
+    int64_t t = ev.time.value_or(0);
     auto fail = [&](const std::string& what) {
       return absl::InvalidArgumentError(
           absl::StrCat("line ", ev.line, ": ", what));
@@ -513,34 +543,35 @@ absl::StatusOr<History> ParseEdnHistory(absl::string_view text) {
       Operation op;
       op.process = ev.process;
       op.kind = ev.kind;
-      op.key = ev.key;
+      op.key = std::move(ev.key);
       op.invoke_time = t;
       op.outcome = Outcome::kInfo;
       if (ev.kind == OpKind::kCas) {
-        if (!ev.has_value || ev.value.kind != Edn::Kind::kVector ||
-            ev.value.items.size() != 2) {
+        if (ev.shape != Event::Shape::kPair) {
           return fail(absl::StrCat(
-              ":cas needs :value [expected new], found ",
-              ev.has_value ? Describe(ev.value) : "no :value"));
+              ":cas needs :value [expected new] (strings, integers or nil), "
+              "found ",
+              !ev.has_value                     ? "no :value"
+              : ev.shape == Event::Shape::kScalar ? ev.v0.ToEdn()
+                                                  : ev.desc));
         }
-        auto e = ScalarOf(ev.value.items[0], "cas expected value");
-        if (!e.ok()) return fail(std::string(e.status().message()));
-        auto n = ScalarOf(ev.value.items[1], "cas new value");
-        if (!n.ok()) return fail(std::string(n.status().message()));
-        op.expected = *std::move(e);
-        op.value = *std::move(n);
+        op.expected = std::move(ev.v0);
+        op.value = std::move(ev.v1);
       } else if (ev.kind == OpKind::kWrite || ev.kind == OpKind::kPut ||
                  ev.kind == OpKind::kAppend) {
         if (!ev.has_value) {
           return fail(absl::StrCat(":", OpKindName(ev.kind),
                                    " invocation without :value"));
         }
-        auto v = ScalarOf(ev.value, ":value");
-        if (!v.ok()) return fail(std::string(v.status().message()));
-        op.value = *std::move(v);
+        if (ev.shape != Event::Shape::kScalar) {
+          return fail(absl::StrCat(
+              ":value must be a string, an integer or nil, not ", ev.desc));
+        }
+        op.value = std::move(ev.v0);
       }
       pending[ev.process] = {history.size(), ev.line};
       history.Add(std::move(op));
+      lines.emplace_back(ev.line, 0);
       continue;
     }
     auto it = pending.find(ev.process);
@@ -564,6 +595,7 @@ absl::StatusOr<History> ParseEdnHistory(absl::string_view text) {
     }
     pending.erase(it);
     op.complete_time = t;
+    lines[index].second = ev.line;
     if (ev.type == Event::Type::kOk) {
       op.outcome = Outcome::kOk;
       if (op.is_read()) {
@@ -571,14 +603,28 @@ absl::StatusOr<History> ParseEdnHistory(absl::string_view text) {
           return fail(absl::StrCat(":ok :", OpKindName(op.kind),
                                    " without :value"));
         }
-        auto v = ScalarOf(ev.value, "the value read");
-        if (!v.ok()) return fail(std::string(v.status().message()));
-        op.result = *std::move(v);
+        if (ev.shape != Event::Shape::kScalar) {
+          return fail(absl::StrCat(
+              "the value read must be a string, an integer or nil, not ",
+              ev.desc));
+        }
+        op.result = std::move(ev.v0);
       }
     } else if (ev.type == Event::Type::kFail) {
       op.outcome = Outcome::kFail;
     } else {
       op.outcome = Outcome::kInfo;
+    }
+  }
+  if (all_timed && any_event) {
+    if (!first_decrease.empty()) {
+      return absl::InvalidArgumentError(first_decrease);
+    }
+  } else {
+    for (size_t i = 0; i < history.size(); ++i) {
+      Operation& op = history.mutable_ops()[i];
+      op.invoke_time = lines[i].first;
+      if (op.complete_time.has_value()) op.complete_time = lines[i].second;
     }
   }
   return history;

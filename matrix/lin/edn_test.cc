@@ -156,7 +156,15 @@ INSTANTIATE_TEST_SUITE_P(
                 "missing :f"},
         BadLine{"CasNotVector",
                 "{:process 0, :type :invoke, :f :cas, :value 3}\n",
-                ":cas needs :value [expected new], found 3"},
+                ":cas needs :value [expected new] (strings, integers or nil), found 3"},
+        BadLine{"CasVectorOfVectors",
+                "{:process 0, :type :invoke, :f :cas, :value [[1] 2]}\n",
+                "found a vector"},
+        BadLine{"ReadOfVector",
+                "{:process 0, :type :invoke, :f :read}\n"
+                "{:process 0, :type :ok, :f :read, :value [1 2]}\n",
+                "line 2: the value read must be a string, an integer or nil, "
+                "not a vector"},
         BadLine{"CasWrongArity",
                 "{:process 0, :type :invoke, :f :cas, :value [1 2 3]}\n",
                 ":cas needs :value [expected new]"},

@@ -1,0 +1,109 @@
+// Throughput of the checker on generated histories (not a timed test: run it
+// with `bazel run -c opt //matrix/lin:lincheck_benchmark`). Histories are
+// built once per benchmark, outside the timed loop; only Check() (or the
+// parser) is timed.
+//
+// Targets: 1,000 ops on one key from 10 clients <= 1 s; 1,000,000 ops over
+// 1,000 keys <= 2 s, growing linearly from 100k and 300k.
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "benchmark/benchmark.h"
+#include "matrix/lin/checker.h"
+#include "matrix/lin/edn.h"
+#include "matrix/lin/histgen.h"
+#include "matrix/lin/history.h"
+
+namespace raftlog::lin {
+namespace {
+
+GenOptions Options(Model model, int clients, int ops, int keys) {
+  GenOptions o;
+  o.model = model;
+  o.clients = clients;
+  o.ops = ops;
+  o.keys = keys;
+  o.values = 5;
+  o.max_latency = 4;
+  o.max_think = 2;
+  o.read_rate = 0.5;
+  o.cas_rate = 0.1;
+  o.append_rate = 0.2;
+  o.info_rate = 0.02;
+  o.fail_rate = 0.02;
+  return o;
+}
+
+// Generated histories are cached across benchmark repetitions.
+const History& Cached(Model model, int clients, int ops, int keys) {
+  static auto* cache =
+      new std::map<std::tuple<int, int, int, int>, History>();
+  auto k = std::make_tuple(static_cast<int>(model), clients, ops, keys);
+  auto it = cache->find(k);
+  if (it == cache->end()) {
+    it = cache->emplace(k, GenerateHistory(42, Options(model, clients, ops,
+                                                       keys)))
+             .first;
+  }
+  return it->second;
+}
+
+void RunCheck(benchmark::State& state, Model model, int clients, int keys) {
+  const int ops = static_cast<int>(state.range(0));
+  const History& h = Cached(model, clients, ops, keys);
+  CheckOptions options;
+  options.model = model;
+  uint64_t states = 0;
+  for (auto _ : state) {
+    auto result = Check(h, options);
+    if (!result.ok() || result->verdict != Verdict::kLinearizable) {
+      state.SkipWithError("unexpected verdict");
+      return;
+    }
+    states = result->states_explored;
+    benchmark::DoNotOptimize(result);
+  }
+  state.counters["ops"] = ops;
+  state.counters["states"] = static_cast<double>(states);
+  state.counters["ops_per_s"] = benchmark::Counter(
+      static_cast<double>(ops) * state.iterations(), benchmark::Counter::kIsRate);
+}
+
+// One key, 10 clients (single partition).
+void BM_OneKeyRegister(benchmark::State& s) { RunCheck(s, Model::kRegister, 10, 1); }
+void BM_OneKeyKv(benchmark::State& s) { RunCheck(s, Model::kKv, 10, 1); }
+// 1,000 keys, 100 clients.
+void BM_ThousandKeysRegister(benchmark::State& s) {
+  RunCheck(s, Model::kRegister, 100, 1000);
+}
+void BM_ThousandKeysKv(benchmark::State& s) { RunCheck(s, Model::kKv, 100, 1000); }
+
+BENCHMARK(BM_OneKeyRegister)->Arg(1000)->Arg(10000)->Arg(100000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_OneKeyKv)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ThousandKeysRegister)->Arg(100000)->Arg(300000)->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ThousandKeysKv)->Arg(100000)->Arg(300000)->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+
+// Parsing the EDN text of the 1,000,000-op history.
+void BM_ParseEdn(benchmark::State& state) {
+  const int ops = static_cast<int>(state.range(0));
+  std::string text = ToEdn(Cached(Model::kRegister, 100, ops, 1000));
+  for (auto _ : state) {
+    auto h = ParseEdnHistory(text);
+    if (!h.ok()) {
+      state.SkipWithError("parse failed");
+      return;
+    }
+    benchmark::DoNotOptimize(h);
+  }
+  state.counters["MB"] = text.size() / 1e6;
+}
+BENCHMARK(BM_ParseEdn)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace raftlog::lin
