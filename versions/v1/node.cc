@@ -47,6 +47,13 @@ Node::Node(const api::NodeOptions& options) : options_(options), storage_(option
   ro.snapshot_threshold = options_.snapshot_threshold;
   ro.random = options_.env.random;
   raft_ = std::make_unique<Raft>(ro, &storage_, &counters_);
+  // Present from the start, so a report shows 0 rather than nothing.
+  for (const char* name :
+       {api::kCounterDecodeErrors, api::kCounterElections, api::kCounterLeaderChanges,
+        api::kCounterSnapshotsSent, api::kCounterSnapshotsInstalled, api::kCounterCompactions,
+        api::kCounterUnknownMessages, kCounterTornTail}) {
+    counters_[name] = 0;
+  }
 }
 
 absl::Status Node::Start() {

@@ -56,6 +56,29 @@ uint32_t RecordCrc(uint32_t length, absl::string_view body) {
   return Crc32c(body, Crc32c(len));
 }
 
+// True when a complete record with a valid checksum, holding an entry with an
+// index above `index`, starts anywhere in data[from, end). A torn write leaves
+// only a prefix of the last append, so after a torn record there is never
+// such a record; finding one means the bad record is corruption in the middle
+// (a damaged length field can make a middle record look torn). The scan is
+// bounded to kMaxScanBytes start positions.
+bool ValidRecordAfter(absl::string_view data, size_t from, uint64_t index) {
+  constexpr size_t kMaxScanBytes = size_t{16} << 20;
+  constexpr size_t kHeader = Storage::kRecordHeaderBytes;
+  const size_t last_start = data.size() < kHeader ? 0 : data.size() - kHeader;
+  for (size_t p = from; p <= last_start && p - from < kMaxScanBytes; ++p) {
+    uint32_t length = GetFixed32(data, p);
+    if (length > data.size() - p - kHeader) continue;
+    absl::string_view body = data.substr(p + kHeader, length);
+    if (RecordCrc(length, body) != GetFixed32(data, p + 4)) continue;
+    Entry e;
+    if (e.ParseFromArray(body.data(), static_cast<int>(body.size())) && e.index() > index) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string Storage::SegmentName(uint64_t first_index) {
@@ -220,7 +243,7 @@ absl::StatusOr<Recovered> Storage::Open() {
         }
       }
       if (!problem.empty()) {
-        if (last_segment && end == data->size()) {
+        if (last_segment && end == data->size() && !ValidRecordAfter(*data, off + 1, index)) {
           // Torn tail: the last write never completed; nothing after it.
           if (off == 0) {
             if (absl::Status s = fs_->Delete(path); !s.ok()) return s;
@@ -234,8 +257,9 @@ absl::StatusOr<Recovered> Storage::Open() {
         }
         return absl::DataLossError(absl::StrCat(
             path, ": corrupt record at offset ", off, " (", problem, ") followed by ",
-            last_segment ? absl::StrCat(data->size() - end, " more bytes")
-                         : std::string("later segments"),
+            !last_segment          ? std::string("later segments")
+            : end < data->size()   ? absl::StrCat(data->size() - end, " more bytes")
+                                   : std::string("valid records"),
             "; refusing to drop acknowledged entries"));
       }
       if (entry.index() != index) {

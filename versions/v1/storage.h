@@ -20,8 +20,9 @@
 // Synced (or published by Rename), so the caller may emit what depends on it.
 //
 // Recovery (Open): a bad record (short, checksum mismatch, unparsable) that is
-// the LAST thing in the LAST segment is a torn write: it is dropped, the
-// segment rewritten, and Recovered::torn_tail_truncations says so. Any other
+// the LAST thing in the LAST segment, with no valid record anywhere after its
+// start, is a torn write: it is dropped, the segment rewritten, and
+// Recovered::torn_tail_truncations says so. Any other
 // bad record (in the middle, or in an earlier segment), an index gap, a
 // corrupt hard state or a corrupt newest snapshot is refused with kDataLoss
 // naming the file and offset: that data was acknowledged and is now gone, so

@@ -168,6 +168,29 @@ TEST(Storage, CorruptRecordInTheMiddleIsRefused) {
   EXPECT_NE(r.status().message().find("checksum"), std::string::npos) << r.status();
 }
 
+// A damaged length field makes a middle record look like a torn tail (its
+// declared length runs past the end); the valid records after it give it away.
+TEST(Storage, CorruptLengthInTheMiddleIsNotMistakenForATornTail) {
+  MemFileSystem fs;
+  {
+    Storage s(&fs);
+    OpenOk(&fs, &s);
+    ASSERT_TRUE(s.Append(Range(1, 10, 1)).ok());
+  }
+  std::string path = Storage::SegmentName(1);
+  std::string data = *fs.Read(path);
+  size_t record = Storage::EncodeRecord(E(1, 1, "payload-1")).size();
+  size_t offset = 2 * record;  // the 3rd record's length field
+  data[offset + 3] = '\x7f';
+  fs.Overwrite(path, data);
+  Storage s(&fs);
+  absl::StatusOr<Recovered> r = s.Open();
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kDataLoss) << r.status();
+  EXPECT_NE(r.status().message().find("offset " + std::to_string(offset)), std::string::npos)
+      << r.status();
+  EXPECT_NE(r.status().message().find("valid records"), std::string::npos) << r.status();
+}
+
 TEST(Storage, CorruptTailOfAnEarlierSegmentIsRefused) {
   MemFileSystem fs;
   {
