@@ -96,6 +96,8 @@ class KeyModel {
   }
 
   int32_t initial() const { return initial_; }
+  // The kv text of an interned value (register: its encoded form).
+  const std::string& Text(int32_t id) const { return interner_.Str(id); }
 
   // Applies `op` to `state`; false when the operation cannot happen in that
   // state (a read that would see another value, a cas whose expected value
@@ -247,7 +249,7 @@ SearchResult Search(const std::vector<POp>& in, KeyModel& model,
   const size_t num_entries = events.size();
   std::vector<int32_t> next(num_entries + 2), prev(num_entries + 2);
   std::vector<int32_t> entry_op(num_entries + 1), match(num_entries + 1, 0);
-  std::vector<uint8_t> is_call(num_entries + 1, 0);
+  std::vector<uint8_t> is_call(num_entries + 2, 0);  // [kEnd] = 0
   std::vector<int32_t> call_of(n, 0);
   for (size_t e = 1; e <= num_entries; ++e) {
     const auto& [time, type, op] = events[e - 1];
@@ -289,141 +291,227 @@ SearchResult Search(const std::vector<POp>& in, KeyModel& model,
     int32_t entry;
     int32_t state;
     uint32_t lead, ok_hi, info_hi;
+    bool greedy;  // a read linearized by the greedy rule
   };
   std::vector<Frame> stack;
   std::vector<uint64_t> key;
   KeySet memo;
-
   int32_t state = model.initial();
   size_t remaining_ok = n_ok;
+
+  enum class Try { kIllegal, kSeen, kPushed, kBudget };
+  // Linearizes the operation of call entry `e` if it is legal in `state` and
+  // the resulting configuration is new.
+  auto try_push = [&](int32_t e, bool greedy) -> Try {
+    const int32_t op = entry_op[e];
+    int32_t next_state;
+    if (!model.Step(state, ops[op], &next_state)) return Try::kIllegal;
+    // Tentatively add `op` and build the memo key.
+    size_t new_lead = lead, new_ok_hi = ok_hi, new_info_hi = info_hi;
+    uint64_t* word;
+    uint64_t bit;
+    if (static_cast<size_t>(op) < n_ok) {
+      size_t w = op / 64;
+      word = &ok_bits[w];
+      bit = uint64_t{1} << (op % 64);
+      *word |= bit;
+      while (new_lead < ok_words && ok_bits[new_lead] == ~uint64_t{0}) {
+        ++new_lead;
+      }
+      new_ok_hi = std::max(new_ok_hi, w + 1);
+    } else {
+      size_t i = op - n_ok;
+      word = &info_bits[i / 64];
+      bit = uint64_t{1} << (i % 64);
+      *word |= bit;
+      new_info_hi = std::max(new_info_hi, i / 64 + 1);
+    }
+    size_t ok_len = new_ok_hi > new_lead ? new_ok_hi - new_lead : 0;
+    key.clear();
+    key.push_back((static_cast<uint64_t>(new_lead) << 32) |
+                  static_cast<uint32_t>(next_state));
+    key.push_back((static_cast<uint64_t>(ok_len) << 32) | new_info_hi);
+    key.insert(key.end(), ok_bits.begin() + new_lead,
+               ok_bits.begin() + new_lead + ok_len);
+    key.insert(key.end(), info_bits.begin(), info_bits.begin() + new_info_hi);
+    if (!memo.Insert(key.data(), static_cast<uint32_t>(key.size()))) {
+      *word &= ~bit;  // seen before: undo (lead/hi were not committed)
+      return Try::kSeen;
+    }
+    ++result.states;
+    if (result.states > options.max_states) {
+      result.verdict = SearchVerdict::kUnknown;
+      result.reason = absl::StrCat("state budget exhausted (",
+                                   options.max_states, " states)");
+      return Try::kBudget;
+    }
+    uint64_t bytes =
+        memo.bytes() + model.bytes() + stack.capacity() * sizeof(Frame);
+    if (bytes > options.max_memory_bytes) {
+      result.verdict = SearchVerdict::kUnknown;
+      result.reason =
+          absl::StrCat("memory budget exhausted (", options.max_memory_bytes,
+                       " bytes) after ", result.states, " states");
+      return Try::kBudget;
+    }
+    stack.push_back({e, state, static_cast<uint32_t>(lead),
+                     static_cast<uint32_t>(ok_hi),
+                     static_cast<uint32_t>(info_hi), greedy});
+    lead = new_lead;
+    ok_hi = new_ok_hi;
+    info_hi = new_info_hi;
+    state = next_state;
+    unlink(e);
+    if (match[e] != 0) unlink(match[e]);
+    if (ops[op].ok) --remaining_ok;
+    return Try::kPushed;
+  };
+  auto pop = [&]() -> Frame {
+    Frame f = stack.back();
+    stack.pop_back();
+    const int32_t op = entry_op[f.entry];
+    if (static_cast<size_t>(op) < n_ok) {
+      ok_bits[op / 64] &= ~(uint64_t{1} << (op % 64));
+      ++remaining_ok;
+    } else {
+      size_t i = op - n_ok;
+      info_bits[i / 64] &= ~(uint64_t{1} << (i % 64));
+    }
+    lead = f.lead;
+    ok_hi = f.ok_hi;
+    info_hi = f.info_hi;
+    state = f.state;
+    if (match[f.entry] != 0) relink(match[f.entry]);
+    relink(f.entry);
+    return f;
+  };
+
   int32_t entry = next[0];
+  bool fresh = true;  // a new configuration: apply the greedy rule first
   while (true) {
     if (remaining_ok == 0) return result;
-    assert(entry != kEnd);  // an :ok completion is still in the list
-    if (is_call[entry]) {
-      const int32_t op = entry_op[entry];
-      int32_t next_state;
-      if (model.Step(state, ops[op], &next_state)) {
-        // Tentatively add `op` and build the memo key.
-        size_t new_lead = lead, new_ok_hi = ok_hi, new_info_hi = info_hi;
-        uint64_t* word;
-        uint64_t bit;
-        if (static_cast<size_t>(op) < n_ok) {
-          size_t w = op / 64;
-          word = &ok_bits[w];
-          bit = uint64_t{1} << (op % 64);
-          *word |= bit;
-          while (new_lead < ok_words && ok_bits[new_lead] == ~uint64_t{0}) {
-            ++new_lead;
-          }
-          new_ok_hi = std::max(new_ok_hi, w + 1);
-        } else {
-          size_t i = op - n_ok;
-          word = &info_bits[i / 64];
-          bit = uint64_t{1} << (i % 64);
-          *word |= bit;
-          new_info_hi = std::max(new_info_hi, i / 64 + 1);
-        }
-        size_t ok_len = new_ok_hi > new_lead ? new_ok_hi - new_lead : 0;
-        key.clear();
-        key.push_back((static_cast<uint64_t>(new_lead) << 32) |
-                      static_cast<uint32_t>(next_state));
-        key.push_back((static_cast<uint64_t>(ok_len) << 32) | new_info_hi);
-        key.insert(key.end(), ok_bits.begin() + new_lead,
-                   ok_bits.begin() + new_lead + ok_len);
-        key.insert(key.end(), info_bits.begin(),
-                   info_bits.begin() + new_info_hi);
-        if (memo.Insert(key.data(), static_cast<uint32_t>(key.size()))) {
-          ++result.states;
-          if (result.states > options.max_states) {
-            result.verdict = SearchVerdict::kUnknown;
-            result.reason = absl::StrCat("state budget exhausted (",
-                                         options.max_states, " states)");
-            return result;
-          }
-          uint64_t bytes = memo.bytes() + model.bytes() +
-                           stack.capacity() * sizeof(Frame);
-          if (bytes > options.max_memory_bytes) {
-            result.verdict = SearchVerdict::kUnknown;
-            result.reason = absl::StrCat("memory budget exhausted (",
-                                         options.max_memory_bytes,
-                                         " bytes) after ", result.states,
-                                         " states");
-            return result;
-          }
-          stack.push_back({entry, state, static_cast<uint32_t>(lead),
-                           static_cast<uint32_t>(ok_hi),
-                           static_cast<uint32_t>(info_hi)});
-          lead = new_lead;
-          ok_hi = new_ok_hi;
-          info_hi = new_info_hi;
-          state = next_state;
-          unlink(entry);
-          if (match[entry] != 0) unlink(match[entry]);
-          if (ops[op].ok) --remaining_ok;
-          entry = next[0];
+    bool backtrack = false;
+    if (fresh) {
+      // Greedy rule: a callable read that is legal now can be linearized
+      // first without loss (it changes no state, and everything that had to
+      // precede it already is linearized); so it is not a branch point, and
+      // if the search fails after it, it fails here too.
+      fresh = false;
+      for (int32_t e = next[0]; is_call[e]; e = next[e]) {
+        const POp& p = ops[entry_op[e]];
+        if (!(p.kind == OpKind::kRead || p.kind == OpKind::kGet) ||
+            p.result != state) {
           continue;
         }
-        *word &= ~bit;  // seen before: undo (lead/hi were not committed)
+        Try t = try_push(e, /*greedy=*/true);
+        if (t == Try::kBudget) return result;
+        if (t == Try::kPushed) fresh = true;
+        if (t == Try::kSeen) backtrack = true;  // seen = failed before
+        break;
       }
-      entry = next[entry];
-    } else {
-      // The first pending completion: its operation had to be linearized by
-      // now. Backtrack.
+      if (fresh) {
+        entry = next[0];
+        continue;
+      }
+      entry = next[0];
+    }
+    if (!backtrack) {
+      assert(entry != kEnd);  // an :ok completion is still in the list
+      if (is_call[entry]) {
+        Try t = try_push(entry, /*greedy=*/false);
+        if (t == Try::kBudget) return result;
+        if (t == Try::kPushed) {
+          fresh = true;
+          entry = next[0];
+        } else {
+          entry = next[entry];
+        }
+        continue;
+      }
+    }
+    // The first pending completion: its operation had to be linearized by
+    // now (or a greedy read failed). Backtrack past every greedy frame: the
+    // configuration before a greedy read fails whenever the one after does.
+    while (true) {
       if (stack.empty()) {
         result.verdict = SearchVerdict::kBad;
         return result;
       }
-      Frame f = stack.back();
-      stack.pop_back();
-      const int32_t op = entry_op[f.entry];
-      if (static_cast<size_t>(op) < n_ok) {
-        ok_bits[op / 64] &= ~(uint64_t{1} << (op % 64));
-        ++remaining_ok;
-      } else {
-        size_t i = op - n_ok;
-        info_bits[i / 64] &= ~(uint64_t{1} << (i % 64));
+      Frame f = pop();
+      if (!f.greedy) {
+        entry = next[f.entry];
+        break;
       }
-      lead = f.lead;
-      ok_hi = f.ok_hi;
-      info_hi = f.info_hi;
-      state = f.state;
-      if (match[f.entry] != 0) relink(match[f.entry]);
-      relink(f.entry);
-      entry = next[f.entry];
     }
   }
 }
 
-// Drops indeterminate operations whose effect nobody can observe: an
-// indeterminate write/put/cas/delete that sets a value no :ok read returned
-// and no cas expects, on a key without appends. Sound: in any linearization
-// that places such an operation W, the state W sets cannot satisfy a read or
-// a cas, so the next operation that depends on the state is a blind
-// write/put/delete (or nothing follows); removing W changes nothing it sees.
-// Common in practice (unique values, writes lost in a partition), and each
-// one kept would be retried at every step of the search.
-std::vector<POp> DropUnobservable(const std::vector<POp>& ops) {
+// Drops indeterminate operations whose effect nobody can observe. Sound
+// because, in any linearization that places such an operation W, nothing
+// between W and the next blind overwrite (write/put/delete) can depend on
+// what W did, and the overwrite erases it; so removing W leaves every other
+// operation legal. Common in practice (unique values, writes lost in a
+// partition), and every one kept would be retried at each step of the search.
+//  - keys without appends: an indeterminate write/put/cas whose new value no
+//    :ok read returned and no cas expects (exact match);
+//  - kv keys with appends: an indeterminate put/append/cas whose (non-empty)
+//    text occurs in no :ok read's result and no cas's expected value: after
+//    it, until an overwrite, the state contains that text, so no read could
+//    have happened there (appends only extend the state; a cas would need an
+//    expected value containing it).
+std::vector<POp> DropUnobservable(const std::vector<POp>& ops,
+                                  const KeyModel& model) {
+  bool appends = false;
   std::vector<int32_t> observed;
   for (const POp& op : ops) {
-    if (op.kind == OpKind::kAppend) return ops;  // state text is observable
+    appends = appends || op.kind == OpKind::kAppend;
     if (op.ok && (op.kind == OpKind::kRead || op.kind == OpKind::kGet)) {
       observed.push_back(op.result);
     }
     if (op.kind == OpKind::kCas) observed.push_back(op.expected);
   }
   std::sort(observed.begin(), observed.end());
+  observed.erase(std::unique(observed.begin(), observed.end()),
+                 observed.end());
+  // With appends: the observed texts that are not a prefix of another one
+  // (a text inside a prefix is inside the longer text too). In a history
+  // without overwrites that is a single string.
+  std::vector<const std::string*> texts;
+  if (appends) {
+    for (int32_t id : observed) texts.push_back(&model.Text(id));
+    std::sort(texts.begin(), texts.end(),
+              [](const std::string* a, const std::string* b) { return *a < *b; });
+    std::vector<const std::string*> maximal;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      bool prefix_of_next =
+          i + 1 < texts.size() &&
+          texts[i + 1]->compare(0, texts[i]->size(), *texts[i]) == 0;
+      if (!prefix_of_next) maximal.push_back(texts[i]);
+    }
+    texts.swap(maximal);
+  }
   std::vector<POp> out;
   out.reserve(ops.size());
   for (const POp& op : ops) {
-    // (An indeterminate delete is kept: the empty value is read often.)
-    bool sets_value = op.kind == OpKind::kWrite || op.kind == OpKind::kPut ||
-                      op.kind == OpKind::kCas;
-    if (!op.ok && sets_value &&
-        !std::binary_search(observed.begin(), observed.end(), op.arg)) {
-      continue;
+    bool drop = false;
+    if (!op.ok) {
+      if (!appends) {
+        // (An indeterminate delete is kept: the empty value is read often.)
+        bool sets_value = op.kind == OpKind::kWrite ||
+                          op.kind == OpKind::kPut || op.kind == OpKind::kCas;
+        drop = sets_value &&
+               !std::binary_search(observed.begin(), observed.end(), op.arg);
+      } else if (op.kind == OpKind::kPut || op.kind == OpKind::kAppend ||
+                 op.kind == OpKind::kCas) {
+        const std::string& text = model.Text(op.arg);
+        drop = !text.empty();
+        for (const std::string* t : texts) {
+          if (!drop) break;
+          if (t->find(text) != std::string::npos) drop = false;
+        }
+      }
     }
-    out.push_back(op);
+    if (!drop) out.push_back(op);
   }
   return out;
 }
@@ -554,7 +642,7 @@ absl::StatusOr<CheckResult> Check(const History& history,
     }
     result.ops_checked += ops.size();
 
-    std::vector<POp> search_ops = DropUnobservable(ops);
+    std::vector<POp> search_ops = DropUnobservable(ops, model);
     SearchResult full = Search(search_ops, model, options);
     result.states_explored += full.states;
     if (full.verdict == SearchVerdict::kOk) continue;

@@ -31,6 +31,15 @@
 //    (indeterminate ones have no completion entry, so they never force
 //    anything); not linearizable when a completion is reached with an empty
 //    stack.
+//    One refinement (sound, and checked against the brute-force reference
+//    in the tests): on entering a configuration, a callable :ok read that is
+//    legal in the current state is linearized first, greedily. A read
+//    changes no state and everything that had to precede it is already
+//    linearized, so if any order completes the history from here, one that
+//    starts with that read does; the read is therefore not a branch point,
+//    and when the search fails after it, it backtracks past it at once.
+//    With half the operations reads this cuts the configurations explored
+//    by about ten times.
 //    The memo holds every configuration ever entered. Its key is the model
 //    state (an interned id) plus the linearized set as a bitset, stored
 //    compactly: :ok operations are numbered in invocation order and the set
@@ -38,11 +47,13 @@
 //    up to the last non-zero one), indeterminate operations in a second
 //    bitset. With bounded concurrency the stored words stay few however long
 //    the key's history is, so memory and time grow linearly with its length.
-//    Before searching, indeterminate writes/puts/cas whose new value no :ok
-//    read returns and no cas expects are dropped (keys without appends):
-//    whatever state they set is overwritten before anyone can look at it,
-//    so they cannot help or hurt, and each one kept would be retried at
-//    every step of the search.
+//    Before searching, indeterminate operations that nobody can observe are
+//    dropped: on keys without appends, writes/puts/cas whose new value no
+//    :ok read returns and no cas expects; on kv keys with appends,
+//    puts/appends/cas whose text occurs in no read result or cas expected
+//    value. Whatever state they set is erased before anyone could look at
+//    it (proof in checker.cc), and each one kept would be retried at every
+//    step of the search: with unique values this makes timeouts cheap.
 // 3. Minimal window: for a key found not linearizable, binary search over
 //    the completion times T of its :ok operations for the smallest T such
 //    that the prefix "operations invoked at or before T, with the ones not

@@ -43,6 +43,7 @@ GenOptions SmallOptions(Model model, uint64_t seed) {
   o.fail_rate = 0.1;
   o.corrupt_rate = 0.25;
   o.lose_rate = 0.08;
+  o.unique_appends = (seed / 64) % 2 == 1;
   return o;
 }
 
@@ -119,6 +120,7 @@ TEST_P(CrossCheckTest, GeneratedExecutionsAreLinearizable) {
     o.max_latency = 1 + seed % 6;
     o.info_rate = 0.05 * (seed % 3);
     o.fail_rate = 0.05;
+    o.unique_appends = seed % 2 == 1;
     History h = GenerateHistory(seed, o);
     CheckOptions options;
     options.model = model;

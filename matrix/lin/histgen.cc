@@ -73,7 +73,8 @@ History GenerateHistory(uint64_t seed, const GenOptions& o) {
       op.kind = OpKind::kDelete;
     } else if (kv && rng.Chance(o.append_rate)) {
       op.kind = OpKind::kAppend;
-      op.value = random_value();
+      op.value = o.unique_appends ? Value::Str(absl::StrCat(i, ","))
+                                  : random_value();
     } else {
       op.kind = kv ? OpKind::kPut : OpKind::kWrite;
       op.value = random_value();

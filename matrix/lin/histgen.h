@@ -39,6 +39,9 @@ struct GenOptions {
   double fail_rate = 0.05;
   double corrupt_rate = 0.0;
   double lose_rate = 0.0;
+  // kv: every append writes its own text ("<i>,"), as Jepsen's append
+  // workloads do, instead of one of `values`.
+  bool unique_appends = false;
 };
 
 History GenerateHistory(uint64_t seed, const GenOptions& options);

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "benchmark/benchmark.h"
@@ -20,7 +21,8 @@
 namespace raftlog::lin {
 namespace {
 
-GenOptions Options(Model model, int clients, int ops, int keys) {
+GenOptions Options(Model model, int clients, int ops, int keys,
+                   double info_rate) {
   GenOptions o;
   o.model = model;
   o.clients = clients;
@@ -32,28 +34,32 @@ GenOptions Options(Model model, int clients, int ops, int keys) {
   o.read_rate = 0.5;
   o.cas_rate = 0.1;
   o.append_rate = 0.2;
-  o.info_rate = 0.02;
+  o.info_rate = info_rate;
+  o.unique_appends = true;
   o.fail_rate = 0.02;
   return o;
 }
 
 // Generated histories are cached across benchmark repetitions.
-const History& Cached(Model model, int clients, int ops, int keys) {
+const History& Cached(Model model, int clients, int ops, int keys,
+                      double info_rate = 0.02) {
   static auto* cache =
-      new std::map<std::tuple<int, int, int, int>, History>();
-  auto k = std::make_tuple(static_cast<int>(model), clients, ops, keys);
+      new std::map<std::tuple<int, int, int, int, double>, History>();
+  auto k = std::make_tuple(static_cast<int>(model), clients, ops, keys,
+                           info_rate);
   auto it = cache->find(k);
   if (it == cache->end()) {
     it = cache->emplace(k, GenerateHistory(42, Options(model, clients, ops,
-                                                       keys)))
+                                                       keys, info_rate)))
              .first;
   }
   return it->second;
 }
 
-void RunCheck(benchmark::State& state, Model model, int clients, int keys) {
+void RunCheck(benchmark::State& state, Model model, int clients, int keys,
+              double info_rate = 0.02) {
   const int ops = static_cast<int>(state.range(0));
-  const History& h = Cached(model, clients, ops, keys);
+  const History& h = Cached(model, clients, ops, keys, info_rate);
   CheckOptions options;
   options.model = model;
   uint64_t states = 0;
@@ -75,6 +81,13 @@ void RunCheck(benchmark::State& state, Model model, int clients, int keys) {
 // One key, 10 clients (single partition).
 void BM_OneKeyRegister(benchmark::State& s) { RunCheck(s, Model::kRegister, 10, 1); }
 void BM_OneKeyKv(benchmark::State& s) { RunCheck(s, Model::kKv, 10, 1); }
+// One key, 10 clients, 20% of operations time out (half of them applied).
+void BM_OneKeyRegisterTimeouts(benchmark::State& s) {
+  RunCheck(s, Model::kRegister, 10, 1, 0.2);
+}
+void BM_OneKeyKvTimeouts(benchmark::State& s) {
+  RunCheck(s, Model::kKv, 10, 1, 0.2);
+}
 // 1,000 keys, 100 clients.
 void BM_ThousandKeysRegister(benchmark::State& s) {
   RunCheck(s, Model::kRegister, 100, 1000);
@@ -84,6 +97,10 @@ void BM_ThousandKeysKv(benchmark::State& s) { RunCheck(s, Model::kKv, 100, 1000)
 BENCHMARK(BM_OneKeyRegister)->Arg(1000)->Arg(10000)->Arg(100000)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_OneKeyKv)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_OneKeyRegisterTimeouts)->Arg(1000)->Arg(10000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_OneKeyKvTimeouts)->Arg(1000)->Arg(10000)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ThousandKeysRegister)->Arg(100000)->Arg(300000)->Arg(1000000)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ThousandKeysKv)->Arg(100000)->Arg(300000)->Arg(1000000)
