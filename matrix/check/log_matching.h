@@ -3,11 +3,16 @@
 // (and that entry itself is identical).
 //
 // Checked on a bounded window per node: the entries around its commit index
-// and its tail, [commit - window + 1, commit + window] clipped to the log. Each
-// node's window is copied when its (first, last, last term, commit, term)
-// changes, and compared with the latest window of every other running node
-// over their overlap: below the highest index where both hold the same term,
-// every entry must be equal. Work per step is O(nodes * window).
+// and its tail, [commit - window + 1, commit + window] clipped to the log
+// (at most 2 * window entries). Each node's window is refreshed when its
+// (first, last, last term, commit, term) changes: entries already copied are
+// kept unless a re-read sample differs (the entry at the end of the shorter of
+// the old and new log, the one at the commit index, one rotating position):
+// a truncation, or an in-place rewrite within one pass over the window. A
+// step therefore costs a few EntryAt calls instead of 2 * window.
+// A window with new entries is compared with the latest window of every other
+// running node over their overlap: below the highest index where both hold
+// the same term, every entry must be equal.
 #ifndef RAFTLOG_MATRIX_CHECK_LOG_MATCHING_H_
 #define RAFTLOG_MATRIX_CHECK_LOG_MATCHING_H_
 
@@ -27,6 +32,7 @@ class LogMatching : public Checker {
   void OnStep(const NodeStep& step) override;
   void OnCrash(uint64_t time_us, api::NodeId id) override { windows_.erase(id); }
   uint64_t comparisons() const { return comparisons_; }
+  uint64_t fetches() const { return fetches_; }  // EntryAt calls for copies
 
  private:
   struct Window {
@@ -46,6 +52,9 @@ class LogMatching : public Checker {
   std::map<api::NodeId, Window> windows_;
   std::set<std::tuple<api::NodeId, api::NodeId, uint64_t>> reported_;
   uint64_t comparisons_ = 0;
+  uint64_t fetches_ = 0;
+  uint64_t verifications_ = 0;
+  uint64_t rotation_ = 0;
 };
 
 }  // namespace raftlog::check

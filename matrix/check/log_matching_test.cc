@@ -73,10 +73,47 @@ TEST(LogMatching, WindowIsBounded) {
   a.Step(c, 1);
   b.Step(c, 2);
   EXPECT_EQ(c.violation_count(), 0u);
-  // Near the commit index it is caught.
+  // Near the commit index it is caught (within one pass of the rotating
+  // re-read over the window, as b keeps stepping).
   b.log.Set(98, 1, 5);
-  b.state.commit_index = 99;
+  for (int i = 0; i < 8 && c.violation_count() == 0; ++i) {
+    ++b.state.term;
+    b.Step(c, 3 + i);
+  }
+  EXPECT_EQ(c.violation_count(), 1u);
+}
+
+}  // namespace
+}  // namespace raftlog::check
+
+namespace raftlog::check {
+namespace {
+using testing::FakeNode;
+
+TEST(LogMatching, IncrementalCopiesStillSeeTruncations) {
+  LogMatching c(8);
+  FakeNode a(1), b(2);
+  a.log.Terms({1, 1, 1, 1});
+  b.log.Terms({1, 1, 1, 1});
+  a.Step(c, 1);
+  b.Step(c, 2);
+  uint64_t fetched = c.fetches();
+  b.log.Terms({1});  // an append: only index 5 is copied
   b.Step(c, 3);
+  EXPECT_EQ(c.fetches(), fetched + 1);
+  // b truncates to 2 and appends term-2 entries: noticed, fully re-copied.
+  b.log.entries.erase(5);
+  b.log.entries.erase(4);
+  b.log.entries.erase(3);
+  b.log.Terms({2, 2});
+  b.Step(c, 4);
+  EXPECT_GE(c.fetches(), fetched + 3);
+  EXPECT_EQ(c.violation_count(), 0u);
+  // a now holds index 4 with term 2 as b does, but a different index 3.
+  a.log.entries.erase(4);
+  a.log.Set(3, 2, 777);
+  a.log.Set(4, 2, 2004);
+  a.Step(c, 5);
   EXPECT_EQ(c.violation_count(), 1u);
 }
 

@@ -20,13 +20,31 @@ const char* NodeStatusName(NodeStatus s) {
   return "?";
 }
 
-// The checkers' view of a running node's log.
+// The checkers' view of a running node's log. Several checkers read the same
+// indexes in one step (a newly committed entry, an acknowledged one), and a
+// release may compute an entry's digest on every call, so lookups are
+// memoized for the duration of one step (NewStep() forgets them).
 class Cluster::LogView : public check::EntrySource {
  public:
   std::optional<api::EntryId> EntryAt(uint64_t index) const override {
-    return node_ == nullptr ? std::nullopt : node_->EntryAt(index);
+    if (node_ == nullptr) return std::nullopt;
+    Slot& s = memo_[index % kSlots];
+    if (s.generation == generation_ && s.index == index) return s.entry;
+    s = Slot{generation_, index, node_->EntryAt(index)};
+    return s.entry;
   }
+  void NewStep() { ++generation_; }
   api::Node* node_ = nullptr;
+
+ private:
+  static constexpr size_t kSlots = 64;
+  struct Slot {
+    uint64_t generation = 0;
+    uint64_t index = 0;
+    std::optional<api::EntryId> entry;
+  };
+  uint64_t generation_ = 1;
+  mutable Slot memo_[kSlots];
 };
 
 struct Cluster::SimNode {
@@ -154,6 +172,7 @@ void Cluster::Down(SimNode& n, NodeStatus why) {
   }
   n.node.reset();
   n.log.node_ = nullptr;
+  n.log.NewStep();
   n.status = why;
   if (checkers_) checkers_->OnCrash(now_us_, n.id);
 }
@@ -250,10 +269,11 @@ bool Cluster::StepOne() {
 }
 
 void Cluster::AfterStep(SimNode& n) {
+  n.log.NewStep();
   api::Ready ready = n.node->TakeReady();
   uint64_t latency = n.disk->TakeLatency();
-  for (const api::Outbound& m : ready.messages) {
-    network_.Send(now_us_, n.id, m, latency, n.tag_index);
+  for (api::Outbound& m : ready.messages) {
+    network_.Send(now_us_, n.id, std::move(m), latency, n.tag_index);
   }
   api::ProtocolState st = n.node->State();
   bool was_leader = n.has_state && n.state.role == api::Role::kLeader && n.state.term == st.term;
@@ -282,7 +302,7 @@ void Cluster::AfterStep(SimNode& n) {
     }
     if (!reply_fn_) continue;
     std::optional<api::EntryId> entry;
-    if (r.status.ok() && r.index > 0) entry = n.node->EntryAt(r.index);
+    if (r.status.ok() && r.index > 0) entry = n.log.EntryAt(r.index);
     reply_fn_(now_us_ + latency, n.id, r, entry);
   }
 }

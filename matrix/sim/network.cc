@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "matrix/sim/trace.h"
 
 namespace raftlog::sim {
 namespace {
@@ -82,8 +83,8 @@ uint64_t Network::DrawDelay(const LinkFaults& f) {
   return d;
 }
 
-int Network::Send(uint64_t now_us, api::NodeId from, const api::Outbound& m,
-                  uint64_t extra_delay_us, int sender_tag) {
+int Network::Send(uint64_t now_us, api::NodeId from, api::Outbound m, uint64_t extra_delay_us,
+                  int sender_tag) {
   ++stats_.sent;
   stats_.bytes += m.bytes.size();
   if (Blocked(from, m.to)) {
@@ -100,15 +101,20 @@ int Network::Send(uint64_t now_us, api::NodeId from, const api::Outbound& m,
     ++stats_.duplicated;
     copies = 2;
   }
-  uint64_t digest = api::Fnv1a64(m.bytes);
+  uint64_t digest = BytesDigest(m.bytes);
   for (int c = 0; c < copies; ++c) {
     Delivery d;
     d.time_us = now_us + extra_delay_us + DrawDelay(f);
     d.seq = next_seq_++;
     d.from = from;
     d.to = m.to;
-    d.type = m.type;
-    d.bytes = m.bytes;
+    if (c + 1 < copies) {
+      d.type = m.type;
+      d.bytes = m.bytes;
+    } else {
+      d.type = std::move(m.type);
+      d.bytes = std::move(m.bytes);
+    }
     d.digest = digest;
     d.sender_tag = sender_tag;
     queue_.push(std::move(d));

@@ -63,7 +63,7 @@ struct Delivery {
   api::NodeId to = 0;
   std::string type;
   std::string bytes;
-  uint64_t digest = 0;  // Fnv1a64(bytes), for the trace
+  uint64_t digest = 0;  // BytesDigest(bytes), for the trace
   int sender_tag = -1;  // the driver's index of the sender's release at send time
 };
 
@@ -85,7 +85,8 @@ class Network {
   // Puts `m` from `from` in flight at `now_us` (+ `extra_delay_us`, e.g. the
   // sender's fsync latency). Returns the number of copies queued (0, 1 or 2).
   // `sender_tag` is carried to the receiver for attributing decode errors.
-  int Send(uint64_t now_us, api::NodeId from, const api::Outbound& m, uint64_t extra_delay_us = 0,
+  // Takes `m` by value: callers that are done with it move it in.
+  int Send(uint64_t now_us, api::NodeId from, api::Outbound m, uint64_t extra_delay_us = 0,
            int sender_tag = -1);
 
   // Earliest delivery time, or UINT64_MAX when nothing is in flight.

@@ -1,5 +1,7 @@
 #include "matrix/sim/trace.h"
 
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "versions/api/node.h"
@@ -14,6 +16,23 @@ uint64_t FoldU64(uint64_t h, uint64_t v) {
 }
 
 }  // namespace
+
+uint64_t BytesDigest(absl::string_view bytes) {
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  uint64_t h = 0x243F6A8885A308D3ull ^ (bytes.size() * kMul);
+  const char* p = bytes.data();
+  size_t n = bytes.size();
+  for (; n >= 8; n -= 8, p += 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, p, n);
+  h = (h ^ tail) * kMul;
+  return h ^ (h >> 32);
+}
 
 void Trace::Add(uint64_t time_us, absl::string_view kind, absl::string_view detail) {
   ++events_;

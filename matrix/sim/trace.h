@@ -18,6 +18,11 @@
 
 namespace raftlog::sim {
 
+// A fast 64-bit digest of message bytes (8 bytes per step; the records of the
+// trace itself are chained with api::Fnv1a64). Deterministic on every
+// little-endian platform.
+uint64_t BytesDigest(absl::string_view bytes);
+
 class Trace {
  public:
   // keep = 0: no lines; SIZE_MAX: all lines.
