@@ -147,6 +147,37 @@ TEST(LincheckTest, JsonQuote) {
   EXPECT_EQ(JsonQuote("a\"b\\c\n\x01\xff"), "\"a\\\"b\\\\c\\n\\u0001\\u00ff\"");
 }
 
+std::string TestData(const std::string& name) {
+  const char* srcdir = std::getenv("TEST_SRCDIR");
+  const char* workspace = std::getenv("TEST_WORKSPACE");
+  return absl::StrCat(srcdir ? srcdir : ".", "/",
+                      workspace ? workspace : "raftcert",
+                      "/matrix/lin/testdata/", name);
+}
+
+TEST(LincheckTest, ExampleHistories) {
+  struct {
+    const char* file;
+    int exit;
+    const char* expect;
+  } cases[] = {
+      {"register_ok.edn", kExitLinearizable,
+       "linearizable\nmodel: register, ops: 7, keys: 1"},
+      {"register_stale_read.edn", kExitNotLinearizable,
+       "ends at time 60 with\n"
+       "  {:process 2, :type :ok, :f :read, :key \"r\", :value 1, :time 60}\n"
+       "window (3 ops):\n"},
+      {"kv_ok.edn", kExitLinearizable, "linearizable\nmodel: kv, ops: 8, keys: 2"},
+  };
+  for (const auto& c : cases) {
+    LincheckArgs args;
+    args.file = TestData(c.file);
+    std::string out, err;
+    EXPECT_EQ(RunLincheck(args, &out, &err), c.exit) << c.file << "\n" << err;
+    EXPECT_NE(out.find(c.expect), std::string::npos) << c.file << "\n" << out;
+  }
+}
+
 // The binary itself: exit statuses, including usage errors (which must not
 // read as "not linearizable").
 int RunBinary(const std::string& args) {
