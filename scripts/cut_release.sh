@@ -42,7 +42,8 @@ rewrite() {
     -e "s#//wire/$head([:/\"])#//wire/$new\1#g" \
     -e "s/RAFTLOG_VERSIONS_V${H}_/RAFTLOG_VERSIONS_V${N}_/g" \
     -e "s/RAFTLOG_WIRE_V${H}_/RAFTLOG_WIRE_V${N}_/g" \
-    -e "s/kReleaseTag\[\] = \"$head\"/kReleaseTag[] = \"$new\"/g" \
+    -e "s/\b$head::/$new::/g" \
+    -e "s/\"$head\"/\"$new\"/g" \
     "$1"
 }
 while IFS= read -r -d '' f; do rewrite "$f"; done < <(find "versions/$new" "wire/$new" -type f -print0)

@@ -1,6 +1,7 @@
 #include "versions/registry.h"
 
 #include "absl/strings/str_join.h"
+#include "versions/v2/adapter/adapter.h"
 // cut_release: registry includes
 #include "versions/v1/adapter/adapter.h"
 
@@ -9,6 +10,7 @@ namespace raftlog {
 const std::vector<api::ReleaseInfo>& AllReleases() {
   static const auto* releases = new std::vector<api::ReleaseInfo>{
       raftlog::v1::adapter::Release(),
+      raftlog::v2::adapter::Release(),
       // cut_release: registry entries
   };
   return *releases;

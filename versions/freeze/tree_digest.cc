@@ -28,7 +28,8 @@ absl::Status AddTree(const fs::path& root, const std::string& dir, const std::st
   for (fs::recursive_directory_iterator it(base, fs::directory_options::follow_directory_symlink, ec), end;
        it != end; it.increment(ec)) {
     if (ec) return absl::InternalError(absl::StrCat("walking ", base.string(), ": ", ec.message()));
-    std::string rel = fs::relative(it->path(), root, ec).generic_string();
+    // Lexical, not canonical: runfiles are symlinks into the source tree.
+    std::string rel = it->path().lexically_relative(root).generic_string();
     if (!skip_dir.empty() && (rel == skip_dir || absl::StartsWith(rel, skip_dir + "/"))) {
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;

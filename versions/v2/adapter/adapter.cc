@@ -1,0 +1,48 @@
+#include "versions/v2/adapter/adapter.h"
+
+#include <memory>
+
+#include "versions/v2/node.h"
+
+namespace raftlog::v2::adapter {
+namespace {
+
+// Forwards every call; v2::Node already speaks the ABI's value types.
+class NodeAdapter : public api::Node {
+ public:
+  explicit NodeAdapter(const api::NodeOptions& options) : node_(options) {}
+  absl::Status Start() override { return node_.Start(); }
+  absl::Status Deliver(api::NodeId from, absl::string_view bytes) override {
+    return node_.Deliver(from, bytes);
+  }
+  void Tick() override { node_.Tick(); }
+  void Submit(const api::Request& request) override { node_.Submit(request); }
+  api::Ready TakeReady() override { return node_.TakeReady(); }
+  api::ProtocolState State() const override { return node_.State(); }
+  std::optional<api::EntryId> EntryAt(uint64_t index) const override {
+    return node_.EntryAt(index);
+  }
+  std::map<std::string, uint64_t> Counters() const override { return node_.Counters(); }
+
+ private:
+  v2::Node node_;
+};
+
+std::unique_ptr<api::Node> MakeNode(const api::NodeOptions& options) {
+  return std::make_unique<NodeAdapter>(options);
+}
+
+}  // namespace
+
+api::ReleaseInfo Release() {
+  api::ReleaseInfo info;
+  info.tag = kReleaseTag;
+  info.min_protocol = kProtocolVersion;
+  info.max_protocol = kProtocolVersion;
+  info.snapshot_formats_read = {kSnapshotFormat};
+  info.snapshot_formats_written = {kSnapshotFormat};
+  info.make_node = &MakeNode;
+  return info;
+}
+
+}  // namespace raftlog::v2::adapter

@@ -1,0 +1,888 @@
+#include "versions/v2/raft.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "snapshots/format1/format1.h"
+#include "versions/v2/check.h"
+
+namespace raftlog::v2 {
+namespace {
+
+using api::NodeId;
+using wire::v2::Message;
+
+std::string VotersString(const std::vector<NodeId>& voters) {
+  return absl::StrCat("{", absl::StrJoin(voters, ","), "}");
+}
+
+const char* ChangeName(wire::v2::ConfigChangeType t) {
+  switch (t) {
+    case wire::v2::CONFIG_CHANGE_TYPE_BOOTSTRAP: return "bootstrap";
+    case wire::v2::CONFIG_CHANGE_TYPE_ADD_VOTER: return "add_voter";
+    case wire::v2::CONFIG_CHANGE_TYPE_REMOVE_VOTER: return "remove_voter";
+    default: return "unknown";
+  }
+}
+
+bool IsClientOp(api::Op op) {
+  return op == api::Op::kGet || op == api::Op::kPut || op == api::Op::kDelete ||
+         op == api::Op::kAppend || op == api::Op::kCas;
+}
+
+wire::v2::CommandOp ToCommandOp(api::Op op) {
+  switch (op) {
+    case api::Op::kGet: return wire::v2::COMMAND_OP_GET;
+    case api::Op::kPut: return wire::v2::COMMAND_OP_PUT;
+    case api::Op::kDelete: return wire::v2::COMMAND_OP_DELETE;
+    case api::Op::kAppend: return wire::v2::COMMAND_OP_APPEND;
+    case api::Op::kCas: return wire::v2::COMMAND_OP_CAS;
+    default: return wire::v2::COMMAND_OP_UNSPECIFIED;
+  }
+}
+
+}  // namespace
+
+Raft::Raft(const RaftOptions& options, Storage* storage, Counters* counters)
+    : options_(options), storage_(storage), counters_(counters) {
+  RAFTLOG_V1_CHECK(options_.id != 0);
+  RAFTLOG_V1_CHECK(options_.random != nullptr);
+  RAFTLOG_V1_CHECK(options_.election_ticks > 0 && options_.heartbeat_ticks > 0);
+}
+
+// ---------------------------------------------------------------------------
+// Recovery.
+
+absl::Status Raft::Restore(const Recovered& r, const std::vector<NodeId>& bootstrap_voters) {
+  if (r.empty) {
+    if (!bootstrap_voters.empty()) {
+      std::vector<NodeId> voters = bootstrap_voters;
+      std::sort(voters.begin(), voters.end());
+      voters.erase(std::unique(voters.begin(), voters.end()), voters.end());
+      if (voters.front() == 0) return absl::InvalidArgumentError("bootstrap voter id 0");
+      wire::v2::ConfigChange cc;
+      cc.set_type(wire::v2::CONFIG_CHANGE_TYPE_BOOTSTRAP);
+      for (NodeId v : voters) cc.add_voters(v);
+      Entry e;
+      e.set_index(1);
+      e.set_term(1);
+      e.set_type(wire::v2::ENTRY_TYPE_CONFIG);
+      e.set_data(cc.SerializeAsString());
+      if (!AppendToLog({e})) return fatal_;
+      // Every bootstrapping voter holds this same entry durably: committed.
+      term_ = 1;
+      commit_ = 1;
+    }
+  } else {
+    if (r.snapshot.has_value()) {
+      const snapshots::SnapshotState& s = *r.snapshot;
+      log_.Reset(s.last_index, s.last_term);
+      kv_.FromSnapshot(s);
+      base_config_ = ConfigState{s.voters, s.config_index};
+      applied_ = s.last_index;
+      snapshot_format_ = kSnapshotFormat;
+    }
+    for (const Entry& e : r.entries) log_.Append(e);
+    term_ = r.hard_state.term;
+    vote_ = r.hard_state.vote;
+    commit_ = std::max(r.hard_state.commit, log_.snapshot_index());
+    persisted_ = r.hard_state;
+    if (commit_ > log_.last_index()) {
+      return absl::DataLossError(absl::StrCat("hardstate: commit index ", commit_,
+                                              " is beyond the last log index ",
+                                              log_.last_index()));
+    }
+    if (log_.last_term() > term_) {
+      return absl::DataLossError(absl::StrCat("hardstate: term ", term_,
+                                              " is below the last log term ", log_.last_term()));
+    }
+    config_ = ConfigAt(log_.last_index());
+  }
+  ResetForTerm(term_);
+  role_ = api::Role::kFollower;
+  ApplyCommitted();
+  return fatal_;
+}
+
+// ---------------------------------------------------------------------------
+// Roles.
+
+bool Raft::IsVoter(NodeId id) const {
+  return std::binary_search(config_.voters.begin(), config_.voters.end(), id);
+}
+
+void Raft::ResetForTerm(uint64_t term) {
+  if (term != term_) {
+    term_ = term;
+    vote_ = 0;
+  }
+  leader_ = 0;
+  election_elapsed_ = 0;
+  heartbeat_elapsed_ = 0;
+  randomized_timeout_ =
+      options_.election_ticks + static_cast<int>(options_.random->Uniform(options_.election_ticks));
+  votes_.clear();
+  progress_.clear();
+  // Requests pending on a former leader are not answered: their outcome is
+  // unknown to this node (node.h, Reply).
+  pending_.clear();
+}
+
+void Raft::BecomeFollower(uint64_t term, NodeId leader) {
+  ResetForTerm(term);
+  role_ = api::Role::kFollower;
+  leader_ = leader;
+}
+
+void Raft::BecomeCandidate() {
+  ResetForTerm(term_ + 1);
+  role_ = api::Role::kCandidate;
+  vote_ = options_.id;
+  Count(api::kCounterElections);
+}
+
+void Raft::BecomeLeader() {
+  RAFTLOG_V1_CHECK(role_ == api::Role::kCandidate);
+  role_ = api::Role::kLeader;
+  leader_ = options_.id;
+  heartbeat_elapsed_ = 0;
+  progress_.clear();
+  SyncProgress();
+  Count(api::kCounterLeaderChanges);
+  // A NOOP of the new term: the only way to commit earlier terms' entries
+  // (section 5.4.2) and the guard of configuration changes.
+  AppendLocal(wire::v2::ENTRY_TYPE_NOOP, "");
+  if (!fatal_.ok()) return;
+  BroadcastAppend();
+  MaybeCommit();
+}
+
+void Raft::Campaign() {
+  if (!fatal_.ok() || !IsVoter(options_.id) || role_ == api::Role::kLeader) return;
+  BecomeCandidate();
+  votes_[options_.id] = true;
+  if (Quorum() <= 1) {
+    BecomeLeader();
+    return;
+  }
+  for (NodeId peer : config_.voters) {
+    if (peer == options_.id) continue;
+    Message m = NewMessage(peer, wire::v2::MESSAGE_TYPE_REQUEST_VOTE);
+    m.mutable_request_vote()->set_last_log_index(log_.last_index());
+    m.mutable_request_vote()->set_last_log_term(log_.last_term());
+    out_.messages.push_back(std::move(m));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Inputs.
+
+void Raft::Tick() {
+  if (!fatal_.ok()) return;
+  if (role_ == api::Role::kLeader) {
+    for (auto& [peer, pr] : progress_) {
+      // A snapshot that got no answer is sent again, not every tick.
+      if (pr.state == Progress::kSnapshot && ++pr.snapshot_ticks >= options_.election_ticks) {
+        pr.state = Progress::kProbe;
+        pr.probe_sent = false;
+      }
+    }
+    if (++heartbeat_elapsed_ >= options_.heartbeat_ticks) {
+      heartbeat_elapsed_ = 0;
+      std::vector<NodeId> peers;
+      for (const auto& [peer, pr] : progress_) peers.push_back(peer);
+      for (NodeId peer : peers) SendAppend(peer, /*heartbeat=*/true);
+    }
+    return;
+  }
+  if (++election_elapsed_ >= randomized_timeout_) {
+    election_elapsed_ = 0;
+    // A node outside its configuration (removed, or joining) never campaigns.
+    if (IsVoter(options_.id)) Campaign();
+  }
+}
+
+absl::Status Raft::Step(const Message& m) {
+  if (!fatal_.ok()) return fatal_;
+  const wire::v2::MessageType type = m.type();
+  const bool from_leader = type == wire::v2::MESSAGE_TYPE_APPEND_ENTRIES ||
+                           type == wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT;
+  if (m.term() > term_) {
+    BecomeFollower(m.term(), from_leader ? m.from() : 0);
+  } else if (m.term() < term_) {
+    Count(kCounterStaleTerm);
+    // Tell a stale candidate or leader the current term, so it steps down.
+    if (type == wire::v2::MESSAGE_TYPE_REQUEST_VOTE) {
+      Message r = NewMessage(m.from(), wire::v2::MESSAGE_TYPE_REQUEST_VOTE_RESPONSE);
+      r.mutable_request_vote_response()->set_granted(false);
+      out_.messages.push_back(std::move(r));
+    } else if (from_leader) {
+      Message r = NewMessage(m.from(), wire::v2::MESSAGE_TYPE_APPEND_ENTRIES_RESPONSE);
+      r.mutable_append_entries_response()->set_success(false);
+      r.mutable_append_entries_response()->set_last_index(log_.last_index());
+      out_.messages.push_back(std::move(r));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status status;
+  switch (type) {
+    case wire::v2::MESSAGE_TYPE_REQUEST_VOTE:
+      HandleRequestVote(m);
+      break;
+    case wire::v2::MESSAGE_TYPE_REQUEST_VOTE_RESPONSE:
+      if (role_ == api::Role::kCandidate) HandleVoteResponse(m);
+      break;
+    case wire::v2::MESSAGE_TYPE_APPEND_ENTRIES:
+    case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT:
+      if (role_ == api::Role::kLeader) {
+        // Two leaders in one term: the sender broke election safety.
+        return absl::FailedPreconditionError(
+            absl::StrCat("node ", m.from(), " acts as leader in term ", term_,
+                         " which node ", options_.id, " leads"));
+      }
+      if (role_ == api::Role::kCandidate) BecomeFollower(term_, m.from());
+      leader_ = m.from();
+      election_elapsed_ = 0;
+      status = type == wire::v2::MESSAGE_TYPE_APPEND_ENTRIES ? HandleAppendEntries(m)
+                                                             : HandleInstallSnapshot(m);
+      break;
+    case wire::v2::MESSAGE_TYPE_APPEND_ENTRIES_RESPONSE:
+      if (role_ == api::Role::kLeader) HandleAppendResponse(m);
+      break;
+    case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_RESPONSE:
+      if (role_ == api::Role::kLeader) HandleSnapshotResponse(m);
+      break;
+    default:
+      return absl::UnimplementedError(absl::StrCat("message type ", type));
+  }
+  if (!fatal_.ok()) return fatal_;
+  return status;
+}
+
+void Raft::HandleRequestVote(const Message& m) {
+  const wire::v2::RequestVote& rv = m.request_vote();
+  // One vote per term; none while this node knows a leader of the term.
+  bool can_vote = vote_ == m.from() || (vote_ == 0 && leader_ == 0);
+  bool up_to_date = rv.last_log_term() > log_.last_term() ||
+                    (rv.last_log_term() == log_.last_term() &&
+                     rv.last_log_index() >= log_.last_index());
+  bool grant = can_vote && up_to_date;
+  if (grant) {
+    vote_ = m.from();
+    election_elapsed_ = 0;
+  }
+  Message r = NewMessage(m.from(), wire::v2::MESSAGE_TYPE_REQUEST_VOTE_RESPONSE);
+  r.mutable_request_vote_response()->set_granted(grant);
+  out_.messages.push_back(std::move(r));
+}
+
+void Raft::HandleVoteResponse(const Message& m) {
+  if (!IsVoter(m.from())) return;
+  votes_[m.from()] = m.request_vote_response().granted();
+  size_t granted = 0, rejected = 0;
+  for (const auto& [voter, yes] : votes_) {
+    if (!IsVoter(voter)) continue;
+    (yes ? granted : rejected)++;
+  }
+  if (granted >= Quorum()) {
+    BecomeLeader();
+  } else if (rejected >= Quorum()) {
+    BecomeFollower(term_, 0);
+  }
+}
+
+absl::Status Raft::HandleAppendEntries(const Message& m) {
+  const wire::v2::AppendEntries& ae = m.append_entries();
+  Message r = NewMessage(m.from(), wire::v2::MESSAGE_TYPE_APPEND_ENTRIES_RESPONSE);
+  wire::v2::AppendEntriesResponse* resp = r.mutable_append_entries_response();
+  const uint64_t prev = ae.prev_log_index();
+  if (prev < commit_) {
+    // Everything up to commit_ is committed, hence in the leader's log too.
+    resp->set_success(true);
+    resp->set_match_index(commit_);
+    resp->set_last_index(log_.last_index());
+    out_.messages.push_back(std::move(r));
+    return absl::OkStatus();
+  }
+  if (!log_.MatchTerm(prev, ae.prev_log_term())) {
+    resp->set_success(false);
+    resp->set_reject_index(prev);
+    resp->set_last_index(log_.last_index());
+    if (prev > log_.last_index()) {
+      resp->set_conflict_term(0);
+      resp->set_conflict_index(log_.last_index() + 1);
+    } else {
+      // prev >= commit_ >= snapshot index: its term is known.
+      resp->set_conflict_term(*log_.Term(prev));
+      resp->set_conflict_index(log_.At(prev) != nullptr ? log_.FirstIndexOfTerm(prev) : prev);
+    }
+    out_.messages.push_back(std::move(r));
+    return absl::OkStatus();
+  }
+  std::vector<Entry> to_append;
+  for (const Entry& e : ae.entries()) {
+    if (to_append.empty() && e.index() <= log_.last_index()) {
+      if (log_.MatchTerm(e.index(), e.term())) continue;
+      if (e.index() <= commit_) {
+        Count(kCounterCommittedOverwrite);
+        return absl::FailedPreconditionError(absl::StrCat(
+            "leader ", m.from(), " (term ", m.term(), ") sent entry ", e.index(), " of term ",
+            e.term(), " conflicting with committed entry of term ", *log_.Term(e.index())));
+      }
+      if (!TruncateLog(e.index())) return fatal_;
+    }
+    to_append.push_back(e);
+  }
+  if (!to_append.empty() && !AppendToLog(to_append)) return fatal_;
+  const uint64_t last_new = prev + ae.entries_size();
+  const uint64_t new_commit = std::min<uint64_t>(ae.leader_commit(), last_new);
+  if (new_commit > commit_) {
+    commit_ = new_commit;
+    ApplyCommitted();
+  }
+  resp->set_success(true);
+  resp->set_match_index(last_new);
+  resp->set_last_index(log_.last_index());
+  out_.messages.push_back(std::move(r));
+  return absl::OkStatus();
+}
+
+absl::Status Raft::HandleInstallSnapshot(const Message& m) {
+  const wire::v2::InstallSnapshot& is = m.install_snapshot();
+  if (is.format() != kSnapshotFormat) {
+    Count(kCounterUnknownSnapshotFormat);
+    return absl::UnimplementedError(absl::StrCat("snapshot from node ", m.from(), " is in format ",
+                                                 is.format(), "; v1 reads format 1 only"));
+  }
+  auto respond = [&](uint64_t match) {
+    Message r = NewMessage(m.from(), wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_RESPONSE);
+    r.mutable_install_snapshot_response()->set_match_index(match);
+    r.mutable_install_snapshot_response()->set_success(true);
+    out_.messages.push_back(std::move(r));
+  };
+  if (is.last_index() <= commit_) {
+    respond(commit_);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<snapshots::SnapshotState> state = snapshots::format1::Decode(is.data());
+  if (!state.ok()) {
+    Count(api::kCounterDecodeErrors);
+    return absl::Status(state.status().code(),
+                        absl::StrCat("snapshot from node ", m.from(), " (", is.data().size(),
+                                     " bytes): ", state.status().message()));
+  }
+  if (state->last_index != is.last_index() || state->last_term != is.last_term() ||
+      state->last_term > m.term()) {
+    Count(api::kCounterDecodeErrors);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "snapshot from node ", m.from(), " holds (", state->last_index, ", ", state->last_term,
+        "), the message says (", is.last_index(), ", ", is.last_term(), ")"));
+  }
+  if (!RestoreSnapshot(*state)) return fatal_;
+  Count(api::kCounterSnapshotsInstalled);
+  respond(state->last_index);
+  return absl::OkStatus();
+}
+
+void Raft::HandleAppendResponse(const Message& m) {
+  auto it = progress_.find(m.from());
+  if (it == progress_.end()) return;
+  Progress& pr = it->second;
+  const wire::v2::AppendEntriesResponse& r = m.append_entries_response();
+  if (r.success()) {
+    if (r.match_index() > log_.last_index()) return;  // not something this leader sent
+    if (r.match_index() > pr.match) pr.match = r.match_index();
+    if (pr.next < pr.match + 1) pr.next = pr.match + 1;
+    if (pr.state == Progress::kProbe ||
+        (pr.state == Progress::kSnapshot && pr.match >= pr.pending_snapshot)) {
+      pr.state = Progress::kReplicate;
+    }
+    pr.probe_sent = false;
+    const bool more = pr.next <= log_.last_index() && pr.state == Progress::kReplicate;
+    MaybeCommit();
+    MaybeForgetRemoved(m.from());
+    if (role_ == api::Role::kLeader && more && progress_.count(m.from())) {
+      SendAppend(m.from(), false);
+    }
+    return;
+  }
+  // A rejection: stale ones (already matched, or not the probe in flight)
+  // are ignored.
+  if (pr.state == Progress::kSnapshot) return;
+  if (r.reject_index() < pr.match + 1) return;
+  if (pr.state == Progress::kProbe && r.reject_index() + 1 != pr.next) return;
+  uint64_t next;
+  if (r.conflict_term() > 0) {
+    // Fast backtracking: skip the follower's whole conflicting term, or jump
+    // right after this leader's last entry of that term.
+    uint64_t j = log_.LastIndexOfTerm(r.conflict_term(), r.reject_index());
+    next = j > 0 ? j + 1 : r.conflict_index();
+  } else {
+    next = r.last_index() + 1;  // the follower's log is shorter
+  }
+  next = std::min(next, r.reject_index());
+  next = std::max(next, pr.match + 1);
+  pr.next = next;
+  pr.state = Progress::kProbe;
+  pr.probe_sent = false;
+  SendAppend(m.from(), false);
+}
+
+void Raft::HandleSnapshotResponse(const Message& m) {
+  auto it = progress_.find(m.from());
+  if (it == progress_.end()) return;
+  Progress& pr = it->second;
+  uint64_t match = m.install_snapshot_response().match_index();
+  if (match > log_.last_index()) return;
+  if (match > pr.match) pr.match = match;
+  pr.next = pr.match + 1;
+  pr.state = Progress::kProbe;
+  pr.probe_sent = false;
+  MaybeCommit();
+  MaybeForgetRemoved(m.from());
+  if (role_ == api::Role::kLeader && progress_.count(m.from())) SendAppend(m.from(), false);
+}
+
+// ---------------------------------------------------------------------------
+// Leader replication.
+
+void Raft::SendAppend(NodeId to, bool heartbeat) {
+  auto it = progress_.find(to);
+  if (it == progress_.end()) return;
+  Progress& pr = it->second;
+  if (pr.state == Progress::kSnapshot) return;
+  if (pr.state == Progress::kProbe && pr.probe_sent && !heartbeat) return;
+  const uint64_t prev = pr.next - 1;
+  std::optional<uint64_t> prev_term = log_.Term(prev);
+  if (!prev_term.has_value()) {
+    SendSnapshot(to, &pr);
+    return;
+  }
+  Message m = NewMessage(to, wire::v2::MESSAGE_TYPE_APPEND_ENTRIES);
+  wire::v2::AppendEntries* ae = m.mutable_append_entries();
+  ae->set_prev_log_index(prev);
+  ae->set_prev_log_term(*prev_term);
+  ae->set_leader_commit(commit_);
+  for (Entry& e : log_.Slice(pr.next, log_.last_index(), kMaxEntriesPerAppend)) {
+    *ae->add_entries() = std::move(e);
+  }
+  if (pr.state == Progress::kReplicate && ae->entries_size() > 0) {
+    pr.next = ae->entries(ae->entries_size() - 1).index() + 1;  // optimistic
+  }
+  if (pr.state == Progress::kProbe) pr.probe_sent = true;
+  out_.messages.push_back(std::move(m));
+}
+
+void Raft::SendSnapshot(NodeId to, Progress* pr) {
+  absl::StatusOr<std::string> bytes = storage_->ReadSnapshot();
+  if (!bytes.ok()) {
+    Fail(absl::DataLossError(absl::StrCat("cannot read own snapshot at index ",
+                                          log_.snapshot_index(), ": ",
+                                          bytes.status().message())));
+    return;
+  }
+  Message m = NewMessage(to, wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT);
+  wire::v2::InstallSnapshot* is = m.mutable_install_snapshot();
+  is->set_last_index(log_.snapshot_index());
+  is->set_last_term(log_.snapshot_term());
+  is->set_format(kSnapshotFormat);
+  is->set_data(std::move(*bytes));
+  pr->state = Progress::kSnapshot;
+  pr->pending_snapshot = log_.snapshot_index();
+  pr->snapshot_ticks = 0;
+  Count(api::kCounterSnapshotsSent);
+  out_.messages.push_back(std::move(m));
+}
+
+void Raft::BroadcastAppend() {
+  std::vector<NodeId> peers;
+  for (const auto& [peer, pr] : progress_) peers.push_back(peer);
+  for (NodeId peer : peers) SendAppend(peer, false);
+}
+
+void Raft::MaybeCommit() {
+  if (role_ != api::Role::kLeader || config_.voters.empty()) return;
+  std::vector<uint64_t> matches;
+  for (NodeId v : config_.voters) {
+    if (v == options_.id) {
+      matches.push_back(log_.last_index());  // synced on append
+    } else {
+      auto it = progress_.find(v);
+      matches.push_back(it == progress_.end() ? 0 : it->second.match);
+    }
+  }
+  std::sort(matches.begin(), matches.end(), std::greater<uint64_t>());
+  const uint64_t n = matches[Quorum() - 1];
+  // Section 5.4.2: only an entry of the current term is committed by
+  // counting replicas; earlier ones commit with it.
+  if (n > commit_ && log_.MatchTerm(n, term_)) {
+    commit_ = n;
+    ApplyCommitted();
+    if (role_ == api::Role::kLeader) BroadcastAppend();
+  }
+}
+
+void Raft::SyncProgress() {
+  if (role_ != api::Role::kLeader) return;
+  for (NodeId v : config_.voters) {
+    if (v == options_.id) continue;
+    auto [it, inserted] = progress_.try_emplace(v);
+    if (inserted) it->second.next = log_.last_index() + 1;
+    it->second.removed_at = 0;
+  }
+  for (auto& [peer, pr] : progress_) {
+    // A removed peer still gets the entry that removes it, so it learns it
+    // is out and stops campaigning.
+    if (!IsVoter(peer) && pr.removed_at == 0) pr.removed_at = config_.index;
+  }
+}
+
+void Raft::MaybeForgetRemoved(NodeId peer) {
+  auto it = progress_.find(peer);
+  if (it != progress_.end() && it->second.removed_at != 0 &&
+      it->second.match >= it->second.removed_at) {
+    progress_.erase(it);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Log and state machine.
+
+uint64_t Raft::AppendLocal(wire::v2::EntryType type, const std::string& data) {
+  Entry e;
+  e.set_index(log_.last_index() + 1);
+  e.set_term(term_);
+  e.set_type(type);
+  e.set_data(data);
+  if (!AppendToLog({e})) return 0;
+  return e.index();
+}
+
+bool Raft::AppendToLog(const std::vector<Entry>& entries) {
+  if (absl::Status s = storage_->Append(entries); !s.ok()) {
+    Fail(s);
+    return false;
+  }
+  for (const Entry& e : entries) {
+    log_.Append(e);
+    if (e.type() == wire::v2::ENTRY_TYPE_CONFIG) {
+      // Effective on append (thesis 4.1), before it commits.
+      wire::v2::ConfigChange cc;
+      if (cc.ParseFromString(e.data())) {
+        SetConfig(ConfigState{{cc.voters().begin(), cc.voters().end()}, e.index()});
+      }
+    }
+  }
+  return true;
+}
+
+bool Raft::TruncateLog(uint64_t index) {
+  RAFTLOG_V1_CHECK(index > commit_);
+  if (absl::Status s = storage_->TruncateFrom(index); !s.ok()) {
+    Fail(s);
+    return false;
+  }
+  log_.TruncateFrom(index);
+  if (config_.index >= index) SetConfig(ConfigAt(log_.last_index()));
+  return true;
+}
+
+ConfigState Raft::ConfigAt(uint64_t index) const {
+  uint64_t i = std::min(index, log_.last_index());
+  for (; i >= log_.first_index() && i > 0; --i) {
+    const Entry* e = log_.At(i);
+    if (e->type() != wire::v2::ENTRY_TYPE_CONFIG) continue;
+    wire::v2::ConfigChange cc;
+    if (!cc.ParseFromString(e->data())) continue;
+    return ConfigState{{cc.voters().begin(), cc.voters().end()}, i};
+  }
+  return base_config_;
+}
+
+void Raft::SetConfig(const ConfigState& config) {
+  config_ = config;
+  SyncProgress();
+}
+
+void Raft::ApplyCommitted() {
+  while (applied_ < commit_ && fatal_.ok()) {
+    const Entry* e = log_.At(applied_ + 1);
+    RAFTLOG_V1_CHECK(e != nullptr);
+    ApplyEntry(*e);
+    applied_ = e->index();
+  }
+  // A leader that removed itself leads until that change commits, then
+  // steps down (thesis 4.2.2); outside the configuration it never campaigns.
+  if (role_ == api::Role::kLeader && !IsVoter(options_.id) && config_.index <= commit_) {
+    BecomeFollower(term_, 0);
+  }
+  MaybeCompact();
+}
+
+void Raft::ApplyEntry(const Entry& e) {
+  out_.applied.push_back(
+      api::AppliedEntry{e.index(), api::EntryId{e.term(), api::Fnv1a64(e.data())}});
+  auto pending = pending_.find(e.index());
+  switch (e.type()) {
+    case wire::v2::ENTRY_TYPE_COMMAND: {
+      wire::v2::Command cmd;
+      if (!cmd.ParseFromString(e.data())) break;  // validated on receipt
+      CommandResult result = kv_.Apply(cmd, e.index());
+      if (result.duplicate) Count(kCounterDuplicateRequests);
+      if (pending != pending_.end() && pending->second.client_id == cmd.client_id() &&
+          pending->second.sequence == cmd.sequence()) {
+        api::Reply r;
+        r.client_id = cmd.client_id();
+        r.sequence = cmd.sequence();
+        r.status = result.status;
+        r.value = result.value;
+        r.found = result.found;
+        r.succeeded = result.succeeded;
+        r.index = result.index;
+        r.leader_hint = leader_;
+        r.hint_term = term_;
+        out_.replies.push_back(std::move(r));
+      }
+      break;
+    }
+    case wire::v2::ENTRY_TYPE_CONFIG: {
+      wire::v2::ConfigChange cc;
+      if (!cc.ParseFromString(e.data())) break;
+      Count(kCounterConfigChanges);
+      std::vector<NodeId> voters(cc.voters().begin(), cc.voters().end());
+      Audit("config_change", absl::StrCat("index=", e.index(), " term=", e.term(), " ",
+                                          ChangeName(cc.type()), " node=", cc.node_id(),
+                                          " voters=", VotersString(voters)));
+      if (pending != pending_.end()) {
+        api::Reply r;
+        r.client_id = pending->second.client_id;
+        r.sequence = pending->second.sequence;
+        r.index = e.index();
+        r.leader_hint = leader_;
+        r.hint_term = term_;
+        out_.replies.push_back(std::move(r));
+      }
+      break;
+    }
+    default:
+      break;  // NOOP
+  }
+  if (pending != pending_.end()) pending_.erase(pending);
+}
+
+void Raft::MaybeCompact() {
+  if (applied_ > log_.snapshot_index() &&
+      applied_ - log_.snapshot_index() > options_.snapshot_threshold) {
+    Compact();
+  }
+}
+
+bool Raft::Compact() {
+  if (!fatal_.ok()) return false;
+  if (applied_ <= log_.snapshot_index()) return true;
+  snapshots::SnapshotState st;
+  st.last_index = applied_;
+  st.last_term = *log_.Term(applied_);
+  ConfigState config = ConfigAt(applied_);
+  st.voters = config.voters;
+  st.config_index = config.index;
+  kv_.ToSnapshot(&st);
+  if (absl::Status s = storage_->SaveSnapshot(st); !s.ok()) {
+    Fail(s);
+    return false;
+  }
+  log_.CompactTo(applied_);
+  base_config_ = config;
+  snapshot_format_ = kSnapshotFormat;
+  Count(api::kCounterCompactions);
+  return true;
+}
+
+bool Raft::RestoreSnapshot(const snapshots::SnapshotState& state) {
+  const uint64_t s = state.last_index;
+  // Section 7: keep the log after the snapshot if it agrees at its boundary.
+  const bool keep = log_.MatchTerm(s, state.last_term);
+  if (absl::Status st = storage_->SaveSnapshot(state); !st.ok()) {
+    Fail(st);
+    return false;
+  }
+  if (keep) {
+    log_.CompactTo(s);
+  } else {
+    if (absl::Status st = storage_->DiscardLog(s + 1); !st.ok()) {
+      Fail(st);
+      return false;
+    }
+    log_.Reset(s, state.last_term);
+  }
+  kv_.FromSnapshot(state);
+  base_config_ = ConfigState{state.voters, state.config_index};
+  commit_ = s;
+  applied_ = s;
+  snapshot_format_ = kSnapshotFormat;
+  ConfigState before = config_;
+  SetConfig(ConfigAt(log_.last_index()));
+  if (config_.voters != before.voters) {
+    Audit("config_change", absl::StrCat("index=", config_.index, " from_snapshot=", s,
+                                        " voters=", VotersString(config_.voters)));
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Client requests.
+
+void Raft::Propose(const api::Request& req) {
+  if (!fatal_.ok()) {
+    Reply(req, absl::UnavailableError(absl::StrCat("node stopped: ", fatal_.message())));
+    return;
+  }
+  if (IsClientOp(req.op)) {
+    if (role_ != api::Role::kLeader) {
+      ReplyNotLeader(req);
+      return;
+    }
+    wire::v2::Command cmd;
+    cmd.set_client_id(req.client_id);
+    cmd.set_sequence(req.sequence);
+    cmd.set_op(ToCommandOp(req.op));
+    cmd.set_key(req.key);
+    cmd.set_value(req.value);
+    cmd.set_expected(req.expected);
+    uint64_t index = AppendLocal(wire::v2::ENTRY_TYPE_COMMAND, cmd.SerializeAsString());
+    if (index == 0) return;
+    pending_[index] = Pending{req.client_id, req.sequence, req.op};
+    BroadcastAppend();
+    MaybeCommit();
+    return;
+  }
+  switch (req.op) {
+    case api::Op::kAddVoter:
+    case api::Op::kRemoveVoter: {
+      if (role_ != api::Role::kLeader) {
+        ReplyNotLeader(req);
+        return;
+      }
+      if (!log_.MatchTerm(commit_, term_)) {
+        Reply(req, absl::UnavailableError(absl::StrCat(
+                       "leader has not yet committed an entry of its term ", term_)));
+        return;
+      }
+      if (config_.index > commit_) {
+        Reply(req, absl::UnavailableError(absl::StrCat("configuration change at index ",
+                                                       config_.index, " is not committed yet")));
+        return;
+      }
+      if (req.target == 0) {
+        Reply(req, absl::InvalidArgumentError("target node 0"));
+        return;
+      }
+      const bool add = req.op == api::Op::kAddVoter;
+      std::vector<NodeId> voters = config_.voters;
+      if (add == IsVoter(req.target)) {
+        Reply(req, absl::OkStatus(), config_.index);  // already so: nothing to do
+        return;
+      }
+      if (add) {
+        voters.insert(std::upper_bound(voters.begin(), voters.end(), req.target), req.target);
+      } else {
+        voters.erase(std::find(voters.begin(), voters.end(), req.target));
+      }
+      if (voters.empty()) {
+        Reply(req, absl::InvalidArgumentError("cannot remove the last voter"));
+        return;
+      }
+      wire::v2::ConfigChange cc;
+      cc.set_type(add ? wire::v2::CONFIG_CHANGE_TYPE_ADD_VOTER
+                      : wire::v2::CONFIG_CHANGE_TYPE_REMOVE_VOTER);
+      cc.set_node_id(req.target);
+      for (NodeId v : voters) cc.add_voters(v);
+      uint64_t index = AppendLocal(wire::v2::ENTRY_TYPE_CONFIG, cc.SerializeAsString());
+      if (index == 0) return;
+      pending_[index] = Pending{req.client_id, req.sequence, req.op};
+      BroadcastAppend();
+      MaybeCommit();
+      return;
+    }
+    case api::Op::kCompact:
+      // Local to this node, on any role.
+      if (Compact()) Reply(req, absl::OkStatus(), log_.snapshot_index());
+      return;
+    default:
+      Reply(req, absl::UnimplementedError(
+                     absl::StrCat("release v1 does not support ", api::OpName(req.op))));
+      return;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Outputs.
+
+absl::Status Raft::Flush() {
+  if (!fatal_.ok()) return fatal_;
+  HardState hs{term_, vote_, commit_};
+  if (hs != persisted_) {
+    if (absl::Status s = storage_->SaveHardState(hs); !s.ok()) {
+      Fail(s);
+      return fatal_;
+    }
+    persisted_ = hs;
+  }
+  return absl::OkStatus();
+}
+
+Output Raft::TakeOutput() {
+  Output out = std::move(out_);
+  out_ = Output();
+  if (!fatal_.ok()) out.messages.clear();  // may depend on unsynced state
+  return out;
+}
+
+Message Raft::NewMessage(NodeId to, wire::v2::MessageType type) const {
+  Message m;
+  m.set_protocol_version(kProtocolVersion);
+  m.set_type(type);
+  m.set_from(options_.id);
+  m.set_to(to);
+  m.set_term(term_);
+  return m;
+}
+
+void Raft::Reply(const api::Request& req, absl::Status status, uint64_t index) {
+  api::Reply r;
+  r.client_id = req.client_id;
+  r.sequence = req.sequence;
+  r.status = std::move(status);
+  r.index = index;
+  r.leader_hint = leader_;
+  r.hint_term = term_;
+  out_.replies.push_back(std::move(r));
+}
+
+void Raft::ReplyNotLeader(const api::Request& req) {
+  Count(kCounterNotLeaderReplies);
+  Reply(req, absl::FailedPreconditionError(absl::StrCat(
+                 "node ", options_.id, " is not the leader; leader hint ", leader_, " (term ",
+                 term_, ")")));
+}
+
+void Raft::Audit(const std::string& kind, const std::string& detail) {
+  api::AuditEvent ev;
+  ev.seq = ++audit_seq_;
+  ev.kind = kind;
+  ev.detail = detail;
+  ev.chain = api::ChainDigest(audit_chain_, ev.seq, kind, detail);
+  audit_chain_ = ev.chain;
+  out_.audit.push_back(std::move(ev));
+}
+
+void Raft::Fail(const absl::Status& status) {
+  if (fatal_.ok()) {
+    fatal_ = absl::Status(status.code(), absl::StrCat("storage failure: ", status.message()));
+  }
+}
+
+}  // namespace raftlog::v2

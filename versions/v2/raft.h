@@ -1,0 +1,218 @@
+// The Raft core of release v1: Step(message) / Tick() / Propose(request) in,
+// an Output value out (etcd raft's Step/Ready shape). No I/O of its own other
+// than through Storage, which syncs before returning; so by the time an input
+// returns, everything the queued messages and replies depend on is durable
+// once Flush() (the hard state) has succeeded.
+//
+// What v1 implements (Raft paper and thesis section numbers):
+//  - leader election with randomized timeouts in [election_ticks,
+//    2*election_ticks) drawn from env.random (5.2), vote restriction (5.4.1);
+//  - replication with the consistency check and fast backtracking by
+//    conflicting term (5.3), a per-follower probe/replicate state;
+//  - commit only of entries of the leader's current term by counting replicas
+//    (5.4.2); a new leader appends a NOOP of its term so it can commit;
+//  - single-server membership changes (thesis 4.1): one at a time, effective
+//    on APPEND (not commit), refused with kUnavailable while a change is
+//    uncommitted or before the leader committed an entry of its term; a node
+//    that is not a voter of its configuration never campaigns; a leader that
+//    removed itself steps down once that change commits;
+//  - compaction into a format-1 snapshot when more than snapshot_threshold
+//    applied entries are in the log, or on Op::kCompact; a follower behind the
+//    leader's first index gets the whole snapshot in one InstallSnapshot (7);
+//  - every client operation, Get included, goes through the log; sessions make
+//    them exactly-once (kv.h).
+// v1 has no pre-vote, no check-quorum, no learners, no joint consensus, and
+// the cluster version is always 1.
+#ifndef RAFTLOG_VERSIONS_V2_RAFT_H_
+#define RAFTLOG_VERSIONS_V2_RAFT_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "versions/api/env.h"
+#include "versions/api/node.h"
+#include "versions/v2/kv.h"
+#include "versions/v2/log.h"
+#include "versions/v2/storage.h"
+#include "wire/v2/raft.pb.h"
+
+namespace raftlog::v2 {
+
+inline constexpr uint32_t kProtocolVersion = 1;
+inline constexpr uint32_t kSnapshotFormat = 1;
+// At most this many entries per AppendEntries message.
+inline constexpr size_t kMaxEntriesPerAppend = 64;
+
+// Counters of v1 beyond the well-known ones in versions/api/node.h.
+inline constexpr char kCounterTornTail[] = "torn_tail_truncations";
+inline constexpr char kCounterStaleTerm[] = "stale_term_messages";
+inline constexpr char kCounterCommittedOverwrite[] = "committed_overwrite_refused";
+inline constexpr char kCounterUnknownSnapshotFormat[] = "unknown_snapshot_formats";
+inline constexpr char kCounterConfigChanges[] = "config_changes_applied";
+inline constexpr char kCounterDuplicateRequests[] = "duplicate_requests";
+inline constexpr char kCounterNotLeaderReplies[] = "not_leader_replies";
+
+using Counters = std::map<std::string, uint64_t>;
+
+struct RaftOptions {
+  api::NodeId id = 0;
+  int election_ticks = 10;
+  int heartbeat_ticks = 1;
+  uint64_t snapshot_threshold = 1000;
+  api::Random* random = nullptr;  // not owned
+};
+
+// A configuration and the index of the entry (or snapshot) that set it.
+struct ConfigState {
+  std::vector<api::NodeId> voters;  // sorted, unique
+  uint64_t index = 0;
+};
+
+// What an input produced. Messages may leave only after Flush() succeeded.
+struct Output {
+  std::vector<wire::v2::Message> messages;
+  std::vector<api::Reply> replies;
+  std::vector<api::AppliedEntry> applied;
+  std::vector<api::AuditEvent> audit;
+};
+
+class Raft {
+ public:
+  // `storage` and `counters` are not owned and must outlive the Raft.
+  Raft(const RaftOptions& options, Storage* storage, Counters* counters);
+
+  // Restores from what Storage::Open recovered and applies the committed
+  // entries. On an empty directory with `bootstrap_voters`, writes the
+  // initial configuration as entry 1 (term 1), identical on every
+  // bootstrapping voter; with none, waits to be replicated to (join).
+  absl::Status Restore(const Recovered& recovered,
+                       const std::vector<api::NodeId>& bootstrap_voters);
+
+  // One message from a peer, decoded and validated by Node (contiguous
+  // entries with known types and sane terms).
+  absl::Status Step(const wire::v2::Message& m);
+  void Tick();
+  void Propose(const api::Request& request);
+  // Persists the hard state if it changed. Must succeed before the outputs
+  // of the current input leave the node.
+  absl::Status Flush();
+  Output TakeOutput();
+
+  // Starts an election now, as an election timeout would (tests and Tick).
+  void Campaign();
+
+  // Observers.
+  api::NodeId id() const { return options_.id; }
+  uint64_t term() const { return term_; }
+  api::NodeId vote() const { return vote_; }
+  api::Role role() const { return role_; }
+  api::NodeId leader() const { return leader_; }
+  uint64_t commit_index() const { return commit_; }
+  uint64_t applied_index() const { return applied_; }
+  const RaftLog& log() const { return log_; }
+  const KvStore& kv() const { return kv_; }
+  const ConfigState& config() const { return config_; }
+  uint32_t snapshot_format() const { return snapshot_format_; }
+  const absl::Status& fatal() const { return fatal_; }
+  // The configuration in effect at `index` (latest config entry at or before
+  // it, else the snapshot's).
+  ConfigState ConfigAt(uint64_t index) const;
+
+ private:
+  struct Progress {
+    enum State { kProbe, kReplicate, kSnapshot };
+    uint64_t match = 0;
+    uint64_t next = 1;
+    State state = kProbe;
+    bool probe_sent = false;      // kProbe: one AppendEntries in flight
+    uint64_t pending_snapshot = 0;
+    int snapshot_ticks = 0;       // kSnapshot: ticks since it was sent
+    uint64_t removed_at = 0;      // no longer a voter since this config index
+  };
+  struct Pending {
+    uint64_t client_id = 0;
+    uint64_t sequence = 0;
+    api::Op op = api::Op::kGet;
+  };
+
+  bool IsVoter(api::NodeId id) const;
+  size_t Quorum() const { return config_.voters.size() / 2 + 1; }
+
+  // Roles.
+  void ResetForTerm(uint64_t term);
+  void BecomeFollower(uint64_t term, api::NodeId leader);
+  void BecomeCandidate();
+  void BecomeLeader();
+
+  // Handlers.
+  void HandleRequestVote(const wire::v2::Message& m);
+  void HandleVoteResponse(const wire::v2::Message& m);
+  absl::Status HandleAppendEntries(const wire::v2::Message& m);
+  void HandleAppendResponse(const wire::v2::Message& m);
+  absl::Status HandleInstallSnapshot(const wire::v2::Message& m);
+  void HandleSnapshotResponse(const wire::v2::Message& m);
+
+  // Leader replication.
+  void SendAppend(api::NodeId to, bool heartbeat);
+  void SendSnapshot(api::NodeId to, Progress* pr);
+  void BroadcastAppend();
+  void MaybeCommit();
+  void SyncProgress();
+  void MaybeForgetRemoved(api::NodeId peer);
+
+  // Log and state machine.
+  uint64_t AppendLocal(wire::v2::EntryType type, const std::string& data);
+  bool AppendToLog(const std::vector<Entry>& entries);
+  bool TruncateLog(uint64_t index);
+  void SetConfig(const ConfigState& config);
+  void ApplyCommitted();
+  void ApplyEntry(const Entry& e);
+  void MaybeCompact();
+  bool Compact();
+  bool RestoreSnapshot(const snapshots::SnapshotState& state);
+
+  // Outputs.
+  wire::v2::Message NewMessage(api::NodeId to, wire::v2::MessageType type) const;
+  void Reply(const api::Request& r, absl::Status status, uint64_t index = 0);
+  void ReplyNotLeader(const api::Request& r);
+  void Audit(const std::string& kind, const std::string& detail);
+  void Fail(const absl::Status& status);  // a storage error: stop the node
+  void Count(const char* name) { ++(*counters_)[name]; }
+
+  RaftOptions options_;
+  Storage* storage_;
+  Counters* counters_;
+
+  uint64_t term_ = 0;
+  api::NodeId vote_ = 0;
+  uint64_t commit_ = 0;
+  HardState persisted_;
+  api::Role role_ = api::Role::kFollower;
+  api::NodeId leader_ = 0;
+  uint64_t applied_ = 0;
+
+  RaftLog log_;
+  KvStore kv_;
+  ConfigState config_;
+  ConfigState base_config_;  // as of log_.snapshot_index()
+  uint32_t snapshot_format_ = 0;
+
+  int election_elapsed_ = 0;
+  int heartbeat_elapsed_ = 0;
+  int randomized_timeout_ = 0;
+  std::map<api::NodeId, bool> votes_;
+  std::map<api::NodeId, Progress> progress_;
+  std::map<uint64_t, Pending> pending_;  // leader: log index -> request
+
+  uint64_t audit_seq_ = 0;
+  uint64_t audit_chain_ = 0;
+  Output out_;
+  absl::Status fatal_;
+};
+
+}  // namespace raftlog::v2
+
+#endif  // RAFTLOG_VERSIONS_V2_RAFT_H_

@@ -1,0 +1,118 @@
+#include "versions/v2/test_util.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "versions/v2/adapter/adapter.h"
+
+namespace raftlog::v2::testing {
+
+namespace {
+api::Request Make(uint64_t client, uint64_t seq, api::Op op) {
+  api::Request r;
+  r.client_id = client;
+  r.sequence = seq;
+  r.op = op;
+  return r;
+}
+}  // namespace
+
+api::Request Put(uint64_t client, uint64_t seq, const std::string& key, const std::string& value) {
+  api::Request r = Make(client, seq, api::Op::kPut);
+  r.key = key;
+  r.value = value;
+  return r;
+}
+
+api::Request Append(uint64_t client, uint64_t seq, const std::string& key,
+                    const std::string& value) {
+  api::Request r = Make(client, seq, api::Op::kAppend);
+  r.key = key;
+  r.value = value;
+  return r;
+}
+
+api::Request Get(uint64_t client, uint64_t seq, const std::string& key) {
+  api::Request r = Make(client, seq, api::Op::kGet);
+  r.key = key;
+  return r;
+}
+
+api::Request AddVoter(uint64_t client, uint64_t seq, api::NodeId target) {
+  api::Request r = Make(client, seq, api::Op::kAddVoter);
+  r.target = target;
+  return r;
+}
+
+api::Request RemoveVoter(uint64_t client, uint64_t seq, api::NodeId target) {
+  api::Request r = Make(client, seq, api::Op::kRemoveVoter);
+  r.target = target;
+  return r;
+}
+
+api::NodeOptions TestNodeOptions(uint64_t snapshot_threshold) {
+  api::NodeOptions o;
+  o.election_ticks = 10;
+  o.heartbeat_ticks = 1;
+  o.snapshot_threshold = snapshot_threshold;
+  return o;
+}
+
+api::Pump MakePump(const std::vector<api::NodeId>& ids, uint64_t seed,
+                   const api::NodeOptions& node) {
+  api::Pump::Options o;
+  o.ids = ids;
+  o.seed = seed;
+  o.node = node;
+  api::ReleaseInfo info = adapter::Release();
+  return api::Pump(info.make_node, o);
+}
+
+wire::v2::Entry ConfigEntry(uint64_t index, uint64_t term, const std::vector<uint64_t>& voters) {
+  wire::v2::ConfigChange cc;
+  cc.set_type(wire::v2::CONFIG_CHANGE_TYPE_BOOTSTRAP);
+  for (uint64_t v : voters) cc.add_voters(v);
+  wire::v2::Entry e;
+  e.set_index(index);
+  e.set_term(term);
+  e.set_type(wire::v2::ENTRY_TYPE_CONFIG);
+  e.set_data(cc.SerializeAsString());
+  return e;
+}
+
+wire::v2::Entry CommandEntry(uint64_t index, uint64_t term, const std::string& key,
+                             const std::string& value) {
+  wire::v2::Command c;
+  c.set_op(wire::v2::COMMAND_OP_PUT);
+  c.set_key(key);
+  c.set_value(value);
+  wire::v2::Entry e;
+  e.set_index(index);
+  e.set_term(term);
+  e.set_type(wire::v2::ENTRY_TYPE_COMMAND);
+  e.set_data(c.SerializeAsString());
+  return e;
+}
+
+absl::Status WriteDataDir(api::FileSystem* fs, const HardState& hs,
+                          const std::vector<wire::v2::Entry>& entries) {
+  Storage s(fs);
+  absl::StatusOr<Recovered> r = s.Open();
+  if (!r.ok()) return r.status();
+  if (!r->empty) return absl::FailedPreconditionError("data directory not empty");
+  if (absl::Status st = s.Append(entries); !st.ok()) return st;
+  return s.SaveHardState(hs);
+}
+
+std::vector<wire::v2::Entry> LogWithTerms(const std::vector<uint64_t>& voters,
+                                          const std::vector<uint64_t>& terms) {
+  std::vector<wire::v2::Entry> out = {ConfigEntry(1, 1, voters)};
+  for (size_t i = 0; i < terms.size(); ++i) {
+    uint64_t index = i + 2;
+    out.push_back(CommandEntry(index, terms[i], absl::StrCat("k", index),
+                               absl::StrCat("t", terms[i])));
+  }
+  return out;
+}
+
+}  // namespace raftlog::v2::testing

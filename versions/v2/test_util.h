@@ -1,0 +1,49 @@
+// Helpers shared by v1's tests: requests, a pump over the v1 adapter, and
+// data directories built through v1's own Storage.
+#ifndef RAFTLOG_VERSIONS_V2_TEST_UTIL_H_
+#define RAFTLOG_VERSIONS_V2_TEST_UTIL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "versions/api/mem_env.h"
+#include "versions/api/node.h"
+#include "versions/api/pump.h"
+#include "versions/v2/storage.h"
+#include "wire/v2/raft.pb.h"
+
+namespace raftlog::v2::testing {
+
+api::Request Put(uint64_t client, uint64_t seq, const std::string& key, const std::string& value);
+api::Request Append(uint64_t client, uint64_t seq, const std::string& key,
+                    const std::string& value);
+api::Request Get(uint64_t client, uint64_t seq, const std::string& key);
+api::Request AddVoter(uint64_t client, uint64_t seq, api::NodeId target);
+api::Request RemoveVoter(uint64_t client, uint64_t seq, api::NodeId target);
+
+// Node options used by tests: election 10 ticks, heartbeat 1.
+api::NodeOptions TestNodeOptions(uint64_t snapshot_threshold = 1000);
+
+// A pump over release v1.
+api::Pump MakePump(const std::vector<api::NodeId>& ids, uint64_t seed,
+                   const api::NodeOptions& node = TestNodeOptions());
+
+// Entry builders.
+wire::v2::Entry ConfigEntry(uint64_t index, uint64_t term, const std::vector<uint64_t>& voters);
+wire::v2::Entry CommandEntry(uint64_t index, uint64_t term, const std::string& key,
+                             const std::string& value);
+
+// Writes a data directory: hard state and a log (entry 1 must be the config).
+absl::Status WriteDataDir(api::FileSystem* fs, const HardState& hs,
+                          const std::vector<wire::v2::Entry>& entries);
+
+// A log with entry 1 = config(voters) at term 1, then one command per term in
+// `terms` (index 2, 3, ...), key "k<index>" value "t<term>".
+std::vector<wire::v2::Entry> LogWithTerms(const std::vector<uint64_t>& voters,
+                                          const std::vector<uint64_t>& terms);
+
+}  // namespace raftlog::v2::testing
+
+#endif  // RAFTLOG_VERSIONS_V2_TEST_UTIL_H_
