@@ -162,8 +162,9 @@ Capture CaptureRelease(const api::ReleaseInfo& release, const CaptureOptions& op
   }
   p.Isolate(lagger);
   for (int i = 0; i < 40; ++i) {
-    Do(p, Client(2, static_cast<uint64_t>(i + 1), Op::kPut, absl::StrCat("k", i % 5),
-                 absl::StrCat("v", i)),
+    Do(p,
+       Client(2, static_cast<uint64_t>(i + 1), Op::kPut, absl::StrCat("k", i % 5),
+              absl::StrCat("v", i)),
        "put while lagging", &c);
   }
   Do(p, Admin(2, Op::kCompact, 0), "compact", &c);
@@ -182,8 +183,9 @@ Capture CaptureRelease(const api::ReleaseInfo& release, const CaptureOptions& op
     // Enough writes while it is down that the log is compacted past it: it
     // comes back to a second snapshot install.
     for (int i = 0; i < 24; ++i) {
-      Do(p, Client(3, static_cast<uint64_t>(i + 1), Op::kPut, absl::StrCat("c", i % 3),
-                   absl::StrCat("w", i)),
+      Do(p,
+         Client(3, static_cast<uint64_t>(i + 1), Op::kPut, absl::StrCat("c", i % 3),
+                absl::StrCat("w", i)),
          "put while crashed", &c);
     }
     if (absl::Status s = p.Restart(leader); !s.ok()) {
@@ -203,9 +205,9 @@ Capture CaptureRelease(const api::ReleaseInfo& release, const CaptureOptions& op
 uint64_t CaptureDigest(const Capture& capture) {
   uint64_t h = api::Fnv1a64(capture.tag);
   for (const Sample& s : capture.samples) {
-    h = api::Fnv1a64(absl::StrCat(s.sender_tag, "|", s.from, "|", s.to, "|", s.type, "|",
-                                  s.bytes.size(), "|"),
-                     h);
+    h = api::Fnv1a64(
+        absl::StrCat(s.sender_tag, "|", s.from, "|", s.to, "|", s.type, "|", s.bytes.size(), "|"),
+        h);
     h = api::Fnv1a64(s.bytes, h);
   }
   return h;

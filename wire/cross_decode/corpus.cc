@@ -34,7 +34,7 @@ std::string CellText(const Cell& c) {
   }
   if (!c.violation.empty()) {
     absl::StrAppend(&text, " !");
-  } else if (!c.declared || !c.required) {
+  } else if (!c.required) {
     absl::StrAppend(&text, " ~");
   }
   return text;
@@ -44,10 +44,14 @@ std::string CellText(const Cell& c) {
 
 const char* CellOutcomeName(CellOutcome o) {
   switch (o) {
-    case CellOutcome::kOk: return "ok";
-    case CellOutcome::kRefused: return "refused";
-    case CellOutcome::kMixed: return "mixed";
-    case CellOutcome::kBroken: return "broken";
+    case CellOutcome::kOk:
+      return "ok";
+    case CellOutcome::kRefused:
+      return "refused";
+    case CellOutcome::kMixed:
+      return "mixed";
+    case CellOutcome::kBroken:
+      return "broken";
   }
   return "?";
 }
@@ -58,7 +62,7 @@ std::string JudgeCell(const Cell& c) {
     // whatever the policy says about the pair.
     return absl::StrCat("node path broken: ", c.first_broken);
   }
-  if (!c.declared || !c.required) return "";
+  if (!c.required) return "";
   if (c.broken > 0) return absl::StrCat("must interoperate, but ", c.first_broken);
   if (c.expected == Expect::kOk && c.ok != c.samples) {
     return absl::StrCat("expected ok, got ", CellOutcomeName(c.outcome), " (",
@@ -106,36 +110,37 @@ std::vector<std::string> CoverageViolations(const Capture& capture) {
                                  "declare it in the tag's never_sends with a reason)"));
     }
     if (sent && exempt) {
-      out.push_back(absl::StrCat(tag, ": ", v->name(),
-                                 " is declared never sent, yet the run sent it"));
+      out.push_back(
+          absl::StrCat(tag, ": ", v->name(), " is declared never sent, yet the run sent it"));
     }
   }
   for (const auto& [value, types] : types_of_value) {
     if (value.empty() || value[0] == '#' ||
         MessageTypeEnum(tag)->FindValueByName(value) == nullptr ||
         MessageTypeEnum(tag)->FindValueByName(value)->number() == 0) {
-      out.push_back(absl::StrCat(tag, ": sent a message whose envelope type is \"", value,
-                                 "\" (", absl::StrJoin(types, ","), ")"));
+      out.push_back(absl::StrCat(tag, ": sent a message whose envelope type is \"", value, "\" (",
+                                 absl::StrJoin(types, ","), ")"));
     }
   }
   return out;
 }
 
-Cell DecodeCell(absl::string_view sender, const api::ReleaseInfo& receiver,
-                absl::string_view type, const std::vector<const Sample*>& samples,
-                uint64_t seed) {
+Cell DecodeCell(absl::string_view sender, const api::ReleaseInfo& receiver, absl::string_view type,
+                const std::vector<const Sample*>& samples, uint64_t seed,
+                const WirePolicy& policy) {
   Cell c;
   c.sender = std::string(sender);
   c.receiver = receiver.tag;
   c.type = std::string(type);
-  const PairPolicy* policy = FindPairPolicy(c.sender, c.receiver);
-  c.declared = policy != nullptr;
-  c.required = policy != nullptr && policy->must_interoperate;
-  if (policy != nullptr) c.expected = policy->ExpectFor(c.type);
+  if (!samples.empty()) c.type_value = samples.front()->type_value;
+  c.required = policy.Pair(c.sender, c.receiver).must_interoperate;
+  const TypeRule rule = policy.Type(c.sender, c.receiver, c.type, c.type_value);
+  c.expected = rule.expect;
+  c.expected_why = rule.why;
   for (const Sample* s : samples) {
     ++c.samples;
-    const NodeResult node = DeliverToFreshNode(
-        receiver, s->from, s->to, s->bytes, seed * 1000003ull + s->seq);
+    const NodeResult node =
+        DeliverToFreshNode(receiver, s->from, s->to, s->bytes, seed * 1000003ull + s->seq);
     const SchemaVerdict schema = CheckSchemaDecode(c.sender, c.receiver, s->bytes);
     if (schema.unknown_paths > 0) ++c.unknown_fields;
     std::string why;
@@ -179,43 +184,32 @@ Report RunCrossDecode(const std::vector<api::ReleaseInfo>& releases,
   CaptureOptions co;
   co.seed = options.seed;
   co.per_type = options.per_type;
+  for (const api::ReleaseInfo& r : releases) report.tags.push_back(r.tag);
+  report.policy = options.policy_path.empty() ? WirePolicy::SelfPairsOnly(report.tags)
+                                              : WirePolicy::Load(options.policy_path, report.tags);
+  if (!report.policy.status().ok()) {
+    report.violations.push_back(
+        absl::StrCat("policy unusable: ", report.policy.status().ToString()));
+  }
   for (const api::ReleaseInfo& r : releases) {
-    report.tags.push_back(r.tag);
     report.captures.push_back(CaptureRelease(r, co));
     for (std::string& v : CoverageViolations(report.captures.back())) {
       report.violations.push_back(std::move(v));
     }
   }
-  for (const PairPolicy& p : PairPolicies()) {
-    for (const std::string* t : {&p.sender, &p.receiver}) {
-      if (std::find(report.tags.begin(), report.tags.end(), *t) == report.tags.end()) {
-        report.violations.push_back(absl::StrCat("policy ", p.sender, "->", p.receiver,
-                                                 " names ", *t, ", which is not registered"));
-      }
-    }
-  }
-
   for (const Capture& capture : report.captures) {
     // Samples grouped by type, in the capture's (type, seq) order.
     std::map<std::string, std::vector<const Sample*>> by_type;
     for (const Sample& s : capture.samples) by_type[s.type].push_back(&s);
     for (const auto& [type, samples] : by_type) {
       for (const api::ReleaseInfo& receiver : releases) {
-        Cell c = DecodeCell(capture.tag, receiver, type, samples, options.seed);
+        Cell c = DecodeCell(capture.tag, receiver, type, samples, options.seed, report.policy);
         c.violation = JudgeCell(c);
         if (!c.violation.empty()) {
           report.violations.push_back(
               absl::StrCat(c.sender, "->", c.receiver, " ", c.type, ": ", c.violation));
         }
         report.cells.push_back(std::move(c));
-      }
-    }
-  }
-  for (const std::string& sender : report.tags) {
-    for (const std::string& receiver : report.tags) {
-      if (FindPairPolicy(sender, receiver) == nullptr) {
-        report.violations.push_back(absl::StrCat(
-            sender, "->", receiver, ": undeclared pair (add it to ", PolicySource(), ")"));
       }
     }
   }
@@ -234,7 +228,8 @@ std::string FormatGrid(const Report& report) {
                     c.notes.empty() ? "" : absl::StrCat("; notes: ", absl::StrJoin(c.notes, "; ")),
                     "\n");
   }
-  absl::StrAppend(&out, "  policy: ", PolicySource(), "\n\n");
+  absl::StrAppend(&out, "  policy: ", report.policy.source(),
+                  report.policy.status().ok() ? "" : " (UNUSABLE)", "\n\n");
 
   // Rows: (sender, type); columns: receivers.
   std::vector<std::pair<std::string, std::string>> rows;
@@ -279,8 +274,8 @@ std::string FormatGrid(const Report& report) {
                   "\nok: every sample accepted by a fresh receiver node and round-tripped by the "
                   "receiver's schema; refused: a counted Status with a table code; BROKEN: an "
                   "uncounted or off-table error, or a schema round trip that lost data.\n"
-                  "~: the policy does not require this pair to interoperate (or does not "
-                  "declare it); !: disagrees with the policy.\n");
+                  "~: the policy does not require this pair to interoperate; !: disagrees with "
+                  "the policy.\n");
 
   bool details = false;
   for (const Cell& c : report.cells) {
@@ -299,24 +294,24 @@ std::string FormatGrid(const Report& report) {
     if (!c.first_broken.empty()) absl::StrAppend(&out, " first: ", c.first_broken);
     absl::StrAppend(&out, "\n");
   }
-  absl::StrAppend(&out, "\nPolicy:\n");
+  absl::StrAppend(&out, "\nPolicy (", report.policy.source(), "):\n");
   for (const std::string& s : report.tags) {
     for (const std::string& r : report.tags) {
-      const PairPolicy* p = FindPairPolicy(s, r);
-      if (p == nullptr) {
-        absl::StrAppend(&out, "  ", s, "->", r, ": UNDECLARED\n");
-        continue;
-      }
-      std::string exceptions;
-      for (const auto& [type, e] : p->by_type) {
-        absl::StrAppend(&exceptions, exceptions.empty() ? "" : ", ", type, " ", ExpectName(e));
-      }
+      const PairRule rule = report.policy.Pair(s, r);
       absl::StrAppend(&out, "  ", s, "->", r, ": ",
-                      p->must_interoperate ? "must interoperate" : "not required", ", expect ",
-                      ExpectName(p->expect), exceptions.empty() ? "" : " except " + exceptions,
-                      " (", p->why, ")\n");
+                      rule.must_interoperate ? "must interoperate" : "not required", " (", rule.why,
+                      ")\n");
     }
   }
+  std::string expectations;
+  for (const Cell& c : report.cells) {
+    if (c.required && c.expected == Expect::kRefused) {
+      absl::StrAppend(&expectations, "  ", c.sender, "->", c.receiver, " ", c.type, ": refused (",
+                      c.expected_why, ")\n");
+    }
+  }
+  absl::StrAppend(&out, "  expected: ok, except\n",
+                  expectations.empty() ? "  (none)\n" : expectations);
   if (report.violations.empty()) {
     absl::StrAppend(&out, "\nPASS: ", report.cells.size(), " cells agree with the policy\n");
   } else {

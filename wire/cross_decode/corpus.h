@@ -8,8 +8,9 @@
 // Each (A, B, message type) cell is ok (every sample accepted by the node and
 // round-tripped exactly or equivalently), refused (the node refused every
 // sample cleanly, the schema round trip still intact), mixed (some of each),
-// or broken (some sample broke either way). The policy (policy.h) says what
-// each pair must get; Report::violations lists every way reality and policy
+// or broken (some sample broke either way). The policy (policy.h:
+// versions/policy.txt plus expectations derived from the schemas) says what
+// each cell must get; Report::violations lists every way reality and policy
 // disagree, plus the corpus' own completeness checks.
 #ifndef RAFTLOG_WIRE_CROSS_DECODE_CORPUS_H_
 #define RAFTLOG_WIRE_CROSS_DECODE_CORPUS_H_
@@ -31,6 +32,10 @@ namespace raftlog::wire::cross_decode {
 struct CrossDecodeOptions {
   uint64_t seed = 1;
   size_t per_type = 8;
+  // The policy file to read (FindPolicyFile() finds the real one); "" runs
+  // without one, requiring only the self pairs. A path that cannot be read
+  // or does not validate is a violation.
+  std::string policy_path;
 };
 
 enum class CellOutcome { kOk, kRefused, kMixed, kBroken };
@@ -40,25 +45,27 @@ struct Cell {
   std::string sender;
   std::string receiver;
   std::string type;        // Outbound::type
+  std::string type_value;  // the sender's MessageType value name
   size_t samples = 0;
   size_t ok = 0;
   size_t refused = 0;
-  size_t broken = 0;       // broken by the node path or the schema path
-  size_t node_broken = 0;  // of which by the node path
-  size_t unknown_fields = 0;  // samples where the receiver kept unknown fields
+  size_t broken = 0;               // broken by the node path or the schema path
+  size_t node_broken = 0;          // of which by the node path
+  size_t unknown_fields = 0;       // samples where the receiver kept unknown fields
   std::set<std::string> codes;     // status codes of refusals ("UNIMPLEMENTED")
   std::set<std::string> counters;  // counters those refusals moved
   std::string first_broken;        // the first broken sample and why
   CellOutcome outcome = CellOutcome::kOk;
   // From the policy.
-  bool declared = false;
   bool required = false;
   Expect expected = Expect::kOk;
+  std::string expected_why;
   std::string violation;  // "" when the cell agrees with the policy
 };
 
 struct Report {
   CrossDecodeOptions options;
+  WirePolicy policy;
   std::vector<std::string> tags;  // registry order, oldest first
   std::vector<Capture> captures;  // one per tag, same order
   std::vector<Cell> cells;        // by sender, type, receiver (registry order)
@@ -72,12 +79,11 @@ struct Report {
 std::vector<std::string> CoverageViolations(const Capture& capture);
 
 // Decodes `samples` (all of one Outbound::type, sent by tag `sender`) by
-// `receiver` both ways, and fills in what the policy says about the pair;
+// `receiver` both ways, and fills in what `policy` says about the cell;
 // the fresh nodes' MemEnv seeds derive from `seed` and each sample's seq.
 // Does not judge: see JudgeCell.
-Cell DecodeCell(absl::string_view sender, const api::ReleaseInfo& receiver,
-                absl::string_view type, const std::vector<const Sample*>& samples,
-                uint64_t seed);
+Cell DecodeCell(absl::string_view sender, const api::ReleaseInfo& receiver, absl::string_view type,
+                const std::vector<const Sample*>& samples, uint64_t seed, const WirePolicy& policy);
 
 // "" when the cell agrees with the policy, else why not. A node-path break
 // (an uncounted refusal, an error code outside node.h's table) is a violation
@@ -86,7 +92,9 @@ Cell DecodeCell(absl::string_view sender, const api::ReleaseInfo& receiver,
 // outcome must equal the expectation exactly (all ok, or all refused).
 std::string JudgeCell(const Cell& cell);
 
-// Captures every release in `releases` and decodes every sample by every one.
+// Loads the policy (options.policy_path), captures every release in
+// `releases` and decodes every sample by every one. An unusable policy file
+// is a violation.
 Report RunCrossDecode(const std::vector<api::ReleaseInfo>& releases,
                       const CrossDecodeOptions& options);
 

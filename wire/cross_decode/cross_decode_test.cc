@@ -23,8 +23,14 @@
 namespace raftlog::wire::cross_decode {
 namespace {
 
+// With versions/policy.txt when the test can see it (see FindPolicyFile),
+// else with the self pairs only.
 const Report& TheReport() {
-  static const Report* report = new Report(RunCrossDecode(AllReleases(), CrossDecodeOptions()));
+  static const Report* report = [] {
+    CrossDecodeOptions o;
+    o.policy_path = FindPolicyFile();
+    return new Report(RunCrossDecode(AllReleases(), o));
+  }();
   return *report;
 }
 
@@ -49,13 +55,25 @@ TEST(CrossDecode, EveryCellAgreesWithThePolicy) {
   std::printf("%s", FormatGrid(report).c_str());
 }
 
-TEST(CrossDecode, EveryPairIsDeclared) {
-  for (const api::ReleaseInfo& a : AllReleases()) {
-    for (const api::ReleaseInfo& b : AllReleases()) {
-      EXPECT_NE(FindPairPolicy(a.tag, b.tag), nullptr)
-          << a.tag << "->" << b.tag << " is not in " << PolicySource();
-    }
+TEST(CrossDecode, PolicyFileIsReadWhenPresent) {
+  // An unusable policy file is a violation, and the grid says so.
+  CrossDecodeOptions o;
+  o.policy_path = "/nonexistent/policy.txt";
+  const Report broken = RunCrossDecode(AllReleases(), o);
+  ASSERT_FALSE(broken.violations.empty());
+  EXPECT_NE(broken.violations.front().find("policy unusable"), std::string::npos);
+  EXPECT_NE(FormatGrid(broken).find("UNUSABLE"), std::string::npos);
+
+  const Report& report = TheReport();
+  if (report.policy.source() != kPolicyPath) {
+    GTEST_SKIP() << kPolicyPath << " is not in this test's runfiles (versions/BUILD does not "
+                 << "export it); the grid ran with " << report.policy.source();
   }
+  ASSERT_TRUE(report.policy.status().ok()) << report.policy.status();
+  // v1 -> v1 is declared in the file (its line, not only the self rule).
+  const PairRule rule = report.policy.Pair("v1", "v1");
+  EXPECT_TRUE(rule.must_interoperate);
+  EXPECT_NE(rule.why.find("versions/policy.txt:"), std::string::npos) << rule.why;
 }
 
 // Today's expectation: v1 sends every type its schema declares, and v1 reads
@@ -129,9 +147,10 @@ TEST(CrossDecode, AMissingTypeIsAViolation) {
   ASSERT_TRUE(CoverageViolations(full).empty());
   for (const auto* value : SendableTypes("v1")) {
     Capture cut = full;
-    cut.samples.erase(std::remove_if(cut.samples.begin(), cut.samples.end(),
-                                     [&](const Sample& s) { return s.type_value == value->name(); }),
-                      cut.samples.end());
+    cut.samples.erase(
+        std::remove_if(cut.samples.begin(), cut.samples.end(),
+                       [&](const Sample& s) { return s.type_value == value->name(); }),
+        cut.samples.end());
     ASSERT_LT(cut.samples.size(), full.samples.size()) << value->name();
     std::vector<std::string> v = CoverageViolations(cut);
     ASSERT_EQ(v.size(), 1u) << value->name();
@@ -229,28 +248,31 @@ TEST(CrossDecode, JudgeFailsARequiredPairOnAnyDisagreement) {
   ASSERT_FALSE(samples.empty());
 
   // Counted refusals where the policy expects ok.
+  const WirePolicy& policy = TheReport().policy;
   Cell c = DecodeCell("v1", FakeV1({absl::UnimplementedError("no"), true}), "AppendEntries",
-                      samples, 1);
+                      samples, 1, policy);
   EXPECT_EQ(c.outcome, CellOutcome::kRefused);
   EXPECT_EQ(c.codes, std::set<std::string>{"UNIMPLEMENTED"});
   EXPECT_EQ(c.counters, std::set<std::string>{"unknown_message_types"});
   EXPECT_NE(JudgeCell(c).find("expected ok, got refused"), std::string::npos) << JudgeCell(c);
 
   // Uncounted refusals: broken, for any pair.
-  c = DecodeCell("v1", FakeV1({absl::DataLossError("no"), false}), "AppendEntries", samples, 1);
+  c = DecodeCell("v1", FakeV1({absl::DataLossError("no"), false}), "AppendEntries", samples, 1,
+                 policy);
   EXPECT_EQ(c.outcome, CellOutcome::kBroken);
   EXPECT_EQ(c.node_broken, samples.size());
   c.required = false;
   EXPECT_NE(JudgeCell(c).find("node path broken"), std::string::npos) << JudgeCell(c);
 
   // An error code outside the table.
-  c = DecodeCell("v1", FakeV1({absl::InternalError("no"), true}), "AppendEntries", samples, 1);
+  c = DecodeCell("v1", FakeV1({absl::InternalError("no"), true}), "AppendEntries", samples, 1,
+                 policy);
   EXPECT_EQ(c.outcome, CellOutcome::kBroken);
   EXPECT_NE(c.first_broken.find("outside the table"), std::string::npos) << c.first_broken;
 
   // The real v1, where the policy would expect refusals: an unexpected ok
   // fails too.
-  c = DecodeCell("v1", *FindRelease("v1"), "AppendEntries", samples, 1);
+  c = DecodeCell("v1", *FindRelease("v1"), "AppendEntries", samples, 1, policy);
   EXPECT_EQ(c.outcome, CellOutcome::kOk);
   EXPECT_EQ(JudgeCell(c), "");
   c.expected = Expect::kRefused;
@@ -278,7 +300,7 @@ TEST(CrossDecode, SchemaBreakIsBroken) {
   bad.to = 1;
   bad.type = "AppendEntries";
   bad.bytes = std::string("\x62\x05\x08", 3);  // body claims 5 bytes, has 1
-  Cell c = DecodeCell("v1", *FindRelease("v1"), "AppendEntries", {&bad}, 1);
+  Cell c = DecodeCell("v1", *FindRelease("v1"), "AppendEntries", {&bad}, 1, TheReport().policy);
   EXPECT_EQ(c.outcome, CellOutcome::kBroken);
   // The node refuses it cleanly; the schema path is what breaks.
   EXPECT_EQ(c.node_broken, 0u);

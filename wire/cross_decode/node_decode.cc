@@ -8,9 +8,12 @@ namespace raftlog::wire::cross_decode {
 
 const char* VerdictName(Verdict v) {
   switch (v) {
-    case Verdict::kOk: return "ok";
-    case Verdict::kRefused: return "refused";
-    case Verdict::kBroken: return "broken";
+    case Verdict::kOk:
+      return "ok";
+    case Verdict::kRefused:
+      return "refused";
+    case Verdict::kBroken:
+      return "broken";
   }
   return "?";
 }
@@ -77,8 +80,8 @@ NodeResult DeliverToFreshNode(const api::ReleaseInfo& release, api::NodeId from,
     NodeResult r;
     r.verdict = Verdict::kBroken;
     r.status = f.start_status;
-    r.detail = absl::StrCat("a fresh ", release.tag, " node does not start: ",
-                            f.start_status.ToString());
+    r.detail =
+        absl::StrCat("a fresh ", release.tag, " node does not start: ", f.start_status.ToString());
     return r;
   }
   return DeliverAndJudge(f.node.get(), from, bytes);

@@ -45,9 +45,9 @@ TEST(NodeDecode, TableCodes) {
         absl::StatusCode::kInvalidArgument}) {
     EXPECT_TRUE(IsTableCode(code)) << absl::StatusCodeToString(code);
   }
-  for (absl::StatusCode code : {absl::StatusCode::kOk, absl::StatusCode::kInternal,
-                                absl::StatusCode::kUnknown, absl::StatusCode::kAborted,
-                                absl::StatusCode::kNotFound, absl::StatusCode::kCancelled}) {
+  for (absl::StatusCode code :
+       {absl::StatusCode::kOk, absl::StatusCode::kInternal, absl::StatusCode::kUnknown,
+        absl::StatusCode::kAborted, absl::StatusCode::kNotFound, absl::StatusCode::kCancelled}) {
     EXPECT_FALSE(IsTableCode(code)) << absl::StatusCodeToString(code);
   }
 }

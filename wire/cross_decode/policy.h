@@ -1,14 +1,23 @@
 // What the cross-version decode corpus must find, per (sender tag, receiver
-// tag): the wire part of the policy DESIGN.md puts in versions/. No policy
-// file exists under versions/ yet, so the table lives here (policy.cc); when
-// one lands, this is the one place to read it from.
+// tag, message type).
 //
-// A pair that must interoperate fails the corpus when any of its cells is
-// broken, and when a cell's outcome (ok or refused) differs from the
-// expectation, in either direction: an unexpected "ok" fails as loudly as an
-// unexpected refusal, so the table never goes stale. A pair with no entry is
-// a violation of its own ("undeclared"): a new tag must declare how it talks
-// to every other.
+// Which pairs must interoperate comes from the upgrade policy,
+// versions/policy.txt (parsed by //matrix/runner:policy, the one parser of
+// that file): a line "A -> B: <capabilities>" with any capability (rolling
+// upgrade, downgrade before or after finalize, snapshot exchange, a supported
+// skip-version path) puts nodes of A and B in one cluster, so messages flow
+// both ways: A->B and B->A must interoperate. A pair the file does not list,
+// or lists as "none", is not required: its cells are reported, not enforced
+// (but a node-path break fails every pair, see corpus.h). A tag always talks
+// to itself, declared or not.
+//
+// What each cell of a required pair must show is derived from the schemas: a
+// message type whose number the receiver's MessageType declares must decode
+// ok; one the receiver's enum does not know must be refused cleanly (DESIGN.md:
+// an unknown message type is a counted kUnimplemented). Exceptions are
+// explicit entries of ExpectationOverrides() in policy.cc, each with its
+// reason. The expectation is exact both ways: an unexpected "ok" fails like an
+// unexpected refusal, so neither the policy nor the overrides go stale.
 #ifndef RAFTLOG_WIRE_CROSS_DECODE_POLICY_H_
 #define RAFTLOG_WIRE_CROSS_DECODE_POLICY_H_
 
@@ -16,48 +25,79 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "matrix/runner/policy.h"
 
 namespace raftlog::wire::cross_decode {
+
+// The policy file, relative to the workspace root (and to the runfiles root
+// of a test or of `bazel run`, when a target has it in `data`).
+inline constexpr char kPolicyPath[] = "versions/policy.txt";
+
+// Where to read the policy from: kPolicyPath relative to the working
+// directory (runfiles) if it exists there, else under $BUILD_WORKSPACE_DIRECTORY
+// (set by `bazel run`), else "" (not found). versions/BUILD does not export
+// policy.txt yet, so no target can list it in `data`; `bazel run` finds it in
+// the workspace, tests do not find it.
+std::string FindPolicyFile();
 
 enum class Expect { kOk, kRefused };
 const char* ExpectName(Expect e);
 
-struct PairPolicy {
+struct PairRule {
+  bool must_interoperate = false;
+  std::string why;  // "versions/policy.txt:19 v1 -> v2: rolling_upgrade, ..."
+};
+
+struct TypeRule {
+  Expect expect = Expect::kOk;
+  std::string why;  // "v2 declares MessageType 7" / an override's reason
+};
+
+// An explicit exception to the schema-derived expectation.
+struct ExpectationOverride {
   std::string sender;
   std::string receiver;
-  bool must_interoperate = false;
-  // The expected outcome of every message type the sender sends, unless
-  // `by_type` (keyed by Outbound::type) says otherwise.
+  std::string type;  // Outbound::type
   Expect expect = Expect::kOk;
-  std::map<std::string, Expect> by_type;
   std::string why;
-
-  Expect ExpectFor(const std::string& type) const {
-    auto it = by_type.find(type);
-    return it == by_type.end() ? expect : it->second;
-  }
 };
+const std::vector<ExpectationOverride>& ExpectationOverrides();
 
 // Message types a tag's MessageType enum declares but the tag legitimately
 // never sends (value name -> why). The corpus requires a sample of every
-// other value.
-struct TagPolicy {
-  std::string tag;
-  std::map<std::string, std::string> never_sends;
-};
-
-// Where the table came from, for the report ("built-in table in
-// wire/cross_decode/policy.cc").
-std::string PolicySource();
-
-const std::vector<PairPolicy>& PairPolicies();
-const std::vector<TagPolicy>& TagPolicies();
-
-// nullptr when the pair is undeclared.
-const PairPolicy* FindPairPolicy(absl::string_view sender, absl::string_view receiver);
-// Empty when the tag declares none.
+// other value. Empty for v1: v1 sends every type it declares.
 std::map<std::string, std::string> NeverSends(absl::string_view tag);
+
+class WirePolicy {
+ public:
+  // Reads and validates the policy file against `tags` (registry order,
+  // oldest first). A file that is missing or invalid leaves status() not ok;
+  // the pair rules then only require the self pairs.
+  static WirePolicy Load(const std::string& path, std::vector<std::string> tags);
+  // No policy file: only the self pairs are required; status() is ok and
+  // source() says so.
+  static WirePolicy SelfPairsOnly(std::vector<std::string> tags);
+  static WirePolicy FromText(absl::string_view text, const std::string& name,
+                             std::vector<std::string> tags);
+
+  const absl::Status& status() const { return status_; }
+  const std::string& source() const { return source_; }
+
+  PairRule Pair(absl::string_view sender, absl::string_view receiver) const;
+  // `type_value` is the sender's enum value name for the message
+  // (Sample::type_value); `type` its Outbound::type.
+  TypeRule Type(absl::string_view sender, absl::string_view receiver, absl::string_view type,
+                absl::string_view type_value) const;
+
+ private:
+  std::string source_;
+  absl::Status status_;
+  std::vector<std::string> tags_;
+  bool self_only_ = false;
+  runner::Policy policy_;
+};
 
 }  // namespace raftlog::wire::cross_decode
 

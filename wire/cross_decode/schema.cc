@@ -49,7 +49,8 @@ void ShapeOf(const Message& m, const std::string& prefix, std::set<std::string>*
                 name, "=", EnumValueName(f->enum_type(), r->GetRepeatedEnumValue(m, f, i))));
           }
         } else {
-          out->insert(absl::StrCat(name, "=", EnumValueName(f->enum_type(), r->GetEnumValue(m, f))));
+          out->insert(
+              absl::StrCat(name, "=", EnumValueName(f->enum_type(), r->GetEnumValue(m, f))));
         }
         break;
       case FieldDescriptor::CPPTYPE_BOOL:
@@ -156,8 +157,8 @@ SchemaVerdict CheckSchemaDecode(absl::string_view sender, absl::string_view rece
   }
   std::unique_ptr<Message> parsed = ParseEnvelope(receiver, bytes);
   if (parsed == nullptr) {
-    v.detail = absl::StrCat(WirePackage(receiver), ".Message does not parse ", bytes.size(),
-                            " bytes");
+    v.detail =
+        absl::StrCat(WirePackage(receiver), ".Message does not parse ", bytes.size(), " bytes");
     return v;
   }
   const std::map<std::string, std::string> unknown = UnknownFieldsByPath(*parsed);
@@ -176,8 +177,8 @@ SchemaVerdict CheckSchemaDecode(absl::string_view sender, absl::string_view rece
   std::unique_ptr<Message> original = ParseEnvelope(sender, bytes);
   std::unique_ptr<Message> round_trip = ParseEnvelope(sender, reencoded);
   if (original == nullptr) {
-    v.detail = absl::StrCat("the sender's schema ", WirePackage(sender),
-                            " does not parse its own bytes");
+    v.detail =
+        absl::StrCat("the sender's schema ", WirePackage(sender), " does not parse its own bytes");
     return v;
   }
   if (round_trip == nullptr) {
@@ -185,8 +186,7 @@ SchemaVerdict CheckSchemaDecode(absl::string_view sender, absl::string_view rece
     return v;
   }
   if (!google::protobuf::util::MessageDifferencer::Equals(*original, *round_trip)) {
-    v.detail = absl::StrCat("the re-encoding by ", receiver, " changed what ", sender,
-                            " wrote");
+    v.detail = absl::StrCat("the re-encoding by ", receiver, " changed what ", sender, " wrote");
     return v;
   }
   v.ok = true;

@@ -68,8 +68,8 @@ void DiscardUnknown(google::protobuf::Message* message);
 //    bytes differ, the message is semantically equal.
 struct SchemaVerdict {
   bool ok = false;
-  std::string detail;          // why not ok; for ok: "exact" or "semantically equal"
-  size_t unknown_paths = 0;    // sub-messages carrying unknown fields (receiver's view)
+  std::string detail;        // why not ok; for ok: "exact" or "semantically equal"
+  size_t unknown_paths = 0;  // sub-messages carrying unknown fields (receiver's view)
 };
 SchemaVerdict CheckSchemaDecode(absl::string_view sender, absl::string_view receiver,
                                 absl::string_view bytes);

@@ -24,7 +24,9 @@ std::string Varint(uint64_t v) {
   out.push_back(static_cast<char>(v));
   return out;
 }
-std::string VarintField(int number, uint64_t v) { return Varint(uint64_t(number) << 3) + Varint(v); }
+std::string VarintField(int number, uint64_t v) {
+  return Varint(uint64_t(number) << 3) + Varint(v);
+}
 std::string BytesField(int number, const std::string& b) {
   return Varint((uint64_t(number) << 3) | 2) + Varint(b.size()) + b;
 }
