@@ -7,9 +7,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "snapshots/format2/fuzz_support.h"
 #include "snapshots/format2/internal/container.h"
 #include "snapshots/format2/testing.h"
 
@@ -22,42 +24,10 @@ void FuzzOne(const std::string& input) {
   LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(input.data()), input.size());
 }
 
-uint64_t Next(uint64_t* s) {
-  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+uint64_t Next(uint64_t* s) { return testing::SplitMix(s); }
 
 std::string Mutate(std::string input, const std::vector<std::string>& seeds, uint64_t* rng) {
-  const int edits = 1 + static_cast<int>(Next(rng) % 4);
-  for (int e = 0; e < edits && !input.empty(); ++e) {
-    const size_t at = Next(rng) % input.size();
-    switch (Next(rng) % 5) {
-      case 0:
-        input[at] = static_cast<char>(Next(rng));
-        break;
-      case 1:
-        for (size_t k = 0; k < 8 && at + k < input.size(); ++k) {
-          const uint64_t v = (Next(rng) & 1) ? ~uint64_t{0} : uint64_t{1} << 60;
-          input[at + k] = static_cast<char>((v >> (8 * k)) & 0xFF);
-        }
-        break;
-      case 2:
-        input.insert(at, std::string(1 + Next(rng) % 8, static_cast<char>(Next(rng))));
-        break;
-      case 3:
-        input.erase(at, 1 + Next(rng) % 8);
-        break;
-      default: {
-        const std::string& other = seeds[Next(rng) % seeds.size()];
-        const size_t from = Next(rng) % other.size();
-        input.replace(at, Next(rng) % 16, other.substr(from, Next(rng) % 32));
-        break;
-      }
-    }
-  }
-  return input;
+  return testing::MutateInput(std::move(input), seeds, rng);
 }
 
 TEST(Format2FuzzCorpus, SeedsPrefixesAndBitFlips) {

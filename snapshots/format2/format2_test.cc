@@ -1,8 +1,5 @@
 #include "snapshots/format2/format2.h"
 
-#define ZSTD_STATIC_LINKING_ONLY
-#include <zstd.h>
-
 #include <string>
 #include <vector>
 
@@ -177,21 +174,8 @@ const std::string kTinyBody(
     "\x01\0\0\0r",        // response
     8 + 5 + 6 + 8 + 24 + 1 + 5);
 
-// The zstd frame the writer must produce for `body`: one frame, content size
-// present, no checksum, the window log FORMAT.md prescribes.
 std::string ExpectedFrame(absl::string_view body, int level, uint32_t chunk_bytes) {
-  ZSTD_CCtx* cctx = ZSTD_createCCtx();
-  ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
-  ZSTD_CCtx_setParameter(cctx, ZSTD_c_windowLog,
-                         internal::WriterWindowLog(level, body.size(), chunk_bytes));
-  ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
-  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 0);
-  std::string out(ZSTD_compressBound(body.size()), '\0');
-  const size_t n = ZSTD_compress2(cctx, &out[0], out.size(), body.data(), body.size());
-  ZSTD_freeCCtx(cctx);
-  EXPECT_FALSE(ZSTD_isError(n));
-  out.resize(n);
-  return out;
+  return testing::ReferenceFrame(body, level, chunk_bytes);
 }
 
 void AppendU32(std::string* s, uint32_t v) { internal::PutU32(v, s); }

@@ -3,11 +3,14 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <zstd.h>
+
 #include "snapshots/crc32c.h"
 #include "snapshots/format1/testing.h"
 #include "snapshots/format2/constants.h"
 #include "snapshots/format2/format2.h"
 #include "snapshots/format2/internal/bytes.h"
+#include "snapshots/format2/internal/container.h"
 #include "snapshots/preamble.h"
 
 namespace raftlog::snapshots::format2::testing {
@@ -204,6 +207,24 @@ std::string HandmadeFrame(uint64_t fcs, absl::string_view raw, uint64_t rle_bloc
     f.push_back(rle_byte);
   }
   return f;
+}
+
+std::string ReferenceFrame(absl::string_view body, int level, uint32_t chunk_bytes) {
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_windowLog,
+                         internal::WriterWindowLog(level, body.size(), chunk_bytes));
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 0);
+  std::string out(ZSTD_compressBound(body.size()), '\0');
+  const size_t n = ZSTD_compress2(cctx, &out[0], out.size(), body.data(), body.size());
+  ZSTD_freeCCtx(cctx);
+  if (ZSTD_isError(n)) {
+    std::fprintf(stderr, "ReferenceFrame: %s\n", ZSTD_getErrorName(n));
+    std::abort();
+  }
+  out.resize(n);
+  return out;
 }
 
 std::vector<std::string> SampleFiles() {

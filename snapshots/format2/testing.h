@@ -73,6 +73,12 @@ inline constexpr uint64_t kNoContentSize = ~uint64_t{0};
 std::string HandmadeFrame(uint64_t fcs, absl::string_view raw, uint64_t rle_blocks,
                           char rle_byte = '\0', int window_log = 17, bool unfinished = false);
 
+// The zstd frame the container writer must produce for `body` at `level`
+// and `chunk_bytes` (FORMAT.md: one frame, content size, no checksum, the
+// prescribed window), made by one-shot ZSTD_compress2: the reference that
+// byte-level grammar tests compare the streaming writer against.
+std::string ReferenceFrame(absl::string_view body, int level, uint32_t chunk_bytes);
+
 // Sample format 2 files (several states and chunk sizes), the fuzz seeds.
 std::vector<std::string> SampleFiles();
 
