@@ -53,7 +53,8 @@ void LogMatching::OnStep(const NodeStep& step) {
     uint64_t tail_lo = hi + 1 > 2 * window_ ? hi + 1 - 2 * window_ : 1;
     lo = std::max(lo, tail_lo);
   }
-  std::vector<std::optional<api::EntryId>> entries;
+  std::vector<std::optional<api::EntryId>>& entries = scratch_;
+  entries.clear();
   bool fetched = false;
   if (hi >= lo) {
     entries.reserve(hi - lo + 1);
@@ -69,7 +70,7 @@ void LogMatching::OnStep(const NodeStep& step) {
     }
   }
   w.lo = lo;
-  w.entries = std::move(entries);
+  w.entries.swap(entries);  // the old buffer becomes the next scratch
   // Reused entries were compared when they were copied (and the other side
   // compares when its own window changes): only new ones need a comparison.
   if (!fetched || w.entries.empty()) return;

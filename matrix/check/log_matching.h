@@ -55,6 +55,7 @@ class LogMatching : public Checker {
   uint64_t fetches_ = 0;
   uint64_t verifications_ = 0;
   uint64_t rotation_ = 0;
+  std::vector<std::optional<api::EntryId>> scratch_;  // reused between steps
 };
 
 }  // namespace raftlog::check

@@ -46,10 +46,13 @@ void Trace::Add(uint64_t time_us, absl::string_view kind, absl::string_view deta
 void Trace::AddDelivery(uint64_t time_us, uint64_t from, uint64_t to, uint64_t bytes_digest,
                         absl::string_view type, bool dropped) {
   ++events_;
-  uint64_t h = FoldU64(digest_, time_us);
-  h = FoldU64(h, (from << 32) ^ to ^ (dropped ? 1ull << 63 : 0));
-  h = FoldU64(h, bytes_digest);
-  digest_ = api::Fnv1a64(type, h);
+  // The hottest event: its fields are mixed into one word first (the bytes
+  // digest already covers the message, type included), then chained.
+  uint64_t x = time_us * 0x9E3779B97F4A7C15ull;
+  x ^= ((from << 32) ^ to ^ (dropped ? 1ull << 63 : 0)) * 0xC2B2AE3D27D4EB4Full;
+  x ^= bytes_digest;
+  x ^= x >> 31;
+  digest_ = FoldU64(digest_, x);
   if (keep_ > 0) {
     Keep(absl::StrFormat("%d %s %d->%d %s %016x", time_us, dropped ? "drop" : "deliver", from,
                          to, std::string(type), bytes_digest));
