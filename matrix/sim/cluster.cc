@@ -298,6 +298,7 @@ void Cluster::AfterStep(SimNode& n) {
                   absl::StrCat("n", n.id, " ", api::OpName(ar.request.op), " ",
                                r.status.ToString()));
       admin_replies_.push_back(std::move(ar));
+      if (admin_fn_) admin_fn_(admin_replies_.back());
       continue;
     }
     if (!reply_fn_) continue;

@@ -103,6 +103,8 @@ class Cluster {
   Cluster& operator=(const Cluster&) = delete;
 
   void set_reply_fn(ReplyFn fn) { reply_fn_ = std::move(fn); }
+  // Called for every reply to an administrative request.
+  void set_admin_fn(std::function<void(const AdminReply&)> fn) { admin_fn_ = std::move(fn); }
 
   uint64_t now() const { return now_us_; }
   // REQUIRES: t >= now().
@@ -166,6 +168,7 @@ class Cluster {
   Trace* trace_;
   check::CheckerSet* checkers_;
   ReplyFn reply_fn_;
+  std::function<void(const AdminReply&)> admin_fn_;
   uint64_t now_us_ = 0;
   Network network_;
   api::SeededRandom random_;  // cluster-level draws (clock drifts)

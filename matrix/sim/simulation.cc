@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <queue>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -51,6 +52,18 @@ class Runner {
     cluster_.set_reply_fn([this](uint64_t t, api::NodeId from, const api::Reply& r,
                                  std::optional<api::EntryId> entry) {
       workload_.OnReply(t, from, r, entry);
+    });
+    cluster_.set_admin_fn([this](const AdminReply& ar) {
+      // A re-add refused (another change in flight, not the leader any more):
+      // try again a little later, boundedly.
+      if (ar.request.op != api::Op::kAddVoter || ar.reply.status.ok()) return;
+      if (++readd_failures_[ar.request.target] > 20) return;
+      removed_.insert(ar.request.target);
+      Action a;
+      a.time_us = cluster_.now() + 250'000;
+      a.kind = ActionKind::kAddBack;
+      a.node = ar.request.target;
+      Push(std::move(a));
     });
     workload_.set_ack_fn([this](const check::Ack& ack) {
       if (o_.checks_enabled) checkers_.OnAck(ack);
@@ -198,7 +211,17 @@ class Runner {
         api::Request r;
         r.op = api::Op::kAddVoter;
         r.target = a.node;
-        if (!cluster_.SubmitAdmin(r)) trace_.AddNumbers(now, "admin_no_leader", a.node);
+        if (cluster_.SubmitAdmin(r)) {
+          removed_.erase(a.node);
+          return;
+        }
+        trace_.AddNumbers(now, "admin_no_leader", a.node);
+        if (a.amount < 20) {  // retry while there is no leader, boundedly
+          Action again = a;
+          again.time_us = now + 250'000;
+          again.amount = a.amount + 1;
+          Push(std::move(again));
+        }
         return;
       }
     }
@@ -295,6 +318,7 @@ class Runner {
         r.op = api::Op::kRemoveVoter;
         r.target = n;
         if (!cluster_.SubmitAdmin(r)) return Skip(f, "no leader for the admin request");
+        removed_.insert(n);
         Action a;
         a.time_us = now + f.duration_us;
         a.kind = ActionKind::kAddBack;
@@ -333,6 +357,15 @@ class Runner {
       auto it = good_tag_.find(id);
       std::string tag = it != good_tag_.end() ? it->second : cluster_.tag(id);
       (void)cluster_.Start(id, tag);
+    }
+    // Voters removed by a membership fault come back (the re-add is an
+    // admin request, so it waits for a leader).
+    for (api::NodeId id : removed_) {
+      Action a;
+      a.time_us = now;
+      a.kind = ActionKind::kAddBack;
+      a.node = id;
+      Push(std::move(a));
     }
     trace_.Add(now, "healed", "all faults healed");
     if (o_.checks_enabled) checkers_.OnHealed(now);
@@ -392,6 +425,8 @@ class Runner {
   std::map<api::NodeId, std::string> good_tag_;
   std::map<api::NodeId, int64_t> initial_drift_;
   std::map<api::NodeId, int> slow_disks_;
+  std::set<api::NodeId> removed_;  // voters removed and not yet re-added
+  std::map<api::NodeId, int> readd_failures_;
   int storms_ = 0;
   LinkFaults storm_;
 };
