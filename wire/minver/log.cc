@@ -1,11 +1,13 @@
 #include "wire/minver/log.h"
 
 #include <cstdint>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "wire/compat/since.h"
 #include "wire/minver/message.h"
+#include "wire/minver/payloads.h"
 
 namespace raftlog::wire::minver {
 
@@ -21,12 +23,15 @@ absl::StatusOr<MinRelease> MinReleaseForLog(const google::protobuf::Descriptor* 
   min.release = static_cast<uint32_t>(*since);
   min.element = absl::StrCat("message ", entry_type->full_name(), " since ", *since);
   min.where = entries.empty() ? "log (no entries)" : "log";
+  std::optional<MinRelease> cluster_version;  // the last one set is in effect
   for (size_t i = 0; i < entries.size(); ++i) {
-    absl::StatusOr<MinRelease> entry =
-        MinReleaseForBytes(entry_type, entries[i], absl::StrCat("log entry ", i + 1, ": "));
+    absl::StatusOr<Walked> entry = WalkBytes(entry_type, entries[i], WirePayloads(),
+                                             absl::StrCat("log entry ", i + 1, ": "));
     if (!entry.ok()) return entry.status();
-    Combine(*entry, &min);
+    Combine(entry->min, &min);
+    if (entry->cluster_version.has_value()) cluster_version = entry->cluster_version;
   }
+  if (cluster_version.has_value()) Combine(*cluster_version, &min);
   return min;
 }
 

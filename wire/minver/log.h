@@ -1,7 +1,9 @@
 // The minimum release able to read a log: the largest over its entries, each
 // a serialized Entry of one tag's package (walked as message.h describes,
-// Entry.data included). Reading any log at all needs the Entry type, so an
-// empty log needs Entry's own message_since.
+// Entry.data included), and the cluster version in effect at the end of the
+// log (the last ClusterVersionChange.version set, so a downgrade entry after
+// a finalize entry lowers it). Reading any log at all needs the Entry type,
+// so an empty log needs Entry's own message_since.
 //
 // Log files for the CLI are length-prefixed entries: each record is a base-128
 // varint byte length (as protobuf's delimited streams) followed by that many

@@ -104,6 +104,7 @@ class Walker {
   }
 
   const MinRelease& result() const { return result_; }
+  const std::optional<MinRelease>& cluster_version() const { return cluster_version_; }
 
   absl::Status Walk(const Message& m, const std::string& path, int depth) {
     const Descriptor* d = m.GetDescriptor();
@@ -142,7 +143,7 @@ class Walker {
       if (absl::Status s = WalkValues(m, f, field_path, depth); !s.ok()) return s;
     }
 
-    if (absl::Status s = WalkFormatField(m, path); !s.ok()) return s;
+    if (absl::Status s = WalkValueFields(m, path); !s.ok()) return s;
     return WalkNestedPayload(m, path, depth);
   }
 
@@ -217,33 +218,83 @@ class Walker {
     return absl::OkStatus();
   }
 
-  // InstallSnapshot.format: the snapshot format's first reader.
-  absl::Status WalkFormatField(const Message& m, const std::string& path) {
-    absl::StatusOr<const FieldDescriptor*> f = ResolveFormatField(table_, m.GetDescriptor());
+  // The unsigned value of the field `rules` declare for `m`, when set.
+  absl::StatusOr<std::optional<uint64_t>> DeclaredValue(const std::vector<ValueFieldRule>& rules,
+                                                        const Message& m,
+                                                        const FieldDescriptor** field) {
+    absl::StatusOr<const FieldDescriptor*> f = ResolveValueField(rules, m.GetDescriptor());
     if (!f.ok()) return f.status();
+    *field = *f;
     const Reflection* r = m.GetReflection();
-    if (*f == nullptr || !r->HasField(m, *f)) return absl::OkStatus();
-    const uint64_t format = (*f)->cpp_type() == FieldDescriptor::CPPTYPE_UINT32
-                                ? r->GetUInt32(m, *f)
-                                : r->GetUInt64(m, *f);
-    const std::string where = absl::StrCat(path, ".", (*f)->name());
-    const snapshots::FormatInfo* info =
-        format > std::numeric_limits<uint32_t>::max()
-            ? nullptr
-            : snapshots::FindFormat(static_cast<uint32_t>(format));
-    if (info == nullptr) {
-      return absl::UnimplementedError(absl::StrCat("snapshot format ", format, " at ", where,
-                                                   " is unknown: no release known here reads it"));
+    if (*f == nullptr || !r->HasField(m, *f)) return std::optional<uint64_t>();
+    return std::optional<uint64_t>((*f)->cpp_type() == FieldDescriptor::CPPTYPE_UINT32
+                                       ? r->GetUInt32(m, *f)
+                                       : r->GetUInt64(m, *f));
+  }
+
+  absl::StatusOr<uint32_t> AsRelease(uint64_t value, const FieldDescriptor* f,
+                                     const std::string& where) {
+    if (value == 0 || value > std::numeric_limits<uint32_t>::max()) {
+      return absl::InvalidArgumentError(absl::StrCat(f->full_name(), " = ", value, " at ", where,
+                                                     " is not a release number"));
     }
-    absl::StatusOr<uint32_t> reader = ParseReleaseTag(info->first_reader);
-    if (!reader.ok()) {
-      return absl::InternalError(absl::StrCat("snapshot format ", format,
-                                              ": bad first reader in snapshots/codec's registry: ",
-                                              reader.status().message()));
+    return static_cast<uint32_t>(value);
+  }
+
+  // Snapshot formats, protocol versions and cluster versions (payloads.h).
+  absl::Status WalkValueFields(const Message& m, const std::string& path) {
+    const FieldDescriptor* f = nullptr;
+    absl::StatusOr<std::optional<uint64_t>> format =
+        DeclaredValue(table_.snapshot_formats, m, &f);
+    if (!format.ok()) return format.status();
+    if (format->has_value()) {
+      const uint64_t number = **format;
+      const std::string where = absl::StrCat(path, ".", f->name());
+      const snapshots::FormatInfo* info =
+          number > std::numeric_limits<uint32_t>::max()
+              ? nullptr
+              : snapshots::FindFormat(static_cast<uint32_t>(number));
+      if (info == nullptr) {
+        return absl::UnimplementedError(absl::StrCat(
+            "snapshot format ", number, " at ", where, " is unknown: no release known here reads it"));
+      }
+      absl::StatusOr<uint32_t> reader = ParseReleaseTag(info->first_reader);
+      if (!reader.ok()) {
+        return absl::InternalError(absl::StrCat(
+            "snapshot format ", number,
+            ": bad first reader in snapshots/codec's registry: ", reader.status().message()));
+      }
+      Raise(*reader,
+            absl::StrCat("snapshot format ", number, " (first read by ", info->first_reader, ")"),
+            where);
     }
-    Raise(*reader,
-          absl::StrCat("snapshot format ", format, " (first read by ", info->first_reader, ")"),
-          where);
+
+    absl::StatusOr<std::optional<uint64_t>> protocol =
+        DeclaredValue(table_.protocol_versions, m, &f);
+    if (!protocol.ok()) return protocol.status();
+    if (protocol->has_value()) {
+      const std::string where = absl::StrCat(path, ".", f->name());
+      absl::StatusOr<uint32_t> release = AsRelease(**protocol, f, where);
+      if (!release.ok()) return release.status();
+      Raise(*release,
+            absl::StrCat("protocol version ", *release, " in ", f->full_name(),
+                         " (releases below ", ReleaseTag(*release), " refuse it)"),
+            where);
+    }
+
+    absl::StatusOr<std::optional<uint64_t>> cluster =
+        DeclaredValue(table_.cluster_versions, m, &f);
+    if (!cluster.ok()) return cluster.status();
+    if (cluster->has_value()) {
+      const std::string where = absl::StrCat(path, ".", f->name());
+      absl::StatusOr<uint32_t> release = AsRelease(**cluster, f, where);
+      if (!release.ok()) return release.status();
+      MinRelease set;
+      set.release = *release;
+      set.element = absl::StrCat("cluster version ", *release, " set by ", f->full_name());
+      set.where = where;
+      cluster_version_ = set;  // the last one set is in effect
+    }
     return absl::OkStatus();
   }
 
@@ -288,25 +339,25 @@ class Walker {
   const PayloadTable& table_;
   DynamicMessageFactory factory_;
   MinRelease result_;
+  std::optional<MinRelease> cluster_version_;
 };
 
 }  // namespace
 
-absl::StatusOr<MinRelease> MinReleaseForMessage(const Message& message) {
-  return MinReleaseForMessage(message, WirePayloads());
-}
-
-absl::StatusOr<MinRelease> MinReleaseForMessage(const Message& message, const PayloadTable& table,
-                                                absl::string_view where_prefix) {
+absl::StatusOr<Walked> WalkMessage(const Message& message, const PayloadTable& table,
+                                   absl::string_view where_prefix) {
   Walker walker(table);
-  const std::string root =
-      absl::StrCat(where_prefix, RelativeName(message.GetDescriptor()));
+  const std::string root = absl::StrCat(where_prefix, RelativeName(message.GetDescriptor()));
   if (absl::Status s = walker.Walk(message, root, 0); !s.ok()) return s;
-  return walker.result();
+  return Walked{walker.result(), walker.cluster_version()};
 }
 
-absl::StatusOr<MinRelease> MinReleaseForBytes(const Descriptor* type, absl::string_view bytes,
-                                              absl::string_view where_prefix) {
+absl::StatusOr<Walked> WalkBytes(const Descriptor* type, absl::string_view bytes,
+                                 const PayloadTable& table, absl::string_view where_prefix) {
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+    return absl::InvalidArgumentError(absl::StrCat(where_prefix, bytes.size(),
+                                                   " bytes: too large for one message"));
+  }
   DynamicMessageFactory factory;
   factory.SetDelegateToGeneratedFactory(true);
   const Message* prototype = factory.GetPrototype(type);
@@ -318,7 +369,35 @@ absl::StatusOr<MinRelease> MinReleaseForBytes(const Descriptor* type, absl::stri
     return absl::DataLossError(absl::StrCat(where_prefix, bytes.size(),
                                             " bytes do not parse as ", type->full_name()));
   }
-  return MinReleaseForMessage(*message, WirePayloads(), where_prefix);
+  return WalkMessage(*message, table, where_prefix);
+}
+
+namespace {
+
+MinRelease Fold(const Walked& walked) {
+  MinRelease min = walked.min;
+  if (walked.cluster_version.has_value()) Combine(*walked.cluster_version, &min);
+  return min;
+}
+
+}  // namespace
+
+absl::StatusOr<MinRelease> MinReleaseForMessage(const Message& message) {
+  return MinReleaseForMessage(message, WirePayloads());
+}
+
+absl::StatusOr<MinRelease> MinReleaseForMessage(const Message& message, const PayloadTable& table,
+                                                absl::string_view where_prefix) {
+  absl::StatusOr<Walked> walked = WalkMessage(message, table, where_prefix);
+  if (!walked.ok()) return walked.status();
+  return Fold(*walked);
+}
+
+absl::StatusOr<MinRelease> MinReleaseForBytes(const Descriptor* type, absl::string_view bytes,
+                                              absl::string_view where_prefix) {
+  absl::StatusOr<Walked> walked = WalkBytes(type, bytes, WirePayloads(), where_prefix);
+  if (!walked.ok()) return walked.status();
+  return Fold(*walked);
 }
 
 }  // namespace raftlog::wire::minver

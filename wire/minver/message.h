@@ -14,10 +14,14 @@
 //    recursively (map entries are synthesized: they and their key/value
 //    fields carry no annotation and need none);
 //  - bytes declared in the payload table (payloads.h) to hold a nested
-//    message (Entry.data by Entry.type) or a snapshot format number
-//    (InstallSnapshot.format).
-// The result is the largest since over all of them, with the first element
-// (in field-number order; map entries by key) that reaches it.
+//    message (Entry.data by Entry.type);
+//  - values declared in the payload table to be numbers a reader must
+//    support: a snapshot format (InstallSnapshot.format: its first reader),
+//    a protocol version (Message.protocol_version = N: vN), a cluster
+//    version set (ClusterVersionChange.version = N: vN, the last one set
+//    in walk order, so a later downgrade entry lowers it).
+// The result is the largest over all of them, with the first element (in
+// field-number order; map entries by key) that reaches it.
 //
 // Errors (never a silent default):
 //  - kNotFound: an element present in the data has no since annotation, or
@@ -27,11 +31,13 @@
 //    fields, an unknown enum number, an unknown snapshot format): it was
 //    written by a newer release, so no bound can be given from this schema.
 //  - kDataLoss: declared nested bytes do not parse as their payload type.
-//  - kInvalidArgument: nested payloads deeper than kMaxPayloadDepth.
+//  - kInvalidArgument: nested payloads deeper than kMaxPayloadDepth, or a
+//    declared version field whose value is no release number.
 //  - kInternal: a payload-table rule does not fit the schema.
 #ifndef RAFTLOG_WIRE_MINVER_MESSAGE_H_
 #define RAFTLOG_WIRE_MINVER_MESSAGE_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -60,6 +66,18 @@ absl::StatusOr<MinRelease> MinReleaseForMessage(const google::protobuf::Message&
 absl::StatusOr<MinRelease> MinReleaseForBytes(const google::protobuf::Descriptor* type,
                                               absl::string_view bytes,
                                               absl::string_view where_prefix = "");
+
+// The walk's two findings kept apart, for callers that fold several messages
+// (log.h): everything but the cluster version, and the last cluster version
+// set (release = the version), which a later message may lower again.
+struct Walked {
+  MinRelease min;
+  std::optional<MinRelease> cluster_version;
+};
+absl::StatusOr<Walked> WalkMessage(const google::protobuf::Message& message,
+                                   const PayloadTable& table, absl::string_view where_prefix);
+absl::StatusOr<Walked> WalkBytes(const google::protobuf::Descriptor* type, absl::string_view bytes,
+                                 const PayloadTable& table, absl::string_view where_prefix);
 
 }  // namespace raftlog::wire::minver
 

@@ -23,12 +23,22 @@ const PayloadTable& WirePayloads() {
                {"ENTRY_TYPE_NOOP", ""},
                {"ENTRY_TYPE_COMMAND", "Command"},
                {"ENTRY_TYPE_CONFIG", "ConfigChange"},
-               // v2: the replicated cluster version (DESIGN.md, finalize).
-               {"ENTRY_TYPE_CLUSTER_VERSION", "ClusterVersion"},
+               // v2: the replicated cluster version (finalize, downgrade).
+               {"ENTRY_TYPE_CLUSTER_VERSION", "ClusterVersionChange"},
            }},
       },
-      /*formats=*/{
+      /*snapshot_formats=*/
+      {
           {"InstallSnapshot", "format"},
+          {"InstallSnapshotChunk", "format"},  // v2
+      },
+      /*protocol_versions=*/
+      {
+          {"Message", "protocol_version"},
+      },
+      /*cluster_versions=*/
+      {
+          {"ClusterVersionChange", "version"},  // v2
       },
   };
   return *kTable;
@@ -91,10 +101,10 @@ absl::StatusOr<const Descriptor*> PayloadTypeFor(const ResolvedNestedRule& resol
       "): declare its payload type in wire/minver/payloads.cc"));
 }
 
-absl::StatusOr<const FieldDescriptor*> ResolveFormatField(const PayloadTable& table,
-                                                          const Descriptor* d) {
+absl::StatusOr<const FieldDescriptor*> ResolveValueField(const std::vector<ValueFieldRule>& rules,
+                                                         const Descriptor* d) {
   const std::string name = RelativeName(d);
-  for (const FormatFieldRule& rule : table.formats) {
+  for (const ValueFieldRule& rule : rules) {
     if (rule.message != name) continue;
     const FieldDescriptor* f = d->FindFieldByName(rule.field);
     if (f == nullptr || f->is_repeated() ||
@@ -102,7 +112,7 @@ absl::StatusOr<const FieldDescriptor*> ResolveFormatField(const PayloadTable& ta
          f->cpp_type() != FieldDescriptor::CPPTYPE_UINT64)) {
       return absl::InternalError(absl::StrCat("payload table: ", d->full_name(),
                                               " has no singular unsigned field \"", rule.field,
-                                              "\" (format rule ", rule.message, ".", rule.field,
+                                              "\" (value rule ", rule.message, ".", rule.field,
                                               ")"));
     }
     return f;

@@ -1,14 +1,21 @@
 // The declared table of bytes fields whose content the minimum-version walk
 // must look inside, because protobuf reflection alone sees only bytes.
 //
-// Two kinds:
-//  - a nested-message field: `Entry.data` holds a serialized Command,
-//    ConfigChange or ClusterVersion depending on `Entry.type`. The table maps
-//    each value of the selector enum to the payload message, or to "no
-//    payload" (the bytes are opaque, e.g. a NOOP entry).
-//  - a snapshot-format field: `InstallSnapshot.format` names a snapshot
-//    format, which only releases from the format's first reader on can read
+// Kinds of rule:
+//  - nested message: `Entry.data` holds a serialized Command, ConfigChange
+//    or ClusterVersionChange depending on `Entry.type`. The table maps each
+//    value of the selector enum to the payload message, or to "no payload"
+//    (the bytes are opaque, e.g. a NOOP entry).
+//  - snapshot format field: `InstallSnapshot.format` names a snapshot format,
+//    which only releases from the format's first reader on can read
 //    (snapshots/codec.h's registry).
+//  - protocol version field: `Message.protocol_version` = N is refused by
+//    every release below vN (a v1 receiver refuses anything but 1).
+//  - cluster version field: `ClusterVersionChange.version` = N sets the
+//    cluster version to N; a release below vN cannot serve a cluster at
+//    version N. The last one set (in log order) is in effect, so a later
+//    downgrade entry lowers the requirement again (message.h, log.h).
+// Value fields that are absent (proto3 zero) say nothing.
 //
 // Names are relative to the package of the message being walked, so one
 // table serves every tag (raftlog.wire.v1, raftlog.wire.v2, ...). A rule whose
@@ -42,14 +49,17 @@ struct NestedMessageRule {
   std::vector<PayloadCase> cases;
 };
 
-struct FormatFieldRule {
+// A field whose value is a number the reader must support.
+struct ValueFieldRule {
   std::string message;  // e.g. "InstallSnapshot"
   std::string field;    // e.g. "format": singular unsigned integer
 };
 
 struct PayloadTable {
   std::vector<NestedMessageRule> nested;
-  std::vector<FormatFieldRule> formats;
+  std::vector<ValueFieldRule> snapshot_formats;
+  std::vector<ValueFieldRule> protocol_versions;
+  std::vector<ValueFieldRule> cluster_versions;
 };
 
 // The table for the raftlog wire schemas (every tag).
@@ -79,10 +89,11 @@ absl::StatusOr<const google::protobuf::Descriptor*> PayloadTypeFor(
     const ResolvedNestedRule& resolved, const google::protobuf::Descriptor* d,
     const google::protobuf::EnumValueDescriptor* selector_value);
 
-// The format-number field of `table` that applies to `d`, or nullptr; kInternal
-// when the rule names `d` but the field does not fit.
-absl::StatusOr<const google::protobuf::FieldDescriptor*> ResolveFormatField(
-    const PayloadTable& table, const google::protobuf::Descriptor* d);
+// The field of `rules` that applies to `d`, or nullptr; kInternal when a rule
+// names `d` but the field does not fit (missing, repeated, not unsigned).
+// One rule per message per list.
+absl::StatusOr<const google::protobuf::FieldDescriptor*> ResolveValueField(
+    const std::vector<ValueFieldRule>& rules, const google::protobuf::Descriptor* d);
 
 }  // namespace raftlog::wire::minver
 
