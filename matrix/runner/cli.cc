@@ -1,0 +1,464 @@
+#include "matrix/runner/cli.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "matrix/runner/matrix.h"
+#include "matrix/runner/policy.h"
+#include "matrix/runner/report.h"
+#include "versions/registry.h"
+
+ABSL_FLAG(std::string, tags, "",
+          "release tags, comma separated (default: every registered tag); the matrix gets a "
+          "column per pair a->b with a not newer than b");
+ABSL_FLAG(std::string, pairs, "", "only these pairs, e.g. v1:v2,v2:v2 (overrides --tags)");
+ABSL_FLAG(std::string, scenarios, "", "scenarios, comma separated (default: all; see --list)");
+ABSL_FLAG(int, seeds, 0, "seeds per cell, 1..N (default: 8 in fast mode, 48 in full mode)");
+ABSL_FLAG(uint64_t, seed, 0, "run only this seed (reproduce a failure)");
+ABSL_FLAG(bool, dry_run, false, "print the plans (steps, background faults) and run nothing");
+ABSL_FLAG(bool, print_ops, false, "with --dry_run: print every scripted client operation too");
+ABSL_FLAG(std::string, mode, "fast", "fast (every change) or full (nightly: more seeds, 5 nodes)");
+ABSL_FLAG(std::string, out, "matrix-report",
+          "report directory (relative: to the directory bazel run was started from)");
+ABSL_FLAG(int, jobs, 0, "seeds run side by side (0: one per core, at most 8)");
+ABSL_FLAG(std::string, policy, "", "policy file (default: versions/policy.txt)");
+ABSL_FLAG(int, shrink_runs, -1, "simulations spent shrinking each red cell (default 80; 0: none)");
+ABSL_FLAG(bool, lin, true, "check linearizability of every history");
+ABSL_FLAG(std::string, color, "auto", "auto, always or never");
+ABSL_FLAG(bool, progress, true, "progress on stderr while running");
+ABSL_FLAG(bool, list, false, "list scenarios, registered tags and the policy, then exit");
+ABSL_FLAG(bool, test, false,
+          "run as a Bazel test: seeds sharded by TEST_TOTAL_SHARDS/TEST_SHARD_INDEX, reports "
+          "to TEST_UNDECLARED_OUTPUTS_DIR");
+ABSL_FLAG(std::string, verify_cells, "",
+          "check that this cell list (scenario/from/to,...) is every scenario x every pair of "
+          "registered tags, then exit");
+ABSL_FLAG(std::string, regressions, "", "run the named cases of this file (fast mode each)");
+
+namespace raftlog::runner {
+
+absl::StatusOr<std::vector<RegressionCase>> ParseRegressions(absl::string_view text,
+                                                             absl::string_view filename) {
+  std::vector<RegressionCase> out;
+  std::set<std::string> names;
+  int line_no = 0;
+  for (absl::string_view raw : absl::StrSplit(text, '\n')) {
+    ++line_no;
+    auto error = [&](absl::string_view what) {
+      return absl::InvalidArgumentError(absl::StrCat(filename, ":", line_no, ": ", what));
+    };
+    absl::string_view line = raw;
+    if (size_t h = line.find('#'); h != absl::string_view::npos) line = line.substr(0, h);
+    std::vector<absl::string_view> f = absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    if (f.empty()) continue;
+    if (f.size() != 4 && f.size() != 5) {
+      return error("expected '<name> <scenario> <from>:<to> <seed> [fast|full]'");
+    }
+    RegressionCase c;
+    c.line = line_no;
+    c.name = std::string(f[0]);
+    c.scenario = std::string(f[1]);
+    if (FindScenario(c.scenario) == nullptr) {
+      return error(absl::StrCat("unknown scenario '", c.scenario, "'"));
+    }
+    std::vector<std::string> pair = absl::StrSplit(f[2], ':');
+    if (pair.size() != 2 || pair[0].empty() || pair[1].empty()) {
+      return error(absl::StrCat("expected <from>:<to>, got '", f[2], "'"));
+    }
+    c.from = pair[0];
+    c.to = pair[1];
+    if (!absl::SimpleAtoi(f[3], &c.seed) || c.seed == 0) {
+      return error(absl::StrCat("bad seed '", f[3], "' (a positive integer)"));
+    }
+    if (f.size() == 5) {
+      auto m = ModeFromName(f[4]);
+      if (!m.ok()) return error(m.status().message());
+      c.mode = *m;
+    }
+    if (!names.insert(c.name).second) return error(absl::StrCat("case '", c.name, "' named twice"));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+absl::Status VerifyCells(const std::vector<std::string>& cells, const std::vector<std::string>& tags) {
+  std::set<std::string> want, have(cells.begin(), cells.end());
+  for (const Scenario& s : AllScenarios()) {
+    for (const auto& [a, b] : PairsOf(tags)) want.insert(absl::StrCat(s.name, "/", a, "/", b));
+  }
+  std::vector<std::string> missing, extra;
+  std::set<std::string> tags_missing;
+  for (const std::string& c : want) {
+    if (!have.count(c)) {
+      missing.push_back(c);
+      std::vector<std::string> parts = absl::StrSplit(c, '/');
+      for (size_t i = 1; i < parts.size(); ++i) {
+        bool any = false;
+        for (const std::string& h : have) {
+          std::vector<std::string> hp = absl::StrSplit(h, '/');
+          if (hp.size() == 3 && (hp[1] == parts[i] || hp[2] == parts[i])) any = true;
+        }
+        if (!any) tags_missing.insert(parts[i]);
+      }
+    }
+  }
+  for (const std::string& c : have) {
+    if (!want.count(c)) extra.push_back(c);
+  }
+  if (missing.empty() && extra.empty()) return absl::OkStatus();
+  std::string msg = "the cell list of matrix/cells.bzl is out of sync with the registry and the runner:";
+  for (const std::string& t : tags_missing) {
+    absl::StrAppend(&msg, "\n  registered tag ", t, " has no cells: add \"", t,
+                    "\" to TAGS in matrix/cells.bzl");
+  }
+  if (!missing.empty()) absl::StrAppend(&msg, "\n  missing cells: ", absl::StrJoin(missing, " "));
+  if (!extra.empty()) {
+    absl::StrAppend(&msg, "\n  cells for unregistered tags or unknown scenarios: ",
+                    absl::StrJoin(extra, " "),
+                    "\n  (TAGS and SCENARIOS in matrix/cells.bzl must list exactly the registered "
+                    "tags and the runner's scenarios, see --list)");
+  }
+  return absl::FailedPreconditionError(msg);
+}
+
+std::string ResolveAgainst(const std::string& path, const std::string& base) {
+  if (path.empty() || path[0] == '/' || base.empty()) return path;
+  return base.back() == '/' ? base + path : base + "/" + path;
+}
+
+std::vector<std::string> NormalizeFlagNames(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  bool rest = false;  // after "--": positional
+  for (const std::string& a : args) {
+    if (rest || a.size() < 3 || a.compare(0, 2, "--") != 0) {
+      out.push_back(a);
+      if (a == "--") rest = true;
+      continue;
+    }
+    size_t eq = a.find('=');
+    std::string name = a.substr(0, eq == std::string::npos ? a.size() : eq);
+    for (size_t i = 2; i < name.size(); ++i) {
+      if (name[i] == '-') name[i] = '_';
+    }
+    out.push_back(eq == std::string::npos ? name : name + a.substr(eq));
+  }
+  return out;
+}
+
+namespace {
+
+const char* Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : nullptr;
+}
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  for (absl::string_view t : absl::StrSplit(s, ',', absl::SkipEmpty())) {
+    t = absl::StripAsciiWhitespace(t);
+    if (!t.empty()) out.emplace_back(t);
+  }
+  return out;
+}
+
+bool Readable(const std::string& path) { return access(path.c_str(), R_OK) == 0; }
+
+std::vector<std::string> RegisteredTags() {
+  std::vector<std::string> tags;
+  for (const api::ReleaseInfo& r : AllReleases()) tags.push_back(r.tag);
+  return tags;
+}
+
+// The policy file: --policy (relative to where bazel run started), else the
+// runfiles copy, else the workspace's.
+std::string PolicyPath(const std::string& flag, const char* argv0) {
+  const char* wd = Env("BUILD_WORKING_DIRECTORY");
+  if (!flag.empty()) return ResolveAgainst(flag, wd ? wd : "");
+  const std::string rel = "versions/policy.txt";
+  std::vector<std::string> candidates;
+  if (const char* r = Env("RUNFILES_DIR")) candidates.push_back(absl::StrCat(r, "/raftcert/", rel));
+  if (const char* r = Env("TEST_SRCDIR")) candidates.push_back(absl::StrCat(r, "/raftcert/", rel));
+  candidates.push_back(rel);  // bazel run / bazel test start in the runfiles tree
+  candidates.push_back(absl::StrCat(argv0, ".runfiles/raftcert/", rel));
+  if (const char* w = Env("BUILD_WORKSPACE_DIRECTORY")) candidates.push_back(absl::StrCat(w, "/", rel));
+  for (const std::string& c : candidates) {
+    if (Readable(c)) return c;
+  }
+  return rel;
+}
+
+double WallSeconds() {
+  using namespace std::chrono;
+  static const steady_clock::time_point start = steady_clock::now();
+  return duration<double>(steady_clock::now() - start).count();
+}
+
+const api::ReleaseInfo* Find(absl::string_view tag) { return FindRelease(tag); }
+
+// Progress on stderr: in place on a terminal, a plain line per cell otherwise.
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(bool tty) : tty_(tty) {}
+  void operator()(const MatrixOptions::Progress& p) {
+    const double rate = p.elapsed_s > 0 ? p.seeds_done / p.elapsed_s : 0;
+    const double eta = rate > 0 ? (p.seeds_total - p.seeds_done) / rate : 0;
+    std::string line = absl::StrFormat("[%d/%d cells] %d/%d seeds, %.1f seeds/s, ETA %.0fs  %s",
+                                       p.cells_done, p.cells_total, p.seeds_done, p.seeds_total,
+                                       rate, eta, p.last);
+    if (tty_) {
+      std::cerr << "\r\033[K" << line.substr(0, 160) << std::flush;
+      if (p.seeds_done == p.seeds_total) std::cerr << "\n";
+    } else if (p.cells_done != last_cells_ || p.seeds_done == p.seeds_total) {
+      last_cells_ = p.cells_done;
+      std::cerr << line << "\n" << std::flush;
+    }
+  }
+
+ private:
+  bool tty_;
+  size_t last_cells_ = 0;
+};
+
+int Usage(const std::string& msg) {
+  std::cerr << "runner: " << msg << "\n";
+  return 2;
+}
+
+int RunRegressions(const std::string& path, const Policy& policy, const MatrixOptions& base) {
+  std::ifstream in(path);
+  if (!in) return Usage(absl::StrCat("cannot open regressions file ", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto cases = ParseRegressions(ss.str(), path);
+  if (!cases.ok()) return Usage(std::string(cases.status().message()));
+  int bad = 0;
+  for (const RegressionCase& c : *cases) {
+    for (const std::string& t : {c.from, c.to}) {
+      if (FindRelease(t) == nullptr) {
+        return Usage(absl::StrCat(path, ":", c.line, ": case ", c.name, " names tag '", t,
+                                  "', which is not registered (", ReleaseTagList(), ")"));
+      }
+    }
+    MatrixOptions o = base;
+    o.pairs = {{c.from, c.to}};
+    o.scenarios = {c.scenario};
+    o.seeds = {c.seed};
+    o.mode = c.mode;
+    o.progress = nullptr;
+    MatrixResult m = RunMatrix(o);
+    const CellResult& cell = m.cells.front();
+    const bool ok = CellOk(cell.verdict.status);
+    if (!ok) ++bad;
+    std::cout << absl::StrFormat("%-32s %-24s %s->%s seed %-6d %s\n", c.name, c.scenario, c.from,
+                                 c.to, c.seed, CellStatusName(cell.verdict.status));
+    if (!ok && cell.artifact) {
+      std::cout << "    " << cell.artifact->first_violation << "\n    reproduce: "
+                << cell.artifact->reproduce << "\n";
+    }
+  }
+  std::cout << cases->size() << " regression case(s), " << bad << " not matching the policy\n";
+  return bad == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  args = NormalizeFlagNames(args);
+  std::vector<char*> cargs;
+  for (std::string& a : args) cargs.push_back(a.data());
+  absl::SetProgramUsageMessage(
+      "the upgrade matrix: bazel run //matrix:runner -- [--tags=v1,v2] [--scenarios=a,b] "
+      "[--seeds=N] [--seed=S] [--dry-run] [--mode=fast|full] [--out=DIR]");
+  absl::ParseCommandLine(static_cast<int>(cargs.size()), cargs.data());
+
+  const std::vector<std::string> registered = RegisteredTags();
+  if (!absl::GetFlag(FLAGS_verify_cells).empty()) {
+    absl::Status s = VerifyCells(SplitList(absl::GetFlag(FLAGS_verify_cells)), registered);
+    if (!s.ok()) {
+      std::cerr << s.message() << "\n";
+      return 1;
+    }
+    std::cout << "cells in sync: " << AllScenarios().size() << " scenarios x "
+              << PairsOf(registered).size() << " pairs of " << absl::StrJoin(registered, ",") << "\n";
+    return 0;
+  }
+
+  auto mode = ModeFromName(absl::GetFlag(FLAGS_mode));
+  if (!mode.ok()) return Usage(std::string(mode.status().message()));
+  const std::string policy_path = PolicyPath(absl::GetFlag(FLAGS_policy), argv[0]);
+  auto policy = Policy::Load(policy_path);
+  if (!policy.ok()) return Usage(std::string(policy.status().message()));
+  if (absl::Status s = policy->Validate(registered); !s.ok()) return Usage(std::string(s.message()));
+
+  if (absl::GetFlag(FLAGS_list)) {
+    std::cout << "scenarios:\n";
+    for (const Scenario& s : AllScenarios()) {
+      std::cout << "  " << s.name << " (requires " << s.requires.ToString() << ")\n    "
+                << s.summary << "\n";
+    }
+    std::cout << "registered tags: " << absl::StrJoin(registered, ",") << "\npolicy ("
+              << policy_path << "):\n";
+    for (const auto& [a, b] : PairsOf(registered)) {
+      std::cout << "  " << a << " -> " << b << ": " << policy->For(a, b).ToString() << "\n";
+    }
+    return 0;
+  }
+
+  // Columns.
+  std::vector<std::pair<std::string, std::string>> pairs;
+  auto position = [&](const std::string& t) {
+    return std::find(registered.begin(), registered.end(), t) - registered.begin();
+  };
+  if (!absl::GetFlag(FLAGS_pairs).empty()) {
+    for (const std::string& p : SplitList(absl::GetFlag(FLAGS_pairs))) {
+      std::vector<std::string> ab = absl::StrSplit(p, ':');
+      if (ab.size() != 2) return Usage(absl::StrCat("bad pair '", p, "': expected from:to"));
+      for (const std::string& t : ab) {
+        if (FindRelease(t) == nullptr) {
+          return Usage(absl::StrCat("unknown tag '", t, "' (registered: ", ReleaseTagList(), ")"));
+        }
+      }
+      if (position(ab[0]) > position(ab[1])) {
+        return Usage(absl::StrCat("pair ", p, " goes from newer to older; downgrades are "
+                                  "scenarios of the pair ", ab[1], ":", ab[0]));
+      }
+      pairs.emplace_back(ab[0], ab[1]);
+    }
+  } else {
+    std::vector<std::string> tags = SplitList(absl::GetFlag(FLAGS_tags));
+    if (tags.empty()) tags = registered;
+    for (const std::string& t : tags) {
+      if (FindRelease(t) == nullptr) {
+        return Usage(absl::StrCat("unknown tag '", t, "' (registered: ", ReleaseTagList(), ")"));
+      }
+    }
+    std::sort(tags.begin(), tags.end(),
+              [&](const std::string& a, const std::string& b) { return position(a) < position(b); });
+    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+    pairs = PairsOf(tags);
+  }
+  // Rows.
+  std::vector<std::string> scenarios = SplitList(absl::GetFlag(FLAGS_scenarios));
+  if (scenarios.empty()) {
+    for (const Scenario& s : AllScenarios()) scenarios.push_back(s.name);
+  }
+  for (const std::string& s : scenarios) {
+    if (FindScenario(s) == nullptr) {
+      std::vector<std::string> names;
+      for (const Scenario& x : AllScenarios()) names.push_back(x.name);
+      return Usage(absl::StrCat("unknown scenario '", s, "' (known: ", absl::StrJoin(names, ","), ")"));
+    }
+  }
+  // Seeds.
+  std::vector<uint64_t> seeds;
+  const int n_seeds = absl::GetFlag(FLAGS_seeds) > 0 ? absl::GetFlag(FLAGS_seeds)
+                      : absl::GetFlag(FLAGS_dry_run)  ? 1
+                      : *mode == Mode::kFast          ? 8
+                                                      : 48;
+  if (absl::GetFlag(FLAGS_seed) != 0) {
+    seeds.push_back(absl::GetFlag(FLAGS_seed));
+  } else {
+    for (int i = 1; i <= n_seeds; ++i) seeds.push_back(i);
+  }
+
+  if (absl::GetFlag(FLAGS_dry_run)) {
+    for (const std::string& s : scenarios) {
+      const Scenario* sc = FindScenario(s);
+      for (const auto& [a, b] : pairs) {
+        const bool supported = policy->For(a, b).HasAll(sc->requires);
+        for (uint64_t seed : seeds) {
+          auto plan = Compile(s, a, b, seed, *mode);
+          if (!plan.ok()) return Usage(std::string(plan.status().message()));
+          std::cout << "== " << s << " " << a << "->" << b << " seed " << seed << ": policy declares "
+                    << policy->For(a, b).ToString() << " => expected "
+                    << (supported ? "PASS on every seed" : "a clean refusal") << "\n"
+                    << plan->ToString(absl::GetFlag(FLAGS_print_ops)) << "\n";
+        }
+      }
+    }
+    return 0;
+  }
+
+  const bool test = absl::GetFlag(FLAGS_test);
+  MatrixOptions o;
+  o.pairs = pairs;
+  o.scenarios = scenarios;
+  o.seeds = seeds;
+  o.mode = *mode;
+  o.policy = &*policy;
+  o.find_release = &Find;
+  o.lin = absl::GetFlag(FLAGS_lin);
+  o.shrink_runs = absl::GetFlag(FLAGS_shrink_runs) >= 0 ? absl::GetFlag(FLAGS_shrink_runs) : 80;
+  o.wall_clock = &WallSeconds;
+  int jobs = absl::GetFlag(FLAGS_jobs);
+  if (jobs <= 0) jobs = test ? 1 : std::clamp<int>(std::thread::hardware_concurrency(), 1, 8);
+  o.jobs = jobs;
+  std::string out_dir = ResolveAgainst(absl::GetFlag(FLAGS_out),
+                                       Env("BUILD_WORKING_DIRECTORY") ? Env("BUILD_WORKING_DIRECTORY") : "");
+  if (test) {
+    if (const char* n = Env("TEST_TOTAL_SHARDS")) {
+      int total = 1, index = 0;
+      if (!absl::SimpleAtoi(n, &total) || !absl::SimpleAtoi(Env("TEST_SHARD_INDEX") ? Env("TEST_SHARD_INDEX") : "0", &index) ||
+          total < 1 || index < 0 || index >= total) {
+        return Usage("bad TEST_TOTAL_SHARDS / TEST_SHARD_INDEX");
+      }
+      o.shard_count = total;
+      o.shard_index = index;
+    }
+    if (const char* f = Env("TEST_SHARD_STATUS_FILE")) {
+      std::ofstream touch(f, std::ios::app);  // "this test knows about sharding"
+    }
+    if (const char* d = Env("TEST_UNDECLARED_OUTPUTS_DIR")) {
+      out_dir = absl::StrCat(d, "/matrix-report");
+    } else if (const char* t = Env("TEST_TMPDIR")) {
+      out_dir = absl::StrCat(t, "/matrix-report");
+    }
+  }
+
+  if (!absl::GetFlag(FLAGS_regressions).empty()) {
+    const char* wd = Env("BUILD_WORKING_DIRECTORY");
+    return RunRegressions(ResolveAgainst(absl::GetFlag(FLAGS_regressions), wd ? wd : ""), *policy, o);
+  }
+
+  const bool err_tty = isatty(STDERR_FILENO) != 0 && !test;
+  ProgressPrinter printer(err_tty);
+  if (absl::GetFlag(FLAGS_progress)) {
+    o.progress = [&printer](const MatrixOptions::Progress& p) { printer(p); };
+  }
+  std::cerr << "matrix: " << scenarios.size() << " scenario(s) x " << pairs.size() << " pair(s), "
+            << (o.seeds.size() + o.shard_count - 1 - o.shard_index) / o.shard_count
+            << " seed(s) per cell, " << ModeName(o.mode) << " mode, " << o.jobs
+            << " job(s), policy " << policy_path << "\n";
+  MatrixResult m = RunMatrix(o);
+  const std::string color = absl::GetFlag(FLAGS_color);
+  const bool use_color = color == "always" || (color == "auto" && !test && isatty(STDOUT_FILENO));
+  std::cout << TerminalTable(m, use_color);
+  if (absl::Status s = WriteReports(m, out_dir); !s.ok()) {
+    std::cerr << "runner: " << s.message() << "\n";
+    return 2;
+  }
+  std::cout << "reports: " << out_dir << "/report.html, report.md, report.json\n";
+  return m.ok() ? 0 : 1;
+}
+
+}  // namespace raftlog::runner

@@ -1,0 +1,56 @@
+// The runner's command line (//matrix/runner:runner, alias //matrix:runner):
+//
+//   bazel run //matrix:runner -- [--tags=v1,v2] [--pairs=v1:v2] [--scenarios=a,b]
+//       [--seeds=N] [--seed=S] [--dry-run] [--mode=fast|full] [--out=DIR] [--jobs=J]
+//
+// Exit status: 0 when every cell matches the policy (PASS or
+// REFUSED-as-expected), 1 when some cell does not (FAIL or UNEXPECTED-GREEN),
+// 2 on a usage or configuration error (unknown tag, bad policy ...).
+//
+// Also the pieces the Bazel targets use: --test (a cell as a test: seeds
+// sharded by TEST_TOTAL_SHARDS / TEST_SHARD_INDEX, reports under
+// TEST_UNDECLARED_OUTPUTS_DIR), --verify_cells (the Starlark cell list covers
+// every registered tag and scenario), --regressions=FILE (named cases).
+#ifndef RAFTLOG_MATRIX_RUNNER_CLI_H_
+#define RAFTLOG_MATRIX_RUNNER_CLI_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "matrix/runner/scenario.h"
+
+namespace raftlog::runner {
+
+// A named regression case: "name scenario from:to seed [fast|full]".
+struct RegressionCase {
+  std::string name;
+  std::string scenario;
+  std::string from;
+  std::string to;
+  uint64_t seed = 0;
+  Mode mode = Mode::kFast;
+  int line = 0;
+};
+absl::StatusOr<std::vector<RegressionCase>> ParseRegressions(absl::string_view text,
+                                                             absl::string_view filename);
+
+// Checks that `cells` ("scenario/from/to") is exactly every scenario x every
+// pair of `tags` (registry order). The error lists what is missing and extra.
+absl::Status VerifyCells(const std::vector<std::string>& cells,
+                         const std::vector<std::string>& tags);
+
+// `path` made absolute against `base` when relative (and `base` non-empty).
+std::string ResolveAgainst(const std::string& path, const std::string& base);
+
+// Rewrites "--dry-run" style flag names to "--dry_run" (values untouched).
+std::vector<std::string> NormalizeFlagNames(const std::vector<std::string>& args);
+
+int RunCli(int argc, char** argv);
+
+}  // namespace raftlog::runner
+
+#endif  // RAFTLOG_MATRIX_RUNNER_CLI_H_

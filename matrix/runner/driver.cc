@@ -1,0 +1,947 @@
+#include "matrix/runner/driver.h"
+
+#include <algorithm>
+#include <memory>
+#include <queue>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "matrix/check/checker_set.h"
+#include "matrix/sim/linearizability.h"
+#include "matrix/sim/random.h"
+#include "matrix/sim/trace.h"
+
+namespace raftlog::runner {
+
+const char* StepResultName(StepResult r) {
+  switch (r) {
+    case StepResult::kOk: return "ok";
+    case StepResult::kNotSupported: return "not supported";
+    case StepResult::kNotAchieved: return "not achieved";
+    case StepResult::kRefused: return "refused";
+    case StepResult::kStalled: return "stalled";
+    case StepResult::kSkipped: return "skipped";
+  }
+  return "?";
+}
+
+size_t RunResult::Count(StepResult r) const {
+  return std::count_if(steps.begin(), steps.end(),
+                       [r](const StepRecord& s) { return s.result == r; });
+}
+
+std::string RowsToString(const std::vector<NodeRow>& rows) {
+  std::string out = absl::StrFormat("%-4s %-8s %-8s %-3s %-5s %-10s %-6s %-7s %-7s %-7s %-8s %s\n",
+                                    "node", "status", "release", "cv", "term", "role", "leader",
+                                    "commit", "applied", "last", "snapshot", "config");
+  for (const NodeRow& r : rows) {
+    absl::StrAppend(&out, absl::StrFormat(
+                              "n%-3d %-8s %-8s %-3d %-5d %-10s %-6s %-7d %-7d %-7d %-8d %s\n",
+                              r.id, r.status, r.release, r.cluster_version, r.term, r.role,
+                              r.leader ? absl::StrCat("n", r.leader) : "-", r.commit, r.applied,
+                              r.last, r.snapshot, r.config));
+  }
+  return out;
+}
+
+namespace {
+
+std::string Secs(uint64_t us) { return absl::StrFormat("%.3fs", us / 1e6); }
+
+enum class ActionKind {
+  kFault,          // plan.background.faults[index] fires
+  kRestart,        // node restarts with tag ("" = its last good release)
+  kHealPartition,  // partition `amount` heals
+  kRestoreDrift,
+  kRestoreDisk,
+  kEndStorm,
+  kStepDue,        // step `index` begins
+  kPoll,           // the waiting step looks at the cluster again
+};
+
+struct Action {
+  uint64_t time_us = 0;
+  uint64_t seq = 0;
+  ActionKind kind = ActionKind::kFault;
+  size_t index = 0;
+  api::NodeId node = 0;
+  std::string tag;
+  int64_t amount = 0;
+  int step = -1;  // kRestart: the step that asked for it (its refusal is the step's)
+};
+
+struct Later {
+  bool operator()(const Action& a, const Action& b) const {
+    return a.time_us != b.time_us ? a.time_us > b.time_us : a.seq > b.seq;
+  }
+};
+
+constexpr uint64_t kPollUs = 20'000;
+constexpr uint64_t kAdminResendUs = 1'000'000;
+constexpr uint64_t kAdminRetryUs = 100'000;
+
+bool Retryable(const absl::Status& s) {
+  switch (s.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kDeadlineExceeded:
+      return true;
+    default:
+      return false;
+  }
+}
+
+class Driver {
+ public:
+  Driver(const ScenarioPlan& p, const ExecOptions& o)
+      : p_(p),
+        o_(o),
+        trace_(o.trace_keep),
+        checkers_(CheckOptions(p)),
+        cluster_(p.seed, ClusterOptions(p, o), &trace_, &checkers_),
+        workload_(sim::DeriveSeed(p.seed, "workload"), p.workload, p.background.ops, &history_) {
+    auto sampler = std::make_unique<Sampler>();
+    sampler_ = sampler.get();
+    checkers_.Add(std::move(sampler));
+    cluster_.set_reply_fn([this](uint64_t t, api::NodeId from, const api::Reply& r,
+                                 std::optional<api::EntryId> entry) {
+      workload_.OnReply(t, from, r, entry);
+    });
+    workload_.set_ack_fn([this](const check::Ack& ack) {
+      checkers_.OnAck(ack);
+      trace_.AddNumbers(ack.time_us, "ack", ack.client_id, ack.sequence);
+    });
+    storm_ = p.network;
+    storm_.drop = std::max<sim::Ppm>(storm_.drop, sim::ToPpm(0.2));
+    storm_.duplicate = std::max<sim::Ppm>(storm_.duplicate, sim::ToPpm(0.1));
+    storm_.reorder = std::max<sim::Ppm>(storm_.reorder, sim::ToPpm(0.3));
+    records_.resize(p.steps.size());
+  }
+
+  RunResult Run() {
+    std::vector<api::NodeId> initial;
+    for (int i = 1; i <= p_.nodes; ++i) initial.push_back(i);
+    workload_.set_nodes(initial);
+    workload_.Begin(0);
+    for (size_t i = 0; i < p_.background.faults.size(); ++i) {
+      Action a;
+      a.time_us = p_.background.faults[i].time_us;
+      a.kind = ActionKind::kFault;
+      a.index = i;
+      Push(std::move(a));
+    }
+    uint64_t bound = p_.planned_end_us + 30'000'000;
+    for (const Step& s : p_.steps) bound += s.duration_us;
+    if (!p_.steps.empty()) {
+      Action a;
+      a.time_us = p_.steps[0].at_us;
+      a.kind = ActionKind::kStepDue;
+      a.index = 0;
+      Push(std::move(a));
+    } else {
+      steps_done_ = true;
+    }
+    RunUntil(bound, [this] { return steps_done_ && cluster_.now() >= p_.planned_end_us; });
+    if (!steps_done_ && !stopped_) {
+      // A wait that never ends would be a driver bug: every wait has a deadline.
+      if (current_ < records_.size()) Finish(StepResult::kStalled, "the run's time bound ran out");
+    }
+    if (!stopped_) Heal();
+    const uint64_t heal_at = cluster_.now();
+    if (!stopped_) RunUntil(heal_at + p_.liveness_us, [] { return false; });
+    if (!stopped_) {
+      workload_.StopIssuing();
+      RunUntil(cluster_.now() + p_.drain_us, [this] { return workload_.Idle(); });
+    }
+    bool read_back_done = false;
+    if (!stopped_) {
+      workload_.StartReadBack(cluster_.now());
+      RunUntil(cluster_.now() + p_.drain_us, [this] { return workload_.ReadBackDone(); });
+      read_back_done = workload_.ReadBackDone();
+    }
+    checkers_.Finish(cluster_.now());
+    return Result(read_back_done, heal_at);
+  }
+
+ private:
+  static check::CheckerOptions CheckOptions(const ScenarioPlan& p) {
+    check::CheckerOptions c;
+    c.liveness_bound_us = p.liveness_bound_us;
+    return c;
+  }
+  static sim::ClusterOptions ClusterOptions(const ScenarioPlan& p, const ExecOptions& o) {
+    sim::ClusterOptions c;
+    c.tags.assign(p.nodes, p.from);  // n1..nodes bootstrap together
+    c.election_ticks = p.election_ticks;
+    c.tick_interval_us = p.tick_interval_us;
+    c.snapshot_threshold = p.snapshot_threshold;
+    c.network.defaults = p.network;
+    c.max_drift_ppm = 20'000;
+    c.find_release = o.find_release;
+    return c;
+  }
+
+  void Push(Action a) {
+    a.seq = next_seq_++;
+    actions_.push(std::move(a));
+  }
+  uint64_t NextAction() const { return actions_.empty() ? UINT64_MAX : actions_.top().time_us; }
+
+  template <typename Done>
+  void RunUntil(uint64_t end, Done done) {
+    while (!stopped_) {
+      if (loop_steps_ >= o_.max_steps) {
+        hit_bound_ = true;
+        stopped_ = true;
+        break;
+      }
+      uint64_t ta = NextAction(), tc = cluster_.NextTime(), tw = workload_.NextTime();
+      uint64_t t = std::min({ta, tc, tw});
+      if (t > end) break;
+      cluster_.AdvanceTo(std::max(t, cluster_.now()));
+      ++loop_steps_;
+      // Fixed order on ties: scheduled actions, then the cluster, then clients.
+      if (ta <= cluster_.now()) {
+        Action a = actions_.top();
+        actions_.pop();
+        Do(a);
+      } else if (tc <= cluster_.now()) {
+        cluster_.StepOne();
+      } else {
+        auto sub = workload_.Step(cluster_.now());
+        if (sub && !cluster_.Submit(sub->node, sub->request)) {
+          trace_.AddNumbers(cluster_.now(), "lost_request", sub->node, sub->request.client_id);
+        }
+      }
+      checkers_.OnTime(cluster_.now());
+      if ((o_.stop_at_violation && checkers_.safety_violations() > 0) ||
+          cluster_.now() >= o_.stop_after_us) {
+        stopped_ = true;
+        break;
+      }
+      if (done()) return;
+    }
+    if (!stopped_ && cluster_.now() < end && end != UINT64_MAX) cluster_.AdvanceTo(end);
+  }
+
+  // ---- cluster views -----------------------------------------------------
+
+  bool Up(api::NodeId n) const { return n != 0 && cluster_.status(n) == sim::NodeStatus::kUp; }
+  bool Removed(api::NodeId n) const { return removed_.count(n) > 0; }
+  std::vector<api::NodeId> Members() const {
+    std::vector<api::NodeId> out;
+    for (api::NodeId id : cluster_.ids()) {
+      if (!Removed(id)) out.push_back(id);
+    }
+    return out;
+  }
+  uint64_t MaxCommit() const {
+    uint64_t m = 0;
+    for (api::NodeId id : cluster_.up_ids()) {
+      if (const api::ProtocolState* s = cluster_.state(id)) m = std::max(m, s->commit_index);
+    }
+    return m;
+  }
+  std::string Who(api::NodeId n) const {
+    return n == 0 ? "none" : absl::StrCat("n", n, "@", cluster_.tag(n));
+  }
+  std::vector<NodeRow> Rows() const {
+    std::vector<NodeRow> rows;
+    for (api::NodeId id : cluster_.ids()) {
+      NodeRow r;
+      r.id = id;
+      r.status = Removed(id) ? "removed" : sim::NodeStatusName(cluster_.status(id));
+      r.release = cluster_.tag(id);
+      if (const api::ProtocolState* s = cluster_.state(id)) {
+        r.cluster_version = s->cluster_version;
+        r.term = s->term;
+        r.role = api::RoleName(s->role);
+        r.leader = s->leader;
+        r.commit = s->commit_index;
+        r.applied = s->applied_index;
+        r.last = s->last_index;
+        r.snapshot = s->snapshot_index;
+        r.config = api::ConfigString(s->config);
+      }
+      rows.push_back(std::move(r));
+    }
+    return rows;
+  }
+  void Band(uint64_t duration_us, api::NodeId node, std::string label) {
+    if (bands_.size() >= Sampler::kMaxEvents) return;
+    bands_.push_back(FaultBand{cluster_.now(), cluster_.now() + duration_us, node, std::move(label)});
+  }
+  void RefreshClients() { workload_.set_nodes(Members()); }
+
+  // Starts `n` with `tag`; on a refusal puts it back on its last good release.
+  // Returns the refusal, OK otherwise.
+  absl::Status StartOrRollBack(api::NodeId n, const std::string& tag) {
+    absl::Status s = cluster_.Start(n, tag);
+    if (s.ok()) {
+      good_tag_[n] = tag;
+      return s;
+    }
+    auto it = good_tag_.find(n);
+    if (it != good_tag_.end() && it->second != tag) {
+      absl::Status back = cluster_.Start(n, it->second);
+      trace_.Add(cluster_.now(), "rollback",
+                 absl::StrCat("n", n, " back to ", it->second, ": ", back.ToString()));
+    }
+    return s;
+  }
+
+  // ---- actions -----------------------------------------------------------
+
+  void Do(const Action& a) {
+    const uint64_t now = cluster_.now();
+    switch (a.kind) {
+      case ActionKind::kFault:
+        Fire(p_.background.faults[a.index]);
+        return;
+      case ActionKind::kRestart: {
+        if (Up(a.node) || Removed(a.node)) return;
+        std::string tag = !a.tag.empty() ? a.tag : good_tag_[a.node];
+        absl::Status s = StartOrRollBack(a.node, tag);
+        if (!s.ok() && a.step >= 0) {
+          StepRecord& r = records_[a.step];
+          r.result = StepResult::kRefused;
+          r.detail = absl::StrCat("n", a.node, " refused to start as ", tag, ": ", s.ToString());
+          rollout_stopped_ = true;
+        }
+        return;
+      }
+      case ActionKind::kHealPartition:
+        cluster_.network().Heal(static_cast<int>(a.amount));
+        trace_.AddNumbers(now, "heal_partition", static_cast<uint64_t>(a.amount));
+        return;
+      case ActionKind::kRestoreDrift:
+        if (sim::SimClock* c = cluster_.clock(a.node)) c->SetDrift(a.amount);
+        return;
+      case ActionKind::kRestoreDisk:
+        if (--slow_disks_[a.node] == 0) {
+          if (sim::SimDisk* d = cluster_.disk(a.node)) d->set_faults(sim::DiskFaults());
+        }
+        return;
+      case ActionKind::kEndStorm:
+        if (--storms_ == 0) cluster_.network().SetDefaults(p_.network);
+        return;
+      case ActionKind::kStepDue:
+        Begin(a.index);
+        return;
+      case ActionKind::kPoll:
+        if (a.index == current_ && waiting_) Poll();
+        return;
+    }
+  }
+
+  api::NodeId Resolve(api::NodeId n) const {
+    if (n == 0) return cluster_.Leader();
+    if (cluster_.status(n) == sim::NodeStatus::kAbsent || Removed(n)) return 0;
+    return n;
+  }
+
+  void Skip(const sim::Fault& f, absl::string_view why) {
+    ++faults_skipped_;
+    trace_.Add(cluster_.now(), "fault_skipped", absl::StrCat(sim::FaultString(f), ": ", why));
+  }
+
+  void ScheduleRestart(api::NodeId n, uint64_t after_us, std::string tag, int step) {
+    Action a;
+    a.time_us = cluster_.now() + after_us;
+    a.kind = ActionKind::kRestart;
+    a.node = n;
+    a.tag = std::move(tag);
+    a.step = step;
+    Push(std::move(a));
+  }
+  void ScheduleHeal(int pid, uint64_t after_us) {
+    Action a;
+    a.time_us = cluster_.now() + after_us;
+    a.kind = ActionKind::kHealPartition;
+    a.amount = pid;
+    Push(std::move(a));
+  }
+
+  void Fire(const sim::Fault& f) {
+    const uint64_t now = cluster_.now();
+    const bool cluster_wide = f.kind == sim::FaultKind::kStorm ||
+                              (f.kind == sim::FaultKind::kPartition && f.shape == sim::Shape::kHalves);
+    api::NodeId n = cluster_wide ? 0 : Resolve(f.node);
+    if (!cluster_wide && n == 0) return Skip(f, "no such node (no leader)");
+    ++faults_fired_;
+    trace_.Add(now, "fault", absl::StrCat(sim::FaultString(f), n ? absl::StrCat(" -> n", n) : ""));
+    switch (f.kind) {
+      case sim::FaultKind::kCrash:
+      case sim::FaultKind::kStop:
+        if (!Up(n)) return Skip(f, "node not up");
+        if (f.kind == sim::FaultKind::kCrash) cluster_.Crash(n, f.tear); else cluster_.Stop(n);
+        Band(f.duration_us, n, absl::StrCat(sim::FaultKindName(f.kind), f.tear ? " (tear)" : ""));
+        ScheduleRestart(n, f.duration_us, "", -1);
+        return;
+      case sim::FaultKind::kUpgrade:
+        return Skip(f, "upgrades are scenario steps");
+      case sim::FaultKind::kPartition: {
+        std::vector<api::NodeId> all = Members();
+        sim::Partition part;
+        switch (f.shape) {
+          case sim::Shape::kIsolate: part = sim::Partition::Isolate(n, all); break;
+          case sim::Shape::kOneWayOut: part = sim::Partition::OneWay({n}, all); break;
+          case sim::Shape::kOneWayIn: part = sim::Partition::OneWay(all, {n}); break;
+          case sim::Shape::kHalves: {
+            api::SeededRandom r(static_cast<uint64_t>(f.amount));
+            for (size_t i = all.size(); i > 1; --i) std::swap(all[i - 1], all[r.Uniform(i)]);
+            part = sim::Partition::Split(all, all.size() / 2);
+            break;
+          }
+        }
+        Band(f.duration_us, n, part.name);
+        trace_.Add(now, "partition", part.name);
+        ScheduleHeal(cluster_.network().StartPartition(std::move(part)), f.duration_us);
+        return;
+      }
+      case sim::FaultKind::kClockJump:
+        cluster_.clock(n)->Jump(f.amount);
+        Band(0, n, absl::StrCat("clock +", Secs(f.amount)));
+        return;
+      case sim::FaultKind::kClockDrift: {
+        Action a;
+        a.time_us = now + f.duration_us;
+        a.kind = ActionKind::kRestoreDrift;
+        a.node = n;
+        a.amount = cluster_.clock(n)->drift_ppm();
+        cluster_.clock(n)->SetDrift(f.amount);
+        Band(f.duration_us, n, absl::StrCat("drift ", f.amount, "ppm"));
+        Push(std::move(a));
+        return;
+      }
+      case sim::FaultKind::kSlowDisk: {
+        sim::DiskFaults slow;
+        slow.slow_sync = sim::kMillion;
+        cluster_.disk(n)->set_faults(slow);
+        ++slow_disks_[n];
+        Band(f.duration_us, n, "slow disk");
+        Action a;
+        a.time_us = now + f.duration_us;
+        a.kind = ActionKind::kRestoreDisk;
+        a.node = n;
+        Push(std::move(a));
+        return;
+      }
+      case sim::FaultKind::kStorm: {
+        cluster_.network().SetDefaults(storm_);
+        ++storms_;
+        Band(f.duration_us, 0, "network storm");
+        Action a;
+        a.time_us = now + f.duration_us;
+        a.kind = ActionKind::kEndStorm;
+        Push(std::move(a));
+        return;
+      }
+      case sim::FaultKind::kMembership:
+        return Skip(f, "membership changes are scenario steps");
+      case sim::FaultKind::kCompact: {
+        api::Request r;
+        r.op = api::Op::kCompact;
+        if (!cluster_.SubmitAdmin(r, n)) Skip(f, "node not up");
+        return;
+      }
+    }
+  }
+
+  // ---- steps ---------------------------------------------------------------
+
+  StepRecord& Rec() { return records_[current_]; }
+  const Step& Cur() const { return p_.steps[current_]; }
+
+  void Begin(size_t i) {
+    current_ = i;
+    if (i > 0) records_[i - 1].after = Rows();
+    StepRecord& r = records_[i];
+    r.number = i + 1;
+    r.step = p_.steps[i];
+    r.start_us = cluster_.now();
+    r.before = Rows();
+    trace_.Add(cluster_.now(), "step", absl::StrCat(i + 1, ". ", StepString(p_.steps[i])));
+    Execute();
+  }
+
+  void Finish(StepResult result, std::string detail) {
+    StepRecord& r = Rec();
+    // A restart refused later (crash_upgrade) already marked the record.
+    if (r.result == StepResult::kOk) {
+      r.result = result;
+      r.detail = std::move(detail);
+    }
+    r.end_us = cluster_.now();
+    waiting_ = false;
+    trace_.Add(cluster_.now(), "step_done",
+               absl::StrCat(r.number, ". ", StepResultName(r.result), " ", r.detail));
+    size_t next = current_ + 1;
+    if (next < p_.steps.size()) {
+      Action a;
+      a.time_us = std::max(p_.steps[next].at_us, cluster_.now());
+      a.kind = ActionKind::kStepDue;
+      a.index = next;
+      Push(std::move(a));
+    } else {
+      steps_done_ = true;
+      current_ = records_.size();
+    }
+  }
+
+  void Wait(uint64_t deadline_us) {
+    waiting_ = true;
+    deadline_ = deadline_us;
+    SchedulePoll();
+  }
+  void SchedulePoll() {
+    Action a;
+    a.time_us = cluster_.now() + kPollUs;
+    a.kind = ActionKind::kPoll;
+    a.index = current_;
+    Push(std::move(a));
+  }
+
+  void Execute() {
+    const Step& s = Cur();
+    const uint64_t now = cluster_.now();
+    if (s.rollout && rollout_stopped_) {
+      return Finish(StepResult::kSkipped, "the rollout stopped at an earlier refusal");
+    }
+    switch (s.kind) {
+      case StepKind::kStart: {
+        absl::Status st = cluster_.Start(s.node, s.tag);
+        if (st.ok()) good_tag_[s.node] = s.tag;
+        return Finish(st.ok() ? StepResult::kOk : StepResult::kRefused,
+                      st.ok() ? "" : st.ToString());
+      }
+      case StepKind::kJoin: {
+        absl::Status st = cluster_.Start(s.node, s.tag);
+        if (st.ok()) good_tag_[s.node] = s.tag;
+        RefreshClients();
+        return Finish(st.ok() ? StepResult::kOk : StepResult::kRefused,
+                      st.ok() ? "" : st.ToString());
+      }
+      case StepKind::kUpgrade: {
+        if (Removed(s.node) || cluster_.status(s.node) == sim::NodeStatus::kAbsent) {
+          return Finish(StepResult::kSkipped, "the node is not a member");
+        }
+        const std::string was = cluster_.tag(s.node);
+        const bool was_up = Up(s.node);
+        if (was_up) cluster_.Stop(s.node);
+        absl::Status st = StartOrRollBack(s.node, s.tag);
+        if (!st.ok()) {
+          rollout_stopped_ = true;
+          return Finish(StepResult::kRefused,
+                        absl::StrCat("n", s.node, " refused to start as ", s.tag, " on ", was,
+                                     "'s data: ", st.ToString(), "; back on ",
+                                     good_tag_[s.node], ", rollout stopped"));
+        }
+        return Finish(StepResult::kOk, was_up ? "" : "was down; started with the new release");
+      }
+      case StepKind::kCrashUpgrade: {
+        if (!Up(s.node)) {
+          absl::Status st = StartOrRollBack(s.node, s.tag);
+          if (!st.ok()) rollout_stopped_ = true;
+          return Finish(st.ok() ? StepResult::kOk : StepResult::kRefused,
+                        st.ok() ? "was down; started with the new release" : st.ToString());
+        }
+        cluster_.Crash(s.node, /*tear=*/true);
+        Band(s.duration_us, s.node, "crash (tear), upgrade");
+        ScheduleRestart(s.node, s.duration_us, s.tag, static_cast<int>(current_));
+        return Finish(StepResult::kOk, absl::StrCat("restarts as ", s.tag, " at ",
+                                                    Secs(now + s.duration_us)));
+      }
+      case StepKind::kCrash: {
+        api::NodeId n = Resolve(s.node);
+        if (!Up(n)) return Finish(StepResult::kSkipped, "node not up (or no leader)");
+        cluster_.Crash(n, s.tear);
+        Band(s.duration_us, n, s.tear ? "crash (tear)" : "crash");
+        ScheduleRestart(n, s.duration_us, "", -1);
+        return Finish(StepResult::kOk, absl::StrCat("crashed ", Who(n)));
+      }
+      case StepKind::kIsolate: {
+        api::NodeId n = Resolve(s.node);
+        if (n == 0) return Finish(StepResult::kSkipped, "no leader to isolate");
+        sim::Partition part = sim::Partition::Isolate(n, Members());
+        Band(s.duration_us, n, part.name);
+        ScheduleHeal(cluster_.network().StartPartition(std::move(part)), s.duration_us);
+        return Finish(StepResult::kOk, absl::StrCat("isolated ", Who(n)));
+      }
+      case StepKind::kHalves: {
+        std::vector<api::NodeId> all = Members();
+        api::SeededRandom r(sim::DeriveSeed(p_.seed, "halves", current_));
+        for (size_t i = all.size(); i > 1; --i) std::swap(all[i - 1], all[r.Uniform(i)]);
+        sim::Partition part = sim::Partition::Split(all, all.size() / 2);
+        std::string name = part.name;
+        Band(s.duration_us, 0, name);
+        ScheduleHeal(cluster_.network().StartPartition(std::move(part)), s.duration_us);
+        return Finish(StepResult::kOk, name);
+      }
+      case StepKind::kClockJump: {
+        api::NodeId n = Resolve(s.node);
+        if (!Up(n)) return Finish(StepResult::kSkipped, "node not up (or no leader)");
+        cluster_.clock(n)->Jump(static_cast<int64_t>(s.duration_us));
+        Band(0, n, absl::StrCat("clock +", Secs(s.duration_us)));
+        return Finish(StepResult::kOk, absl::StrCat("jumped ", Who(n)));
+      }
+      case StepKind::kLag: {
+        sim::Partition part = sim::Partition::Isolate(s.node, Members());
+        lag_[s.node] = cluster_.network().StartPartition(std::move(part));
+        lag_since_[s.node] = now;
+        return Finish(StepResult::kOk, "");
+      }
+      case StepKind::kRejoin: {
+        auto it = lag_.find(s.node);
+        if (it == lag_.end()) return Finish(StepResult::kSkipped, "not lagging");
+        cluster_.network().Heal(it->second);
+        Band(now - lag_since_[s.node], s.node, "lagging (cut off)");
+        bands_.back().from_us = lag_since_[s.node];
+        bands_.back().to_us = now;
+        lag_.erase(it);
+        return Finish(StepResult::kOk, "");
+      }
+      case StepKind::kCompact: {
+        api::NodeId n = Resolve(s.node);
+        if (!Up(n)) return Finish(StepResult::kSkipped, "node not up (or no leader)");
+        api::Request r;
+        r.op = api::Op::kCompact;
+        cluster_.SubmitAdmin(r, n);
+        const api::ProtocolState* st = cluster_.state(n);
+        return Finish(StepResult::kOk,
+                      absl::StrCat("on ", Who(n), st ? absl::StrCat(", snapshot at ",
+                                                                    st->snapshot_index)
+                                                     : ""));
+      }
+      case StepKind::kElect:
+        elect_ = ElectState();
+        return Wait(now + s.duration_us);
+      case StepKind::kFinalize:
+      case StepKind::kAddVoter:
+      case StepKind::kAddLearner:
+      case StepKind::kPromote:
+      case StepKind::kRemove: {
+        admin_ = AdminState();
+        admin_.request.op = s.kind == StepKind::kFinalize     ? api::Op::kFinalize
+                            : s.kind == StepKind::kAddVoter   ? api::Op::kAddVoter
+                            : s.kind == StepKind::kAddLearner ? api::Op::kAddLearner
+                            : s.kind == StepKind::kPromote    ? api::Op::kPromoteLearner
+                                                              : api::Op::kRemoveVoter;
+        admin_.request.target = s.node;
+        admin_.seen = cluster_.admin_replies().size();
+        return Wait(now + s.duration_us);
+      }
+      case StepKind::kCheck:
+        baseline_ = MaxCommit();
+        return Wait(now + s.duration_us);
+      case StepKind::kCatchUp: {
+        api::NodeId l = cluster_.Leader();
+        const api::ProtocolState* ls = l ? cluster_.state(l) : nullptr;
+        baseline_ = ls ? ls->commit_index : MaxCommit();
+        installs_before_ = cluster_.ReleaseCounters()[api::kCounterSnapshotsInstalled];
+        return Wait(now + s.duration_us);
+      }
+    }
+  }
+
+  void Poll() {
+    const Step& s = Cur();
+    const uint64_t now = cluster_.now();
+    bool done = false;
+    switch (s.kind) {
+      case StepKind::kElect: done = PollElect(); break;
+      case StepKind::kCheck: {
+        uint64_t c = MaxCommit();
+        if (c > baseline_) {
+          api::NodeId l = cluster_.Leader();
+          const api::ProtocolState* ls = l ? cluster_.state(l) : nullptr;
+          Finish(StepResult::kOk,
+                 absl::StrCat("commit ", baseline_, " -> ", c, " in ", Secs(now - Rec().start_us),
+                              "; leader ", Who(l), ls ? absl::StrCat(" term ", ls->term) : ""));
+          done = true;
+        } else if (now >= deadline_) {
+          Finish(StepResult::kStalled, absl::StrCat("nothing committed in ", Secs(now - Rec().start_us),
+                                                    " (commit stays at ", c, ")"));
+          done = true;
+        }
+        break;
+      }
+      case StepKind::kCatchUp: {
+        const api::ProtocolState* st = Up(s.node) ? cluster_.state(s.node) : nullptr;
+        if (st != nullptr && st->applied_index >= baseline_) {
+          uint64_t installs = cluster_.ReleaseCounters()[api::kCounterSnapshotsInstalled] -
+                              installs_before_;
+          Finish(StepResult::kOk,
+                 absl::StrCat(Who(s.node), " applied ", st->applied_index, " >= ", baseline_, " in ",
+                              Secs(now - Rec().start_us), "; snapshots installed meanwhile: ",
+                              installs));
+          done = true;
+        } else if (now >= deadline_) {
+          Finish(StepResult::kStalled,
+                 absl::StrCat(Who(s.node), " applied ", st ? st->applied_index : 0, " < ",
+                              baseline_, " after ", Secs(now - Rec().start_us)));
+          done = true;
+        }
+        break;
+      }
+      default: done = PollAdmin(); break;
+    }
+    if (!done) SchedulePoll();
+  }
+
+  struct ElectState {
+    int rounds = 0;
+    int pid = -1;
+    uint64_t round_end = 0;
+    uint64_t next_round = 0;
+  };
+
+  // Makes the step's node the leader: isolates the current leader and jumps
+  // the node's clock so that it times out first; a few rounds at most.
+  bool PollElect() {
+    const Step& s = Cur();
+    const uint64_t now = cluster_.now();
+    auto heal = [this] {
+      if (elect_.pid >= 0) cluster_.network().Heal(elect_.pid);
+      elect_.pid = -1;
+    };
+    api::NodeId l = cluster_.Leader();
+    if (l == s.node) {
+      heal();
+      const api::ProtocolState* st = cluster_.state(l);
+      Finish(StepResult::kOk, absl::StrCat(Who(l), " leads (term ", st ? st->term : 0, ") after ",
+                                           elect_.rounds, " round(s)"));
+      return true;
+    }
+    if (now >= deadline_ || Removed(s.node)) {
+      heal();
+      Finish(StepResult::kNotAchieved,
+             absl::StrCat("leader is ", Who(l), " after ", elect_.rounds, " round(s)"));
+      return true;
+    }
+    if (elect_.pid >= 0 && now >= elect_.round_end) {
+      heal();
+      elect_.next_round = now + 300'000;
+    }
+    if (elect_.pid < 0 && now >= elect_.next_round && Up(s.node)) {
+      ++elect_.rounds;
+      // Odd rounds only make the node time out first (a disruptive election:
+      // enough without pre-vote); even rounds also cut the leader off (needs
+      // a majority without it).
+      if (l != 0 && elect_.rounds % 2 == 0) {
+        elect_.pid = cluster_.network().StartPartition(sim::Partition::Isolate(l, Members()));
+        Band(1'000'000, l, "isolated (elect)");
+      }
+      cluster_.clock(s.node)->Jump(
+          static_cast<int64_t>(2 * p_.election_ticks * p_.tick_interval_us));
+      elect_.round_end = now + (elect_.pid >= 0 ? 1'000'000 : 500'000);
+      elect_.next_round = elect_.round_end;
+    }
+    if (elect_.pid < 0 && elect_.rounds > 0 && now >= elect_.round_end) {
+      elect_.next_round = std::max(elect_.next_round, now + 200'000);
+    }
+    return false;
+  }
+
+  struct AdminState {
+    api::Request request;
+    size_t seen = 0;         // admin replies already looked at
+    bool in_flight = false;
+    uint64_t sent_us = 0;
+    uint64_t next_try_us = 0;
+    int attempts = 0;
+    std::string last;        // last retryable answer
+  };
+
+  bool PollAdmin() {
+    const Step& s = Cur();
+    const uint64_t now = cluster_.now();
+    const auto& replies = cluster_.admin_replies();
+    for (; admin_.seen < replies.size(); ++admin_.seen) {
+      const sim::AdminReply& a = replies[admin_.seen];
+      if (a.request.op != admin_.request.op || a.request.target != admin_.request.target) continue;
+      const absl::Status& st = a.reply.status;
+      const std::string by = Who(a.node);
+      if (st.ok()) {
+        std::string detail = absl::StrCat("done by ", by, " at index ", a.reply.index,
+                                          " after ", admin_.attempts, " attempt(s)");
+        if (s.kind == StepKind::kRemove) {
+          api::NodeId gone = admin_.request.target;
+          cluster_.Stop(gone);
+          removed_.insert(gone);
+          RefreshClients();
+          absl::StrAppend(&detail, "; n", gone, " stopped");
+        }
+        Finish(StepResult::kOk, detail);
+        return true;
+      }
+      if (st.code() == absl::StatusCode::kUnimplemented) {
+        Finish(StepResult::kNotSupported,
+               absl::StrCat("not supported by ", p_.from, "/", p_.to, " (", by, ": ",
+                            st.message(), ")"));
+        return true;
+      }
+      const api::ProtocolState* ps = cluster_.state(a.node);
+      const bool not_leader = st.code() == absl::StatusCode::kFailedPrecondition &&
+                              (ps == nullptr || ps->role != api::Role::kLeader);
+      if (Retryable(st) || not_leader) {
+        admin_.in_flight = false;
+        admin_.next_try_us = now + kAdminRetryUs;
+        admin_.last = absl::StrCat(by, ": ", st.ToString());
+        continue;
+      }
+      Finish(StepResult::kRefused, absl::StrCat("refused by ", by, ": ", st.ToString()));
+      return true;
+    }
+    if (now >= deadline_) {
+      Finish(StepResult::kStalled, absl::StrCat("no answer after ", admin_.attempts,
+                                                " attempt(s)", admin_.last.empty() ? "" : "; last: ",
+                                                admin_.last));
+      return true;
+    }
+    if (admin_.in_flight && now - admin_.sent_us >= kAdminResendUs) admin_.in_flight = false;
+    if (!admin_.in_flight && now >= admin_.next_try_us) {
+      api::NodeId l = cluster_.Leader();
+      if (s.kind == StepKind::kRemove && s.node == 0 && admin_.request.target == 0 && l != 0) {
+        admin_.request.target = l;  // "remove the leader": whoever leads when it is sent
+        Rec().detail = absl::StrCat("target n", l);
+      }
+      const bool ready = l != 0 && (admin_.request.target != 0 || s.kind == StepKind::kFinalize);
+      if (ready) {
+        cluster_.SubmitAdmin(admin_.request, l);
+        admin_.in_flight = true;
+        admin_.sent_us = now;
+        ++admin_.attempts;
+      } else {
+        admin_.next_try_us = now + kAdminRetryUs;
+      }
+    }
+    return false;
+  }
+
+  void Heal() {
+    const uint64_t now = cluster_.now();
+    if (!records_.empty() && records_.back().after.empty()) records_.back().after = Rows();
+    while (!actions_.empty()) actions_.pop();  // pending restores are moot
+    cluster_.network().HealAll();
+    lag_.clear();
+    sim::LinkFaults calm = p_.network;
+    calm.drop = calm.duplicate = calm.reorder = calm.spike = 0;
+    cluster_.network().SetDefaults(calm);
+    cluster_.network().ClearLinkOverrides();
+    storms_ = 0;
+    slow_disks_.clear();
+    for (api::NodeId id : cluster_.ids()) cluster_.disk(id)->set_faults(sim::DiskFaults());
+    for (api::NodeId id : Members()) {
+      if (Up(id)) continue;
+      (void)StartOrRollBack(id, good_tag_[id]);
+    }
+    trace_.Add(now, "healed", "all faults healed");
+    checkers_.OnHealed(now);
+  }
+
+  RunResult Result(bool read_back_done, uint64_t heal_at) {
+    RunResult r;
+    r.scenario = p_.scenario;
+    r.from = p_.from;
+    r.to = p_.to;
+    r.seed = p_.seed;
+    r.digest = trace_.digest();
+    r.trace_events = trace_.events();
+    r.sim_time_us = cluster_.now();
+    r.heal_us = heal_at;
+    r.loop_steps = loop_steps_;
+    r.cluster = cluster_.stats();
+    r.network = cluster_.network().stats();
+    r.release_counters = cluster_.ReleaseCounters();
+    r.decode_errors = cluster_.decode_errors();
+    r.refusals = cluster_.refusals();
+    r.cohorts = workload_.cohorts();
+    r.ops_completed = workload_.completed();
+    r.acked_writes = workload_.acked_writes();
+    r.faults_fired = faults_fired_;
+    r.faults_skipped = faults_skipped_;
+    r.safety_violations = checkers_.safety_violations();
+    r.liveness_violations = checkers_.liveness_violations();
+    r.violations = checkers_.Violations();
+    for (absl::string_view line : absl::StrSplit(checkers_.Verdicts(), '\n', absl::SkipEmpty())) {
+      if (line.find(Sampler::kName) == absl::string_view::npos) absl::StrAppend(&r.verdicts, line, "\n");
+    }
+    r.read_back_done = read_back_done;
+    r.trace_tail = trace_.Tail(o_.trace_keep);
+    r.final_rows = Rows();
+    if (waiting_ && current_ < records_.size()) {
+      records_[current_].result = StepResult::kSkipped;
+      records_[current_].detail = "interrupted: the run stopped early (first violation or window end)";
+      records_[current_].end_us = cluster_.now();
+    }
+    r.steps = std::move(records_);
+    for (StepRecord& s : r.steps) {
+      if (s.number == 0) {  // never began (the run stopped at a violation)
+        s.result = StepResult::kSkipped;
+        s.detail = "not reached";
+      }
+    }
+    for (size_t i = 0; i < r.steps.size(); ++i) {
+      r.steps[i].number = i + 1;
+      r.steps[i].step = p_.steps[i];
+    }
+    r.rollout_stopped = rollout_stopped_;
+    r.config_history = sampler_->config_history();
+    r.version_history = sampler_->version_history();
+    r.installs = sampler_->installs();
+    r.timeline = sampler_->timeline();
+    r.bands = std::move(bands_);
+    r.hit_step_bound = hit_bound_;
+    if (o_.lin_check && !stopped_) {
+      r.lin = sim::CheckHistory(history_, o_.lin_max_states);
+    }
+    return r;
+  }
+
+  const ScenarioPlan& p_;
+  const ExecOptions& o_;
+  sim::Trace trace_;
+  check::CheckerSet checkers_;
+  Sampler* sampler_ = nullptr;
+  lin::History history_;
+  sim::Cluster cluster_;
+  sim::Workload workload_;
+  std::priority_queue<Action, std::vector<Action>, Later> actions_;
+  uint64_t next_seq_ = 0;
+  uint64_t loop_steps_ = 0;
+  bool stopped_ = false;
+  bool hit_bound_ = false;
+  uint64_t faults_fired_ = 0, faults_skipped_ = 0;
+  std::map<api::NodeId, std::string> good_tag_;
+  std::map<api::NodeId, int> slow_disks_;
+  int storms_ = 0;
+  sim::LinkFaults storm_;
+  std::set<api::NodeId> removed_;
+  std::map<api::NodeId, int> lag_;
+  std::map<api::NodeId, uint64_t> lag_since_;
+  std::vector<FaultBand> bands_;
+  // The step machine.
+  std::vector<StepRecord> records_;
+  size_t current_ = 0;
+  bool steps_done_ = false;
+  bool waiting_ = false;
+  uint64_t deadline_ = 0;
+  uint64_t baseline_ = 0;
+  uint64_t installs_before_ = 0;
+  bool rollout_stopped_ = false;
+  ElectState elect_;
+  AdminState admin_;
+};
+
+}  // namespace
+
+RunResult Execute(const ScenarioPlan& plan, const ExecOptions& options) {
+  Driver d(plan, options);
+  return d.Run();
+}
+
+}  // namespace raftlog::runner

@@ -1,0 +1,348 @@
+#include "matrix/runner/matrix.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "matrix/runner/shrink.h"
+
+namespace raftlog::runner {
+
+std::vector<std::pair<std::string, std::string>> PairsOf(const std::vector<std::string>& tags) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (size_t i = 0; i < tags.size(); ++i) {
+    for (size_t j = i; j < tags.size(); ++j) out.emplace_back(tags[i], tags[j]);
+  }
+  return out;
+}
+
+std::string ReproduceCommand(const CellKey& key, uint64_t seed, Mode mode) {
+  return absl::StrCat("bazel run //matrix:runner -- --scenarios=", key.scenario,
+                      " --pairs=", key.from, ":", key.to, " --seed=", seed,
+                      mode == Mode::kFull ? " --mode=full" : "");
+}
+
+bool MatrixResult::ok() const {
+  for (const CellResult& c : cells) {
+    if (!CellOk(c.verdict.status)) return false;
+  }
+  return true;
+}
+
+const CellResult* MatrixResult::Find(const std::string& scenario, const std::string& from,
+                                     const std::string& to) const {
+  for (const CellResult& c : cells) {
+    if (c.key.scenario == scenario && c.key.from == from && c.key.to == to) return &c;
+  }
+  return nullptr;
+}
+
+namespace {
+
+void AddCohort(sim::CohortStats& a, const sim::CohortStats& b) {
+  a.ops += b.ops;
+  a.ok += b.ok;
+  a.fail += b.fail;
+  a.info += b.info;
+  a.attempts += b.attempts;
+  a.retries += b.retries;
+  a.timeouts += b.timeouts;
+  a.not_leader += b.not_leader;
+  a.overloaded += b.overloaded;
+}
+
+uint64_t Counter(const RunResult& r, const char* name) {
+  auto it = r.release_counters.find(name);
+  return it == r.release_counters.end() ? 0 : it->second;
+}
+
+void Merge(Telemetry& a, const Telemetry& b) {
+  a.runs += b.runs;
+  a.sim_time_us += b.sim_time_us;
+  a.elections += b.elections;
+  a.leader_changes += b.leader_changes;
+  a.snapshot_installs += b.snapshot_installs;
+  a.snapshots_sent += b.snapshots_sent;
+  a.compactions += b.compactions;
+  a.overloaded += b.overloaded;
+  a.auth_failures += b.auth_failures;
+  a.unknown_messages += b.unknown_messages;
+  a.start_refusals += b.start_refusals;
+  a.safety_violations += b.safety_violations;
+  a.liveness_violations += b.liveness_violations;
+  a.ops_completed += b.ops_completed;
+  a.acked_writes += b.acked_writes;
+  a.faults_fired += b.faults_fired;
+  a.faults_skipped += b.faults_skipped;
+  a.crashes += b.crashes;
+  a.upgrades += b.upgrades;
+  a.messages_delivered += b.messages_delivered;
+  a.messages_dropped += b.messages_dropped;
+  for (const auto& [k, v] : b.steps) a.steps[k] += v;
+  for (const auto& [k, v] : b.cohorts) AddCohort(a.cohorts[k], v);
+  for (const auto& [k, v] : b.decode_errors) a.decode_errors[k] += v;
+  for (const auto& [k, v] : b.installs) a.installs[k] += v;
+  if (a.config_history.empty() && a.version_history.empty()) {
+    a.history_seed = b.history_seed;
+    a.config_history = b.config_history;
+    a.version_history = b.version_history;
+  }
+}
+
+}  // namespace
+
+void Telemetry::Add(const RunResult& r) {
+  ++runs;
+  sim_time_us += r.sim_time_us;
+  elections += Counter(r, api::kCounterElections);
+  leader_changes += r.cluster.leader_changes;
+  snapshot_installs += Counter(r, api::kCounterSnapshotsInstalled);
+  snapshots_sent += Counter(r, api::kCounterSnapshotsSent);
+  compactions += Counter(r, api::kCounterCompactions);
+  overloaded += Counter(r, api::kCounterOverloaded);
+  auth_failures += Counter(r, api::kCounterAuthFailures);
+  unknown_messages += Counter(r, api::kCounterUnknownMessages);
+  start_refusals += r.refusals.size();
+  safety_violations += r.safety_violations;
+  liveness_violations += r.liveness_violations;
+  ops_completed += r.ops_completed;
+  acked_writes += r.acked_writes;
+  faults_fired += r.faults_fired;
+  faults_skipped += r.faults_skipped;
+  crashes += r.cluster.crashes;
+  upgrades += r.cluster.upgrades;
+  messages_delivered += r.cluster.delivered;
+  messages_dropped += r.network.dropped_random + r.network.dropped_partition + r.cluster.dropped_down;
+  for (const StepRecord& s : r.steps) ++steps[s.result];
+  for (const auto& [k, v] : r.cohorts) AddCohort(cohorts[k], v);
+  for (const auto& [k, v] : r.decode_errors) decode_errors[k] += v;
+  for (const auto& [k, v] : r.installs) installs[k] += v;
+  if (config_history.empty() && version_history.empty()) {
+    history_seed = r.seed;
+    config_history = r.config_history;
+    version_history = r.version_history;
+  }
+}
+
+namespace {
+
+struct Item {
+  size_t cell = 0;
+  uint64_t seed = 0;
+  bool first = false;  // the cell's first seed: keeps its histories
+  SeedVerdict verdict;
+  SeedSummary summary;
+  Telemetry telemetry;
+  double wall_s = 0;
+};
+
+std::string UnsupportedWhy(const CellResult& c) {
+  return absl::StrCat(c.declared.Missing(c.required).ToString(), " for ", c.key.from, " -> ",
+                      c.key.to);
+}
+
+ExecOptions ExecFor(const MatrixOptions& o) {
+  ExecOptions e;
+  e.find_release = o.find_release;
+  e.lin_check = o.lin;
+  return e;
+}
+
+void RunItem(const MatrixOptions& o, const CellResult& cell, Item& item) {
+  const double t0 = o.wall_clock ? o.wall_clock() : 0;
+  item.summary.seed = item.seed;
+  auto plan = Compile(cell.key.scenario, cell.key.from, cell.key.to, item.seed, o.mode);
+  if (!plan.ok()) {
+    item.verdict.outcome = SeedOutcome::kFail;
+    item.verdict.matches_policy = false;
+    item.verdict.reasons.push_back(absl::StrCat("cannot compile the plan: ", plan.status().ToString()));
+  } else {
+    RunResult r = Execute(*plan, ExecFor(o));
+    item.verdict = Judge(r, cell.supported, UnsupportedWhy(cell));
+    item.summary.digest = r.digest;
+    item.summary.sim_time_us = r.sim_time_us;
+    if (!item.first) {
+      r.config_history.clear();
+      r.version_history.clear();
+    }
+    item.telemetry.Add(r);
+  }
+  item.summary.outcome = item.verdict.outcome;
+  item.summary.matches_policy = item.verdict.matches_policy;
+  if (!item.verdict.reasons.empty()) item.summary.reason = item.verdict.reasons.front();
+  item.wall_s = o.wall_clock ? o.wall_clock() - t0 : 0;
+}
+
+// The end of the trace window for a failure that is not a safety violation:
+// shortly after the first refused or stalled step, or the first refusal.
+uint64_t WindowEnd(const RunResult& r) {
+  uint64_t t = UINT64_MAX;
+  for (const StepRecord& s : r.steps) {
+    if (s.result == StepResult::kRefused || s.result == StepResult::kStalled) {
+      t = std::min(t, s.end_us);
+      break;
+    }
+  }
+  for (const sim::Refusal& x : r.refusals) t = std::min(t, x.time_us);
+  return t;
+}
+
+std::string LastLines(const std::string& text, size_t n) {
+  std::vector<absl::string_view> lines = absl::StrSplit(text, '\n', absl::SkipEmpty());
+  size_t from = lines.size() > n ? lines.size() - n : 0;
+  std::string out;
+  for (size_t i = from; i < lines.size(); ++i) absl::StrAppend(&out, lines[i], "\n");
+  return out;
+}
+
+std::string FirstLines(const std::string& text, size_t n) {
+  std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
+  std::string out;
+  for (size_t i = 0; i < lines.size() && i < n; ++i) absl::StrAppend(&out, lines[i], "\n");
+  if (lines.size() > n) absl::StrAppend(&out, "... (", lines.size() - n, " more lines)\n");
+  return out;
+}
+
+Artifact BuildArtifact(const MatrixOptions& o, const CellResult& cell, uint64_t seed) {
+  Artifact a;
+  a.seed = seed;
+  a.reproduce = ReproduceCommand(cell.key, seed, o.mode);
+  auto plan = Compile(cell.key.scenario, cell.key.from, cell.key.to, seed, o.mode);
+  if (!plan.ok()) {
+    a.first_violation = plan.status().ToString();
+    return a;
+  }
+  a.plan_text = plan->ToString();
+  ExecOptions e = ExecFor(o);
+  RunResult r = Execute(*plan, e);
+  a.verdict = Judge(r, cell.supported, UnsupportedWhy(cell));
+  a.first_violation = !a.verdict.first_violation.empty() ? a.verdict.first_violation
+                      : !a.verdict.reasons.empty()       ? a.verdict.reasons.front()
+                                                         : "";
+  a.steps = r.steps;
+  a.final_rows = r.final_rows;
+  a.verdicts = r.verdicts;
+  a.lin_detail = r.lin.detail;
+  a.timeline = r.timeline;
+  a.bands = r.bands;
+  a.sim_time_us = r.sim_time_us;
+  a.heal_us = r.heal_us;
+  if (r.safety_failed()) {
+    ExecOptions w = e;
+    w.stop_at_violation = true;
+    a.trace_window = LastLines(Execute(*plan, w).trace_tail, 200);
+  } else if (uint64_t end = WindowEnd(r); end != UINT64_MAX) {
+    ExecOptions w = e;
+    w.stop_after_us = end + 200'000;
+    w.lin_check = false;
+    a.trace_window = LastLines(Execute(*plan, w).trace_tail, 200);
+  } else {
+    a.trace_window = LastLines(r.trace_tail, 200);
+  }
+  if (o.shrink_runs > 0 && (r.safety_failed() || r.lin_failed())) {
+    ShrinkOutcome s = ShrinkPlan(*plan, e, o.shrink_runs);
+    a.shrunk = s.reproduced;
+    a.shrunk_from = s.events_before;
+    a.shrunk_to = s.events_after;
+    a.shrink_runs = s.runs;
+    a.shrunk_plan = FirstLines(s.plan.ToString(/*ops_in_full=*/true), 400);
+    a.shrunk_trace = LastLines(s.result.trace_tail, 200);
+  }
+  return a;
+}
+
+}  // namespace
+
+MatrixResult RunMatrix(const MatrixOptions& o) {
+  MatrixResult m;
+  m.mode = o.mode;
+  m.pairs = o.pairs;
+  m.scenarios = o.scenarios;
+  m.policy_file = o.policy ? o.policy->filename() : "";
+  m.jobs = std::max(1, o.jobs);
+  const double t0 = o.wall_clock ? o.wall_clock() : 0;
+  for (const std::string& s : o.scenarios) {
+    const Scenario* sc = FindScenario(s);
+    for (const auto& [from, to] : o.pairs) {
+      CellResult c;
+      c.key = CellKey{s, from, to};
+      if (sc != nullptr) c.required = sc->requires;
+      if (o.policy != nullptr) c.declared = o.policy->For(from, to);
+      c.supported = c.declared.HasAll(c.required);
+      m.cells.push_back(std::move(c));
+    }
+  }
+  std::vector<uint64_t> seeds;
+  const int shards = std::max(1, o.shard_count);
+  for (size_t i = 0; i < o.seeds.size(); ++i) {
+    if (static_cast<int>(i % shards) == o.shard_index) seeds.push_back(o.seeds[i]);
+  }
+  std::vector<Item> items;
+  for (size_t c = 0; c < m.cells.size(); ++c) {
+    for (size_t j = 0; j < seeds.size(); ++j) {
+      Item it;
+      it.cell = c;
+      it.seed = seeds[j];
+      it.first = j == 0;
+      items.push_back(std::move(it));
+    }
+  }
+  std::vector<size_t> remaining(m.cells.size(), seeds.size());
+  std::mutex mu;
+  MatrixOptions::Progress progress;
+  progress.cells_total = m.cells.size();
+  progress.seeds_total = items.size();
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    while (true) {
+      size_t i = next.fetch_add(1);
+      if (i >= items.size()) return;
+      Item& it = items[i];
+      RunItem(o, m.cells[it.cell], it);
+      std::lock_guard<std::mutex> lock(mu);
+      ++progress.seeds_done;
+      if (--remaining[it.cell] == 0) ++progress.cells_done;
+      progress.elapsed_s = o.wall_clock ? o.wall_clock() - t0 : 0;
+      progress.last = absl::StrCat(m.cells[it.cell].key.Name(), " seed ", it.seed, ": ",
+                                   SeedOutcomeName(it.verdict.outcome));
+      if (o.progress) o.progress(progress);
+    }
+  };
+  const int jobs = std::min<int>(m.jobs, std::max<size_t>(1, items.size()));
+  if (jobs <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> threads;
+    for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
+    for (std::thread& t : threads) t.join();
+  }
+  // Fold in a fixed order.
+  std::vector<std::vector<SeedVerdict>> verdicts(m.cells.size());
+  for (Item& it : items) {
+    CellResult& c = m.cells[it.cell];
+    c.seeds.push_back(it.summary);
+    Merge(c.telemetry, it.telemetry);
+    c.wall_s += it.wall_s;
+    verdicts[it.cell].push_back(std::move(it.verdict));
+  }
+  m.seeds_run = items.size();
+  for (size_t c = 0; c < m.cells.size(); ++c) {
+    CellResult& cell = m.cells[c];
+    cell.verdict = Aggregate(verdicts[c], cell.supported);
+    if (CellOk(cell.verdict.status)) continue;
+    for (const SeedSummary& s : cell.seeds) {
+      if (!s.matches_policy) {
+        cell.artifact = BuildArtifact(o, cell, s.seed);
+        break;
+      }
+    }
+  }
+  m.wall_s = o.wall_clock ? o.wall_clock() - t0 : 0;
+  return m;
+}
+
+}  // namespace raftlog::runner

@@ -1,0 +1,156 @@
+// The matrix: cells (scenario, from, to) x seeds, each seed compiled into a
+// plan and executed, judged against the policy, folded into cell verdicts,
+// with telemetry summed per cell and failure artifacts for every cell that
+// does not match the policy.
+//
+// Seeds run independently (one simulation never shares state with another),
+// so `jobs` worker threads may run them side by side; each simulation itself
+// is single-threaded and deterministic, and results are assembled in a fixed
+// order, so the output does not depend on `jobs`.
+#ifndef RAFTLOG_MATRIX_RUNNER_MATRIX_H_
+#define RAFTLOG_MATRIX_RUNNER_MATRIX_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "matrix/runner/driver.h"
+#include "matrix/runner/policy.h"
+#include "matrix/runner/scenario.h"
+#include "matrix/runner/verdict.h"
+
+namespace raftlog::runner {
+
+struct CellKey {
+  std::string scenario;
+  std::string from;
+  std::string to;
+  std::string PairName() const { return from + "->" + to; }
+  std::string Name() const { return scenario + " " + PairName(); }
+};
+
+// The pairs of a tag list (registry order): every (a, b) with a not newer than b.
+std::vector<std::pair<std::string, std::string>> PairsOf(const std::vector<std::string>& tags);
+
+struct MatrixOptions {
+  std::vector<std::pair<std::string, std::string>> pairs;  // columns, in order
+  std::vector<std::string> scenarios;                      // rows, in order
+  std::vector<uint64_t> seeds;                             // every cell runs these
+  // Run only seeds whose position in `seeds` is `shard_index` modulo
+  // `shard_count` (Bazel's TEST_TOTAL_SHARDS / TEST_SHARD_INDEX).
+  int shard_count = 1;
+  int shard_index = 0;
+  Mode mode = Mode::kFast;
+  int jobs = 1;
+  int shrink_runs = 80;         // per red cell; 0: no shrinking
+  bool lin = true;
+  const Policy* policy = nullptr;  // REQUIRED
+  sim::FindReleaseFn find_release;  // REQUIRED
+  // Called after every seed (from worker threads, serialized by the matrix).
+  struct Progress {
+    size_t cells_done = 0, cells_total = 0;
+    size_t seeds_done = 0, seeds_total = 0;
+    double elapsed_s = 0;
+    std::string last;  // "rolling_upgrade v1->v1 seed 3: pass"
+  };
+  std::function<void(const Progress&)> progress;
+  // Wall-clock seconds since some epoch (progress and timing only; never
+  // reaches a simulation). Null: no timing.
+  std::function<double()> wall_clock;
+};
+
+struct SeedSummary {
+  uint64_t seed = 0;
+  SeedOutcome outcome = SeedOutcome::kPass;
+  bool matches_policy = true;
+  uint64_t digest = 0;
+  uint64_t sim_time_us = 0;
+  std::string reason;  // first reason, if any
+};
+
+// Summed over a cell's seeds (histories: of the first seed run).
+struct Telemetry {
+  uint64_t runs = 0;
+  uint64_t sim_time_us = 0;
+  uint64_t elections = 0;       // elections started (release counter)
+  uint64_t leader_changes = 0;  // a node observed becoming leader
+  uint64_t snapshot_installs = 0, snapshots_sent = 0, compactions = 0;
+  uint64_t overloaded = 0, auth_failures = 0, unknown_messages = 0;
+  uint64_t start_refusals = 0;
+  uint64_t safety_violations = 0, liveness_violations = 0;
+  uint64_t ops_completed = 0, acked_writes = 0;
+  uint64_t faults_fired = 0, faults_skipped = 0;
+  uint64_t crashes = 0, upgrades = 0;
+  uint64_t messages_delivered = 0, messages_dropped = 0;
+  std::map<StepResult, uint64_t> steps;  // step outcomes
+  std::map<int, sim::CohortStats> cohorts;
+  std::map<sim::DecodeErrorKey, uint64_t> decode_errors;
+  std::map<std::pair<std::string, std::string>, uint64_t> installs;  // (leader, follower) release
+  uint64_t history_seed = 0;
+  std::vector<HistoryEvent> config_history;
+  std::vector<HistoryEvent> version_history;
+
+  void Add(const RunResult& r);
+};
+
+// What a red (or unexpectedly green) cell keeps: enough to understand the
+// failure without rerunning, and the one command that reruns it.
+struct Artifact {
+  uint64_t seed = 0;
+  SeedVerdict verdict;
+  std::string plan_text;
+  std::string first_violation;   // first violated invariant, or the first reason
+  std::string trace_window;      // kept trace lines, ending at the first violation if any
+  std::vector<StepRecord> steps; // with before/after node tables
+  std::vector<NodeRow> final_rows;
+  std::string verdicts;          // one line per checker
+  std::string lin_detail;
+  bool shrunk = false;
+  size_t shrunk_from = 0, shrunk_to = 0;
+  int shrink_runs = 0;
+  std::string shrunk_plan;
+  std::string shrunk_trace;
+  std::string reproduce;
+  std::vector<Segment> timeline;
+  std::vector<FaultBand> bands;
+  uint64_t sim_time_us = 0, heal_us = 0;
+};
+
+struct CellResult {
+  CellKey key;
+  Capabilities required;
+  Capabilities declared;
+  bool supported = false;
+  CellVerdict verdict;
+  std::vector<SeedSummary> seeds;
+  Telemetry telemetry;
+  std::optional<Artifact> artifact;
+  double wall_s = 0;
+};
+
+struct MatrixResult {
+  Mode mode = Mode::kFast;
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::vector<std::string> scenarios;
+  std::string policy_file;
+  std::vector<CellResult> cells;  // scenario-major, in option order
+  uint64_t seeds_run = 0;
+  double wall_s = 0;
+  int jobs = 1;
+  bool ok() const;  // every cell matches the policy
+  const CellResult* Find(const std::string& scenario, const std::string& from,
+                         const std::string& to) const;
+};
+
+// "bazel run //matrix:runner -- --scenarios=S --pairs=A:B --seed=N [--mode=full]"
+std::string ReproduceCommand(const CellKey& key, uint64_t seed, Mode mode);
+
+MatrixResult RunMatrix(const MatrixOptions& options);
+
+}  // namespace raftlog::runner
+
+#endif  // RAFTLOG_MATRIX_RUNNER_MATRIX_H_

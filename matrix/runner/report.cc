@@ -1,0 +1,736 @@
+#include "matrix/runner/report.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "matrix/runner/json.h"
+
+namespace raftlog::runner {
+namespace {
+
+double Sec(uint64_t us) { return us / 1e6; }
+
+std::string CellText(const CellResult& c) {
+  const char* word = "";
+  switch (c.verdict.status) {
+    case CellStatus::kPass: word = "PASS"; break;
+    case CellStatus::kFail: word = "FAIL"; break;
+    case CellStatus::kRefused: word = "REFUSED-as-expected"; break;
+    case CellStatus::kUnexpectedGreen: word = "UNEXPECTED-GREEN"; break;
+  }
+  return absl::StrCat(word, " ", c.verdict.matching, "/", c.verdict.seeds);
+}
+
+const char* Color(CellStatus s) {
+  switch (s) {
+    case CellStatus::kPass: return "\033[32m";
+    case CellStatus::kFail: return "\033[1;31m";
+    case CellStatus::kRefused: return "\033[36m";
+    case CellStatus::kUnexpectedGreen: return "\033[1;33m";
+  }
+  return "";
+}
+
+struct Counts {
+  int pass = 0, fail = 0, refused = 0, green = 0;
+};
+Counts CountCells(const MatrixResult& m) {
+  Counts k;
+  for (const CellResult& c : m.cells) {
+    switch (c.verdict.status) {
+      case CellStatus::kPass: ++k.pass; break;
+      case CellStatus::kFail: ++k.fail; break;
+      case CellStatus::kRefused: ++k.refused; break;
+      case CellStatus::kUnexpectedGreen: ++k.green; break;
+    }
+  }
+  return k;
+}
+
+std::string SummaryLine(const MatrixResult& m) {
+  Counts k = CountCells(m);
+  const double rate = m.wall_s > 0 ? m.seeds_run / m.wall_s : 0;
+  return absl::StrFormat(
+      "%d cells (%s mode): %d PASS, %d REFUSED-as-expected, %d FAIL, %d UNEXPECTED-GREEN; "
+      "%d seeds in %.1fs wall (%.1f seeds/s, %d job(s)); %s",
+      m.cells.size(), ModeName(m.mode), k.pass, k.refused, k.fail, k.green, m.seeds_run, m.wall_s,
+      rate, m.jobs, m.ok() ? "every cell matches the policy" : "SOME CELLS DO NOT MATCH THE POLICY");
+}
+
+std::vector<std::string> PairNames(const MatrixResult& m) {
+  std::vector<std::string> out;
+  for (const auto& [a, b] : m.pairs) out.push_back(a + "->" + b);
+  return out;
+}
+
+}  // namespace
+
+std::string TerminalTable(const MatrixResult& m, bool color) {
+  std::vector<std::string> pairs = PairNames(m);
+  size_t first = std::string("scenario").size();
+  for (const std::string& s : m.scenarios) first = std::max(first, s.size());
+  std::vector<size_t> width(pairs.size());
+  for (size_t j = 0; j < pairs.size(); ++j) width[j] = pairs[j].size();
+  for (const CellResult& c : m.cells) {
+    for (size_t j = 0; j < pairs.size(); ++j) {
+      if (c.key.PairName() == pairs[j]) width[j] = std::max(width[j], CellText(c).size());
+    }
+  }
+  std::string out = absl::StrFormat("%-*s", first, "scenario");
+  for (size_t j = 0; j < pairs.size(); ++j) absl::StrAppend(&out, " | ", absl::StrFormat("%-*s", width[j], pairs[j]));
+  absl::StrAppend(&out, "\n", std::string(first, '-'));
+  for (size_t j = 0; j < pairs.size(); ++j) absl::StrAppend(&out, "-+-", std::string(width[j], '-'));
+  absl::StrAppend(&out, "\n");
+  for (const std::string& s : m.scenarios) {
+    absl::StrAppend(&out, absl::StrFormat("%-*s", first, s));
+    for (size_t j = 0; j < pairs.size(); ++j) {
+      const CellResult* c = nullptr;
+      for (const CellResult& x : m.cells) {
+        if (x.key.scenario == s && x.key.PairName() == pairs[j]) c = &x;
+      }
+      std::string text = c ? CellText(*c) : "-";
+      std::string padded = absl::StrFormat("%-*s", width[j], text);
+      if (color && c) padded = absl::StrCat(Color(c->verdict.status), padded, "\033[0m");
+      absl::StrAppend(&out, " | ", padded);
+    }
+    absl::StrAppend(&out, "\n");
+  }
+  for (const CellResult& c : m.cells) {
+    if (CellOk(c.verdict.status)) continue;
+    std::string head = absl::StrCat(CellStatusName(c.verdict.status), " ", c.key.Name());
+    if (color) head = absl::StrCat(Color(c.verdict.status), head, "\033[0m");
+    absl::StrAppend(&out, "\n", head, " (policy: ", c.declared.ToString(), "; scenario requires ",
+                    c.required.ToString(), ")\n");
+    if (c.artifact) {
+      const Artifact& a = *c.artifact;
+      absl::StrAppend(&out, "  seed ", a.seed, ": ", a.first_violation, "\n");
+      for (size_t i = 1; i < a.verdict.reasons.size() && i < 4; ++i) {
+        absl::StrAppend(&out, "    ", a.verdict.reasons[i], "\n");
+      }
+      for (size_t i = 0; i < a.verdict.notes.size() && i < 2; ++i) {
+        absl::StrAppend(&out, "    note: ", a.verdict.notes[i], "\n");
+      }
+      absl::StrAppend(&out, "  reproduce: ", a.reproduce, "\n");
+    }
+  }
+  absl::StrAppend(&out, "\n", SummaryLine(m), "\n");
+  return out;
+}
+
+namespace {
+
+void Rows(JsonWriter& j, const std::vector<NodeRow>& rows) {
+  j.BeginArray();
+  for (const NodeRow& r : rows) {
+    j.BeginObject()
+        .Field("node", r.id)
+        .Field("status", r.status)
+        .Field("release", r.release)
+        .Field("cv", static_cast<uint64_t>(r.cluster_version))
+        .Field("term", r.term)
+        .Field("role", r.role)
+        .Field("leader", r.leader)
+        .Field("commit", r.commit)
+        .Field("applied", r.applied)
+        .Field("last", r.last)
+        .Field("snapshot", r.snapshot)
+        .Field("config", r.config)
+        .EndObject();
+  }
+  j.EndArray();
+}
+
+void Strings(JsonWriter& j, absl::string_view key, const std::vector<std::string>& v) {
+  j.Key(key).BeginArray();
+  for (const std::string& s : v) j.String(s);
+  j.EndArray();
+}
+
+void History(JsonWriter& j, absl::string_view key, const std::vector<HistoryEvent>& v) {
+  j.Key(key).BeginArray();
+  for (const HistoryEvent& e : v) {
+    j.BeginObject()
+        .Field("time_s", Sec(e.time_us))
+        .Field("node", e.node)
+        .Field("index", e.index)
+        .Field("what", e.what)
+        .EndObject();
+  }
+  j.EndArray();
+}
+
+void CapabilityList(JsonWriter& j, absl::string_view key, const Capabilities& c) {
+  j.Key(key).BeginArray();
+  for (Capability x : kAllCapabilities) {
+    if (c.Has(x)) j.String(CapabilityName(x));
+  }
+  j.EndArray();
+}
+
+void TelemetryJson(JsonWriter& j, const Telemetry& t) {
+  j.BeginObject()
+      .Field("runs", t.runs)
+      .Field("sim_seconds", Sec(t.sim_time_us))
+      .Field("elections", t.elections)
+      .Field("leader_changes", t.leader_changes)
+      .Field("snapshot_installs", t.snapshot_installs)
+      .Field("snapshots_sent", t.snapshots_sent)
+      .Field("compactions", t.compactions)
+      .Field("overloaded", t.overloaded)
+      .Field("auth_failures", t.auth_failures)
+      .Field("unknown_messages", t.unknown_messages)
+      .Field("start_refusals", t.start_refusals)
+      .Field("safety_violations", t.safety_violations)
+      .Field("liveness_violations", t.liveness_violations)
+      .Field("ops_completed", t.ops_completed)
+      .Field("acked_writes", t.acked_writes)
+      .Field("faults_fired", t.faults_fired)
+      .Field("faults_skipped", t.faults_skipped)
+      .Field("crashes", t.crashes)
+      .Field("upgrades", t.upgrades)
+      .Field("messages_delivered", t.messages_delivered)
+      .Field("messages_dropped", t.messages_dropped);
+  j.Key("steps").BeginObject();
+  for (const auto& [k, v] : t.steps) j.Field(StepResultName(k), v);
+  j.EndObject();
+  uint64_t retries = 0, timeouts = 0;
+  j.Key("cohorts").BeginArray();
+  for (const auto& [k, c] : t.cohorts) {
+    retries += c.retries;
+    timeouts += c.timeouts;
+    j.BeginObject()
+        .Field("cohort", k)
+        .Field("ops", c.ops)
+        .Field("ok", c.ok)
+        .Field("fail", c.fail)
+        .Field("info", c.info)
+        .Field("attempts", c.attempts)
+        .Field("retries", c.retries)
+        .Field("timeouts", c.timeouts)
+        .Field("not_leader", c.not_leader)
+        .Field("overloaded", c.overloaded)
+        .EndObject();
+  }
+  j.EndArray();
+  j.Field("retries", retries).Field("timeouts", timeouts);
+  j.Key("decode_errors").BeginArray();
+  for (const auto& [k, n] : t.decode_errors) {
+    j.BeginObject()
+        .Field("sender", std::get<0>(k))
+        .Field("receiver", std::get<1>(k))
+        .Field("type", std::get<2>(k))
+        .Field("count", n)
+        .EndObject();
+  }
+  j.EndArray();
+  j.Key("snapshot_installs_by_release").BeginArray();
+  for (const auto& [k, n] : t.installs) {
+    j.BeginObject().Field("leader", k.first).Field("follower", k.second).Field("count", n).EndObject();
+  }
+  j.EndArray();
+  j.Field("history_seed", t.history_seed);
+  History(j, "config_history", t.config_history);
+  History(j, "version_history", t.version_history);
+  j.EndObject();
+}
+
+void ArtifactJson(JsonWriter& j, const Artifact& a) {
+  j.BeginObject()
+      .Field("seed", a.seed)
+      .Field("reproduce", a.reproduce)
+      .Field("first_violation", a.first_violation)
+      .Field("outcome", SeedOutcomeName(a.verdict.outcome));
+  Strings(j, "reasons", a.verdict.reasons);
+  Strings(j, "refusals", a.verdict.refusals);
+  Strings(j, "notes", a.verdict.notes);
+  j.Field("plan", a.plan_text)
+      .Field("trace_window", a.trace_window)
+      .Field("verdicts", a.verdicts)
+      .Field("linearizability", a.lin_detail)
+      .Field("shrunk", a.shrunk)
+      .Field("shrunk_from", static_cast<uint64_t>(a.shrunk_from))
+      .Field("shrunk_to", static_cast<uint64_t>(a.shrunk_to))
+      .Field("shrink_runs", a.shrink_runs)
+      .Field("shrunk_plan", a.shrunk_plan)
+      .Field("shrunk_trace", a.shrunk_trace);
+  j.Key("steps").BeginArray();
+  for (const StepRecord& s : a.steps) {
+    j.BeginObject()
+        .Field("number", static_cast<uint64_t>(s.number))
+        .Field("text", StepString(s.step))
+        .Field("kind", StepKindName(s.step.kind))
+        .Field("start_s", Sec(s.start_us))
+        .Field("end_s", Sec(s.end_us))
+        .Field("result", StepResultName(s.result))
+        .Field("detail", s.detail);
+    j.Key("before");
+    Rows(j, s.before);
+    j.Key("after");
+    Rows(j, s.after);
+    j.EndObject();
+  }
+  j.EndArray();
+  j.Key("final");
+  Rows(j, a.final_rows);
+  j.Key("timeline").BeginObject().Field("end_s", Sec(a.sim_time_us)).Field("heal_s", Sec(a.heal_us));
+  j.Key("segments").BeginArray();
+  for (const Segment& s : a.timeline) {
+    j.BeginObject()
+        .Field("node", s.node)
+        .Field("from_s", Sec(s.from_us))
+        .Field("to_s", Sec(s.to_us))
+        .Field("release", s.release)
+        .Field("role", s.role)
+        .Field("term", s.term)
+        .EndObject();
+  }
+  j.EndArray();
+  j.Key("bands").BeginArray();
+  for (const FaultBand& b : a.bands) {
+    j.BeginObject()
+        .Field("node", b.node)
+        .Field("from_s", Sec(b.from_us))
+        .Field("to_s", Sec(b.to_us))
+        .Field("label", b.label)
+        .EndObject();
+  }
+  j.EndArray();
+  j.EndObject();
+  j.EndObject();
+}
+
+}  // namespace
+
+std::string JsonReport(const MatrixResult& m) {
+  JsonWriter j;
+  Counts k = CountCells(m);
+  int seeds_per_cell = 0;
+  for (const CellResult& c : m.cells) seeds_per_cell = std::max(seeds_per_cell, c.verdict.seeds);
+  j.BeginObject()
+      .Field("format", "raftlog-matrix-report/1")
+      .Field("mode", ModeName(m.mode))
+      .Field("ok", m.ok())
+      .Field("policy_file", m.policy_file);
+  Strings(j, "pairs", PairNames(m));
+  Strings(j, "scenarios", m.scenarios);
+  j.Field("seeds_per_cell", seeds_per_cell)
+      .Field("seeds_run", m.seeds_run)
+      .Field("wall_seconds", m.wall_s)
+      .Field("seeds_per_second", m.wall_s > 0 ? m.seeds_run / m.wall_s : 0.0)
+      .Field("jobs", m.jobs);
+  j.Key("summary")
+      .BeginObject()
+      .Field("cells", static_cast<uint64_t>(m.cells.size()))
+      .Field("pass", k.pass)
+      .Field("refused_as_expected", k.refused)
+      .Field("fail", k.fail)
+      .Field("unexpected_green", k.green)
+      .Field("line", SummaryLine(m))
+      .EndObject();
+  j.Key("cells").BeginArray();
+  for (const CellResult& c : m.cells) {
+    j.BeginObject()
+        .Field("scenario", c.key.scenario)
+        .Field("from", c.key.from)
+        .Field("to", c.key.to)
+        .Field("pair", c.key.PairName())
+        .Field("status", CellStatusName(c.verdict.status))
+        .Field("matches_policy", CellOk(c.verdict.status))
+        .Field("supported", c.supported);
+    CapabilityList(j, "required", c.required);
+    CapabilityList(j, "declared", c.declared);
+    j.Field("seeds", c.verdict.seeds).Field("matching", c.verdict.matching).Field("wall_seconds", c.wall_s);
+    j.Key("seed_results").BeginArray();
+    for (const SeedSummary& s : c.seeds) {
+      j.BeginObject()
+          .Field("seed", s.seed)
+          .Field("outcome", SeedOutcomeName(s.outcome))
+          .Field("matches_policy", s.matches_policy)
+          .Field("digest", absl::StrFormat("%016x", s.digest))
+          .Field("sim_seconds", Sec(s.sim_time_us))
+          .Field("reason", s.reason)
+          .EndObject();
+    }
+    j.EndArray();
+    j.Key("telemetry");
+    TelemetryJson(j, c.telemetry);
+    j.Key("artifact");
+    if (c.artifact) {
+      ArtifactJson(j, *c.artifact);
+    } else {
+      j.Null();
+    }
+    j.EndObject();
+  }
+  j.EndArray();
+  j.EndObject();
+  return j.str() + "\n";
+}
+
+namespace {
+
+std::string MdEscape(absl::string_view s) {
+  return absl::StrReplaceAll(s, {{"|", "\\|"}, {"\n", " "}});
+}
+
+std::string Fence(absl::string_view text) {
+  // A fence longer than any backtick run in the text.
+  size_t run = 0, longest = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  std::string f(std::max<size_t>(3, longest + 1), '`');
+  return absl::StrCat(f, "\n", text, text.empty() || text.back() == '\n' ? "" : "\n", f, "\n");
+}
+
+}  // namespace
+
+std::string MarkdownReport(const MatrixResult& m) {
+  std::string s = "# Upgrade matrix report\n\n";
+  absl::StrAppend(&s, SummaryLine(m), "\n\nPolicy: `", m.policy_file,
+                  "`. A cell is (scenario, from, to); each runs every seed. "
+                  "PASS and REFUSED-as-expected match the policy; FAIL and UNEXPECTED-GREEN do not "
+                  "(an unexpected green means the policy is stale).\n\n## Matrix\n\n");
+  std::vector<std::string> pairs = PairNames(m);
+  absl::StrAppend(&s, "| scenario | ", absl::StrJoin(pairs, " | "), " |\n|---|");
+  for (size_t i = 0; i < pairs.size(); ++i) absl::StrAppend(&s, "---|");
+  absl::StrAppend(&s, "\n");
+  for (const std::string& sc : m.scenarios) {
+    absl::StrAppend(&s, "| ", sc, " |");
+    for (const auto& [a, b] : m.pairs) {
+      const CellResult* c = m.Find(sc, a, b);
+      std::string text = c ? CellText(*c) : "-";
+      if (c && !CellOk(c->verdict.status)) text = absl::StrCat("**", text, "**");
+      absl::StrAppend(&s, " ", text, " |");
+    }
+    absl::StrAppend(&s, "\n");
+  }
+  bool any = false;
+  for (const CellResult& c : m.cells) {
+    if (CellOk(c.verdict.status)) continue;
+    if (!any) absl::StrAppend(&s, "\n## Cells that do not match the policy\n");
+    any = true;
+    absl::StrAppend(&s, "\n### ", CellStatusName(c.verdict.status), ": ", c.key.Name(), "\n\n");
+    absl::StrAppend(&s, "- policy declares: ", c.declared.ToString(), "; the scenario requires: ",
+                    c.required.ToString(), " (", c.supported ? "supported" : "unsupported", ")\n");
+    absl::StrAppend(&s, "- seeds matching the policy: ", c.verdict.matching, "/", c.verdict.seeds, "\n");
+    if (!c.artifact) continue;
+    const Artifact& a = *c.artifact;
+    absl::StrAppend(&s, "- seed ", a.seed, ", first violated invariant / reason: ",
+                    MdEscape(a.first_violation), "\n");
+    absl::StrAppend(&s, "- reproduce: `", a.reproduce, "`\n");
+    for (const std::string& r : a.verdict.reasons) {
+      if (r != a.first_violation) absl::StrAppend(&s, "  - ", MdEscape(r), "\n");
+    }
+    for (const std::string& r : a.verdict.notes) absl::StrAppend(&s, "  - note: ", MdEscape(r), "\n");
+    absl::StrAppend(&s, "\n<details><summary>plan</summary>\n\n", Fence(a.plan_text), "\n</details>\n");
+    std::string steps;
+    for (const StepRecord& r : a.steps) {
+      absl::StrAppend(&steps, r.number, ". ", StepString(r.step), "\n   => ",
+                      StepResultName(r.result), r.detail.empty() ? "" : ": ", r.detail, "\n");
+    }
+    absl::StrAppend(&s, "\n<details><summary>steps and outcomes</summary>\n\n", Fence(steps),
+                    "\n</details>\n");
+    std::string tables;
+    for (const StepRecord& r : a.steps) {
+      absl::StrAppend(&tables, "step ", r.number, ". ", StepString(r.step), "\n-- before (",
+                      absl::StrFormat("%.3fs", Sec(r.start_us)), ")\n", RowsToString(r.before),
+                      "-- after\n", RowsToString(r.after), "\n");
+    }
+    absl::StrAppend(&s, "\n<details><summary>node tables before and after each step</summary>\n\n",
+                    Fence(tables), "\n</details>\n");
+    absl::StrAppend(&s, "\n<details><summary>trace window</summary>\n\n", Fence(a.trace_window),
+                    "\n</details>\n");
+    if (a.shrunk) {
+      absl::StrAppend(&s, "\n<details><summary>shrunk: ", a.shrunk_from, " -> ", a.shrunk_to,
+                      " background events in ", a.shrink_runs, " runs</summary>\n\n",
+                      Fence(a.shrunk_plan), "\n", Fence(a.shrunk_trace), "\n</details>\n");
+    }
+  }
+  absl::StrAppend(&s, "\n## Telemetry per cell (summed over seeds)\n\n"
+                      "| cell | runs | elections | leader changes | retries | timeouts | overloaded | "
+                      "auth failures | decode errors | snapshot installs | compactions | refusals | "
+                      "safety / liveness violations |\n"
+                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  for (const CellResult& c : m.cells) {
+    const Telemetry& t = c.telemetry;
+    uint64_t retries = 0, timeouts = 0, decode = 0;
+    for (const auto& [k, v] : t.cohorts) {
+      retries += v.retries;
+      timeouts += v.timeouts;
+    }
+    for (const auto& [k, v] : t.decode_errors) decode += v;
+    absl::StrAppend(&s, "| ", c.key.Name(), " | ", t.runs, " | ", t.elections, " | ",
+                    t.leader_changes, " | ", retries, " | ", timeouts, " | ", t.overloaded, " | ",
+                    t.auth_failures, " | ", decode, " | ", t.snapshot_installs, " | ", t.compactions,
+                    " | ", t.start_refusals, " | ", t.safety_violations, " / ",
+                    t.liveness_violations, " |\n");
+  }
+  absl::StrAppend(&s, "\n### Retries and timeouts by client cohort\n\n");
+  for (const CellResult& c : m.cells) {
+    std::vector<std::string> parts;
+    for (const auto& [k, v] : c.telemetry.cohorts) {
+      parts.push_back(absl::StrCat("cohort ", k, ": ", v.ops, " ops, ", v.retries, " retries, ",
+                                   v.timeouts, " timeouts, ", v.info, " indeterminate, ",
+                                   v.overloaded, " overloaded"));
+    }
+    absl::StrAppend(&s, "- ", c.key.Name(), ": ", absl::StrJoin(parts, "; "), "\n");
+  }
+  absl::StrAppend(&s, "\n### Decode errors by (sender release, receiver release, message type)\n\n");
+  bool decode_any = false;
+  for (const CellResult& c : m.cells) {
+    for (const auto& [k, v] : c.telemetry.decode_errors) {
+      decode_any = true;
+      absl::StrAppend(&s, "- ", c.key.Name(), ": ", std::get<0>(k), " -> ", std::get<1>(k), " ",
+                      std::get<2>(k), ": ", v, "\n");
+    }
+  }
+  if (!decode_any) absl::StrAppend(&s, "none\n");
+  absl::StrAppend(&s, "\n### Snapshot installs by (leader release, follower release)\n\n");
+  for (const CellResult& c : m.cells) {
+    std::vector<std::string> parts;
+    for (const auto& [k, v] : c.telemetry.installs) {
+      parts.push_back(absl::StrCat(k.first, " -> ", k.second, ": ", v));
+    }
+    if (!parts.empty()) absl::StrAppend(&s, "- ", c.key.Name(), ": ", absl::StrJoin(parts, ", "), "\n");
+  }
+  absl::StrAppend(&s, "\n### Configuration and cluster-version history (first seed of each cell)\n\n");
+  for (const CellResult& c : m.cells) {
+    const Telemetry& t = c.telemetry;
+    absl::StrAppend(&s, "- ", c.key.Name(), " (seed ", t.history_seed, "):");
+    for (const HistoryEvent& e : t.config_history) {
+      absl::StrAppend(&s, absl::StrFormat(" [%.3fs index %d: %s]", Sec(e.time_us), e.index, e.what));
+    }
+    for (const HistoryEvent& e : t.version_history) {
+      absl::StrAppend(&s, absl::StrFormat(" [%.3fs applied %d: %s]", Sec(e.time_us), e.index, e.what));
+    }
+    absl::StrAppend(&s, "\n");
+  }
+  return s;
+}
+
+namespace {
+
+constexpr char kHtmlHead[] = R"HTML(<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Upgrade matrix report</title>
+<style>
+body{font:14px/1.4 system-ui,-apple-system,Segoe UI,sans-serif;margin:20px;color:#222;background:#fafafa}
+h1{font-size:20px;margin:0 0 6px} h2{font-size:16px;margin:18px 0 6px} h3{font-size:14px;margin:12px 0 4px}
+.summary{margin:4px 0 12px;color:#444}
+table.grid{border-collapse:collapse;margin:8px 0}
+table.grid th,table.grid td{border:1px solid #ccc;padding:4px 8px;text-align:left}
+table.grid th{background:#eee}
+td.cell{cursor:pointer;font-weight:600;min-width:150px}
+td.cell:hover{outline:2px solid #333}
+.PASS{background:#c8e6c9;color:#1b5e20}
+.FAIL{background:#ef9a9a;color:#b71c1c}
+.REFUSED-as-expected{background:#d7ecf7;color:#0d47a1}
+.UNEXPECTED-GREEN{background:#fff59d;color:#8d6e00}
+.sel{outline:3px solid #000}
+#detail{background:#fff;border:1px solid #ccc;padding:10px 14px;margin-top:10px}
+pre{background:#f3f3f3;border:1px solid #ddd;padding:6px;overflow:auto;max-height:420px;font-size:12px}
+code.repro{display:inline-block;background:#263238;color:#eceff1;padding:4px 8px;border-radius:3px}
+table.t{border-collapse:collapse;font-size:12px;margin:4px 0}
+table.t td,table.t th{border:1px solid #ddd;padding:2px 6px}
+.res-ok{color:#1b5e20}.res-refused,.res-stalled{color:#b71c1c;font-weight:600}
+.res-skipped,.res-not{color:#777}
+.chip{display:inline-block;padding:1px 6px;margin:1px;border-radius:3px;font-size:12px}
+.pass,.refused{background:#c8e6c9}.fail{background:#ef9a9a}.green{background:#fff59d}
+details{margin:4px 0} summary{cursor:pointer}
+.legend span{margin-right:10px}
+</style></head><body>
+<h1>Upgrade matrix report</h1>
+<div class="summary" id="summary"></div>
+<div class="legend"><span class="chip PASS">PASS</span><span class="chip REFUSED-as-expected">REFUSED-as-expected</span><span class="chip FAIL">FAIL</span><span class="chip UNEXPECTED-GREEN">UNEXPECTED-GREEN</span> click a cell for its details and artifacts</div>
+<div id="grid"></div>
+<div id="detail">Select a cell.</div>
+<script id="data" type="application/json">
+)HTML";
+
+constexpr char kHtmlTail[] = R"HTML(
+</script>
+<script>
+"use strict";
+const R = JSON.parse(document.getElementById('data').textContent);
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const k in (attrs || {})) {
+    if (k === 'class') e.className = attrs[k];
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), attrs[k]);
+    else e.setAttribute(k, attrs[k]);
+  }
+  for (const c of kids) if (c !== null && c !== undefined) e.append(c.nodeType ? c : String(c));
+  return e;
+}
+function pre(text) { return el('pre', {}, text || '(empty)'); }
+function det(title, body, open) { const d = el('details', {}, el('summary', {}, title), body); if (open) d.open = true; return d; }
+function rowsTable(rows) {
+  const cols = ['node','status','release','cv','term','role','leader','commit','applied','last','snapshot','config'];
+  const t = el('table', {class: 't'}, el('tr', {}, ...cols.map(c => el('th', {}, c))));
+  for (const r of rows || []) t.append(el('tr', {}, ...cols.map(c => el('td', {}, c === 'node' ? 'n' + r.node : c === 'leader' ? (r.leader ? 'n' + r.leader : '-') : r[c]))));
+  return t;
+}
+document.getElementById('summary').textContent = R.summary.line + ' (policy ' + R.policy_file + ')';
+let selected = null;
+function grid() {
+  const t = el('table', {class: 'grid'});
+  t.append(el('tr', {}, el('th', {}, 'scenario'), ...R.pairs.map(p => el('th', {}, p))));
+  for (const s of R.scenarios) {
+    const tr = el('tr', {}, el('th', {}, s));
+    for (const p of R.pairs) {
+      const i = R.cells.findIndex(c => c.scenario === s && c.pair === p);
+      if (i < 0) { tr.append(el('td', {}, '-')); continue; }
+      const c = R.cells[i];
+      const td = el('td', {class: 'cell ' + c.status, title: c.status + ' ' + c.matching + '/' + c.seeds + ' seeds match the policy', onclick: () => show(i, td)}, c.status + ' ' + c.matching + '/' + c.seeds);
+      tr.append(td);
+    }
+    t.append(tr);
+  }
+  document.getElementById('grid').append(t);
+}
+function timeline(a) {
+  const tl = a.timeline; if (!tl || !tl.segments.length) return el('div', {}, 'no timeline');
+  const nodes = [...new Set(tl.segments.map(s => s.node))].sort((x, y) => x - y);
+  const W = 1000, L = 60, H = 24, top = 18, end = Math.max(tl.end_s, 0.001);
+  const x = t => L + (W - L - 10) * t / end;
+  const NS = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(NS, 'svg');
+  const height = top + nodes.length * H + 30;
+  svg.setAttribute('width', W); svg.setAttribute('height', height);
+  const add = (tag, attrs, text) => { const e = document.createElementNS(NS, tag); for (const k in attrs) e.setAttribute(k, attrs[k]); if (text !== undefined) e.textContent = text; svg.append(e); return e; };
+  const color = {leader: '#2e7d32', follower: '#a5d6a7', candidate: '#ffb74d', pre_candidate: '#ffe0b2', precandidate: '#ffe0b2', learner: '#90caf9', down: '#bdbdbd'};
+  nodes.forEach((n, i) => add('text', {x: 4, y: top + i * H + 16, 'font-size': 12}, 'n' + n));
+  const lastRelease = {};
+  for (const s of tl.segments) {
+    const i = nodes.indexOf(s.node), y = top + i * H;
+    const r = add('rect', {x: x(s.from_s), y: y + 2, width: Math.max(0.5, x(s.to_s) - x(s.from_s)), height: H - 6, fill: color[s.role] || '#e0e0e0'});
+    const tt = document.createElementNS(NS, 'title'); tt.textContent = 'n' + s.node + ' ' + (s.release || 'down') + ' ' + s.role + ' term ' + s.term + ' ' + s.from_s.toFixed(3) + '-' + s.to_s.toFixed(3) + 's'; r.append(tt);
+    if (s.release && lastRelease[s.node] !== s.release) { add('text', {x: x(s.from_s) + 1, y: y + 14, 'font-size': 10, fill: '#000'}, s.release); lastRelease[s.node] = s.release; }
+  }
+  for (const b of tl.bands) {
+    const rows = b.node ? [nodes.indexOf(b.node)] : nodes.map((_, i) => i);
+    for (const i of rows) {
+      if (i < 0) continue;
+      const r = add('rect', {x: x(b.from_s), y: top + i * H, width: Math.max(2, x(b.to_s) - x(b.from_s)), height: H - 2, fill: 'rgba(229,57,53,0.25)', stroke: 'rgba(183,28,28,0.6)'});
+      const tt = document.createElementNS(NS, 'title'); tt.textContent = b.label + ' ' + b.from_s.toFixed(3) + '-' + b.to_s.toFixed(3) + 's'; r.append(tt);
+    }
+  }
+  for (const st of a.steps) {
+    const l = add('line', {x1: x(st.start_s), x2: x(st.start_s), y1: top - 4, y2: top + nodes.length * H, stroke: '#555', 'stroke-dasharray': '2,3', 'stroke-width': 0.6});
+    const tt = document.createElementNS(NS, 'title'); tt.textContent = st.number + '. ' + st.text + ' => ' + st.result; l.append(tt);
+  }
+  add('line', {x1: x(tl.heal_s), x2: x(tl.heal_s), y1: 0, y2: height - 20, stroke: '#1565c0', 'stroke-width': 2});
+  add('text', {x: x(tl.heal_s) + 3, y: 12, 'font-size': 11, fill: '#1565c0'}, 'heal');
+  for (let t = 0; t <= end; t += Math.max(1, Math.round(end / 10))) add('text', {x: x(t), y: height - 6, 'font-size': 10}, t + 's');
+  return el('div', {}, el('div', {style: 'font-size:12px;color:#555'}, 'per node: release (label), role (dark green leader, light follower, orange candidate, grey down), term in tooltips; red bands: faults; dashed: steps; blue: heal'), svg);
+}
+function telemetry(t) {
+  const d = el('div');
+  const kv = ['runs','sim_seconds','elections','leader_changes','retries','timeouts','overloaded','auth_failures','unknown_messages','snapshot_installs','snapshots_sent','compactions','start_refusals','safety_violations','liveness_violations','ops_completed','acked_writes','faults_fired','crashes','upgrades'];
+  const tb = el('table', {class: 't'});
+  for (const k of kv) tb.append(el('tr', {}, el('th', {}, k.replace(/_/g, ' ')), el('td', {}, typeof t[k] === 'number' && !Number.isInteger(t[k]) ? t[k].toFixed(2) : t[k])));
+  d.append(tb);
+  const co = el('table', {class: 't'}, el('tr', {}, ...['cohort','ops','ok','fail','info','attempts','retries','timeouts','not leader','overloaded'].map(c => el('th', {}, c))));
+  for (const c of t.cohorts) co.append(el('tr', {}, ...['cohort','ops','ok','fail','info','attempts','retries','timeouts','not_leader','overloaded'].map(k => el('td', {}, c[k]))));
+  d.append(el('h3', {}, 'clients by cohort'), co);
+  if (t.decode_errors.length) {
+    const de = el('table', {class: 't'}, el('tr', {}, el('th', {}, 'sender'), el('th', {}, 'receiver'), el('th', {}, 'message type'), el('th', {}, 'count')));
+    for (const e of t.decode_errors) de.append(el('tr', {}, el('td', {}, e.sender), el('td', {}, e.receiver), el('td', {}, e.type), el('td', {}, e.count)));
+    d.append(el('h3', {}, 'decode errors'), de);
+  }
+  if (t.snapshot_installs_by_release.length) d.append(el('h3', {}, 'snapshot installs (leader release -> follower release)'), el('div', {}, t.snapshot_installs_by_release.map(e => e.leader + ' -> ' + e.follower + ': ' + e.count).join(', ')));
+  const h = el('table', {class: 't'}, el('tr', {}, el('th', {}, 'time'), el('th', {}, 'node'), el('th', {}, 'log index'), el('th', {}, 'change')));
+  for (const e of t.config_history) h.append(el('tr', {}, el('td', {}, e.time_s.toFixed(3) + 's'), el('td', {}, 'n' + e.node), el('td', {}, e.index), el('td', {}, e.what)));
+  for (const e of t.version_history) h.append(el('tr', {}, el('td', {}, e.time_s.toFixed(3) + 's'), el('td', {}, 'n' + e.node), el('td', {}, '<= ' + e.index), el('td', {}, e.what)));
+  d.append(el('h3', {}, 'configuration and cluster-version history (seed ' + t.history_seed + ')'), h);
+  d.append(el('h3', {}, 'step outcomes'), el('div', {}, Object.entries(t.steps).map(([k, v]) => k + ': ' + v).join(', ')));
+  return d;
+}
+function artifact(a) {
+  const d = el('div');
+  const copy = el('button', {onclick: () => { if (navigator.clipboard) navigator.clipboard.writeText(a.reproduce); }}, 'copy');
+  d.append(el('h3', {}, 'reproduce'), el('div', {}, el('code', {class: 'repro'}, a.reproduce), ' ', copy));
+  d.append(el('h3', {}, 'seed ' + a.seed + ' (' + a.outcome + '): first violated invariant'), el('div', {}, el('b', {}, a.first_violation)));
+  if (a.reasons.length) d.append(el('ul', {}, ...a.reasons.map(r => el('li', {}, r))));
+  if (a.notes.length) d.append(det('notes (' + a.notes.length + ')', el('ul', {}, ...a.notes.map(r => el('li', {}, r)))));
+  d.append(el('h3', {}, 'timeline'), timeline(a));
+  d.append(det('plan', pre(a.plan), false));
+  d.append(det('trace window' + (a.first_violation ? ' (ends at the first violation or refusal)' : ''), pre(a.trace_window), true));
+  const st = el('table', {class: 't'}, el('tr', {}, ...['#','step','time','result','detail','nodes'].map(c => el('th', {}, c))));
+  for (const s of a.steps) {
+    const cls = 'res-' + s.result.split(' ')[0];
+    const nodes = det('before / after', el('div', {}, el('div', {}, 'before @' + s.start_s.toFixed(3) + 's'), rowsTable(s.before), el('div', {}, 'after (when the next step began)'), rowsTable(s.after)));
+    st.append(el('tr', {}, el('td', {}, s.number), el('td', {}, s.text), el('td', {}, s.start_s.toFixed(3) + '-' + s.end_s.toFixed(3) + 's'), el('td', {class: cls}, s.result), el('td', {}, s.detail), el('td', {}, nodes)));
+  }
+  d.append(el('h3', {}, 'steps with per-node tables (release, cluster version, term, role, commit, applied)'), st);
+  d.append(det('final node table', rowsTable(a.final), false));
+  d.append(det('checker verdicts', pre(a.verdicts + (a.linearizability ? '\nlinearizability: ' + a.linearizability : '')), false));
+  if (a.shrunk) d.append(det('shrunk trace: ' + a.shrunk_from + ' -> ' + a.shrunk_to + ' background events in ' + a.shrink_runs + ' runs', el('div', {}, pre(a.shrunk_plan), pre(a.shrunk_trace)), false));
+  return d;
+}
+function show(i, td) {
+  const c = R.cells[i];
+  if (selected) selected.classList.remove('sel');
+  selected = td; td.classList.add('sel');
+  const d = document.getElementById('detail');
+  d.textContent = '';
+  d.append(el('h2', {}, c.scenario + ' ' + c.pair + ': ' + c.status));
+  d.append(el('div', {}, 'policy declares: ' + (c.declared.join(', ') || 'none') + '; scenario requires: ' + c.required.join(', ') + ' => ' + (c.supported ? 'supported: every seed must pass' : 'unsupported: every seed must be refused cleanly')));
+  d.append(el('div', {}, 'seeds: ', ...c.seed_results.map(s => el('span', {class: 'chip ' + s.outcome, title: s.reason + ' digest ' + s.digest}, s.seed + ':' + s.outcome))));
+  if (c.artifact) d.append(artifact(c.artifact));
+  d.append(el('h2', {}, 'telemetry (summed over ' + c.telemetry.runs + ' seeds)'), telemetry(c.telemetry));
+}
+grid();
+const firstRed = R.cells.findIndex(c => !c.matches_policy);
+if (firstRed >= 0) { const tds = document.querySelectorAll('td.cell'); const order = []; for (const s of R.scenarios) for (const p of R.pairs) { const i = R.cells.findIndex(c => c.scenario === s && c.pair === p); if (i >= 0) order.push(i); } show(firstRed, tds[order.indexOf(firstRed)]); }
+</script></body></html>
+)HTML";
+
+}  // namespace
+
+std::string HtmlReport(const MatrixResult& m) {
+  return absl::StrCat(kHtmlHead, JsonReport(m), kHtmlTail);
+}
+
+namespace {
+
+absl::Status MakeDirs(const std::string& dir) {
+  for (size_t i = 1; i <= dir.size(); ++i) {
+    if (i < dir.size() && dir[i] != '/') continue;
+    std::string prefix = dir.substr(0, i);
+    if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
+      return absl::InternalError(absl::StrCat("cannot create ", prefix, ": ", std::strerror(errno)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WriteReports(const MatrixResult& m, const std::string& dir) {
+  if (absl::Status s = MakeDirs(dir); !s.ok()) return s;
+  if (absl::Status s = WriteFile(dir + "/report.json", JsonReport(m)); !s.ok()) return s;
+  if (absl::Status s = WriteFile(dir + "/report.md", MarkdownReport(m)); !s.ok()) return s;
+  return WriteFile(dir + "/report.html", HtmlReport(m));
+}
+
+}  // namespace raftlog::runner

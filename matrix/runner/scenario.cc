@@ -1,0 +1,711 @@
+#include "matrix/runner/scenario.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "matrix/sim/random.h"
+
+namespace raftlog::runner {
+
+const char* ModeName(Mode m) { return m == Mode::kFast ? "fast" : "full"; }
+
+absl::StatusOr<Mode> ModeFromName(absl::string_view name) {
+  if (name == "fast") return Mode::kFast;
+  if (name == "full") return Mode::kFull;
+  return absl::InvalidArgumentError(absl::StrCat("unknown mode '", name, "' (fast or full)"));
+}
+
+const char* StepKindName(StepKind k) {
+  switch (k) {
+    case StepKind::kStart: return "start";
+    case StepKind::kUpgrade: return "upgrade";
+    case StepKind::kCrashUpgrade: return "crash_upgrade";
+    case StepKind::kCrash: return "crash";
+    case StepKind::kIsolate: return "isolate";
+    case StepKind::kHalves: return "halves";
+    case StepKind::kClockJump: return "clock_jump";
+    case StepKind::kLag: return "lag";
+    case StepKind::kRejoin: return "rejoin";
+    case StepKind::kCompact: return "compact";
+    case StepKind::kElect: return "elect";
+    case StepKind::kFinalize: return "finalize";
+    case StepKind::kJoin: return "join";
+    case StepKind::kAddVoter: return "add_voter";
+    case StepKind::kAddLearner: return "add_learner";
+    case StepKind::kPromote: return "promote";
+    case StepKind::kRemove: return "remove";
+    case StepKind::kCheck: return "check";
+    case StepKind::kCatchUp: return "catch_up";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string Secs(uint64_t us) { return absl::StrFormat("%.3fs", us / 1e6); }
+std::string NodeName(api::NodeId n) { return n == 0 ? "leader" : absl::StrCat("n", n); }
+
+}  // namespace
+
+std::string StepString(const Step& s) {
+  std::string out = absl::StrCat("@", Secs(s.at_us), " ", StepKindName(s.kind));
+  switch (s.kind) {
+    case StepKind::kStart:
+    case StepKind::kJoin:
+      absl::StrAppend(&out, " ", NodeName(s.node), "@", s.tag);
+      break;
+    case StepKind::kUpgrade:
+      absl::StrAppend(&out, " ", NodeName(s.node), " ", s.from_tag, "->", s.tag);
+      break;
+    case StepKind::kCrashUpgrade:
+      absl::StrAppend(&out, " ", NodeName(s.node), " ", s.from_tag, "->", s.tag,
+                      " (crash, torn write, down ", Secs(s.duration_us), ")");
+      break;
+    case StepKind::kCrash:
+      absl::StrAppend(&out, " ", NodeName(s.node), s.tear ? " tear" : "", " for ",
+                      Secs(s.duration_us));
+      break;
+    case StepKind::kIsolate:
+      absl::StrAppend(&out, " ", NodeName(s.node), " for ", Secs(s.duration_us));
+      break;
+    case StepKind::kHalves:
+      absl::StrAppend(&out, " for ", Secs(s.duration_us));
+      break;
+    case StepKind::kClockJump:
+      absl::StrAppend(&out, " ", NodeName(s.node), " by +", Secs(s.duration_us));
+      break;
+    case StepKind::kLag:
+    case StepKind::kRejoin:
+    case StepKind::kCompact:
+    case StepKind::kElect:
+    case StepKind::kAddVoter:
+    case StepKind::kAddLearner:
+    case StepKind::kPromote:
+    case StepKind::kRemove:
+      absl::StrAppend(&out, " ", NodeName(s.node));
+      break;
+    case StepKind::kFinalize:
+      break;
+    case StepKind::kCheck:
+      absl::StrAppend(&out, " commits within ", Secs(s.duration_us));
+      break;
+    case StepKind::kCatchUp:
+      absl::StrAppend(&out, " ", NodeName(s.node), " within ", Secs(s.duration_us));
+      break;
+  }
+  if (s.rollout) absl::StrAppend(&out, " [rollout]");
+  if (!s.note.empty()) absl::StrAppend(&out, "  -- ", s.note);
+  return out;
+}
+
+const std::vector<Scenario>& AllScenarios() {
+  using C = Capability;
+  static const auto* all = new std::vector<Scenario>{
+      {"rolling_upgrade",
+       "every node from <from> to <to> in a seeded order under background faults and a skewed "
+       "retrying workload; a check at every mixed state; finalize",
+       {C::kRollingUpgrade}},
+      {"rolling_downgrade",
+       "upgrade every node, then roll every node back to <from> before finalize",
+       {C::kRollingUpgrade, C::kDowngradeBeforeFinalize}},
+      {"downgrade_after_finalize",
+       "upgrade every node, finalize, then roll back to <from>",
+       {C::kRollingUpgrade, C::kDowngradeAfterFinalize}},
+      {"topologies_3",
+       "3 nodes through every mixed topology: old majority, old minority, new leader with old "
+       "followers and the reverse",
+       {C::kRollingUpgrade}},
+      {"topologies_5",
+       "the same with 5 nodes",
+       {C::kRollingUpgrade}},
+      {"snapshot_exchange",
+       "a follower behind a compacted prefix catches up by snapshot, across releases both ways "
+       "(low snapshot threshold, a lagging node)",
+       {C::kRollingUpgrade, C::kSnapshotExchange}},
+      {"compaction_mixed",
+       "compactions and torn-write crashes while the cluster runs mixed releases",
+       {C::kRollingUpgrade, C::kSnapshotExchange}},
+      {"membership_mixed",
+       "in the mixed state: add a <to> node, remove a <from> node, replace the leader",
+       {C::kRollingUpgrade}},
+      {"leader_flaps",
+       "a rolling upgrade while the leader is isolated, partitions split the cluster and clocks "
+       "jump",
+       {C::kRollingUpgrade}},
+      {"crash_mid_upgrade",
+       "nodes crash (torn writes) while being upgraded; the leader and then every node crash in "
+       "the mixed state",
+       {C::kRollingUpgrade}},
+  };
+  return *all;
+}
+
+const Scenario* FindScenario(absl::string_view name) {
+  for (const Scenario& s : AllScenarios()) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// What background faults a scenario draws, per simulated minute.
+struct BackgroundSpec {
+  double per_min = 0;        // faults per minute of the fault phase (mean)
+  int crash = 0, stop = 0, isolate = 0, halves = 0, one_way = 0, clock_jump = 0, drift = 0,
+      slow_disk = 0, storm = 0, compact = 0;  // relative weights
+  double leader_target = 0.4;
+  uint64_t min_us = 200'000, max_us = 1'200'000;  // fault length
+};
+
+class Builder {
+ public:
+  Builder(ScenarioPlan* plan)
+      : p_(plan), r_(sim::DeriveSeed(plan->seed, "scenario")) {
+    const bool fast = p_->mode == Mode::kFast;
+    gap_us_ = fast ? 700'000 : 2'000'000;
+    check_us_ = fast ? 6'000'000 : 10'000'000;
+  }
+
+  api::SeededRandom& r() { return r_; }
+  uint64_t gap() const { return gap_us_; }
+  void Wait(uint64_t us) { t_ += us; }
+  uint64_t now() const { return t_; }
+
+  // A seeded permutation of `ids`.
+  std::vector<api::NodeId> Shuffled(std::vector<api::NodeId> ids) {
+    for (size_t i = ids.size(); i > 1; --i) std::swap(ids[i - 1], ids[r_.Uniform(i)]);
+    return ids;
+  }
+  std::vector<api::NodeId> Members() const {
+    std::vector<api::NodeId> out;
+    for (const auto& [id, tag] : tags_) out.push_back(id);
+    return out;
+  }
+  uint64_t Between(uint64_t lo, uint64_t hi) { return sim::Between(r_, lo, hi); }
+
+  Step& Add(StepKind kind, api::NodeId node = 0) {
+    Step s;
+    s.kind = kind;
+    s.at_us = t_;
+    s.node = node;
+    p_->steps.push_back(std::move(s));
+    return p_->steps.back();
+  }
+
+  void StartAll() {
+    for (int i = 1; i <= p_->nodes; ++i) {
+      Step& s = Add(StepKind::kStart, i);
+      s.tag = p_->from;
+      tags_[i] = p_->from;
+    }
+    Wait(gap_us_);
+    Check("all on " + p_->from);
+  }
+
+  // `forward`: towards <to> (false: a rollback towards <from>).
+  void Upgrade(api::NodeId n, const std::string& tag, const std::string& why = "",
+               bool forward = true) {
+    Step& s = Add(StepKind::kUpgrade, n);
+    s.from_tag = tags_[n];
+    s.tag = tag;
+    s.rollout = true;
+    tags_[n] = tag;
+    rolled_[n] = forward;
+    s.note = why;
+  }
+
+  void CrashUpgrade(api::NodeId n, const std::string& tag, uint64_t down_us) {
+    Step& s = Add(StepKind::kCrashUpgrade, n);
+    s.from_tag = tags_[n];
+    s.tag = tag;
+    s.duration_us = down_us;
+    s.rollout = true;
+    tags_[n] = tag;
+    rolled_[n] = tag == p_->to;
+  }
+
+  // Moves every node of `order` to `tag`, one at a time, with a check at every
+  // state on the way.
+  void Rollout(const std::vector<api::NodeId>& order, bool forward) {
+    const std::string& tag = forward ? p_->to : p_->from;
+    for (api::NodeId n : order) {
+      Upgrade(n, tag, forward ? "" : "rollback", forward);
+      Check(State());
+      Wait(gap_us_);
+    }
+  }
+
+  void Check(std::string note) {
+    Step& s = Add(StepKind::kCheck);
+    s.duration_us = check_us_;
+    s.note = std::move(note);
+  }
+  void CatchUp(api::NodeId n, std::string note) {
+    Step& s = Add(StepKind::kCatchUp, n);
+    s.duration_us = check_us_;
+    s.note = std::move(note);
+  }
+  void Elect(api::NodeId n, std::string note) {
+    Step& s = Add(StepKind::kElect, n);
+    s.duration_us = check_us_;
+    s.note = std::move(note);
+  }
+  void Finalize() {
+    Step& s = Add(StepKind::kFinalize);
+    s.duration_us = check_us_;
+    s.note = "raise the cluster version to the highest every member supports";
+    Wait(gap_us_);
+    Check("finalized: " + State());
+  }
+  void Admin(StepKind kind, api::NodeId n, std::string note = "") {
+    Step& s = Add(kind, n);
+    s.duration_us = check_us_;
+    s.note = std::move(note);
+  }
+  void Join(api::NodeId n, const std::string& tag) {
+    Step& s = Add(StepKind::kJoin, n);
+    s.tag = tag;
+    s.note = "empty data, not a member yet";
+    tags_[n] = tag;
+    rolled_[n] = tag == p_->to;
+  }
+  void Forget(api::NodeId n) {
+    tags_.erase(n);
+    rolled_.erase(n);
+  }
+  void Crash(api::NodeId n, uint64_t down_us, bool tear, std::string note = "") {
+    Step& s = Add(StepKind::kCrash, n);
+    s.duration_us = down_us;
+    s.tear = tear;
+    s.note = std::move(note);
+  }
+  Step& Timed(StepKind kind, api::NodeId n, uint64_t duration_us, std::string note = "") {
+    Step& s = Add(kind, n);
+    s.duration_us = duration_us;
+    s.note = std::move(note);
+    return s;
+  }
+
+  const std::string& TagOf(api::NodeId n) { return tags_[n]; }
+  bool IsNew(api::NodeId n) const {
+    auto it = rolled_.find(n);
+    return it != rolled_.end() && it->second;
+  }
+
+  // "n1@v2* n2@v1 n3@v1: old majority" ('*': moved to <to> already).
+  std::string State() const {
+    std::vector<std::string> parts;
+    size_t rolled = 0;
+    for (const auto& [id, tag] : tags_) {
+      auto it = rolled_.find(id);
+      const bool moved = it != rolled_.end() && it->second;
+      if (moved) ++rolled;
+      // '*' marks the nodes already moved (visible even when from == to).
+      parts.push_back(absl::StrCat("n", id, "@", tag, moved ? "*" : ""));
+    }
+    size_t n = tags_.size(), old = n - rolled;
+    std::string label;
+    if (rolled == 0) {
+      label = absl::StrCat("all on ", p_->from);
+    } else if (old == 0) {
+      label = absl::StrCat("all on ", p_->to);
+    } else if (2 * old > n) {
+      label = "old majority";
+    } else if (2 * old < n) {
+      label = "old minority";
+    } else {
+      label = "half old";
+    }
+    return absl::StrCat(absl::StrJoin(parts, " "), ": ", label);
+  }
+
+  // Background faults over [from_us, to_us), never overlapping.
+  void Background(const BackgroundSpec& b, uint64_t from_us, uint64_t to_us) {
+    api::SeededRandom r(sim::DeriveSeed(p_->seed, "background"));
+    const int total = b.crash + b.stop + b.isolate + b.halves + b.one_way + b.clock_jump +
+                      b.drift + b.slow_disk + b.storm + b.compact;
+    if (b.per_min <= 0 || total <= 0) return;
+    const uint64_t mean_gap = static_cast<uint64_t>(60e6 / b.per_min);
+    uint64_t t = from_us;
+    while (true) {
+      t += sim::Between(r, mean_gap / 2, mean_gap + mean_gap / 2);
+      if (t >= to_us) break;
+      sim::Fault f;
+      f.time_us = t;
+      f.node = sim::Chance(r, sim::ToPpm(b.leader_target)) ? 0 : 1 + r.Uniform(p_->nodes);
+      f.duration_us = sim::Between(r, b.min_us, b.max_us);
+      int w = static_cast<int>(r.Uniform(total));
+      auto pick = [&w](int weight) { return (w -= weight) < 0; };
+      if (pick(b.crash)) {
+        f.kind = sim::FaultKind::kCrash;
+        f.tear = sim::Chance(r, sim::ToPpm(0.5));
+      } else if (pick(b.stop)) {
+        f.kind = sim::FaultKind::kStop;
+      } else if (pick(b.isolate)) {
+        f.kind = sim::FaultKind::kPartition;
+        f.shape = sim::Shape::kIsolate;
+      } else if (pick(b.halves)) {
+        f.kind = sim::FaultKind::kPartition;
+        f.shape = sim::Shape::kHalves;
+        f.node = 0;
+        f.amount = static_cast<int64_t>(r.Next() >> 1);
+      } else if (pick(b.one_way)) {
+        f.kind = sim::FaultKind::kPartition;
+        f.shape = sim::Chance(r, sim::ToPpm(0.5)) ? sim::Shape::kOneWayIn : sim::Shape::kOneWayOut;
+      } else if (pick(b.clock_jump)) {
+        f.kind = sim::FaultKind::kClockJump;
+        f.amount = static_cast<int64_t>(sim::Between(r, 50'000, 1'500'000));
+        f.duration_us = 0;
+      } else if (pick(b.drift)) {
+        f.kind = sim::FaultKind::kClockDrift;
+        f.amount = static_cast<int64_t>(sim::Between(r, 0, 200'000)) - 100'000;
+      } else if (pick(b.slow_disk)) {
+        f.kind = sim::FaultKind::kSlowDisk;
+      } else if (pick(b.storm)) {
+        f.kind = sim::FaultKind::kStorm;
+        f.node = 0;
+      } else {
+        f.kind = sim::FaultKind::kCompact;
+        f.duration_us = 0;
+      }
+      p_->background.faults.push_back(f);
+      t += f.duration_us;
+    }
+  }
+
+ private:
+  ScenarioPlan* p_;
+  api::SeededRandom r_;
+  uint64_t t_ = 0;
+  uint64_t gap_us_;
+  uint64_t check_us_;
+  std::map<api::NodeId, std::string> tags_;
+  std::map<api::NodeId, bool> rolled_;
+};
+
+std::vector<api::NodeId> Range(int n) {
+  std::vector<api::NodeId> out;
+  for (int i = 1; i <= n; ++i) out.push_back(i);
+  return out;
+}
+
+void RollingUpgrade(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  p.nodes = p.mode == Mode::kFast ? 3 : 5;
+  p.workload.zipf_s = 1.3;
+  p.workload.timeout_us = 200'000;
+  p.workload.max_attempts = 8;
+  b.StartAll();
+  b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/true);
+  b.Finalize();
+  bg = BackgroundSpec{40, 3, 1, 2, 2, 1, 2, 1, 1, 1, 0};
+}
+
+void RollingDowngrade(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  b.StartAll();
+  b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/true);
+  b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/false);
+  bg = BackgroundSpec{25, 3, 1, 2, 1, 0, 1, 0, 1, 1, 0};
+}
+
+void DowngradeAfterFinalize(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  b.StartAll();
+  b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/true);
+  b.Finalize();
+  b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/false);
+  bg = BackgroundSpec{20, 3, 1, 2, 1, 0, 1, 0, 1, 0, 0};
+}
+
+// Old majority, a new leader over old followers and the reverse, then old
+// minority with both leader kinds, then all new.
+void Topologies(ScenarioPlan& p, Builder& b, int nodes) {
+  p.nodes = nodes;
+  b.StartAll();
+  std::vector<api::NodeId> order = b.Shuffled(Range(nodes));
+  const size_t first = nodes / 2;          // new minority: old majority
+  const size_t second = nodes / 2 + 1;     // new majority: old minority
+  auto pick = [&](bool want_new) -> api::NodeId {
+    std::vector<api::NodeId> c;
+    for (api::NodeId n : order) {
+      if (b.IsNew(n) == want_new) c.push_back(n);
+    }
+    return c[b.r().Uniform(c.size())];
+  };
+  size_t i = 0;
+  for (; i < first; ++i) {
+    b.Upgrade(order[i], p.to);
+    b.Wait(b.gap() / 2);
+  }
+  b.Check(b.State());
+  b.Elect(pick(true), "new leader, old followers (old majority)");
+  b.Check(b.State() + ", new leader");
+  b.Wait(b.gap());
+  b.Elect(pick(false), "old leader, new followers in the minority");
+  b.Check(b.State() + ", old leader");
+  b.Wait(b.gap());
+  for (; i < second; ++i) {
+    b.Upgrade(order[i], p.to);
+    b.Wait(b.gap() / 2);
+  }
+  b.Check(b.State());
+  b.Elect(pick(false), "old leader, new followers (old minority)");
+  b.Check(b.State() + ", old leader");
+  b.Wait(b.gap());
+  b.Elect(pick(true), "new leader, old follower(s) in the minority");
+  b.Check(b.State() + ", new leader");
+  b.Wait(b.gap());
+  for (; i < order.size(); ++i) {
+    b.Upgrade(order[i], p.to);
+    b.Wait(b.gap() / 2);
+  }
+  b.Check(b.State());
+  b.Finalize();
+}
+
+void SnapshotExchange(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  const bool fast = p.mode == Mode::kFast;
+  p.snapshot_threshold = fast ? 40 : 100;
+  const uint64_t lag_us = fast ? 1'500'000 : 4'000'000;
+  b.StartAll();
+  std::vector<api::NodeId> o = b.Shuffled(Range(3));
+  const api::NodeId x = o[0], y = o[1], z = o[2];
+  // <from> leader -> <to> follower.
+  b.Upgrade(z, p.to);
+  b.Check(b.State());
+  b.Timed(StepKind::kLag, z, 0,
+          absl::StrCat("falls behind; n", x, " and n", y, " (both ", p.from, ") lead"));
+  b.Wait(lag_us);
+  b.Add(StepKind::kCompact, x).note = absl::StrCat("n", z, "'s next entry is compacted away");
+  b.Add(StepKind::kCompact, y);
+  b.Wait(b.gap() / 2);
+  b.Add(StepKind::kRejoin, z).note =
+      absl::StrCat("snapshot ", b.TagOf(x), " leader -> ", p.to, " follower");
+  b.CatchUp(z, absl::StrCat("n", z, "@", p.to, " installs n", x, "@", p.from, "'s snapshot"));
+  b.Wait(b.gap());
+  // <to> leader -> <from> follower.
+  b.Upgrade(x, p.to);
+  b.Check(b.State());
+  b.Timed(StepKind::kLag, y, 0,
+          absl::StrCat("falls behind; n", x, " and n", z, " (both ", p.to, ") lead"));
+  b.Wait(lag_us);
+  b.Add(StepKind::kCompact, z).note = absl::StrCat("n", y, "'s next entry is compacted away");
+  b.Add(StepKind::kCompact, x);
+  b.Wait(b.gap() / 2);
+  b.Add(StepKind::kRejoin, y).note =
+      absl::StrCat("snapshot ", p.to, " leader -> ", p.from, " follower");
+  b.CatchUp(y, absl::StrCat("n", y, "@", p.from, " installs n", z, "@", p.to, "'s snapshot"));
+  b.Wait(b.gap());
+  b.Upgrade(y, p.to);
+  b.Check(b.State());
+  b.Wait(b.gap());
+  b.Finalize();
+  // Light: a crash or a slow disk now and then, never a partition (the lag
+  // steps are the partitions here).
+  bg = BackgroundSpec{10, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0};
+  bg.leader_target = 0.2;
+}
+
+void CompactionMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  const bool fast = p.mode == Mode::kFast;
+  p.snapshot_threshold = fast ? 30 : 60;
+  const int rounds = fast ? 2 : 4;
+  b.StartAll();
+  std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
+  for (size_t i = 0; i < order.size(); ++i) {
+    b.Upgrade(order[i], p.to);
+    b.Check(b.State());
+    if (i + 1 == order.size()) break;  // the mixed states get the rounds
+    for (int k = 0; k < rounds; ++k) {
+      b.Wait(b.gap() / 2);
+      api::NodeId c = b.r().Uniform(3) == 0 ? 0 : 1 + b.r().Uniform(p.nodes);
+      b.Add(StepKind::kCompact, c).note = "compaction in the mixed state";
+      api::NodeId v = b.r().Uniform(2) == 0 ? c : 1 + b.r().Uniform(p.nodes);
+      b.Crash(v, b.Between(200'000, 800'000), /*tear=*/true, "right after a compaction");
+      b.Check(b.State());
+    }
+    b.Wait(b.gap());
+  }
+  b.Wait(b.gap());
+  b.Finalize();
+  bg = BackgroundSpec{20, 3, 0, 1, 0, 0, 0, 0, 2, 0, 2};
+}
+
+void MembershipMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  b.StartAll();
+  const api::NodeId n4 = p.nodes + 1, n5 = p.nodes + 2;
+  std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
+  // One old node upgraded first: the membership changes happen mixed.
+  b.Upgrade(order[0], p.to);
+  b.Check(b.State());
+  b.Wait(b.gap());
+  b.Join(n4, p.to);
+  b.Admin(StepKind::kAddLearner, n4, "non-voting catch-up first, where supported");
+  b.Admin(StepKind::kPromote, n4);
+  b.Admin(StepKind::kAddVoter, n4, "a voter in any case");
+  b.CatchUp(n4, absl::StrCat("the new ", p.to, " voter catches up"));
+  b.Check(b.State());
+  b.Wait(b.gap());
+  const api::NodeId gone = order[1];
+  b.Admin(StepKind::kRemove, gone, absl::StrCat("remove a ", p.from, " node"));
+  b.Forget(gone);
+  b.Check(b.State());
+  b.Wait(b.gap());
+  b.Join(n5, p.to);
+  b.Admin(StepKind::kAddVoter, n5);
+  b.CatchUp(n5, "");
+  b.Admin(StepKind::kRemove, 0, "replace the leader: remove whoever leads now");
+  b.Check("after replacing the leader");
+  b.Wait(b.gap());
+  // Whatever old members are left move on (a removed one is skipped).
+  for (size_t i = 2; i < order.size(); ++i) {
+    b.Upgrade(order[i], p.to, "skipped if removed as the leader");
+    b.Check("");
+    b.Wait(b.gap());
+  }
+  b.Finalize();
+  bg = BackgroundSpec{8, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0};
+  bg.leader_target = 0.2;
+}
+
+void LeaderFlaps(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  p.nodes = p.mode == Mode::kFast ? 3 : 5;
+  b.StartAll();
+  for (api::NodeId n : b.Shuffled(Range(p.nodes))) {
+    b.Timed(StepKind::kIsolate, 0, b.Between(400'000, 1'200'000), "the leader flaps");
+    b.Wait(b.gap() / 2);
+    b.Timed(StepKind::kClockJump, 0, b.Between(100'000, 600'000), "the new leader's clock jumps");
+    b.Upgrade(n, p.to);
+    b.Timed(StepKind::kHalves, 0, b.Between(300'000, 900'000));
+    b.Wait(b.gap() / 2);
+    b.Check(b.State());
+    b.Wait(b.gap());
+  }
+  b.Finalize();
+  bg = BackgroundSpec{30, 0, 0, 3, 1, 1, 3, 1, 0, 1, 0};
+  bg.leader_target = 0.8;
+}
+
+void CrashMidUpgrade(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  b.StartAll();
+  std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
+  for (size_t i = 0; i < order.size(); ++i) {
+    b.CrashUpgrade(order[i], p.to, b.Between(200'000, 900'000));
+    if (i == 0) {
+      b.Wait(b.gap() / 2);
+      b.Crash(0, b.Between(200'000, 900'000), true, "the leader crashes mid-upgrade");
+    }
+    b.Check(b.State());
+    if (i == 0) {
+      b.Wait(b.gap());
+      const uint64_t down = b.Between(300'000, 900'000);
+      for (api::NodeId n : b.Members()) b.Crash(n, down, true, "every node crashes, mixed");
+      b.Check("recovery of a whole mixed cluster");
+    }
+    b.Wait(b.gap());
+  }
+  b.Finalize();
+  bg = BackgroundSpec{15, 2, 0, 1, 0, 0, 0, 0, 1, 0, 0};
+}
+
+}  // namespace
+
+absl::StatusOr<ScenarioPlan> Compile(absl::string_view scenario, absl::string_view from,
+                                     absl::string_view to, uint64_t seed, Mode mode) {
+  if (FindScenario(scenario) == nullptr) {
+    std::vector<std::string> names;
+    for (const Scenario& s : AllScenarios()) names.push_back(s.name);
+    return absl::InvalidArgumentError(absl::StrCat("unknown scenario '", scenario,
+                                                   "' (known: ", absl::StrJoin(names, ","), ")"));
+  }
+  if (from.empty() || to.empty()) return absl::InvalidArgumentError("empty release tag");
+  ScenarioPlan p;
+  p.scenario = std::string(scenario);
+  p.from = std::string(from);
+  p.to = std::string(to);
+  p.seed = seed;
+  p.mode = mode;
+  const bool fast = mode == Mode::kFast;
+  p.network.drop = sim::ToPpm(0.01);
+  p.network.duplicate = sim::ToPpm(0.01);
+  p.network.reorder = sim::ToPpm(0.02);
+  p.workload.clients = fast ? 5 : 8;
+  p.workload.keys = fast ? 8 : 16;
+  p.workload.zipf_s = 1.1;
+  p.workload.ops_per_sec = fast ? 150 : 300;
+  p.liveness_us = fast ? 2'000'000 : 4'000'000;
+  Builder b(&p);
+  BackgroundSpec bg;
+  if (scenario == "rolling_upgrade") {
+    RollingUpgrade(p, b, bg);
+  } else if (scenario == "rolling_downgrade") {
+    RollingDowngrade(p, b, bg);
+  } else if (scenario == "downgrade_after_finalize") {
+    DowngradeAfterFinalize(p, b, bg);
+  } else if (scenario == "topologies_3") {
+    Topologies(p, b, 3);
+  } else if (scenario == "topologies_5") {
+    Topologies(p, b, 5);
+  } else if (scenario == "snapshot_exchange") {
+    SnapshotExchange(p, b, bg);
+  } else if (scenario == "compaction_mixed") {
+    CompactionMixed(p, b, bg);
+  } else if (scenario == "membership_mixed") {
+    MembershipMixed(p, b, bg);
+  } else if (scenario == "leader_flaps") {
+    LeaderFlaps(p, b, bg);
+  } else if (scenario == "crash_mid_upgrade") {
+    CrashMidUpgrade(p, b, bg);
+  }
+  p.planned_end_us = b.now() + b.gap();
+  if (!fast) bg.per_min *= 1.5;
+  b.Background(bg, /*from_us=*/b.gap(), p.planned_end_us);
+  // Scripts long enough for a timeline that stretches (waiting steps) and the
+  // liveness phase; unused operations cost nothing.
+  p.background.ops = sim::GenerateOps(sim::DeriveSeed(seed, "workload-script"), p.workload,
+                                      2 * p.planned_end_us + p.liveness_us + 10'000'000);
+  return p;
+}
+
+std::string ScenarioPlan::ToString(bool ops_in_full) const {
+  std::string s;
+  const Scenario* sc = FindScenario(scenario);
+  absl::StrAppend(&s, "scenario ", scenario, ": ", from, " -> ", to, ", seed ", seed, ", mode ",
+                  ModeName(mode), "\n");
+  if (sc != nullptr) {
+    absl::StrAppend(&s, "  ", sc->summary, "\n  requires: ", sc->requires.ToString(), "\n");
+  }
+  absl::StrAppend(&s, absl::StrFormat(
+                          "cluster: %d nodes, snapshot threshold %d entries, election %d ticks "
+                          "of %s, links drop %d dup %d reorder %d ppm\n",
+                          nodes, snapshot_threshold, election_ticks, Secs(tick_interval_us),
+                          network.drop, network.duplicate, network.reorder));
+  absl::StrAppend(&s, absl::StrFormat(
+                          "workload: %d clients, %d keys, zipf %.2f, %d ops/s, attempt timeout %s, "
+                          "%d attempts, %d cohorts\n",
+                          workload.clients, workload.keys, workload.zipf_s, workload.ops_per_sec,
+                          Secs(workload.timeout_us), workload.max_attempts, workload.cohorts));
+  absl::StrAppend(&s, "steps:\n");
+  size_t i = 0;
+  for (const Step& st : steps) absl::StrAppend(&s, absl::StrFormat("%3d. ", ++i), StepString(st), "\n");
+  absl::StrAppend(&s, "background faults (one at a time, 'leader' = the leader then):\n");
+  for (const sim::Fault& f : background.faults) {
+    absl::StrAppend(&s, absl::StrFormat("%3d. ", ++i), sim::FaultString(f), "\n");
+  }
+  if (ops_in_full) {
+    for (const sim::ClientOp& op : background.ops) {
+      absl::StrAppend(&s, absl::StrFormat("%3d. @%s ", ++i, Secs(op.at_us)),
+                      sim::ClientOpString(op), "\n");
+    }
+  } else {
+    absl::StrAppend(&s, "     + ", background.ops.size(), " client operations (scripted)\n");
+  }
+  absl::StrAppend(&s, "phases: steps in order (planned end ", Secs(planned_end_us),
+                  ", later if a step waits), heal, liveness ", Secs(liveness_us),
+                  " (commit within ", Secs(liveness_bound_us), "), drain, read-back\n");
+  return s;
+}
+
+}  // namespace raftlog::runner

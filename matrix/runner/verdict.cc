@@ -1,0 +1,132 @@
+#include "matrix/runner/verdict.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace raftlog::runner {
+
+const char* SeedOutcomeName(SeedOutcome o) {
+  switch (o) {
+    case SeedOutcome::kPass: return "pass";
+    case SeedOutcome::kRefused: return "refused";
+    case SeedOutcome::kGreen: return "green";
+    case SeedOutcome::kFail: return "fail";
+  }
+  return "?";
+}
+
+const char* CellStatusName(CellStatus s) {
+  switch (s) {
+    case CellStatus::kPass: return "PASS";
+    case CellStatus::kFail: return "FAIL";
+    case CellStatus::kRefused: return "REFUSED-as-expected";
+    case CellStatus::kUnexpectedGreen: return "UNEXPECTED-GREEN";
+  }
+  return "?";
+}
+
+SeedVerdict Judge(const RunResult& r, bool supported, const std::string& unsupported_why) {
+  SeedVerdict v;
+  std::vector<std::string> broken;    // red whatever the policy says
+  std::vector<std::string> liveness;  // stalls and liveness violations
+  for (const check::Violation& x : r.violations) {
+    if (x.liveness) {
+      liveness.push_back(absl::StrCat("liveness: ", check::ViolationString(x)));
+    } else if (v.first_violation.empty()) {
+      v.first_violation = check::ViolationString(x);
+    }
+  }
+  if (r.safety_violations > 0) {
+    broken.push_back(absl::StrCat("safety: ", r.safety_violations, " violation(s), first: ",
+                                  v.first_violation));
+  }
+  if (r.lin_failed()) broken.push_back(absl::StrCat("linearizability: ", r.lin.detail));
+  if (r.hit_step_bound) broken.push_back("the run hit its step bound (livelock?)");
+  if (!r.read_back_done && r.safety_violations == 0) {
+    broken.push_back("read-back incomplete: acknowledged data could not be read back after healing");
+  }
+  for (const sim::Refusal& x : r.refusals) {
+    v.refusals.push_back(absl::StrFormat("n%d refused to start as %s at %.3fs: %s", x.node, x.tag,
+                                         x.time_us / 1e6, x.status.ToString()));
+  }
+  for (const auto& [k, n] : r.decode_errors) {
+    v.refusals.push_back(absl::StrCat(n, " message(s) rejected: ", std::get<0>(k), " -> ",
+                                      std::get<1>(k), " ", std::get<2>(k)));
+  }
+  for (const StepRecord& s : r.steps) {
+    const std::string step = absl::StrCat("step ", s.number, " (", StepKindName(s.step.kind), ")");
+    switch (s.result) {
+      case StepResult::kRefused:
+        v.refusals.push_back(absl::StrCat(step, " refused: ", s.detail));
+        break;
+      case StepResult::kStalled:
+        liveness.push_back(absl::StrCat(step, " stalled: ", s.detail));
+        break;
+      case StepResult::kNotSupported:
+      case StepResult::kNotAchieved:
+        v.notes.push_back(absl::StrCat(step, " ", StepResultName(s.result), ": ", s.detail));
+        break;
+      default:
+        break;
+    }
+  }
+  auto append = [](std::vector<std::string>& to, const std::vector<std::string>& from) {
+    to.insert(to.end(), from.begin(), from.end());
+  };
+  if (!broken.empty()) {
+    v.outcome = SeedOutcome::kFail;
+    v.reasons = broken;
+    append(v.reasons, liveness);
+    append(v.reasons, v.refusals);
+  } else if (supported) {
+    if (!v.refusals.empty() || !liveness.empty()) {
+      v.outcome = SeedOutcome::kFail;
+      for (const std::string& x : v.refusals) {
+        v.reasons.push_back(absl::StrCat("refused although the policy supports it: ", x));
+      }
+      append(v.reasons, liveness);
+    } else {
+      v.outcome = SeedOutcome::kPass;
+    }
+  } else {
+    if (!v.refusals.empty()) {
+      v.outcome = SeedOutcome::kRefused;
+      v.reasons = v.refusals;
+      append(v.notes, liveness);  // expected once something refused
+    } else if (!liveness.empty()) {
+      v.outcome = SeedOutcome::kFail;
+      v.reasons.push_back("neither served nor refused: no node or peer refused, yet");
+      append(v.reasons, liveness);
+    } else {
+      v.outcome = SeedOutcome::kGreen;
+      v.reasons.push_back(absl::StrCat(
+          "every check passed and nothing was refused, but the policy does not declare ",
+          unsupported_why.empty() ? std::string("the cell supported") : unsupported_why,
+          ": the policy is stale (declare it), or the release should have refused"));
+    }
+  }
+  v.matches_policy = v.outcome == (supported ? SeedOutcome::kPass : SeedOutcome::kRefused);
+  return v;
+}
+
+CellVerdict Aggregate(const std::vector<SeedVerdict>& seeds, bool supported) {
+  CellVerdict c;
+  c.seeds = static_cast<int>(seeds.size());
+  bool fail = false, green = false;
+  for (const SeedVerdict& s : seeds) {
+    if (s.matches_policy) ++c.matching;
+    if (s.outcome == SeedOutcome::kFail) fail = true;
+    if (s.outcome == SeedOutcome::kGreen) green = true;
+    if (supported && s.outcome != SeedOutcome::kPass) fail = true;
+  }
+  if (fail) {
+    c.status = CellStatus::kFail;
+  } else if (supported) {
+    c.status = CellStatus::kPass;
+  } else {
+    c.status = green ? CellStatus::kUnexpectedGreen : CellStatus::kRefused;
+  }
+  return c;
+}
+
+}  // namespace raftlog::runner
