@@ -8,6 +8,7 @@
 //
 //   bazel run -c opt //matrix/sim:sim_benchmark -- --tag=v1
 #include <chrono>
+#include <ctime>
 #include <iostream>
 #include <string>
 
@@ -33,15 +34,19 @@ namespace {
 
 struct Measure {
   double wall_s = 0;
+  double cpu_s = 0;  // this process's CPU time: per core, whatever else runs
   SimResult result;
 };
 
 Measure Run(const SimOptions& o) {
   Plan plan = MakePlan(o);
   auto start = std::chrono::steady_clock::now();
+  std::clock_t cpu_start = std::clock();
   SimResult r = Simulate(o, plan);
+  std::clock_t cpu_end = std::clock();
   auto end = std::chrono::steady_clock::now();
-  return Measure{std::chrono::duration<double>(end - start).count(), std::move(r)};
+  return Measure{std::chrono::duration<double>(end - start).count(),
+                 static_cast<double>(cpu_end - cpu_start) / CLOCKS_PER_SEC, std::move(r)};
 }
 
 SimOptions Base() {
@@ -72,16 +77,17 @@ int Main() {
     o.workload.clients = absl::GetFlag(FLAGS_load_clients);
     o.workload.keys = 64;
     o.workload.ops_per_sec = absl::GetFlag(FLAGS_load_rate);
-    double best = 0;
+    double best_wall = 0, best_cpu = 0;
     Measure m;
     for (int i = 0; i < repeat; ++i) {
       m = Run(o);
-      best = std::max(best, m.result.cluster.delivered / m.wall_s);
+      best_wall = std::max(best_wall, m.result.cluster.delivered / m.wall_s);
+      best_cpu = std::max(best_cpu, m.result.cluster.delivered / m.cpu_s);
     }
     std::cout << absl::StrFormat(
-        "figure 1: %.0f delivered messages per wall second per core (%d delivered, %d steps, "
-        "%d client ops, %.3f s wall, digest %016x)\n",
-        best, m.result.cluster.delivered, m.result.steps, m.result.ops_completed, m.wall_s,
+        "figure 1: %.0f delivered messages per CPU second (one core); %.0f per wall second "
+        "(%d delivered, %d steps, %d client ops, digest %016x)\n",
+        best_cpu, best_wall, m.result.cluster.delivered, m.result.steps, m.result.ops_completed,
         m.result.digest);
   }
   // 2. Simulated-to-wall ratio at 200 client ops per simulated second.
@@ -89,19 +95,22 @@ int Main() {
     SimOptions o = Base();
     o.workload.clients = 10;
     o.workload.ops_per_sec = 200;
-    double best = 0;
+    double best_wall = 0, best_cpu = 0;
     Measure m;
     for (int i = 0; i < repeat; ++i) {
       m = Run(o);
-      best = std::max(best, (m.result.sim_time_us / 1e6) / m.wall_s);
+      best_wall = std::max(best_wall, (m.result.sim_time_us / 1e6) / m.wall_s);
+      best_cpu = std::max(best_cpu, (m.result.sim_time_us / 1e6) / m.cpu_s);
     }
     std::cout << absl::StrFormat(
-        "figure 2: simulated/wall time ratio %.0fx at 200 ops/simulated s (%.1f simulated s in "
-        "%.3f s wall; %d delivered, %d ticks, %d client ops; %.0f delivered/s)\n",
-        best, m.result.sim_time_us / 1e6, m.wall_s, m.result.cluster.delivered,
-        m.result.cluster.ticks, m.result.ops_completed, m.result.cluster.delivered / m.wall_s);
+        "figure 2: simulated/CPU time ratio %.0fx, simulated/wall %.0fx, at 200 ops per simulated "
+        "second (%.1f simulated s; %d delivered, %d ticks, %d client ops; %.0f delivered per CPU s)\n",
+        best_cpu, best_wall, m.result.sim_time_us / 1e6, m.result.cluster.delivered,
+        m.result.cluster.ticks, m.result.ops_completed, m.result.cluster.delivered / m.cpu_s);
     std::cout << "safety violations: " << m.result.safety_violations
-              << (m.result.lin.checked ? (m.result.lin.linearizable ? ", linearizable" : ", NOT linearizable") : "")
+              << (m.result.lin.checked
+                      ? (m.result.lin.linearizable ? ", linearizable" : ", NOT linearizable")
+                      : "")
               << "\n";
   }
   return 0;

@@ -184,8 +184,12 @@ int Main(int argc, char** argv) {
   }
   std::cout << "FAIL: reproduce with: " << Reproduce(argc, argv) << "\n";
   if (r.failed()) {
-    std::cout << "trace window (last " << std::min<size_t>(o.trace_keep, 60) << " lines):\n";
-    std::vector<std::string> lines = absl::StrSplit(r.trace_tail, '\n', absl::SkipEmpty());
+    const bool at_violation = !r.violation_window.empty();
+    if (at_violation) std::cout << "state right after the first violation:\n" << r.violation_state_table;
+    std::cout << "trace window (last " << std::min<size_t>(o.trace_keep, 60) << " lines"
+              << (at_violation ? " up to the first violation" : "") << "):\n";
+    std::vector<std::string> lines = absl::StrSplit(
+        at_violation ? r.violation_window : r.trace_tail, '\n', absl::SkipEmpty());
     size_t from = lines.size() > 60 ? lines.size() - 60 : 0;
     for (size_t i = from; i < lines.size(); ++i) std::cout << "  " << lines[i] << "\n";
   }

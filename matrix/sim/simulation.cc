@@ -141,9 +141,16 @@ class Runner {
       }
       if (o_.checks_enabled) {
         checkers_.OnTime(cluster_.now());
-        if (o_.stop_at_violation && checkers_.safety_violations() > 0) {
-          stopped_ = true;
-          break;
+        if (!window_taken_ && checkers_.safety_violations() > 0) {
+          // The failure artifact: the trace around the first violation and
+          // every node's state right after it.
+          window_taken_ = true;
+          violation_window_ = trace_.Tail(o_.trace_keep);
+          violation_table_ = cluster_.StateTable();
+          if (o_.stop_at_violation) {
+            stopped_ = true;
+            break;
+          }
         }
       }
       if (o_.progress && cluster_.now() >= next_progress_) Progress();
@@ -402,6 +409,8 @@ class Runner {
       }
     }
     r.trace_tail = trace_.Tail(o_.trace_keep);
+    r.violation_window = violation_window_;
+    r.violation_state_table = violation_table_;
     r.state_table = cluster_.StateTable();
     r.read_back_done = read_back_done;
     r.history = std::move(history_);
@@ -420,6 +429,8 @@ class Runner {
   uint64_t next_seq_ = 0;
   uint64_t steps_ = 0;
   bool stopped_ = false;
+  bool window_taken_ = false;
+  std::string violation_window_, violation_table_;
   uint64_t next_progress_ = 0;
   uint64_t faults_fired_ = 0, faults_skipped_ = 0;
   std::map<api::NodeId, std::string> good_tag_;

@@ -80,8 +80,12 @@ struct SimResult {
   uint64_t first_violation_us = 0;
   LinVerdict lin;
   lin::History history;
-  std::string trace_tail;    // the kept window (ends at the first violation when stopping)
-  std::string state_table;
+  std::string trace_tail;    // the last kept trace lines of the run
+  std::string state_table;   // every node at the end
+  // At the first safety violation: the kept trace lines up to it and every
+  // node's state right after it (empty when the run was safe).
+  std::string violation_window;
+  std::string violation_state_table;
   bool read_back_done = false;
 
   // A safety violation or a non-linearizable history.

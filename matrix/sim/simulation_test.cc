@@ -74,6 +74,11 @@ TEST(Simulation, BrokenFakeIsCaught) {
     o.faults.tear_share = 0;
     SimResult r = Simulate(o, MakePlan(o));
     if (r.failed()) ++caught;
+    if (r.safety_violations > 0) {
+      // The failure artifact: the trace up to the first violation, the nodes.
+      EXPECT_NE(r.violation_window.find("crash"), std::string::npos) << r.violation_window;
+      EXPECT_NE(r.violation_state_table.find("fake_broken"), std::string::npos);
+    }
   }
   EXPECT_GE(caught, 3);
 }
