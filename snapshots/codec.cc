@@ -4,6 +4,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "snapshots/format1/format1.h"
+#include "snapshots/format2/format2.h"
+#include "snapshots/format3/format3.h"
 #include "snapshots/preamble.h"
 
 namespace raftlog::snapshots {
@@ -15,11 +17,11 @@ const std::vector<FormatInfo>& KnownFormats() {
       {kFormat1, /*shipped=*/true, "v1", "v1", "plain, one CRC-32C over the file",
        /*decoder_linked=*/true},
       {kFormat2, /*shipped=*/false, "v2", "v2",
-       "zstd, chunked install with per-chunk checksums (reserved, not yet shipped)",
-       /*decoder_linked=*/false},
+       "zstd in CRC-32C-checked chunks (chunked install), learners, cluster version",
+       /*decoder_linked=*/true},
       {kFormat3, /*shipped=*/false, "v3", "v3",
-       "format 2 plus a metadata section (reserved, not yet shipped)",
-       /*decoder_linked=*/false},
+       "format 2 plus the joint configuration and a metadata section",
+       /*decoder_linked=*/true},
   };
   return *kFormats;
 }
@@ -34,11 +36,20 @@ const FormatInfo* FindFormat(uint32_t format) {
 absl::StatusOr<uint32_t> PeekFormat(absl::string_view bytes) { return ReadPreamble(bytes); }
 
 absl::StatusOr<SnapshotState> DecodeAny(absl::string_view bytes) {
+  return DecodeAny(bytes, format2::DecodeLimits());
+}
+
+absl::StatusOr<SnapshotState> DecodeAny(absl::string_view bytes,
+                                        const format2::DecodeLimits& limits) {
   absl::StatusOr<uint32_t> format = PeekFormat(bytes);
   if (!format.ok()) return format.status();
   switch (*format) {
     case kFormat1:
       return format1::Decode(bytes);
+    case kFormat2:
+      return format2::Decode(bytes, limits);
+    case kFormat3:
+      return format3::Decode(bytes, limits);
     default:
       break;
   }

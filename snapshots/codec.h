@@ -16,14 +16,15 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "snapshots/format2/options.h"
 #include "snapshots/state.h"
 
 namespace raftlog::snapshots {
 
 struct FormatInfo {
   uint32_t format = 0;
-  // True once a release has shipped it (then it is frozen); false for numbers
-  // reserved for a planned release.
+  // True once the release that first writes it is frozen (then the format is
+  // frozen too); false while that release is still head, or not yet cut.
   bool shipped = false;
   const char* first_writer = "";  // first release that writes it, e.g. "v1"
   const char* first_reader = "";  // first (minimum) release that reads it
@@ -43,11 +44,14 @@ const FormatInfo* FindFormat(uint32_t format);
 // the preamble itself is torn.
 absl::StatusOr<uint32_t> PeekFormat(absl::string_view bytes);
 
-// Decodes a snapshot of any format whose decoder is linked in (format 1).
-// Errors as PeekFormat, then as the format's decoder (kDataLoss for
-// corruption); kUnimplemented for a format this build cannot read, naming the
-// format and the first release that reads it (or that no release does).
+// Decodes a snapshot of any format whose decoder is linked in (formats 1, 2
+// and 3). Errors as PeekFormat, then as the format's decoder (kDataLoss for
+// corruption; kResourceExhausted when a format 2 or 3 file declares a body
+// over `limits`); kUnimplemented for a format this build cannot read, naming
+// the format and the first release that reads it (or that no release does).
 absl::StatusOr<SnapshotState> DecodeAny(absl::string_view bytes);
+absl::StatusOr<SnapshotState> DecodeAny(absl::string_view bytes,
+                                        const format2::DecodeLimits& limits);
 
 }  // namespace raftlog::snapshots
 

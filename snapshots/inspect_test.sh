@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Runs the inspector binary on a generated format 1 snapshot and on damaged
-# copies of it; checks exit codes (0 report, 1 --verify failed, 2 misuse or
-# unreadable) and the fields printed.
-# Usage (from BUILD): inspect_test.sh INSPECT_BINARY SAMPLE_SNAPSHOT
+# Runs the inspector binary on generated format 1, 2 and 3 snapshots and on
+# damaged copies of them; checks exit codes (0 report, 1 --verify failed,
+# 2 misuse or unreadable) and the fields printed.
+# Usage (from BUILD): inspect_test.sh INSPECT_BINARY SAMPLE_F1 SAMPLE_F2 SAMPLE_F3
+# (the format 2 and 3 samples are written with 64-byte chunks: 2 chunks.)
 set -u
 
 INSPECT="$1"
 SAMPLE="$2"
+SAMPLE2="$3"
+SAMPLE3="$4"
 TMP="${TEST_TMPDIR:-$(mktemp -d)}"
 failures=0
 
@@ -97,14 +100,68 @@ expect truncated_verify err 'DATA_LOSS.*truncated'
 run trailing_verify 1 --verify "$TMP/trailing.snap"
 expect trailing_verify err 'trailing garbage'
 
-# --- a file labelled format 2 (reserved) -------------------------------------------
-cp "$SAMPLE" "$TMP/format2.snap"
-chmod u+w "$TMP/format2.snap"
-patch_byte "$TMP/format2.snap" 8 002
-run format2 1 --verify "$TMP/format2.snap"
-expect format2 out '^format: +2$'
-expect format2 out '^min_reader: +v2$'
-expect format2 err 'UNIMPLEMENTED.*snapshot format 2 needs release v2'
+# --- a file labelled format 4 (unknown) ---------------------------------------------
+cp "$SAMPLE" "$TMP/format4.snap"
+chmod u+w "$TMP/format4.snap"
+patch_byte "$TMP/format4.snap" 8 004
+run format4 1 --verify "$TMP/format4.snap"
+expect format4 out '^format: +4$'
+expect format4 out '^format_status: +unknown$'
+expect format4 err 'UNIMPLEMENTED.*snapshot format 4 is unknown'
+
+# --- format 2: sizes, chunks, per-chunk verification -------------------------------
+run f2 0 "$SAMPLE2"
+expect f2 out '^format: +2$'
+expect f2 out '^format_status: +specified, not yet shipped$'
+expect f2 out '^written_by: +v2$'
+expect f2 out '^min_reader: +v2$'
+expect f2 out '^learners: +\{4,6\}$'
+expect f2 out '^cluster_version: +2$'
+expect f2 out '^body_bytes: +130$'
+expect f2 out '^compressed_bytes: +[0-9]+$'
+expect f2 out '^compression_ratio: +[0-9]+\.[0-9]{2}$'
+expect f2 out '^chunk_bytes: +64$'
+expect f2 out '^chunk_count: +2$'
+expect f2 out '^zstd_level: +3$'
+expect f2 out '^chunks_verified: +2 of 2 ok$'
+expect f2 out '^checksum: +match$'
+if grep -q '^chunk\[' "$TMP/f2.out"; then fail "f2: chunk lines without --verify"; fi
+run f2_verify 0 --verify "$SAMPLE2"
+expect f2_verify out '^chunk\[0\]: +offset=[0-9]+ data=64 crc=0x[0-9a-f]{8} ok$'
+expect f2_verify out '^chunk\[1\]: +offset=[0-9]+ data=[0-9]+ crc=0x[0-9a-f]{8} ok$'
+expect f2_verify err 'verify ok'
+run f2_json 0 --json --verify "$SAMPLE2"
+expect f2_json out '"chunks": \[\{"offset": '
+expect f2_json out '"chunks_verified": "2 of 2 ok",'
+
+# The second chunk's data damaged: named, and --verify fails.
+offset1=$(sed -n 's/^chunk\[1\]: *offset=\([0-9]*\) .*/\1/p' "$TMP/f2_verify.out")
+cp "$SAMPLE2" "$TMP/f2_bad.snap"
+chmod u+w "$TMP/f2_bad.snap"
+patch_byte "$TMP/f2_bad.snap" $((offset1 + 14)) 252
+run f2_bad 1 --verify "$TMP/f2_bad.snap"
+expect f2_bad out "^chunks_verified: +1 of 2 ok, MISMATCH in chunk 1 \(offset $offset1\)$"
+expect f2_bad out '^chunk\[1\]: .* MISMATCH \(computed 0x[0-9a-f]{8}\)$'
+expect f2_bad out '^last_index: +42$'
+expect f2_bad out '^kv_pairs: +-$'
+expect f2_bad err 'DATA_LOSS.*chunk 1'
+
+head -c $((offset1 + 20)) "$SAMPLE2" >"$TMP/f2_cut.snap"
+run f2_cut 1 --verify "$TMP/f2_cut.snap"
+expect f2_cut out '^chunks_verified: +1 of 2 ok, 1 not found$'
+expect f2_cut err 'DATA_LOSS.*truncated'
+
+# --- format 3: joint configuration and metadata -------------------------------------
+run f3 0 --verify "$SAMPLE3"
+expect f3 out '^format: +3$'
+expect f3 out '^written_by: +v3$'
+expect f3 out '^voters_outgoing: +\{1,2,3\}$'
+expect f3 out '^cluster_version: +3$'
+expect f3 out '^metadata_entries: +4$'
+expect f3 out '^metadata: +\{.*writer=v3\}$'
+expect f3 out '^chunks_verified: +2 of 2 ok$'
+run f3_json 0 --json "$SAMPLE3"
+expect f3_json out '"metadata": \{.*"writer": "v3"\}'
 
 # --- not a snapshot ------------------------------------------------------------------
 printf 'hello world, not a snapshot\n' >"$TMP/text.txt"

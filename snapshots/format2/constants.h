@@ -54,6 +54,9 @@ inline constexpr size_t kChunkCrcBytes = 4;
 inline constexpr size_t kChunkOverheadBytes = kChunkRecordHeaderBytes + kChunkCrcBytes;
 // trailer := file_crc:u32, the CRC-32C of every byte before it.
 inline constexpr size_t kTrailerBytes = 4;
+// head_crc and chunk_crc are stored masked (FORMAT.md, "Checksums"):
+// mask(c) = ((c >> 15) | (c << 17)) + kCrcMaskDelta. The trailer is not.
+inline constexpr uint32_t kCrcMaskDelta = 0xA282EAD8u;
 
 // The compressed stream (all chunk data, in order) is exactly one zstd frame
 // (RFC 8878), magic 28 B5 2F FD.

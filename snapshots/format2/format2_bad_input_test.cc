@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
+#include "snapshots/crc32c.h"
 #include "snapshots/format2/constants.h"
 #include "snapshots/format2/format2.h"
 #include "snapshots/format2/internal/container.h"
@@ -153,6 +154,33 @@ TEST(Format2BadInput, ChecksumsNameTheDamagedUnit) {
   std::string trailer = f;
   trailer.back() ^= 0x80;
   ExpectRefused(trailer, absl::StatusCode::kDataLoss, "the trailer is corrupt");
+  // Unit checksums are stored masked (FORMAT.md, "Checksums"): the plain CRC
+  // in their place is refused.
+  std::string plain = f;
+  PutU32At(&plain, rec[0] - 4, Crc32c(absl::string_view(f).substr(0, rec[0] - 4)));
+  ExpectRefused(plain, absl::StatusCode::kDataLoss, "head checksum mismatch");
+}
+
+// Two files of the same shape; a chunk record of one (valid on its own: same
+// offset, its own checksum) spliced into the other. Only the trailer can
+// tell, and it does.
+TEST(Format2BadInput, ChunkSplicedFromAnotherFileIsRefusedByTheTrailer) {
+  SnapshotState a;
+  SnapshotState b;
+  for (int i = 0; i < 20; ++i) {
+    a.kv[absl::StrCat("key", i)] = std::string(50, static_cast<char>('a' + i));
+    b.kv[absl::StrCat("key", i)] = std::string(50, static_cast<char>('A' + i));
+  }
+  const std::string fa = MustEncode(a, TinyChunks());
+  const std::string fb = MustEncode(b, TinyChunks());
+  const std::vector<size_t> ra = ChunkRecordOffsets(fa);
+  ASSERT_EQ(ra, ChunkRecordOffsets(fb));
+  ASSERT_GE(ra.size(), 3u);
+  const size_t k = 1;
+  ASSERT_NE(fa.substr(ra[k], ra[k + 1] - ra[k]), fb.substr(ra[k], ra[k + 1] - ra[k]));
+  std::string spliced = fa;
+  spliced.replace(ra[k], ra[k + 1] - ra[k], fb.substr(ra[k], ra[k + 1] - ra[k]));
+  ExpectRefused(spliced, absl::StatusCode::kDataLoss, "spliced");
 }
 
 // --- Lies in the head (checksum made valid) --------------------------------------

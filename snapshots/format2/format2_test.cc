@@ -179,6 +179,8 @@ std::string ExpectedFrame(absl::string_view body, int level, uint32_t chunk_byte
 }
 
 void AppendU32(std::string* s, uint32_t v) { internal::PutU32(v, s); }
+// LevelDB's mask, written out from FORMAT.md rather than taken from the codec.
+uint32_t Masked(uint32_t crc) { return ((crc >> 15) | (crc << 17)) + 0xA282EAD8u; }
 void AppendU64(std::string* s, uint64_t v) { internal::PutU64(v, s); }
 
 // Builds the expected file from the grammar, independently of the encoder.
@@ -200,14 +202,14 @@ std::string GrammarFile(const SnapshotState& s, absl::string_view body, uint32_t
   for (uint64_t v : s.voters) AppendU64(&f, v);
   AppendU32(&f, static_cast<uint32_t>(s.learners.size()));
   for (uint64_t v : s.learners) AppendU64(&f, v);
-  AppendU32(&f, Crc32c(f));  // head_crc
+  AppendU32(&f, Masked(Crc32c(f)));  // head_crc
   for (size_t at = 0; at < frame.size(); at += chunk_bytes) {
     const std::string data = frame.substr(at, chunk_bytes);
     const size_t start = f.size();
     AppendU64(&f, start);  // chunk_offset
     AppendU32(&f, static_cast<uint32_t>(data.size()));
     f += data;
-    AppendU32(&f, Crc32c(absl::string_view(f).substr(start)));  // chunk_crc
+    AppendU32(&f, Masked(Crc32c(absl::string_view(f).substr(start))));  // chunk_crc
   }
   AppendU32(&f, Crc32c(f));  // trailer
   return f;

@@ -114,7 +114,10 @@ ChunkAssembler ChunkAssembler::Resume(std::vector<uint32_t> formats, absl::strin
     }
     if (rest.size() < unit) break;
     const absl::string_view data = rest.substr(0, unit - 4);
-    if (!a.Add(pos, data, LoadU32(rest.data() + unit - 4)).ok()) break;
+    const uint32_t stored = LoadU32(rest.data() + unit - 4);
+    // Unit checksums are stored masked; the trailer is not.
+    const uint32_t crc = a.stage_ == Stage::kTrailer ? stored : internal::UnmaskCrc(stored);
+    if (!a.Add(pos, data, crc).ok()) break;
     pos += unit;
   }
   return a;
@@ -167,7 +170,7 @@ absl::Status ChunkAssembler::Add(uint64_t offset, absl::string_view data, uint32
 
 void ChunkAssembler::Append(absl::string_view data, uint32_t crc) {
   file_.append(data.data(), data.size());
-  internal::PutU32(crc, &file_);
+  internal::PutU32(internal::MaskCrc(crc), &file_);
   running_crc_ = internal::ExtendFileCrc(running_crc_, crc, data.size());
 }
 
@@ -179,7 +182,7 @@ absl::Status ChunkAssembler::AddHead(absl::string_view data, uint32_t crc) {
                                             ", computed ", Hex32(computed), ")"));
   }
   std::string unit(data);
-  internal::PutU32(crc, &unit);
+  internal::PutU32(internal::MaskCrc(crc), &unit);
   absl::StatusOr<uint32_t> format = ReadPreamble(unit);
   if (!format.ok()) return format.status();
   if (std::find(formats_.begin(), formats_.end(), *format) == formats_.end()) {

@@ -8,12 +8,15 @@
 // lies in exactly one unit that ends with a CRC-32C written once, by the
 // encoder: the head (head_crc), each chunk record (chunk_crc) and the trailer
 // (the whole-file CRC). A wire chunk is one unit: `data` is the unit's bytes
-// without its stored CRC, and `crc` is that stored CRC, copied, never
-// recomputed by the sender. So the receiver checks the encoder's own
+// without its stored CRC, and `crc` is that stored CRC (unmasked: the plain
+// CRC-32C of `data`; the trailer's: the whole file's), taken from the file,
+// never recomputed by the sender. So the receiver checks the encoder's own
 // checksums end to end, and a file that rotted on the sender's disk is
 // refused by the receiver, chunk by chunk, instead of being resealed by a
 // transport checksum computed over bad bytes. The file the receiver
-// assembles is byte for byte the sender's (data || crc, unit after unit).
+// assembles is byte for byte the sender's (data || stored crc, unit after
+// unit), and its trailer, checked last, refuses a file whose units do not
+// all come from the same snapshot.
 //
 // What the transfer must add: the identity of the snapshot. A chunk does not
 // say which snapshot it belongs to; the release's InstallSnapshot message
@@ -39,7 +42,7 @@ namespace raftlog::snapshots::format2 {
 struct Chunk {
   uint64_t offset = 0;     // file offset of the unit
   absl::string_view data;  // the unit without its trailing CRC (a view into the file)
-  uint32_t crc = 0;        // the CRC stored after `data` in the file
+  uint32_t crc = 0;        // CRC-32C of `data` (the trailer: of the whole file before it)
 };
 
 // Splits a container file into its units, in order: the head, one chunk per

@@ -10,6 +10,7 @@
 #include "snapshots/crc32c.h"
 #include "snapshots/format2/constants.h"
 #include "snapshots/format2/format2.h"
+#include "snapshots/format2/internal/bytes.h"
 #include "snapshots/format2/testing.h"
 
 namespace raftlog::snapshots::format2 {
@@ -51,17 +52,20 @@ TEST(SplitForInstall, UnitsAreTheFilesOwnAndCoverItExactly) {
   std::string joined;
   for (size_t i = 0; i < chunks.size(); ++i) {
     EXPECT_EQ(chunks[i].offset, joined.size());
-    // The crc is the one stored in the file right after the data, and it is
-    // the data's CRC-32C (except the trailer's: the whole file's).
-    EXPECT_EQ(Le32(chunks[i].crc), f.substr(chunks[i].offset + chunks[i].data.size(), 4));
-    if (i + 1 < chunks.size()) {
+    // The crc is the one stored in the file right after the data (unit
+    // checksums masked there), and it is the data's CRC-32C (the trailer's:
+    // the whole file's).
+    const bool trailer = i + 1 == chunks.size();
+    EXPECT_EQ(Le32(trailer ? chunks[i].crc : internal::MaskCrc(chunks[i].crc)),
+              f.substr(chunks[i].offset + chunks[i].data.size(), 4));
+    if (!trailer) {
       EXPECT_EQ(chunks[i].crc, Crc32c(chunks[i].data)) << i;
     }
     if (i > 0 && i + 1 < chunks.size()) {
       EXPECT_EQ(chunks[i].offset, records[i - 1]);
     }
     joined.append(chunks[i].data.data(), chunks[i].data.size());
-    joined += Le32(chunks[i].crc);
+    joined += Le32(trailer ? chunks[i].crc : internal::MaskCrc(chunks[i].crc));
   }
   EXPECT_EQ(joined, f);
   EXPECT_TRUE(chunks.back().data.empty());
@@ -193,6 +197,30 @@ TEST(ChunkAssembler, SenderDiskRotIsCaughtByTheReceiver) {
   absl::Status s = a.Add(chunks[3]);
   EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
   EXPECT_EQ(a.next_offset(), records[2]);
+}
+
+// The sender's snapshot changed mid-transfer and the receiver did not start
+// over: units of two files of the same shape. Each verifies on its own; the
+// trailer refuses the mix.
+TEST(ChunkAssembler, AMixOfTwoSnapshotsIsRefusedAtTheTrailer) {
+  SnapshotState a, b;
+  for (int i = 0; i < 20; ++i) {
+    a.kv["key" + std::to_string(i)] = std::string(50, static_cast<char>('a' + i));
+    b.kv["key" + std::to_string(i)] = std::string(50, static_cast<char>('A' + i));
+  }
+  const std::string fa = MustEncode(a, TinyChunks());
+  const std::string fb = MustEncode(b, TinyChunks());
+  const std::vector<Chunk> ca = Split(fa);
+  const std::vector<Chunk> cb = Split(fb);
+  ASSERT_EQ(ca.size(), cb.size());
+  ChunkAssembler r({kFormat2});
+  for (size_t i = 0; i + 1 < ca.size(); ++i) {
+    ASSERT_EQ(ca[i].offset, cb[i].offset);
+    ASSERT_TRUE(r.Add(i == 2 ? cb[i] : ca[i]).ok()) << i;
+  }
+  absl::Status s = r.Add(ca.back());
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  EXPECT_TRUE(Contains(s.message(), "whole-file checksum mismatch")) << s;
 }
 
 TEST(ChunkAssembler, FormatsAndLimitsOfTheReceiver) {

@@ -96,7 +96,7 @@ size_t FirstChunkDataOffset(absl::string_view file) {
 void ResealHead(std::string* file) {
   const size_t at = HeadCrcOffset(*file);
   if (at == 0) return;
-  PutU32At(file, at, Crc32c(absl::string_view(*file).substr(0, at)));
+  PutU32At(file, at, internal::MaskCrc(Crc32c(absl::string_view(*file).substr(0, at))));
 }
 
 void ResealChunks(std::string* file) {
@@ -104,7 +104,8 @@ void ResealChunks(std::string* file) {
     const size_t len = LoadU32(file->data() + pos + 8);
     const size_t crc_at = pos + kChunkRecordHeaderBytes + len;
     PutU32At(file, crc_at,
-             Crc32c(absl::string_view(*file).substr(pos, kChunkRecordHeaderBytes + len)));
+             internal::MaskCrc(
+                 Crc32c(absl::string_view(*file).substr(pos, kChunkRecordHeaderBytes + len))));
   }
 }
 
@@ -174,13 +175,13 @@ std::string HandmadeFile(const SnapshotState& h, uint64_t body_bytes, absl::stri
   internal::PutU32(static_cast<uint32_t>(h.learners.size()), &f);
   for (uint64_t id : h.learners) internal::PutU64(id, &f);
   f.append(extension.data(), extension.size());
-  internal::PutU32(Crc32c(f), &f);
+  internal::PutU32(internal::MaskCrc(Crc32c(f)), &f);
   for (absl::string_view piece : pieces) {
     const size_t start = f.size();
     internal::PutU64(start, &f);
     internal::PutU32(static_cast<uint32_t>(piece.size()), &f);
     f.append(piece.data(), piece.size());
-    internal::PutU32(Crc32c(absl::string_view(f).substr(start)), &f);
+    internal::PutU32(internal::MaskCrc(Crc32c(absl::string_view(f).substr(start))), &f);
   }
   internal::PutU32(Crc32c(f), &f);
   return f;

@@ -40,7 +40,7 @@ std::vector<size_t> ChunkRecordOffsets(absl::string_view file);
 // The file offset of the first byte of chunk data (chunk 0's data).
 size_t FirstChunkDataOffset(absl::string_view file);
 
-// Recompute the stored checksums after an edit, trusting the lengths in the
+// Recompute the stored (masked) checksums after an edit, trusting the lengths in the
 // file: the head's, every chunk record's, the trailer's; ResealAll does the
 // three in that order. Harmless on a file too short to hold them.
 void ResealHead(std::string* file);

@@ -153,7 +153,7 @@ class ChunkWriter {
     StoreU32(rec + 8, static_cast<uint32_t>(rec_len_));
     const uint32_t crc =
         Crc32c(absl::string_view(rec, kChunkRecordHeaderBytes + rec_len_));
-    StoreU32(&(*out_)[0] + pos_, crc);
+    StoreU32(&(*out_)[0] + pos_, MaskCrc(crc));
     pos_ += kChunkCrcBytes;
     records_.push_back({rec_start_, static_cast<uint32_t>(rec_len_), crc});
     open_ = false;

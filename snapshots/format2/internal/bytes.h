@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "snapshots/format2/constants.h"
 
 namespace raftlog::snapshots::format2::internal {
 
@@ -42,6 +43,17 @@ inline uint32_t LoadU32(const char* p) {
 }
 inline uint64_t LoadU64(const char* p) {
   return static_cast<uint64_t>(LoadU32(p)) | static_cast<uint64_t>(LoadU32(p + 4)) << 32;
+}
+
+// Unit checksums (head_crc, chunk_crc) are stored masked, as LevelDB stores
+// the CRCs it embeds in data: the trailer's CRC-32C covers them, and a CRC
+// stored right after the bytes it covers makes any CRC over both a constant
+// (the CRC residue), so unmasked unit checksums would leave the whole-file
+// checksum depending on the unit lengths only. FORMAT.md, "Checksums".
+inline uint32_t MaskCrc(uint32_t crc) { return ((crc >> 15) | (crc << 17)) + kCrcMaskDelta; }
+inline uint32_t UnmaskCrc(uint32_t masked) {
+  const uint32_t rot = masked - kCrcMaskDelta;
+  return (rot >> 17) | (rot << 15);
 }
 
 // Bounds-checked little-endian reader over part of a file. `base` is the

@@ -111,7 +111,7 @@ absl::StatusOr<std::string> Assemble(uint32_t format, const SnapshotState& head_
 
   StoreU32(&out[kOffsetChunkCount], static_cast<uint32_t>(records->size()));
   const uint32_t head_crc = Crc32c(absl::string_view(out).substr(0, head_end - kHeadCrcBytes));
-  StoreU32(&out[head_end - kHeadCrcBytes], head_crc);
+  StoreU32(&out[head_end - kHeadCrcBytes], MaskCrc(head_crc));
   uint32_t running = ExtendFileCrc(0, head_crc, head_end - kHeadCrcBytes);
   for (const ChunkRecord& r : *records) {
     running = ExtendFileCrc(running, r.crc, kChunkRecordHeaderBytes + r.data_len);
@@ -149,7 +149,7 @@ int WriterWindowLog(int zstd_level, uint64_t body_bytes, uint32_t chunk_bytes) {
 
 uint32_t ExtendFileCrc(uint32_t running, uint32_t unit_crc, uint64_t payload_len) {
   char crc_bytes[4];
-  StoreU32(crc_bytes, unit_crc);
+  StoreU32(crc_bytes, MaskCrc(unit_crc));
   return Crc32c(absl::string_view(crc_bytes, 4),
                 Crc32cCombine(running, unit_crc, payload_len));
 }
@@ -232,7 +232,7 @@ absl::StatusOr<Head> ReadHead(absl::string_view file, uint32_t format) {
   Head h;
   h.format = format;
   h.head_len = head_len;
-  h.head_crc = LoadU32(file.data() + crc_at);
+  h.head_crc = UnmaskCrc(LoadU32(file.data() + crc_at));
   h.end = crc_at + kHeadCrcBytes;
   const uint32_t computed = Crc32c(file.substr(0, crc_at));
   if (computed != h.head_crc) {
@@ -340,7 +340,7 @@ absl::Status ReadChunks(absl::string_view file, Layout* layout) {
                                               pos, " needs ", kChunkOverheadBytes + len,
                                               " bytes but ", file.size() - pos, " remain"));
     }
-    const uint32_t crc = LoadU32(file.data() + pos + kChunkRecordHeaderBytes + len);
+    const uint32_t crc = UnmaskCrc(LoadU32(file.data() + pos + kChunkRecordHeaderBytes + len));
     layout->chunks.push_back({offset, len, crc});
     layout->compressed_bytes += len;
     pos += kChunkOverheadBytes + len;
@@ -385,10 +385,10 @@ absl::Status VerifyTrailer(absl::string_view file, const Layout& layout) {
           Hex32(computed), ")"));
     }
   }
-  return absl::DataLossError(absl::StrCat(name, ": file checksum mismatch (trailer stores ",
-                                          Hex32(layout.file_crc), ", computed ",
-                                          Hex32(expected),
-                                          "): the trailer is corrupt, every chunk is intact"));
+  return absl::DataLossError(absl::StrCat(
+      name, ": file checksum mismatch (trailer stores ", Hex32(layout.file_crc), ", computed ",
+      Hex32(expected), "): every unit matches its own checksum, so the trailer is corrupt or "
+      "units of another file were spliced in"));
 }
 
 absl::StatusOr<std::string> EncodeContainer(uint32_t format, const SnapshotState& state,
@@ -506,7 +506,7 @@ absl::StatusOr<std::string> Rehead(absl::string_view file, const Layout& layout,
   PutIds(h.learners, &out);
   out.append(new_extension.data(), new_extension.size());
   const uint32_t head_crc = Crc32c(out);
-  PutU32(head_crc, &out);
+  PutU32(MaskCrc(head_crc), &out);
   uint32_t running = ExtendFileCrc(0, head_crc, head_end - kHeadCrcBytes);
   for (const ChunkRecord& c : layout.chunks) {
     // Same compressed bytes at a new offset: a new header and checksum.
@@ -517,7 +517,7 @@ absl::StatusOr<std::string> Rehead(absl::string_view file, const Layout& layout,
         file.substr(static_cast<size_t>(c.offset) + kChunkRecordHeaderBytes, c.data_len);
     out.append(data.data(), data.size());
     const uint32_t crc = Crc32c(absl::string_view(out).substr(start));
-    PutU32(crc, &out);
+    PutU32(MaskCrc(crc), &out);
     running = ExtendFileCrc(running, crc, kChunkRecordHeaderBytes + c.data_len);
   }
   PutU32(running, &out);

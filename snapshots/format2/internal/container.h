@@ -44,7 +44,7 @@ struct Head {
   // file) and the file offset where they start.
   absl::string_view extension;
   size_t extension_offset = 0;
-  uint32_t head_crc = 0;
+  uint32_t head_crc = 0;  // CRC-32C of the head (the stored value unmasked)
   size_t end = 0;  // file offset just past head_crc: the first chunk record
 };
 
@@ -52,7 +52,7 @@ struct Head {
 struct ChunkRecord {
   uint64_t offset = 0;    // file offset of the record (its chunk_offset field)
   uint32_t data_len = 0;  // compressed bytes in it
-  uint32_t crc = 0;       // stored chunk_crc: CRC-32C of chunk_offset, data_len, data
+  uint32_t crc = 0;       // CRC-32C of chunk_offset, data_len, data (chunk_crc unmasked)
 };
 
 struct Layout {
@@ -113,7 +113,7 @@ absl::Status VerifyTrailer(absl::string_view file, const Layout& layout);
 uint32_t ExpectedFileCrc(const Layout& layout);
 
 // Folds one unit (payload of payload_len bytes whose CRC-32C is unit_crc,
-// followed by that CRC as u32) into the running CRC-32C of a file.
+// followed by that CRC masked, as u32) into the running CRC-32C of a file.
 uint32_t ExtendFileCrc(uint32_t running, uint32_t unit_crc, uint64_t payload_len);
 
 // Parses a format's extension sections into `state`. `r` covers exactly the

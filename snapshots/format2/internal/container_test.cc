@@ -104,6 +104,37 @@ TEST(Container, ReheadKeepsTheCompressedBytesAndMovesTheRecords) {
   EXPECT_EQ(*two, f);
 }
 
+TEST(Container, MaskRoundTrips) {
+  for (uint32_t c : {0u, 1u, 0xFFFFFFFFu, 0xA282EAD8u, 0x12345678u}) {
+    EXPECT_EQ(UnmaskCrc(MaskCrc(c)), c);
+    EXPECT_NE(MaskCrc(c), c);
+  }
+}
+
+// The reason unit checksums are stored masked: with a plain CRC stored right
+// after the bytes it covers, the whole-file CRC-32C would be the same for
+// every file with the same unit lengths (the CRC residue), and the trailer
+// would check nothing but lengths.
+TEST(Container, TheTrailerDependsOnTheDataNotOnlyOnTheLengths) {
+  const std::string a(200, 'a');
+  const std::string b(200, 'b');
+  const std::string fa = testing::HandmadeFile(SmallState(), 1000, a, kMinChunkBytes);
+  const std::string fb = testing::HandmadeFile(SmallState(), 1000, b, kMinChunkBytes);
+  ASSERT_EQ(fa.size(), fb.size());
+  EXPECT_NE(fa.substr(fa.size() - 4), fb.substr(fb.size() - 4));
+  // What unmasked unit checksums would give: equal trailers.
+  auto unmasked_trailer = [](std::string f) {
+    for (size_t pos : ChunkRecordOffsets(f)) {
+      const size_t len = LoadU32(f.data() + pos + 8);
+      StoreU32(&f[pos + 12 + len], Crc32c(absl::string_view(f).substr(pos, 12 + len)));
+    }
+    const size_t head_crc_at = ChunkRecordOffsets(f)[0] - 4;
+    StoreU32(&f[head_crc_at], Crc32c(absl::string_view(f).substr(0, head_crc_at)));
+    return Crc32c(absl::string_view(f).substr(0, f.size() - 4));
+  };
+  EXPECT_EQ(unmasked_trailer(fa), unmasked_trailer(fb));
+}
+
 TEST(Container, OnlyFormatsTwoAndThreeUseIt) {
   EXPECT_FALSE(IsContainerFormat(0));
   EXPECT_FALSE(IsContainerFormat(1));
