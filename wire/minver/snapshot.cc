@@ -7,16 +7,28 @@
 
 namespace raftlog::wire::minver {
 
-absl::StatusOr<std::optional<uint32_t>> LinkedClusterVersion(uint32_t format,
-                                                            absl::string_view bytes) {
+absl::StatusOr<RecordedClusterVersion> LinkedClusterVersion(uint32_t format,
+                                                           absl::string_view bytes) {
+  RecordedClusterVersion recorded;
   // FORMAT.md, "What format 1 carries": format 1 implies cluster version 1
   // and cannot hold another, so there is nothing to decode.
-  if (format == snapshots::kFormat1) return std::optional<uint32_t>(1);
+  if (format == snapshots::kFormat1) {
+    recorded.version = 1;
+    return recorded;
+  }
   const snapshots::FormatInfo* info = snapshots::FindFormat(format);
-  if (info == nullptr || !info->decoder_linked) return std::optional<uint32_t>();
+  if (info == nullptr || !info->decoder_linked) {
+    recorded.unread_reason = absl::StrCat("no format ", format, " decoder linked in this build");
+    return recorded;
+  }
   absl::StatusOr<snapshots::SnapshotState> state = snapshots::DecodeAny(bytes);
-  if (!state.ok()) return state.status();
-  return std::optional<uint32_t>(state->cluster_version);
+  if (!state.ok()) {
+    recorded.unread_reason = absl::StrCat("the format ", format, " decoder refuses the file: ",
+                                          state.status().ToString());
+    return recorded;
+  }
+  recorded.version = state->cluster_version;
+  return recorded;
 }
 
 absl::StatusOr<MinRelease> MinReleaseForSnapshot(absl::string_view bytes) {
@@ -44,21 +56,22 @@ absl::StatusOr<MinRelease> MinReleaseForSnapshot(absl::string_view bytes,
                              info->shipped ? "" : ", not yet shipped", ")");
   min.where = "snapshot preamble";
 
-  absl::StatusOr<std::optional<uint32_t>> cluster_version = reader(*format, bytes);
+  absl::StatusOr<RecordedClusterVersion> cluster_version = reader(*format, bytes);
   if (!cluster_version.ok()) return cluster_version.status();
-  if (!cluster_version->has_value()) {
+  if (!cluster_version->version.has_value()) {
     min.complete = false;
-    min.note = absl::StrCat("the cluster version recorded in a format ", *format,
-                            " snapshot is not readable by this build (no format ", *format,
-                            " decoder linked); ", ReleaseTag(min.release), " is a lower bound");
+    min.note = absl::StrCat("the cluster version recorded in the snapshot is unread (",
+                            cluster_version->unread_reason, "); ", ReleaseTag(min.release),
+                            " is a lower bound");
     return min;
   }
-  if (**cluster_version == 0) {
+  const uint32_t version = *cluster_version->version;
+  if (version == 0) {
     return absl::InvalidArgumentError("snapshot records cluster version 0 (versions count from 1)");
   }
   MinRelease recorded;
-  recorded.release = **cluster_version;
-  recorded.element = absl::StrCat("cluster version ", **cluster_version, " recorded in the snapshot");
+  recorded.release = version;
+  recorded.element = absl::StrCat("cluster version ", version, " recorded in the snapshot");
   recorded.where = *format == snapshots::kFormat1 ? "snapshot (format 1 implies cluster version 1)"
                                                   : "snapshot head";
   Combine(recorded, &min);
