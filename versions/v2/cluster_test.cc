@@ -88,9 +88,8 @@ TEST(Cluster, ElectsALeaderAndServesReadsAndWrites) {
   EXPECT_EQ(nl->status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(nl->leader_hint, leader);
   EXPECT_EQ(nl->hint_term, ls.term);
-  // Operations v1 does not have.
-  for (api::Op op : {api::Op::kFinalize, api::Op::kDowngrade, api::Op::kAddLearner,
-                     api::Op::kPromoteLearner, api::Op::kChangeConfig}) {
+  // Operations v2 does not have (v1's list also had finalize and downgrade).
+  for (api::Op op : {api::Op::kAddLearner, api::Op::kPromoteLearner, api::Op::kChangeConfig}) {
     api::Request r;
     r.client_id = 3;
     r.sequence = 1;

@@ -1,5 +1,6 @@
 #include "versions/v2/node.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -19,6 +20,11 @@ bool BodyMatchesType(const Message& m) {
     case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT: return m.has_install_snapshot();
     case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_RESPONSE:
       return m.has_install_snapshot_response();
+    case wire::v2::MESSAGE_TYPE_PRE_VOTE: return m.has_pre_vote();
+    case wire::v2::MESSAGE_TYPE_PRE_VOTE_RESPONSE: return m.has_pre_vote_response();
+    case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK: return m.has_install_snapshot_chunk();
+    case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK_RESPONSE:
+      return m.has_install_snapshot_chunk_response();
     default: return false;
   }
 }
@@ -33,6 +39,11 @@ const char* MessageTypeName(wire::v2::MessageType type) {
     case wire::v2::MESSAGE_TYPE_APPEND_ENTRIES_RESPONSE: return "AppendEntriesResponse";
     case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT: return "InstallSnapshot";
     case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_RESPONSE: return "InstallSnapshotResponse";
+    case wire::v2::MESSAGE_TYPE_PRE_VOTE: return "PreVote";
+    case wire::v2::MESSAGE_TYPE_PRE_VOTE_RESPONSE: return "PreVoteResponse";
+    case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK: return "InstallSnapshotChunk";
+    case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK_RESPONSE:
+      return "InstallSnapshotChunkResponse";
     default: return "Unknown";
   }
 }
@@ -46,6 +57,7 @@ Node::Node(const api::NodeOptions& options) : options_(options), storage_(option
   ro.heartbeat_ticks = options_.heartbeat_ticks > 0 ? options_.heartbeat_ticks : 1;
   ro.snapshot_threshold = options_.snapshot_threshold;
   ro.random = options_.env.random;
+  ro.auto_finalize = options_.auto_finalize;
   raft_ = std::make_unique<Raft>(ro, &storage_, &counters_);
   // Present from the start, so a report shows 0 rather than nothing.
   for (const char* name :
@@ -58,6 +70,9 @@ Node::Node(const api::NodeOptions& options) : options_(options), storage_(option
 
 absl::Status Node::Start() {
   if (started_) return absl::FailedPreconditionError("Start called twice");
+  // Before Open() repairs or deletes anything: data of a cluster version (or
+  // a snapshot format) this binary cannot speak is refused untouched.
+  if (absl::Status s = storage_.CheckSpeakable(kMaxProtocol); !s.ok()) return s;
   absl::StatusOr<Recovered> recovered = storage_.Open();
   if (!recovered.ok()) return recovered.status();
   counters_[kCounterTornTail] += recovered->torn_tail_truncations;
@@ -77,16 +92,16 @@ absl::Status Node::Validate(api::NodeId from, const Message& m) {
     ++counters_[api::kCounterUnknownMessages];
     return absl::UnimplementedError(absl::StrCat("message from node ", from, ": ", what));
   };
-  if (m.protocol_version() != kProtocolVersion) {
-    return unknown(absl::StrCat("protocol version ", m.protocol_version(),
-                                "; v1 speaks protocol 1 only"));
+  if (m.protocol_version() < kMinProtocol || m.protocol_version() > kMaxProtocol) {
+    return unknown(absl::StrCat("protocol version ", m.protocol_version(), "; v2 speaks protocol ",
+                                kMinProtocol, "..", kMaxProtocol));
   }
   if (!wire::v2::MessageType_IsValid(m.type()) ||
       m.type() == wire::v2::MESSAGE_TYPE_UNSPECIFIED) {
     return unknown(absl::StrCat("unknown message type ", static_cast<int>(m.type())));
   }
   if (m.body_case() == Message::BODY_NOT_SET) {
-    return unknown(absl::StrCat("no body v1 knows (type ", MessageTypeName(m.type()), ")"));
+    return unknown(absl::StrCat("no body v2 knows (type ", MessageTypeName(m.type()), ")"));
   }
   if (!BodyMatchesType(m)) {
     return decode_error(absl::StrCat("type ", MessageTypeName(m.type()),
@@ -149,6 +164,27 @@ absl::Status Node::Validate(api::NodeId from, const Message& m) {
             return decode_error(
                 absl::StrCat("entry ", e.index(), ": voters not sorted, unique and non-zero"));
           }
+        }
+        for (int i = 0; i < cc.learners_size(); ++i) {
+          if (cc.learners(i) == 0 || (i > 0 && cc.learners(i) <= cc.learners(i - 1)) ||
+              std::binary_search(cc.voters().begin(), cc.voters().end(), cc.learners(i))) {
+            return decode_error(absl::StrCat(
+                "entry ", e.index(), ": learners not sorted, unique, non-zero and non-voters"));
+          }
+        }
+        break;
+      }
+      case wire::v2::ENTRY_TYPE_CLUSTER_VERSION: {
+        wire::v2::ClusterVersionChange cv;
+        if (!cv.ParseFromString(e.data())) {
+          return decode_error(absl::StrCat("entry ", e.index(), ": undecodable version change"));
+        }
+        if (cv.version() == 0) {
+          return decode_error(absl::StrCat("entry ", e.index(), ": cluster version 0"));
+        }
+        if (cv.version() > kMaxProtocol) {
+          return unknown(absl::StrCat("entry ", e.index(), ": cluster version ", cv.version(),
+                                      "; v2 speaks at most ", kMaxProtocol));
         }
         break;
       }
@@ -231,10 +267,15 @@ api::ProtocolState Node::State() const {
   s.last_index = r.log().last_index();
   s.last_term = r.log().last_term();
   s.config.voters = r.config().voters;
+  s.config.learners = r.config().learners;
   s.config_index = r.config().index;
-  s.cluster_version = 1;
-  s.min_protocol = kProtocolVersion;
-  s.max_protocol = kProtocolVersion;
+  if (s.role == api::Role::kFollower &&
+      std::binary_search(s.config.learners.begin(), s.config.learners.end(), options_.id)) {
+    s.role = api::Role::kLearner;
+  }
+  s.cluster_version = r.cluster_version();
+  s.min_protocol = kMinProtocol;
+  s.max_protocol = kMaxProtocol;
   s.snapshot_index = r.log().snapshot_index();
   s.snapshot_term = r.log().snapshot_term();
   s.snapshot_format = r.snapshot_format();

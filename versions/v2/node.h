@@ -1,12 +1,14 @@
-// A whole v1 node: storage recovery, wire decoding and validation, the Raft
+// A whole v2 node: storage recovery, wire decoding and validation, the Raft
 // core, and the outputs the harness drains. Implements the behaviour behind
 // api::Node (the adapter in adapter/ only forwards to it).
 //
 // Inputs are validated before they reach the core: bytes that do not parse,
 // or a message that contradicts itself (type vs body, sender, entry order),
-// count as decode_errors; a message type, body, entry type or command op v1
-// does not know counts as unknown_message_types and is answered
-// kUnimplemented. Neither ever crashes the node.
+// count as decode_errors; a message type, body, entry type, command op or
+// cluster version v2 does not know (or a protocol version outside 1..2)
+// counts as unknown_message_types and is answered kUnimplemented. Neither
+// ever crashes the node. Start() refuses, before touching anything, a data
+// directory of a cluster version or snapshot format v2 cannot speak.
 //
 // Durability: every input syncs what its outputs depend on before it returns
 // (storage syncs on every write; the hard state is flushed at the end of the

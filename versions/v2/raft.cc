@@ -27,6 +27,35 @@ const char* ChangeName(wire::v2::ConfigChangeType t) {
   }
 }
 
+ConfigState ConfigFromChange(const wire::v2::ConfigChange& cc, uint64_t index) {
+  ConfigState c;
+  c.voters.assign(cc.voters().begin(), cc.voters().end());
+  c.learners.assign(cc.learners().begin(), cc.learners().end());
+  c.index = index;
+  return c;
+}
+
+// Every response carries this binary's protocol range (since-2 fields that a
+// v1 receiver keeps and ignores).
+void StampRange(Message* m) {
+  switch (m->body_case()) {
+    case Message::kRequestVoteResponse:
+      m->mutable_request_vote_response()->set_min_protocol(kMinProtocol);
+      m->mutable_request_vote_response()->set_max_protocol(kMaxProtocol);
+      break;
+    case Message::kAppendEntriesResponse:
+      m->mutable_append_entries_response()->set_min_protocol(kMinProtocol);
+      m->mutable_append_entries_response()->set_max_protocol(kMaxProtocol);
+      break;
+    case Message::kInstallSnapshotResponse:
+      m->mutable_install_snapshot_response()->set_min_protocol(kMinProtocol);
+      m->mutable_install_snapshot_response()->set_max_protocol(kMaxProtocol);
+      break;
+    default:
+      break;
+  }
+}
+
 bool IsClientOp(api::Op op) {
   return op == api::Op::kGet || op == api::Op::kPut || op == api::Op::kDelete ||
          op == api::Op::kAppend || op == api::Op::kCas;
@@ -80,9 +109,10 @@ absl::Status Raft::Restore(const Recovered& r, const std::vector<NodeId>& bootst
       const snapshots::SnapshotState& s = *r.snapshot;
       log_.Reset(s.last_index, s.last_term);
       kv_.FromSnapshot(s);
-      base_config_ = ConfigState{s.voters, s.config_index};
+      base_config_ = ConfigState{s.voters, s.config_index, s.learners};
       applied_ = s.last_index;
-      snapshot_format_ = kSnapshotFormat;
+      snapshot_format_ = r.snapshot_format;
+      cv_.Reset(s.last_index, s.cluster_version);
     }
     for (const Entry& e : r.entries) log_.Append(e);
     term_ = r.hard_state.term;
@@ -149,6 +179,9 @@ void Raft::BecomeLeader() {
   leader_ = options_.id;
   heartbeat_elapsed_ = 0;
   progress_.clear();
+  // Capability reports count only when made to this leader in this term: a
+  // peer may have been rolled back to an older binary since it last spoke.
+  peer_protocol_.clear();
   SyncProgress();
   Count(api::kCounterLeaderChanges);
   // A NOOP of the new term: the only way to commit earlier terms' entries
@@ -194,6 +227,7 @@ void Raft::Tick() {
       std::vector<NodeId> peers;
       for (const auto& [peer, pr] : progress_) peers.push_back(peer);
       for (NodeId peer : peers) SendAppend(peer, /*heartbeat=*/true);
+      if (options_.auto_finalize) MaybeAutoFinalize();
     }
     return;
   }
@@ -206,6 +240,7 @@ void Raft::Tick() {
 
 absl::Status Raft::Step(const Message& m) {
   if (!fatal_.ok()) return fatal_;
+  RecordProtocol(m);
   const wire::v2::MessageType type = m.type();
   const bool from_leader = type == wire::v2::MESSAGE_TYPE_APPEND_ENTRIES ||
                            type == wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT;
@@ -352,10 +387,10 @@ absl::Status Raft::HandleAppendEntries(const Message& m) {
 
 absl::Status Raft::HandleInstallSnapshot(const Message& m) {
   const wire::v2::InstallSnapshot& is = m.install_snapshot();
-  if (is.format() != kSnapshotFormat) {
+  if (is.format() != kSnapshotFormat && is.format() != kSnapshotFormat2) {
     Count(kCounterUnknownSnapshotFormat);
     return absl::UnimplementedError(absl::StrCat("snapshot from node ", m.from(), " is in format ",
-                                                 is.format(), "; v1 reads format 1 only"));
+                                                 is.format(), "; v2 reads formats 1 and 2"));
   }
   auto respond = [&](uint64_t match) {
     Message r = NewMessage(m.from(), wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_RESPONSE);
@@ -367,13 +402,18 @@ absl::Status Raft::HandleInstallSnapshot(const Message& m) {
     respond(commit_);
     return absl::OkStatus();
   }
-  absl::StatusOr<snapshots::SnapshotState> state = snapshots::format1::Decode(is.data());
-  if (!state.ok()) {
-    Count(api::kCounterDecodeErrors);
-    return absl::Status(state.status().code(),
-                        absl::StrCat("snapshot from node ", m.from(), " (", is.data().size(),
-                                     " bytes): ", state.status().message()));
+  absl::StatusOr<Storage::DecodedSnapshot> decoded = Storage::DecodeSnapshot(is.data());
+  if (decoded.ok() && decoded->format != is.format()) {
+    decoded = absl::DataLossError(absl::StrCat("the message says format ", is.format(),
+                                               ", the bytes are format ", decoded->format));
   }
+  if (!decoded.ok()) {
+    Count(api::kCounterDecodeErrors);
+    return absl::Status(decoded.status().code(),
+                        absl::StrCat("snapshot from node ", m.from(), " (", is.data().size(),
+                                     " bytes): ", decoded.status().message()));
+  }
+  const snapshots::SnapshotState* state = &decoded->state;
   if (state->last_index != is.last_index() || state->last_term != is.last_term() ||
       state->last_term > m.term()) {
     Count(api::kCounterDecodeErrors);
@@ -381,7 +421,8 @@ absl::Status Raft::HandleInstallSnapshot(const Message& m) {
         "snapshot from node ", m.from(), " holds (", state->last_index, ", ", state->last_term,
         "), the message says (", is.last_index(), ", ", is.last_term(), ")"));
   }
-  if (!RestoreSnapshot(*state)) return fatal_;
+  if (absl::Status s = CheckSnapshotVersion(*state, m.from()); !s.ok()) return s;
+  if (!RestoreSnapshot(*state, decoded->format, is.data())) return fatal_;
   Count(api::kCounterSnapshotsInstalled);
   respond(state->last_index);
   return absl::OkStatus();
@@ -477,6 +518,13 @@ void Raft::SendAppend(NodeId to, bool heartbeat) {
 }
 
 void Raft::SendSnapshot(NodeId to, Progress* pr) {
+  if (SnapshotFormatFor(cv_.current()) != snapshot_format_ && applied_ > log_.snapshot_index()) {
+    // A snapshot from before a cluster-version change (a downgrade rewrites
+    // it at once; this covers a restart in between): never send a format
+    // the cluster version does not allow.
+    if (!Compact()) return;
+  }
+  if (snapshot_format_ > SnapshotFormatFor(cv_.current())) return;  // wait for the next apply
   absl::StatusOr<std::string> bytes = storage_->ReadSnapshot();
   if (!bytes.ok()) {
     Fail(absl::DataLossError(absl::StrCat("cannot read own snapshot at index ",
@@ -488,7 +536,7 @@ void Raft::SendSnapshot(NodeId to, Progress* pr) {
   wire::v2::InstallSnapshot* is = m.mutable_install_snapshot();
   is->set_last_index(log_.snapshot_index());
   is->set_last_term(log_.snapshot_term());
-  is->set_format(kSnapshotFormat);
+  is->set_format(snapshot_format_);
   is->set_data(std::move(*bytes));
   pr->state = Progress::kSnapshot;
   pr->pending_snapshot = log_.snapshot_index();
@@ -571,9 +619,7 @@ bool Raft::AppendToLog(const std::vector<Entry>& entries) {
     if (e.type() == wire::v2::ENTRY_TYPE_CONFIG) {
       // Effective on append (thesis 4.1), before it commits.
       wire::v2::ConfigChange cc;
-      if (cc.ParseFromString(e.data())) {
-        SetConfig(ConfigState{{cc.voters().begin(), cc.voters().end()}, e.index()});
-      }
+      if (cc.ParseFromString(e.data())) SetConfig(ConfigFromChange(cc, e.index()));
     }
   }
   return true;
@@ -597,7 +643,7 @@ ConfigState Raft::ConfigAt(uint64_t index) const {
     if (e->type() != wire::v2::ENTRY_TYPE_CONFIG) continue;
     wire::v2::ConfigChange cc;
     if (!cc.ParseFromString(e->data())) continue;
-    return ConfigState{{cc.voters().begin(), cc.voters().end()}, i};
+    return ConfigFromChange(cc, i);
   }
   return base_config_;
 }
@@ -613,6 +659,13 @@ void Raft::ApplyCommitted() {
     RAFTLOG_V1_CHECK(e != nullptr);
     ApplyEntry(*e);
     applied_ = e->index();
+    if (compact_for_downgrade_) {
+      compact_for_downgrade_ = false;
+      if (!Compact()) return;
+      Audit("downgrade_compacted", absl::StrCat("snapshot_index=", log_.snapshot_index(),
+                                                " format=", snapshot_format_,
+                                                " cluster_version=", cv_.current()));
+    }
   }
   // A leader that removed itself leads until that change commits, then
   // steps down (thesis 4.2.2); outside the configuration it never campaigns.
@@ -656,21 +709,43 @@ void Raft::ApplyEntry(const Entry& e) {
       Audit("config_change", absl::StrCat("index=", e.index(), " term=", e.term(), " ",
                                           ChangeName(cc.type()), " node=", cc.node_id(),
                                           " voters=", VotersString(voters)));
-      if (pending != pending_.end()) {
-        api::Reply r;
-        r.client_id = pending->second.client_id;
-        r.sequence = pending->second.sequence;
-        r.index = e.index();
-        r.leader_hint = leader_;
-        r.hint_term = term_;
-        out_.replies.push_back(std::move(r));
-      }
+      ReplyPending(e);
+      break;
+    }
+    case wire::v2::ENTRY_TYPE_CLUSTER_VERSION: {
+      wire::v2::ClusterVersionChange cv;
+      if (!cv.ParseFromString(e.data())) break;  // validated on receipt
+      const uint32_t previous = cv_.current();
+      cv_.Apply(e.index(), cv.version(), cv.downgrade());
+      Count(kCounterClusterVersionChanges);
+      Audit("cluster_version", absl::StrCat("index=", e.index(), " term=", e.term(),
+                                            " version=", cv.version(), " previous=", previous,
+                                            cv.downgrade() ? " downgrade" : ""));
+      ReplyPending(e);
+      // The downgrade procedure: stop using what the lower version lacks and
+      // rewrite the snapshot in its format, so the directory no longer needs
+      // a newer reader (done once applied_ covers this entry).
+      // Always, not only when the format changes: the log up to here holds
+      // CLUSTER_VERSION entries, which the lower release cannot read.
+      if (cv.downgrade()) compact_for_downgrade_ = true;
       break;
     }
     default:
       break;  // NOOP
   }
   if (pending != pending_.end()) pending_.erase(pending);
+}
+
+void Raft::ReplyPending(const Entry& e) {
+  auto pending = pending_.find(e.index());
+  if (pending == pending_.end()) return;
+  api::Reply r;
+  r.client_id = pending->second.client_id;
+  r.sequence = pending->second.sequence;
+  r.index = e.index();
+  r.leader_hint = leader_;
+  r.hint_term = term_;
+  out_.replies.push_back(std::move(r));
 }
 
 void Raft::MaybeCompact() {
@@ -688,24 +763,40 @@ bool Raft::Compact() {
   st.last_term = *log_.Term(applied_);
   ConfigState config = ConfigAt(applied_);
   st.voters = config.voters;
+  st.learners = config.learners;
   st.config_index = config.index;
+  st.cluster_version = cv_.current();
   kv_.ToSnapshot(&st);
-  if (absl::Status s = storage_->SaveSnapshot(st); !s.ok()) {
+  // Format 2 only once the committed cluster version is at least 2: a v1
+  // peer, or a v1 binary rolled back onto this directory, reads format 1 only.
+  const uint32_t format = SnapshotFormatFor(cv_.current());
+  if (absl::Status s = storage_->SaveSnapshot(st, format); !s.ok()) {
     Fail(s);
     return false;
   }
   log_.CompactTo(applied_);
   base_config_ = config;
-  snapshot_format_ = kSnapshotFormat;
+  snapshot_format_ = format;
   Count(api::kCounterCompactions);
   return true;
 }
 
-bool Raft::RestoreSnapshot(const snapshots::SnapshotState& state) {
+absl::Status Raft::CheckSnapshotVersion(const snapshots::SnapshotState& state, NodeId from) {
+  if (state.cluster_version <= kMaxProtocol) return absl::OkStatus();
+  Count(kCounterUnknownSnapshotFormat);
+  return absl::FailedPreconditionError(absl::StrCat(
+      "snapshot from node ", from, " records cluster version ", state.cluster_version,
+      "; v2 speaks at most ", kMaxProtocol));
+}
+
+bool Raft::RestoreSnapshot(const snapshots::SnapshotState& state, uint32_t format,
+                           absl::string_view bytes) {
   const uint64_t s = state.last_index;
   // Section 7: keep the log after the snapshot if it agrees at its boundary.
   const bool keep = log_.MatchTerm(s, state.last_term);
-  if (absl::Status st = storage_->SaveSnapshot(state); !st.ok()) {
+  // The sender's bytes as they are (a chunked install verified them chunk by
+  // chunk against the writer's own checksums).
+  if (absl::Status st = storage_->SaveSnapshotFile(s, bytes); !st.ok()) {
     Fail(st);
     return false;
   }
@@ -719,17 +810,152 @@ bool Raft::RestoreSnapshot(const snapshots::SnapshotState& state) {
     log_.Reset(s, state.last_term);
   }
   kv_.FromSnapshot(state);
-  base_config_ = ConfigState{state.voters, state.config_index};
+  base_config_ = ConfigState{state.voters, state.config_index, state.learners};
   commit_ = s;
   applied_ = s;
-  snapshot_format_ = kSnapshotFormat;
+  snapshot_format_ = format;
+  const uint32_t previous_version = cv_.current();
+  cv_.Reset(s, state.cluster_version);
+  if (previous_version != cv_.current()) {
+    Audit("cluster_version", absl::StrCat("index=", s, " from_snapshot=", s, " version=",
+                                          cv_.current(), " previous=", previous_version));
+  }
   ConfigState before = config_;
   SetConfig(ConfigAt(log_.last_index()));
-  if (config_.voters != before.voters) {
+  if (config_.voters != before.voters || config_.learners != before.learners) {
     Audit("config_change", absl::StrCat("index=", config_.index, " from_snapshot=", s,
-                                        " voters=", VotersString(config_.voters)));
+                                        " voters=", VotersString(config_.voters),
+                                        " learners=", VotersString(config_.learners)));
   }
   return true;
+}
+
+// ---------------------------------------------------------------------------
+// Cluster version.
+
+void Raft::RecordProtocol(const Message& m) {
+  if (role_ != api::Role::kLeader) return;
+  ProtocolRange r;
+  switch (m.body_case()) {
+    case Message::kRequestVoteResponse:
+      r = RangeFromWire(m.request_vote_response().min_protocol(),
+                        m.request_vote_response().max_protocol());
+      break;
+    case Message::kAppendEntriesResponse:
+      r = RangeFromWire(m.append_entries_response().min_protocol(),
+                        m.append_entries_response().max_protocol());
+      break;
+    case Message::kInstallSnapshotResponse:
+      r = RangeFromWire(m.install_snapshot_response().min_protocol(),
+                        m.install_snapshot_response().max_protocol());
+      break;
+    default:
+      return;  // requests carry no report
+  }
+  peer_protocol_[m.from()] = r;
+}
+
+MemberReports Raft::Members() const {
+  MemberReports out;
+  std::vector<NodeId> ids = config_.voters;
+  ids.insert(ids.end(), config_.learners.begin(), config_.learners.end());
+  for (NodeId id : ids) {
+    if (id == options_.id) {
+      out[id] = ProtocolRange{kMinProtocol, kMaxProtocol};
+      continue;
+    }
+    auto it = peer_protocol_.find(id);
+    out[id] = it == peer_protocol_.end() ? std::nullopt
+                                         : std::optional<ProtocolRange>(it->second);
+  }
+  return out;
+}
+
+uint64_t Raft::PendingVersionChange() const {
+  uint64_t found = 0;
+  for (uint64_t i = std::max(commit_ + 1, log_.first_index()); i <= log_.last_index(); ++i) {
+    if (log_.At(i)->type() == wire::v2::ENTRY_TYPE_CLUSTER_VERSION) found = i;
+  }
+  return found;
+}
+
+bool Raft::RefuseUnsettled(const api::Request& req) {
+  if (role_ != api::Role::kLeader) {
+    ReplyNotLeader(req);
+    return true;
+  }
+  if (!log_.MatchTerm(commit_, term_)) {
+    Reply(req, absl::UnavailableError(
+                   absl::StrCat("leader has not yet committed an entry of its term ", term_)));
+    return true;
+  }
+  if (config_.index > commit_) {
+    Reply(req, absl::UnavailableError(absl::StrCat("configuration change at index ",
+                                                   config_.index, " is not committed yet")));
+    return true;
+  }
+  if (uint64_t at = PendingVersionChange(); at != 0) {
+    Reply(req, absl::UnavailableError(
+                   absl::StrCat("cluster version change at index ", at, " is not committed yet")));
+    return true;
+  }
+  return false;
+}
+
+uint64_t Raft::AppendVersionChange(uint32_t version, bool downgrade) {
+  wire::v2::ClusterVersionChange cv;
+  cv.set_version(version);
+  cv.set_previous(cv_.current());
+  cv.set_downgrade(downgrade);
+  uint64_t index = AppendLocal(wire::v2::ENTRY_TYPE_CLUSTER_VERSION, cv.SerializeAsString());
+  if (index == 0) return 0;
+  Audit(downgrade ? "downgrade_request" : "finalize",
+        absl::StrCat("index=", index, " term=", term_, " version=", version,
+                     " previous=", cv_.current()));
+  return index;
+}
+
+void Raft::ProposeVersionChange(const api::Request& req) {
+  if (RefuseUnsettled(req)) return;
+  const bool raise = req.op == api::Op::kFinalize;
+  const uint32_t current = cv_.current();
+  absl::StatusOr<uint32_t> target = raise ? FinalizeTarget(req.version, current, Members())
+                                          : DowngradeTarget(req.version, current, Members());
+  if (!target.ok()) {
+    Reply(req, target.status());
+    return;
+  }
+  if (*target == current) {
+    Reply(req, absl::OkStatus(), cv_.last_index());  // already there
+    return;
+  }
+  if (!raise && *target < 2 && !config_.learners.empty()) {
+    // Cluster version 1 has no learners, and format 1 cannot hold them.
+    Reply(req, absl::FailedPreconditionError(absl::StrCat(
+                   "cannot downgrade to cluster version ", *target, " with learners ",
+                   VotersString(config_.learners), "; promote or remove them first")));
+    return;
+  }
+  uint64_t index = AppendVersionChange(*target, !raise);
+  if (index == 0) return;
+  pending_[index] = Pending{req.client_id, req.sequence, req.op};
+  BroadcastAppend();
+  MaybeCommit();
+}
+
+void Raft::MaybeAutoFinalize() {
+  // Never undo an explicit downgrade: an operator lowered the version on
+  // purpose (and must turn auto_finalize off before restarting nodes).
+  if (role_ != api::Role::kLeader || cv_.downgraded()) return;
+  if (!log_.MatchTerm(commit_, term_) || config_.index > commit_ ||
+      PendingVersionChange() != 0) {
+    return;
+  }
+  absl::StatusOr<uint32_t> target = FinalizeTarget(0, cv_.current(), Members());
+  if (!target.ok() || *target <= cv_.current()) return;
+  if (AppendVersionChange(*target, false) == 0) return;
+  BroadcastAppend();
+  MaybeCommit();
 }
 
 // ---------------------------------------------------------------------------
@@ -776,6 +1002,11 @@ void Raft::Propose(const api::Request& req) {
                                                        config_.index, " is not committed yet")));
         return;
       }
+      if (uint64_t at = PendingVersionChange(); at != 0) {
+        Reply(req, absl::UnavailableError(absl::StrCat(
+                       "cluster version change at index ", at, " is not committed yet")));
+        return;
+      }
       if (req.target == 0) {
         Reply(req, absl::InvalidArgumentError("target node 0"));
         return;
@@ -807,13 +1038,17 @@ void Raft::Propose(const api::Request& req) {
       MaybeCommit();
       return;
     }
+    case api::Op::kFinalize:
+    case api::Op::kDowngrade:
+      ProposeVersionChange(req);
+      return;
     case api::Op::kCompact:
       // Local to this node, on any role.
       if (Compact()) Reply(req, absl::OkStatus(), log_.snapshot_index());
       return;
     default:
       Reply(req, absl::UnimplementedError(
-                     absl::StrCat("release v1 does not support ", api::OpName(req.op))));
+                     absl::StrCat("release v2 does not support ", api::OpName(req.op))));
       return;
   }
 }
@@ -837,13 +1072,16 @@ absl::Status Raft::Flush() {
 Output Raft::TakeOutput() {
   Output out = std::move(out_);
   out_ = Output();
+  for (Message& m : out.messages) StampRange(&m);
   if (!fatal_.ok()) out.messages.clear();  // may depend on unsynced state
   return out;
 }
 
 Message Raft::NewMessage(NodeId to, wire::v2::MessageType type) const {
   Message m;
-  m.set_protocol_version(kProtocolVersion);
+  // The committed cluster version: 1 until finalize, so a v1 peer (which
+  // refuses anything but 1) reads every message of a mixed cluster.
+  m.set_protocol_version(std::min(std::max(cv_.current(), kMinProtocol), kMaxProtocol));
   m.set_type(type);
   m.set_from(options_.id);
   m.set_to(to);

@@ -1,10 +1,10 @@
-// The Raft core of release v1: Step(message) / Tick() / Propose(request) in,
+// The Raft core of release v2: Step(message) / Tick() / Propose(request) in,
 // an Output value out (etcd raft's Step/Ready shape). No I/O of its own other
 // than through Storage, which syncs before returning; so by the time an input
 // returns, everything the queued messages and replies depend on is durable
 // once Flush() (the hard state) has succeeded.
 //
-// What v1 implements (Raft paper and thesis section numbers):
+// What v1 implemented, kept as is (Raft paper and thesis section numbers):
 //  - leader election with randomized timeouts in [election_ticks,
 //    2*election_ticks) drawn from env.random (5.2), vote restriction (5.4.1);
 //  - replication with the consistency check and fast backtracking by
@@ -16,13 +16,17 @@
 //    uncommitted or before the leader committed an entry of its term; a node
 //    that is not a voter of its configuration never campaigns; a leader that
 //    removed itself steps down once that change commits;
-//  - compaction into a format-1 snapshot when more than snapshot_threshold
-//    applied entries are in the log, or on Op::kCompact; a follower behind the
-//    leader's first index gets the whole snapshot in one InstallSnapshot (7);
+//  - compaction into a snapshot when more than snapshot_threshold applied
+//    entries are in the log, or on Op::kCompact; a follower behind the
+//    leader's first index gets the snapshot (7);
 //  - every client operation, Get included, goes through the log; sessions make
 //    them exactly-once (kv.h).
-// v1 has no pre-vote, no check-quorum, no learners, no joint consensus, and
-// the cluster version is always 1.
+// What v2 adds, each gated on the COMMITTED cluster version
+// (cluster_version.h), never on this binary's version:
+//  - protocol range reports on every response, finalize (CLUSTER_VERSION
+//    entries), the cluster-version history; a v2 node speaks protocol
+//    `cluster version` on the wire, so a v1 peer reads everything it gets
+//    until finalize.
 #ifndef RAFTLOG_VERSIONS_V2_RAFT_H_
 #define RAFTLOG_VERSIONS_V2_RAFT_H_
 
@@ -34,6 +38,7 @@
 #include "absl/status/status.h"
 #include "versions/api/env.h"
 #include "versions/api/node.h"
+#include "versions/v2/cluster_version.h"
 #include "versions/v2/kv.h"
 #include "versions/v2/log.h"
 #include "versions/v2/storage.h"
@@ -41,12 +46,17 @@
 
 namespace raftlog::v2 {
 
-inline constexpr uint32_t kProtocolVersion = 1;
+// Snapshot format 1 (v1's) is written below cluster version 2 and always read;
+// format 2 (zstd, chunked install) is written once it is at least 2.
 inline constexpr uint32_t kSnapshotFormat = 1;
+inline constexpr uint32_t kSnapshotFormat2 = 2;
+inline constexpr uint32_t SnapshotFormatFor(uint32_t cluster_version) {
+  return cluster_version >= 2 ? kSnapshotFormat2 : kSnapshotFormat;
+}
 // At most this many entries per AppendEntries message.
 inline constexpr size_t kMaxEntriesPerAppend = 64;
 
-// Counters of v1 beyond the well-known ones in versions/api/node.h.
+// Counters of v1 and v2 beyond the well-known ones in versions/api/node.h.
 inline constexpr char kCounterTornTail[] = "torn_tail_truncations";
 inline constexpr char kCounterStaleTerm[] = "stale_term_messages";
 inline constexpr char kCounterCommittedOverwrite[] = "committed_overwrite_refused";
@@ -54,6 +64,8 @@ inline constexpr char kCounterUnknownSnapshotFormat[] = "unknown_snapshot_format
 inline constexpr char kCounterConfigChanges[] = "config_changes_applied";
 inline constexpr char kCounterDuplicateRequests[] = "duplicate_requests";
 inline constexpr char kCounterNotLeaderReplies[] = "not_leader_replies";
+// Since v2.
+inline constexpr char kCounterClusterVersionChanges[] = "cluster_version_changes";
 
 using Counters = std::map<std::string, uint64_t>;
 
@@ -63,12 +75,16 @@ struct RaftOptions {
   int heartbeat_ticks = 1;
   uint64_t snapshot_threshold = 1000;
   api::Random* random = nullptr;  // not owned
+  // Leader: raise the cluster version as soon as every member reports that
+  // it supports a higher one (unless the latest change was a downgrade).
+  bool auto_finalize = false;
 };
 
 // A configuration and the index of the entry (or snapshot) that set it.
 struct ConfigState {
   std::vector<api::NodeId> voters;  // sorted, unique
   uint64_t index = 0;
+  std::vector<api::NodeId> learners;  // sorted, unique, disjoint from voters (since v2)
 };
 
 // What an input produced. Messages may leave only after Flush() succeeded.
@@ -116,6 +132,11 @@ class Raft {
   const KvStore& kv() const { return kv_; }
   const ConfigState& config() const { return config_; }
   uint32_t snapshot_format() const { return snapshot_format_; }
+  // The committed cluster version and its history of (index, version).
+  uint32_t cluster_version() const { return cv_.current(); }
+  const ClusterVersionHistory& cluster_version_history() const { return cv_; }
+  // Leader: what each peer reported of its protocol range in this term.
+  const std::map<api::NodeId, ProtocolRange>& peer_protocols() const { return peer_protocol_; }
   const absl::Status& fatal() const { return fatal_; }
   // The configuration in effect at `index` (latest config entry at or before
   // it, else the snapshot's).
@@ -139,6 +160,22 @@ class Raft {
   };
 
   bool IsVoter(api::NodeId id) const;
+  // Every member of the configuration (voters and learners) with what this
+  // leader knows of its protocol range; itself with its own.
+  MemberReports Members() const;
+  // The index of a CLUSTER_VERSION entry in the log that is not committed
+  // yet (the latest), or 0.
+  uint64_t PendingVersionChange() const;
+  // Refuses (and answers) an admin request that needs a settled leader:
+  // not leader, no entry of its term committed, a configuration or
+  // cluster-version change in flight. True when refused.
+  bool RefuseUnsettled(const api::Request& req);
+  void ProposeVersionChange(const api::Request& req);
+  // Appends a CLUSTER_VERSION entry (and audits finalize / downgrade_request);
+  // returns its index, 0 on a storage failure.
+  uint64_t AppendVersionChange(uint32_t version, bool downgrade);
+  void MaybeAutoFinalize();
+  void RecordProtocol(const wire::v2::Message& m);
   size_t Quorum() const { return config_.voters.size() / 2 + 1; }
 
   // Roles.
@@ -170,9 +207,15 @@ class Raft {
   void SetConfig(const ConfigState& config);
   void ApplyCommitted();
   void ApplyEntry(const Entry& e);
+  void ReplyPending(const Entry& e);
   void MaybeCompact();
   bool Compact();
-  bool RestoreSnapshot(const snapshots::SnapshotState& state);
+  // Installs a snapshot received from a leader, keeping its bytes as sent.
+  bool RestoreSnapshot(const snapshots::SnapshotState& state, uint32_t format,
+                       absl::string_view bytes);
+  // kFailedPrecondition (counted) for a snapshot recording a cluster version
+  // this binary cannot speak.
+  absl::Status CheckSnapshotVersion(const snapshots::SnapshotState& state, api::NodeId from);
 
   // Outputs.
   wire::v2::Message NewMessage(api::NodeId to, wire::v2::MessageType type) const;
@@ -199,6 +242,9 @@ class Raft {
   ConfigState config_;
   ConfigState base_config_;  // as of log_.snapshot_index()
   uint32_t snapshot_format_ = 0;
+  ClusterVersionHistory cv_;
+  bool compact_for_downgrade_ = false;  // set by applying a downgrade entry
+  std::map<api::NodeId, ProtocolRange> peer_protocol_;  // leader, this term
 
   int election_elapsed_ = 0;
   int heartbeat_elapsed_ = 0;

@@ -255,9 +255,9 @@ TEST(Raft, GarbageAndUnknownMessagesAreCountedNeverFatal) {
       static_cast<wire::v2::EntryType>(17));
   s = deliver(bad_entry.SerializeAsString());
   EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented) << s;
-  // 6. A newer protocol version.
+  // 6. A newer protocol version (v2 speaks 1..2; v1's test sent 2 here).
   Message v2 = ae;
-  v2.set_protocol_version(2);
+  v2.set_protocol_version(3);
   s = deliver(v2.SerializeAsString());
   EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented) << s;
   EXPECT_EQ(counters()["unknown_message_types"], unknown_before + 4);

@@ -8,6 +8,8 @@
 #include "absl/strings/str_format.h"
 #include "snapshots/crc32c.h"
 #include "snapshots/format1/format1.h"
+#include "snapshots/format2/format2.h"
+#include "snapshots/preamble.h"
 #include "versions/v2/check.h"
 
 namespace raftlog::v2 {
@@ -124,13 +126,106 @@ absl::StatusOr<HardState> Storage::DecodeHardState(absl::string_view bytes) {
   uint32_t version = GetFixed32(bytes, 4);
   if (version != kHardStateVersion) {
     return absl::UnimplementedError(
-        absl::StrCat(kHardStateFile, ": version ", version, ", v1 reads version 1"));
+        absl::StrCat(kHardStateFile, ": version ", version, ", v2 reads version 1"));
   }
   HardState hs;
   hs.term = GetFixed64(bytes, 8);
   hs.vote = GetFixed64(bytes, 16);
   hs.commit = GetFixed64(bytes, 24);
   return hs;
+}
+
+absl::StatusOr<std::string> Storage::EncodeSnapshot(const snapshots::SnapshotState& state,
+                                                    uint32_t format) {
+  switch (format) {
+    case snapshots::kFormat1:
+      return snapshots::format1::Encode(state);
+    case snapshots::kFormat2: {
+      snapshots::format2::EncodeOptions options;
+      options.chunk_bytes = kSnapshotChunkBytes;
+      return snapshots::format2::Encode(state, options);
+    }
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("snapshot format ", format, ": v2 writes formats 1 and 2"));
+  }
+}
+
+absl::StatusOr<Storage::DecodedSnapshot> Storage::DecodeSnapshot(absl::string_view bytes) {
+  absl::StatusOr<uint32_t> format = snapshots::ReadPreamble(bytes);
+  if (!format.ok()) return format.status();
+  absl::StatusOr<snapshots::SnapshotState> state;
+  switch (*format) {
+    case snapshots::kFormat1:
+      state = snapshots::format1::Decode(bytes);
+      break;
+    case snapshots::kFormat2:
+      state = snapshots::format2::Decode(bytes);
+      break;
+    default:
+      return absl::UnimplementedError(absl::StrCat(
+          "snapshot format ", *format, "; v2 reads formats 1 and 2 (a newer release wrote it)"));
+  }
+  if (!state.ok()) return state.status();
+  return DecodedSnapshot{std::move(*state), *format};
+}
+
+absl::Status Storage::CheckSpeakable(uint32_t max_cluster_version) const {
+  // The newest snapshot: its format, then the cluster version it records.
+  absl::StatusOr<std::vector<std::string>> snaps = fs_->List(kSnapPrefix);
+  if (!snaps.ok()) return snaps.status();
+  if (!snaps->empty()) {
+    const std::string& path = snaps->back();
+    absl::StatusOr<std::string> bytes = fs_->Read(path);
+    if (bytes.ok()) {
+      absl::StatusOr<uint32_t> format = snapshots::ReadPreamble(*bytes);
+      if (format.ok() && *format != snapshots::kFormat1 && *format != snapshots::kFormat2) {
+        return absl::UnimplementedError(absl::StrCat(
+            "snapshot file ", path, " is in format ", *format,
+            "; v2 reads formats 1 and 2 (a newer release wrote it); nothing was changed"));
+      }
+      if (format.ok() && *format == snapshots::kFormat2) {
+        absl::StatusOr<snapshots::SnapshotState> head = snapshots::format2::DecodeHead(*bytes);
+        if (head.ok() && head->cluster_version > max_cluster_version) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "snapshot file ", path, " records cluster version ", head->cluster_version,
+              "; v2 speaks at most ", max_cluster_version,
+              ": this data needs a newer release (nothing was changed)"));
+        }
+      }
+    }
+  }
+  // Every readable CLUSTER_VERSION record of the log (damage is Open's call).
+  absl::StatusOr<std::vector<std::string>> names = fs_->List(kLogPrefix);
+  if (!names.ok()) return names.status();
+  for (const std::string& path : *names) {
+    absl::StatusOr<std::string> data = fs_->Read(path);
+    if (!data.ok()) continue;
+    size_t off = 0;
+    while (data->size() - off >= kRecordHeaderBytes) {
+      uint32_t length = GetFixed32(*data, off);
+      if (length > data->size() - off - kRecordHeaderBytes) break;
+      absl::string_view body = absl::string_view(*data).substr(off + kRecordHeaderBytes, length);
+      if (RecordCrc(length, body) != GetFixed32(*data, off + 4)) break;
+      Entry e;
+      if (!e.ParseFromArray(body.data(), static_cast<int>(body.size()))) break;
+      off += kRecordHeaderBytes + length;
+      if (!wire::v2::EntryType_IsValid(e.type())) {
+        return absl::UnimplementedError(absl::StrCat(
+            path, ": entry ", e.index(), " has type ", static_cast<int>(e.type()),
+            ", unknown to v2 (a newer release wrote it); nothing was changed"));
+      }
+      if (e.type() != wire::v2::ENTRY_TYPE_CLUSTER_VERSION) continue;
+      wire::v2::ClusterVersionChange cv;
+      if (cv.ParseFromString(e.data()) && cv.version() > max_cluster_version) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            path, ": entry ", e.index(), " sets cluster version ", cv.version(),
+            "; v2 speaks at most ", max_cluster_version,
+            ": this data needs a newer release (nothing was changed)"));
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Storage::WriteAtomically(const std::string& path, absl::string_view data) {
@@ -177,14 +272,16 @@ absl::StatusOr<Recovered> Storage::Open() {
     if (!bytes.ok()) {
       return absl::DataLossError(absl::StrCat(path, ": ", bytes.status().message()));
     }
-    absl::StatusOr<snapshots::SnapshotState> state = snapshots::format1::Decode(*bytes);
-    if (!state.ok()) {
-      absl::StatusCode code = state.status().code() == absl::StatusCode::kUnimplemented
+    absl::StatusOr<DecodedSnapshot> decoded = DecodeSnapshot(*bytes);
+    if (!decoded.ok()) {
+      absl::StatusCode code = decoded.status().code() == absl::StatusCode::kUnimplemented
                                   ? absl::StatusCode::kUnimplemented
                                   : absl::StatusCode::kDataLoss;
       return absl::Status(code, absl::StrCat("snapshot file ", path, " (", bytes->size(),
-                                             " bytes): ", state.status().message()));
+                                             " bytes): ", decoded.status().message()));
     }
+    snapshots::SnapshotState* state = &decoded->state;
+    r.snapshot_format = decoded->format;
     if (state->last_index != *index) {
       return absl::DataLossError(absl::StrCat(path, ": holds last index ", state->last_index,
                                               ", its name says ", *index));
@@ -360,11 +457,15 @@ absl::Status Storage::TruncateFrom(uint64_t index) {
   return absl::OkStatus();
 }
 
-absl::Status Storage::SaveSnapshot(const snapshots::SnapshotState& state) {
-  absl::StatusOr<std::string> bytes = snapshots::format1::Encode(state);
+absl::Status Storage::SaveSnapshot(const snapshots::SnapshotState& state, uint32_t format) {
+  absl::StatusOr<std::string> bytes = EncodeSnapshot(state, format);
   if (!bytes.ok()) return bytes.status();
-  std::string path = SnapshotName(state.last_index);
-  if (absl::Status s = WriteAtomically(path, *bytes); !s.ok()) return s;
+  return SaveSnapshotFile(state.last_index, *bytes);
+}
+
+absl::Status Storage::SaveSnapshotFile(uint64_t last_index, absl::string_view bytes) {
+  std::string path = SnapshotName(last_index);
+  if (absl::Status s = WriteAtomically(path, bytes); !s.ok()) return s;
   absl::StatusOr<std::vector<std::string>> snaps = fs_->List(kSnapPrefix);
   if (!snaps.ok()) return snaps.status();
   for (const std::string& old : *snaps) {
@@ -372,7 +473,7 @@ absl::Status Storage::SaveSnapshot(const snapshots::SnapshotState& state) {
     if (absl::Status s = fs_->Delete(old); !s.ok()) return s;
   }
   has_snapshot_ = true;
-  snapshot_index_ = state.last_index;
+  snapshot_index_ = last_index;
   if (next_index_ <= snapshot_index_) next_index_ = snapshot_index_ + 1;
   return DeleteSegmentsCoveredBy(snapshot_index_);
 }

@@ -1,7 +1,11 @@
-// Durable storage of release v1, through api::FileSystem only.
+// Durable storage of release v2, through api::FileSystem only.
 //
-// On-disk layout of a v1 data directory (part of the release: a later tag that
-// reads v1 data directories must read exactly this):
+// On-disk layout of a v2 data directory: v1's, unchanged, except that the
+// snapshot file may be in format 2 (written only once the cluster version is
+// at least 2) and log records may hold v2's entry types (CLUSTER_VERSION,
+// learner configurations), which v1 cannot use. A v2 data directory whose
+// snapshot is format 1 and whose log after the snapshot holds no v2-only
+// entry is a valid v1 data directory (the downgrade procedure ends there).
 //   hardstate            36 bytes: "RLHS", u32 version (1), u64 term, u64 vote,
 //                        u64 commit, u32 CRC32C of the 32 bytes before it.
 //                        All integers little-endian. Replaced whole: written to
@@ -12,8 +16,9 @@
 //                        where body is a serialized raftlog.wire.v2.Entry. The
 //                        entries of a segment are contiguous, starting at the
 //                        index in its name; at most kSegmentMaxEntries each.
-//   snap/<last index>    a snapshot in format 1 (snapshots/FORMAT.md), published
-//                        by tmp/snap + Sync + Rename. Only the newest is kept.
+//   snap/<last index>    a snapshot in format 1 or 2 (snapshots/FORMAT.md),
+//                        published by tmp/snap + Sync + Rename. Only the newest
+//                        is kept.
 //   tmp/*                scratch space; leftovers are deleted on Open.
 //
 // Durability: every mutating call returns only after the data it wrote is
@@ -27,6 +32,12 @@
 // corrupt hard state or a corrupt newest snapshot is refused with kDataLoss
 // naming the file and offset: that data was acknowledged and is now gone, so
 // only an operator may decide what to do.
+//
+// Before Open touches anything (it deletes scratch files, repairs torn tails),
+// CheckSpeakable reads the directory without writing and refuses data this
+// binary cannot speak: a snapshot in a format it does not read
+// (kUnimplemented), or a cluster version above what it speaks, in the
+// snapshot or in a CLUSTER_VERSION log entry (kFailedPrecondition).
 #ifndef RAFTLOG_VERSIONS_V2_STORAGE_H_
 #define RAFTLOG_VERSIONS_V2_STORAGE_H_
 
@@ -39,6 +50,7 @@
 #include "absl/status/statusor.h"
 #include "snapshots/state.h"
 #include "versions/api/env.h"
+#include "absl/strings/string_view.h"
 #include "versions/v2/log.h"
 
 namespace raftlog::v2 {
@@ -59,6 +71,7 @@ struct Recovered {
   bool has_hard_state = false;
   HardState hard_state;
   std::optional<snapshots::SnapshotState> snapshot;  // the newest one
+  uint32_t snapshot_format = 0;                       // its format (1 or 2)
   // Contiguous, starting at (snapshot ? snapshot->last_index : 0) + 1.
   std::vector<Entry> entries;
   uint64_t torn_tail_truncations = 0;  // 0 or 1
@@ -72,9 +85,18 @@ class Storage {
   static constexpr char kHardStateFile[] = "hardstate";
   static constexpr size_t kRecordHeaderBytes = 8;
   static constexpr size_t kHardStateBytes = 36;
+  // Compressed bytes per chunk of a format-2 snapshot: the unit of chunked
+  // InstallSnapshot messages.
+  static constexpr uint32_t kSnapshotChunkBytes = 64 * 1024;
 
   // `fs` is not owned and must outlive the Storage.
   explicit Storage(api::FileSystem* fs) : fs_(fs) {}
+
+  // Read-only: refuses a directory whose snapshot format this binary does
+  // not read (kUnimplemented) or whose snapshot or log states a cluster
+  // version above `max_cluster_version` (kFailedPrecondition), naming the
+  // file. Damage is left to Open() to judge. Writes nothing.
+  absl::Status CheckSpeakable(uint32_t max_cluster_version) const;
 
   // Recovers the directory (repairing a torn tail, see above). Must be called
   // once, before anything else, also on an empty directory.
@@ -87,9 +109,12 @@ class Storage {
   // first, then rewriting the one holding `index`, so a crash in between
   // leaves a prefix). REQUIRES: snapshot_index() < index <= next_index().
   absl::Status TruncateFrom(uint64_t index);
-  // Publishes `state` as the newest snapshot (format 1), then deletes older
-  // snapshot files and the log segments it covers entirely.
-  absl::Status SaveSnapshot(const snapshots::SnapshotState& state);
+  // Publishes `state` as the newest snapshot in `format` (1 or 2), then
+  // deletes older snapshot files and the log segments it covers entirely.
+  absl::Status SaveSnapshot(const snapshots::SnapshotState& state, uint32_t format);
+  // As SaveSnapshot, for a file already encoded (a chunked install keeps the
+  // sender's bytes). REQUIRES: `bytes` decodes to a snapshot at last_index.
+  absl::Status SaveSnapshotFile(uint64_t last_index, absl::string_view bytes);
   // Drops the whole log (after installing a snapshot the log disagrees with);
   // the next Append starts at `next_index`. Deletes last segment first.
   absl::Status DiscardLog(uint64_t next_index);
@@ -106,6 +131,16 @@ class Storage {
   static std::string EncodeRecord(const Entry& entry);
   static std::string EncodeHardState(const HardState& hs);
   static absl::StatusOr<HardState> DecodeHardState(absl::string_view bytes);
+  // Encodes a snapshot in format 1 or 2 (kInvalidArgument for another).
+  static absl::StatusOr<std::string> EncodeSnapshot(const snapshots::SnapshotState& state,
+                                                    uint32_t format);
+  // Decodes a snapshot file of a format this release reads (1, 2) and says
+  // which; kUnimplemented for another format.
+  struct DecodedSnapshot {
+    snapshots::SnapshotState state;
+    uint32_t format = 0;
+  };
+  static absl::StatusOr<DecodedSnapshot> DecodeSnapshot(absl::string_view bytes);
 
  private:
   struct Segment {

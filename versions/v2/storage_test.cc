@@ -10,6 +10,7 @@ namespace raftlog::v2 {
 namespace {
 
 using api::MemFileSystem;
+constexpr uint32_t kSnapshotFormat1 = 1;
 
 Entry E(uint64_t index, uint64_t term, const std::string& data = "") {
   Entry e;
@@ -250,10 +251,10 @@ TEST(Storage, SnapshotCompactsCoveredSegments) {
     Storage s(&fs);
     OpenOk(&fs, &s);
     ASSERT_TRUE(s.Append(Range(1, 200, 1)).ok());
-    ASSERT_TRUE(s.SaveSnapshot(SampleState(100, 1)).ok());
+    ASSERT_TRUE(s.SaveSnapshot(SampleState(100, 1), kSnapshotFormat1).ok());
     // Segments start at 1, 65, 129, 193: the first is covered entirely.
     EXPECT_EQ(s.segment_count(), 3u);
-    ASSERT_TRUE(s.SaveSnapshot(SampleState(150, 1)).ok());
+    ASSERT_TRUE(s.SaveSnapshot(SampleState(150, 1), kSnapshotFormat1).ok());
     EXPECT_EQ(s.segment_count(), 2u);
     ASSERT_EQ(*fs.List("snap/"), std::vector<std::string>{Storage::SnapshotName(150)});
   }
@@ -272,7 +273,7 @@ TEST(Storage, CorruptSnapshotIsRefused) {
   {
     Storage s(&fs);
     OpenOk(&fs, &s);
-    ASSERT_TRUE(s.SaveSnapshot(SampleState(10, 2)).ok());
+    ASSERT_TRUE(s.SaveSnapshot(SampleState(10, 2), kSnapshotFormat1).ok());
   }
   std::string path = Storage::SnapshotName(10);
   std::string bytes = *fs.Read(path);
@@ -292,7 +293,7 @@ TEST(Storage, InstallOverADisagreeingLogDiscardsItEvenAcrossACrash) {
     ASSERT_TRUE(s.Append(Range(1, 30, 1)).ok());
     // Snapshot at 20 from term 4: this log held term 1 there. Crash before
     // DiscardLog ran.
-    ASSERT_TRUE(s.SaveSnapshot(SampleState(20, 4)).ok());
+    ASSERT_TRUE(s.SaveSnapshot(SampleState(20, 4), kSnapshotFormat1).ok());
   }
   fs.Crash();
   Storage s(&fs);
@@ -310,7 +311,7 @@ TEST(Storage, InstallOverAnAgreeingLogKeepsTheSuffix) {
     Storage s(&fs);
     OpenOk(&fs, &s);
     ASSERT_TRUE(s.Append(Range(1, 30, 4)).ok());
-    ASSERT_TRUE(s.SaveSnapshot(SampleState(20, 4)).ok());
+    ASSERT_TRUE(s.SaveSnapshot(SampleState(20, 4), kSnapshotFormat1).ok());
   }
   Storage s(&fs);
   Recovered r = OpenOk(&fs, &s);

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "versions/v1/adapter/adapter.h"
 #include "versions/v2/adapter/adapter.h"
 
 namespace raftlog::v2::testing {
@@ -50,6 +51,34 @@ api::Request RemoveVoter(uint64_t client, uint64_t seq, api::NodeId target) {
   return r;
 }
 
+api::Request AddLearner(uint64_t client, uint64_t seq, api::NodeId target) {
+  api::Request r = Make(client, seq, api::Op::kAddLearner);
+  r.target = target;
+  return r;
+}
+
+api::Request PromoteLearner(uint64_t client, uint64_t seq, api::NodeId target) {
+  api::Request r = Make(client, seq, api::Op::kPromoteLearner);
+  r.target = target;
+  return r;
+}
+
+api::Request Finalize(uint64_t client, uint64_t seq, uint32_t version) {
+  api::Request r = Make(client, seq, api::Op::kFinalize);
+  r.version = version;
+  return r;
+}
+
+api::Request Downgrade(uint64_t client, uint64_t seq, uint32_t version) {
+  api::Request r = Make(client, seq, api::Op::kDowngrade);
+  r.version = version;
+  return r;
+}
+
+api::Request Compact(uint64_t client, uint64_t seq) {
+  return Make(client, seq, api::Op::kCompact);
+}
+
 api::NodeOptions TestNodeOptions(uint64_t snapshot_threshold) {
   api::NodeOptions o;
   o.election_ticks = 10;
@@ -66,6 +95,38 @@ api::Pump MakePump(const std::vector<api::NodeId>& ids, uint64_t seed,
   o.node = node;
   api::ReleaseInfo info = adapter::Release();
   return api::Pump(info.make_node, o);
+}
+
+api::Pump MakeMixedPump(const std::vector<api::NodeId>& ids, uint64_t seed,
+                        std::shared_ptr<MixedReleases> releases, const api::NodeOptions& node) {
+  api::Pump::Options o;
+  o.ids = ids;
+  o.seed = seed;
+  o.node = node;
+  auto make = [releases](const api::NodeOptions& options) -> std::unique_ptr<api::Node> {
+    api::NodeOptions opts = options;
+    auto ticks = releases->election_ticks.find(opts.id);
+    if (ticks != releases->election_ticks.end()) opts.election_ticks = ticks->second;
+    auto rel = releases->release.find(opts.id);
+    if (rel != releases->release.end() && rel->second == "v1") {
+      return v1::adapter::Release().make_node(opts);
+    }
+    return adapter::Release().make_node(opts);
+  };
+  return api::Pump(make, o);
+}
+
+wire::v2::Entry VersionEntry(uint64_t index, uint64_t term, uint32_t version, bool downgrade) {
+  wire::v2::ClusterVersionChange cv;
+  cv.set_version(version);
+  cv.set_previous(version > 1 ? version - 1 : 2);
+  cv.set_downgrade(downgrade);
+  wire::v2::Entry e;
+  e.set_index(index);
+  e.set_term(term);
+  e.set_type(wire::v2::ENTRY_TYPE_CLUSTER_VERSION);
+  e.set_data(cv.SerializeAsString());
+  return e;
 }
 
 wire::v2::Entry ConfigEntry(uint64_t index, uint64_t term, const std::vector<uint64_t>& voters) {

@@ -37,10 +37,11 @@ std::unique_ptr<api::Node> MakeNode(const api::NodeOptions& options) {
 api::ReleaseInfo Release() {
   api::ReleaseInfo info;
   info.tag = kReleaseTag;
-  info.min_protocol = kProtocolVersion;
-  info.max_protocol = kProtocolVersion;
-  info.snapshot_formats_read = {kSnapshotFormat};
-  info.snapshot_formats_written = {kSnapshotFormat};
+  info.min_protocol = kMinProtocol;
+  info.max_protocol = kMaxProtocol;
+  // Format 2 is written only once the cluster version is at least 2.
+  info.snapshot_formats_read = {kSnapshotFormat, kSnapshotFormat2};
+  info.snapshot_formats_written = {kSnapshotFormat, kSnapshotFormat2};
   info.make_node = &MakeNode;
   return info;
 }

@@ -1,4 +1,4 @@
-// The adapter of release v1 to the harness ABI (versions/api/node.h).
+// The adapter of release v2 to the harness ABI (versions/api/node.h).
 // Harness code, not release code: it changes with the ABI and sits outside
 // the freeze digest of versions/v2/.
 #ifndef RAFTLOG_VERSIONS_V2_ADAPTER_ADAPTER_H_
@@ -8,7 +8,8 @@
 
 namespace raftlog::v2::adapter {
 
-// tag "v2", protocol 1..1, reads and writes snapshot format 1.
+// tag "v2", protocol 1..2, reads and writes snapshot formats 1 and 2 (2 only
+// once the cluster version is at least 2).
 api::ReleaseInfo Release();
 
 }  // namespace raftlog::v2::adapter
