@@ -232,7 +232,7 @@ bool Cluster::StepOne() {
     if (!p || p->status != NodeStatus::kUp || p->clock->NextTickAt() > now_us_) continue;
     SimNode& n = *p;
     uint64_t count = n.clock->TakeTicks(now_us_, options_.max_tick_batch);
-    if (count > 1) trace_->AddNumbers(now_us_, "ticks", n.id, count);
+    trace_->AddNumbers(now_us_, "ticks", n.id, count);
     for (uint64_t i = 0; i < count && n.status == NodeStatus::kUp; ++i) {
       ++stats_.ticks;
       ++stats_.steps;

@@ -112,6 +112,12 @@ ShrinkResult Shrink(const SimOptions& options, const Plan& plan, int max_runs,
     }
   }
   out.plan = SubPlan(plan, items);
+  // Once more with every trace line kept, for the story.
+  SimOptions full = o;
+  full.trace_keep = SIZE_MAX;
+  SimResult told = Simulate(full, out.plan);
+  ++out.runs;
+  out.story = KeyEvents(told.violation_window.empty() ? told.trace_tail : told.violation_window);
   return out;
 }
 

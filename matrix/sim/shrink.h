@@ -22,6 +22,9 @@ struct ShrinkResult {
   bool reproduced = false;  // the original plan failed at all
   SimOptions options;       // reproduces `result` with `plan` (stops at the violation)
   std::string log;    // one line per accepted reduction
+  // The shrunk run's trace: every event but deliveries, drops and ticks, and
+  // the last lines before it ended.
+  std::string story;
 };
 
 // REQUIRES: options describe the failing run. At most `max_runs` simulations.

@@ -39,10 +39,12 @@ TEST(Shrink, BrokenFakeShrinksToAFewEvents) {
   SimResult r = Simulate(s.options, s.plan);
   EXPECT_TRUE(r.failed());
   EXPECT_EQ(r.digest, s.result.digest);
+  EXPECT_NE(s.story.find("crash"), std::string::npos) << s.story;
+  EXPECT_NE(s.story.find("invoke"), std::string::npos) << s.story;
   std::cout << "seed " << o.seed << ": " << plan.size() << " events shrunk to " << s.plan.size()
             << " in " << s.runs << " runs\n"
             << s.plan.ToString(true) << s.result.Summary() << "trace:\n"
-            << s.result.trace_tail;
+            << s.story;
 }
 
 TEST(Shrink, PassingRunIsNotReproduced) {

@@ -198,8 +198,9 @@ int Main(int argc, char** argv) {
     ShrinkResult s = Shrink(o, plan, absl::GetFlag(FLAGS_shrink_runs),
                             [](const std::string& l) { std::cout << l << "\n" << std::flush; });
     std::cout << "shrunk to " << s.plan.size() << " events in " << s.runs << " runs:\n"
-              << s.plan.ToString(true) << s.result.Summary() << "trace of the shrunk run:\n"
-              << s.result.trace_tail;
+              << s.plan.ToString(true) << s.result.Summary()
+              << "trace of the shrunk run (deliveries and ticks left out but the last lines):\n"
+              << s.story;
   }
   return 1;
 }

@@ -67,8 +67,8 @@ class Runner {
     });
     workload_.set_ack_fn([this](const check::Ack& ack) {
       if (o_.checks_enabled) checkers_.OnAck(ack);
-      trace_.AddNumbers(ack.time_us, "ack", ack.client_id, ack.sequence);
     });
+    workload_.set_trace(&trace_);
     storm_ = o.cluster.network.defaults;
     storm_.drop = std::max<Ppm>(storm_.drop, ToPpm(0.2));
     storm_.duplicate = std::max<Ppm>(storm_.duplicate, ToPpm(0.1));

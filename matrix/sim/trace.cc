@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "versions/api/node.h"
 
 namespace raftlog::sim {
@@ -32,6 +33,22 @@ uint64_t BytesDigest(absl::string_view bytes) {
   std::memcpy(&tail, p, n);
   h = (h ^ tail) * kMul;
   return h ^ (h >> 32);
+}
+
+std::string KeyEvents(absl::string_view text, size_t tail) {
+  std::vector<absl::string_view> lines = absl::StrSplit(text, '\n', absl::SkipEmpty());
+  std::string out;
+  size_t tail_from = lines.size() > tail ? lines.size() - tail : 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    absl::string_view l = lines[i];
+    size_t sp = l.find(' ');
+    absl::string_view kind = sp == l.npos ? l : l.substr(sp + 1);
+    kind = kind.substr(0, kind.find(' '));
+    bool noise = kind == "deliver" || kind == "drop" || kind == "ticks";
+    if (noise && i < tail_from) continue;
+    absl::StrAppend(&out, l, "\n");
+  }
+  return out;
 }
 
 void Trace::Add(uint64_t time_us, absl::string_view kind, absl::string_view detail) {

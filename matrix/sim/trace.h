@@ -23,6 +23,10 @@ namespace raftlog::sim {
 // little-endian platform.
 uint64_t BytesDigest(absl::string_view bytes);
 
+// The lines of `lines` that tell a story: everything but deliveries, drops
+// and tick batches, plus the last `tail` lines whatever they are.
+std::string KeyEvents(absl::string_view lines, size_t tail = 10);
+
 class Trace {
  public:
   // keep = 0: no lines; SIZE_MAX: all lines.

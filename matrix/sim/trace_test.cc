@@ -38,5 +38,12 @@ TEST(Trace, KeepsABoundedTail) {
   EXPECT_EQ(t.Tail(1), "9 tick 9 0\n");
 }
 
+TEST(Trace, KeyEventsDropDeliveriesExceptTheLastLines) {
+  std::string text =
+      "1 crash n1\n2 deliver 1->2 app 00\n3 ticks 1 1\n4 invoke c1 s1 put k0 v\n"
+      "5 deliver 2->1 ack 00\n6 drop 1->3 app 00\n";
+  EXPECT_EQ(KeyEvents(text, 2), "1 crash n1\n4 invoke c1 s1 put k0 v\n5 deliver 2->1 ack 00\n6 drop 1->3 app 00\n");
+}
+
 }  // namespace
 }  // namespace raftlog::sim

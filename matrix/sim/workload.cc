@@ -160,6 +160,12 @@ void Workload::BeginOp(size_t c, uint64_t now_us) {
                                       lin::Value::Str(r.key), value,
                                       static_cast<int64_t>(now_us), expected);
   ++cohorts_[cl.cohort].ops;
+  if (trace_) {
+    trace_->Add(now_us, "invoke",
+                absl::StrCat("c", cl.id, " s", r.sequence, " ", api::OpName(r.op), " ", r.key,
+                             r.op == api::Op::kGet ? "" : " ", r.value,
+                             r.op == api::Op::kCas ? absl::StrCat(" if '", r.expected, "'") : ""));
+  }
   Send(c, now_us);
 }
 
@@ -168,6 +174,7 @@ void Workload::Send(size_t c, uint64_t now_us) {
   ++cl.attempts;
   ++cl.token;
   ++cohorts_[cl.cohort].attempts;
+  if (trace_ && cl.attempts > 1) trace_->AddNumbers(now_us, "retry", cl.id, cl.request.sequence);
   api::NodeId node = cl.leader_guess;
   if (node == 0 || std::find(nodes_.begin(), nodes_.end(), node) == nodes_.end()) {
     node = nodes_.empty() ? 0 : nodes_[random_.Uniform(nodes_.size())];
@@ -206,6 +213,11 @@ void Workload::Retry(size_t c, uint64_t now_us, uint64_t delay_us) {
 
 void Workload::Finish(size_t c, uint64_t now_us, lin::Outcome outcome, lin::Value result) {
   Client& cl = clients_[c];
+  if (trace_) {
+    trace_->Add(now_us, "complete",
+                absl::StrCat("c", cl.id, " s", cl.request.sequence, " ", lin::OutcomeName(outcome),
+                             result.is_string() ? absl::StrCat(" '", result.str(), "'") : ""));
+  }
   history_->Complete(cl.history_index, outcome, static_cast<int64_t>(now_us), std::move(result));
   CohortStats& st = cohorts_[cl.cohort];
   if (outcome == lin::Outcome::kOk) ++st.ok;
@@ -232,6 +244,7 @@ std::optional<Workload::Submission> Workload::Step(uint64_t now_us) {
     case Kind::kDeadline:
       if (!cl.busy || e.token != cl.token) return std::nullopt;
       ++cohorts_[cl.cohort].timeouts;
+      if (trace_) trace_->AddNumbers(now_us, "timeout", cl.id, cl.request.sequence);
       cl.leader_guess = 0;  // try someone else
       Retry(e.client, now_us, Backoff(cl.attempts));
       return std::nullopt;

@@ -34,6 +34,7 @@
 #include "matrix/check/checker.h"
 #include "matrix/lin/history.h"
 #include "matrix/sim/random.h"
+#include "matrix/sim/trace.h"
 #include "versions/api/node.h"
 
 namespace raftlog::sim {
@@ -106,6 +107,8 @@ class Workload {
 
   void set_nodes(std::vector<api::NodeId> nodes) { nodes_ = std::move(nodes); }
   void set_ack_fn(AckFn fn) { ack_fn_ = std::move(fn); }
+  // Client events (invoke, retry, timeout, complete) go to `trace` if set.
+  void set_trace(Trace* trace) { trace_ = trace; }
 
   // Schedules every client's first operation (at its scripted time).
   void Begin(uint64_t now_us);
@@ -184,6 +187,7 @@ class Workload {
   WorkloadOptions options_;
   lin::History* history_;
   AckFn ack_fn_;
+  Trace* trace_ = nullptr;
   std::vector<api::NodeId> nodes_;
   std::vector<Client> clients_;
   std::priority_queue<Event, std::vector<Event>, Later> events_;
