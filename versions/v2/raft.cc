@@ -51,6 +51,14 @@ void StampRange(Message* m) {
       m->mutable_install_snapshot_response()->set_min_protocol(kMinProtocol);
       m->mutable_install_snapshot_response()->set_max_protocol(kMaxProtocol);
       break;
+    case Message::kInstallSnapshotChunkResponse:
+      m->mutable_install_snapshot_chunk_response()->set_min_protocol(kMinProtocol);
+      m->mutable_install_snapshot_chunk_response()->set_max_protocol(kMaxProtocol);
+      break;
+    case Message::kPreVoteResponse:
+      m->mutable_pre_vote_response()->set_min_protocol(kMinProtocol);
+      m->mutable_pre_vote_response()->set_max_protocol(kMaxProtocol);
+      break;
     default:
       break;
   }
@@ -243,7 +251,8 @@ absl::Status Raft::Step(const Message& m) {
   RecordProtocol(m);
   const wire::v2::MessageType type = m.type();
   const bool from_leader = type == wire::v2::MESSAGE_TYPE_APPEND_ENTRIES ||
-                           type == wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT;
+                           type == wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT ||
+                           type == wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK;
   if (m.term() > term_) {
     BecomeFollower(m.term(), from_leader ? m.from() : 0);
   } else if (m.term() < term_) {
@@ -272,6 +281,7 @@ absl::Status Raft::Step(const Message& m) {
       break;
     case wire::v2::MESSAGE_TYPE_APPEND_ENTRIES:
     case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT:
+    case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK:
       if (role_ == api::Role::kLeader) {
         // Two leaders in one term: the sender broke election safety.
         return absl::FailedPreconditionError(
@@ -281,14 +291,18 @@ absl::Status Raft::Step(const Message& m) {
       if (role_ == api::Role::kCandidate) BecomeFollower(term_, m.from());
       leader_ = m.from();
       election_elapsed_ = 0;
-      status = type == wire::v2::MESSAGE_TYPE_APPEND_ENTRIES ? HandleAppendEntries(m)
-                                                             : HandleInstallSnapshot(m);
+      status = type == wire::v2::MESSAGE_TYPE_APPEND_ENTRIES    ? HandleAppendEntries(m)
+               : type == wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT ? HandleInstallSnapshot(m)
+                                                                 : HandleSnapshotChunk(m);
       break;
     case wire::v2::MESSAGE_TYPE_APPEND_ENTRIES_RESPONSE:
       if (role_ == api::Role::kLeader) HandleAppendResponse(m);
       break;
     case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_RESPONSE:
       if (role_ == api::Role::kLeader) HandleSnapshotResponse(m);
+      break;
+    case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK_RESPONSE:
+      if (role_ == api::Role::kLeader) HandleSnapshotChunkResponse(m);
       break;
     default:
       return absl::UnimplementedError(absl::StrCat("message type ", type));
@@ -428,6 +442,86 @@ absl::Status Raft::HandleInstallSnapshot(const Message& m) {
   return absl::OkStatus();
 }
 
+absl::Status Raft::HandleSnapshotChunk(const Message& m) {
+  const wire::v2::InstallSnapshotChunk& c = m.install_snapshot_chunk();
+  auto respond = [&](uint64_t next_offset, bool done, uint64_t match) {
+    Message r = NewMessage(m.from(), wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK_RESPONSE);
+    wire::v2::InstallSnapshotChunkResponse* resp = r.mutable_install_snapshot_chunk_response();
+    resp->set_last_index(c.last_index());
+    resp->set_last_term(c.last_term());
+    resp->set_next_offset(next_offset);
+    resp->set_done(done);
+    resp->set_match_index(match);
+    out_.messages.push_back(std::move(r));
+  };
+  if (c.format() != kSnapshotFormat2) {
+    Count(kCounterUnknownSnapshotFormat);
+    return absl::UnimplementedError(absl::StrCat("chunked snapshot from node ", m.from(),
+                                                 " is in format ", c.format(),
+                                                 "; v2 installs format 2 in chunks"));
+  }
+  if (c.last_index() <= commit_) {
+    assembler_.reset();
+    respond(0, true, commit_);
+    return absl::OkStatus();
+  }
+  if (assembler_ == nullptr || assembling_index_ != c.last_index() ||
+      assembling_term_ != c.last_term()) {
+    // Another snapshot than the one in progress: start over at offset 0.
+    assembler_ = std::make_unique<snapshots::format2::ChunkAssembler>(
+        std::vector<uint32_t>{kSnapshotFormat2});
+    assembling_index_ = c.last_index();
+    assembling_term_ = c.last_term();
+  }
+  absl::Status added = assembler_->Add(c.offset(), c.data(), c.crc());
+  if (!added.ok()) {
+    const uint64_t next = assembler_->next_offset();
+    switch (added.code()) {
+      case absl::StatusCode::kAlreadyExists:  // a duplicate or stale retransmit
+      case absl::StatusCode::kOutOfRange:     // a gap: a chunk was lost
+        respond(next, false, 0);
+        return absl::OkStatus();
+      case absl::StatusCode::kDataLoss:  // damaged: ask for it again
+        Count(api::kCounterDecodeErrors);
+        respond(next, false, 0);
+        break;
+      case absl::StatusCode::kUnimplemented:
+        Count(kCounterUnknownSnapshotFormat);
+        assembler_.reset();
+        break;
+      default:
+        assembler_.reset();
+        break;
+    }
+    return absl::Status(added.code(), absl::StrCat("snapshot chunk from node ", m.from(),
+                                                   " at offset ", c.offset(), ": ",
+                                                   added.message()));
+  }
+  if (!assembler_->complete()) {
+    respond(assembler_->next_offset(), false, 0);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::string> file = assembler_->TakeFile();
+  assembler_.reset();
+  RAFTLOG_V1_CHECK(file.ok());
+  absl::StatusOr<Storage::DecodedSnapshot> decoded = Storage::DecodeSnapshot(*file);
+  if (!decoded.ok() || decoded->format != kSnapshotFormat2 ||
+      decoded->state.last_index != c.last_index() || decoded->state.last_term != c.last_term() ||
+      decoded->state.last_term > m.term()) {
+    Count(api::kCounterDecodeErrors);
+    respond(0, false, 0);  // start over
+    return absl::DataLossError(absl::StrCat(
+        "chunked snapshot from node ", m.from(), " (", file->size(), " bytes) for (",
+        c.last_index(), ", ", c.last_term(), "): ",
+        decoded.ok() ? "holds another snapshot" : decoded.status().message()));
+  }
+  if (absl::Status s = CheckSnapshotVersion(decoded->state, m.from()); !s.ok()) return s;
+  if (!RestoreSnapshot(decoded->state, kSnapshotFormat2, *file)) return fatal_;
+  Count(api::kCounterSnapshotsInstalled);
+  respond(file->size(), true, decoded->state.last_index);
+  return absl::OkStatus();
+}
+
 void Raft::HandleAppendResponse(const Message& m) {
   auto it = progress_.find(m.from());
   if (it == progress_.end()) return;
@@ -473,18 +567,46 @@ void Raft::HandleAppendResponse(const Message& m) {
 }
 
 void Raft::HandleSnapshotResponse(const Message& m) {
-  auto it = progress_.find(m.from());
+  SnapshotInstalledOn(m.from(), m.install_snapshot_response().match_index());
+}
+
+void Raft::SnapshotInstalledOn(NodeId peer, uint64_t match) {
+  auto it = progress_.find(peer);
   if (it == progress_.end()) return;
   Progress& pr = it->second;
-  uint64_t match = m.install_snapshot_response().match_index();
   if (match > log_.last_index()) return;
   if (match > pr.match) pr.match = match;
   pr.next = pr.match + 1;
   pr.state = Progress::kProbe;
   pr.probe_sent = false;
+  pr.chunk_snapshot = 0;
   MaybeCommit();
-  MaybeForgetRemoved(m.from());
-  if (role_ == api::Role::kLeader && progress_.count(m.from())) SendAppend(m.from(), false);
+  MaybeForgetRemoved(peer);
+  if (role_ == api::Role::kLeader && progress_.count(peer)) SendAppend(peer, false);
+}
+
+void Raft::HandleSnapshotChunkResponse(const Message& m) {
+  auto it = progress_.find(m.from());
+  if (it == progress_.end()) return;
+  Progress& pr = it->second;
+  const wire::v2::InstallSnapshotChunkResponse& r = m.install_snapshot_chunk_response();
+  if (r.done()) {
+    SnapshotInstalledOn(m.from(), r.match_index());
+    return;
+  }
+  if (pr.state != Progress::kSnapshot || r.last_index() != pr.chunk_snapshot ||
+      pr.chunk_snapshot != log_.snapshot_index()) {
+    return;  // about another transfer (stale, or this leader compacted since)
+  }
+  // The receiver's verified prefix is the truth, even when it went back (a
+  // receiver that restarted); only an acknowledgment of the chunk in flight
+  // sends the next one (a duplicate or a refusal waits for the timeout, so
+  // duplicated messages never multiply the transfer).
+  const bool progressed = r.next_offset() > pr.chunk_sent;
+  pr.chunk_offset = r.next_offset();
+  if (!progressed) return;
+  pr.snapshot_ticks = 0;
+  SendSnapshotChunk(m.from(), &pr);
 }
 
 // ---------------------------------------------------------------------------
@@ -525,6 +647,19 @@ void Raft::SendSnapshot(NodeId to, Progress* pr) {
     if (!Compact()) return;
   }
   if (snapshot_format_ > SnapshotFormatFor(cv_.current())) return;  // wait for the next apply
+  if (snapshot_format_ >= kSnapshotFormat2) {
+    // Only reached with cv >= 2 (above): every member speaks v2's messages.
+    if (pr->chunk_snapshot != log_.snapshot_index()) {
+      pr->chunk_snapshot = log_.snapshot_index();
+      pr->chunk_offset = 0;
+      Count(api::kCounterSnapshotsSent);
+    }
+    pr->state = Progress::kSnapshot;
+    pr->pending_snapshot = log_.snapshot_index();
+    pr->snapshot_ticks = 0;
+    SendSnapshotChunk(to, pr);
+    return;
+  }
   absl::StatusOr<std::string> bytes = storage_->ReadSnapshot();
   if (!bytes.ok()) {
     Fail(absl::DataLossError(absl::StrCat("cannot read own snapshot at index ",
@@ -542,6 +677,55 @@ void Raft::SendSnapshot(NodeId to, Progress* pr) {
   pr->pending_snapshot = log_.snapshot_index();
   pr->snapshot_ticks = 0;
   Count(api::kCounterSnapshotsSent);
+  out_.messages.push_back(std::move(m));
+}
+
+bool Raft::LoadSnapshotChunks() {
+  if (snap_file_index_ == log_.snapshot_index() && !snap_chunks_.empty()) return true;
+  snap_chunks_.clear();
+  snap_file_index_ = 0;
+  absl::StatusOr<std::string> bytes = storage_->ReadSnapshot();
+  if (!bytes.ok()) {
+    Fail(absl::DataLossError(absl::StrCat("cannot read own snapshot at index ",
+                                          log_.snapshot_index(), ": ",
+                                          bytes.status().message())));
+    return false;
+  }
+  snap_file_ = std::move(*bytes);  // the chunks are views into it
+  // No transport limit of its own: any unit a format-2 writer may produce.
+  absl::StatusOr<std::vector<snapshots::format2::Chunk>> chunks =
+      snapshots::format2::SplitForInstall(
+          snap_file_,
+          snapshots::format2::kMaxChunkBytes + snapshots::format2::kChunkRecordHeaderBytes);
+  if (!chunks.ok()) {
+    Fail(absl::DataLossError(absl::StrCat("cannot split own snapshot at index ",
+                                          log_.snapshot_index(), " for install: ",
+                                          chunks.status().message())));
+    return false;
+  }
+  snap_chunks_ = std::move(*chunks);
+  snap_file_index_ = log_.snapshot_index();
+  return true;
+}
+
+void Raft::SendSnapshotChunk(NodeId to, Progress* pr) {
+  if (!LoadSnapshotChunks()) return;
+  absl::StatusOr<size_t> at = snapshots::format2::ChunkIndexAt(snap_chunks_, pr->chunk_offset);
+  if (!at.ok()) {
+    // Not a unit boundary of this file (a report about another file): start over.
+    pr->chunk_offset = 0;
+    at = size_t{0};
+  }
+  const snapshots::format2::Chunk& c = snap_chunks_[*at];
+  Message m = NewMessage(to, wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK);
+  wire::v2::InstallSnapshotChunk* is = m.mutable_install_snapshot_chunk();
+  is->set_last_index(log_.snapshot_index());
+  is->set_last_term(log_.snapshot_term());
+  is->set_format(snapshot_format_);
+  is->set_offset(c.offset);
+  is->set_data(std::string(c.data));
+  is->set_crc(c.crc);
+  pr->chunk_sent = c.offset;
   out_.messages.push_back(std::move(m));
 }
 
@@ -848,6 +1032,14 @@ void Raft::RecordProtocol(const Message& m) {
     case Message::kInstallSnapshotResponse:
       r = RangeFromWire(m.install_snapshot_response().min_protocol(),
                         m.install_snapshot_response().max_protocol());
+      break;
+    case Message::kInstallSnapshotChunkResponse:
+      r = RangeFromWire(m.install_snapshot_chunk_response().min_protocol(),
+                        m.install_snapshot_chunk_response().max_protocol());
+      break;
+    case Message::kPreVoteResponse:
+      r = RangeFromWire(m.pre_vote_response().min_protocol(),
+                        m.pre_vote_response().max_protocol());
       break;
     default:
       return;  // requests carry no report

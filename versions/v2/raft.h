@@ -26,16 +26,22 @@
 //  - protocol range reports on every response, finalize (CLUSTER_VERSION
 //    entries), the cluster-version history; a v2 node speaks protocol
 //    `cluster version` on the wire, so a v1 peer reads everything it gets
-//    until finalize.
+//    until finalize;
+//  - cv >= 2: snapshots are written in format 2 (zstd, chunked) and sent as
+//    InstallSnapshotChunk messages, one verified unit at a time, resumable;
+//    below it format 1 in one InstallSnapshot, as v1. Format 1 and 2 are
+//    always read.
 #ifndef RAFTLOG_VERSIONS_V2_RAFT_H_
 #define RAFTLOG_VERSIONS_V2_RAFT_H_
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "snapshots/format2/install.h"
 #include "versions/api/env.h"
 #include "versions/api/node.h"
 #include "versions/v2/cluster_version.h"
@@ -152,6 +158,14 @@ class Raft {
     uint64_t pending_snapshot = 0;
     int snapshot_ticks = 0;       // kSnapshot: ticks since it was sent
     uint64_t removed_at = 0;      // no longer a voter since this config index
+    // Chunked install (format 2): the receiver's verified prefix as last
+    // reported, and the offset of the chunk in flight, of snapshot
+    // `chunk_snapshot`. Stop-and-wait: the next chunk leaves when the one in
+    // flight is acknowledged; a refused or lost one is resent from
+    // chunk_offset after the snapshot timeout.
+    uint64_t chunk_snapshot = 0;
+    uint64_t chunk_offset = 0;
+    uint64_t chunk_sent = 0;
   };
   struct Pending {
     uint64_t client_id = 0;
@@ -191,10 +205,18 @@ class Raft {
   void HandleAppendResponse(const wire::v2::Message& m);
   absl::Status HandleInstallSnapshot(const wire::v2::Message& m);
   void HandleSnapshotResponse(const wire::v2::Message& m);
+  absl::Status HandleSnapshotChunk(const wire::v2::Message& m);
+  void HandleSnapshotChunkResponse(const wire::v2::Message& m);
+  // A snapshot install finished (either message kind): match and resume.
+  void SnapshotInstalledOn(api::NodeId peer, uint64_t match);
 
   // Leader replication.
   void SendAppend(api::NodeId to, bool heartbeat);
   void SendSnapshot(api::NodeId to, Progress* pr);
+  void SendSnapshotChunk(api::NodeId to, Progress* pr);
+  // Loads and splits the current snapshot file into install units (cached
+  // per snapshot index). False on a storage failure (the node stops).
+  bool LoadSnapshotChunks();
   void BroadcastAppend();
   void MaybeCommit();
   void SyncProgress();
@@ -252,6 +274,16 @@ class Raft {
   std::map<api::NodeId, bool> votes_;
   std::map<api::NodeId, Progress> progress_;
   std::map<uint64_t, Pending> pending_;  // leader: log index -> request
+
+  // Leader: the current snapshot file split for a chunked install; the
+  // chunks are views into snap_file_.
+  std::string snap_file_;
+  uint64_t snap_file_index_ = 0;
+  std::vector<snapshots::format2::Chunk> snap_chunks_;
+  // Follower: the chunked install in progress, of (index, term).
+  std::unique_ptr<snapshots::format2::ChunkAssembler> assembler_;
+  uint64_t assembling_index_ = 0;
+  uint64_t assembling_term_ = 0;
 
   uint64_t audit_seq_ = 0;
   uint64_t audit_chain_ = 0;

@@ -355,6 +355,66 @@ TEST(Upgrade, V1RolledBackAfterFinalizeStartsButIsRefusedOnTheWire) {
   EXPECT_EQ(p.violations(), 0u) << p.first_violation();
 }
 
+// What v1 does with format 2, recorded for the matrix: a v1 binary rolled
+// back onto a directory holding a format-2 snapshot refuses to start
+// (kUnimplemented, naming the format); a live v1 node refuses a format-2
+// snapshot in an InstallSnapshot (counted unknown_snapshot_formats) and
+// v2's chunk message type (counted unknown_message_types); neither crashes it.
+TEST(Upgrade, V1RefusesFormat2OnDiskAndOnTheWire) {
+  std::shared_ptr<MixedReleases> rel = Releases({{1, "v2"}, {2, "v2"}, {3, "v2"}}, 1);
+  Pump p = MakeMixedPump({1, 2, 3}, 16, rel, TestNodeOptions(/*snapshot_threshold=*/6));
+  ASSERT_TRUE(p.StartAll().ok());
+  ASSERT_EQ(p.RunUntilLeader(100), 1u);
+  p.Steps(3);
+  std::optional<api::Reply> r = p.Submit(1, Finalize(9, 1), 20);
+  ASSERT_TRUE(r.has_value() && r->status.ok());
+  uint64_t seq = 1;
+  Write(p, 1, &seq, 15, "k");
+  ASSERT_TRUE(RunUntilConverged(p, {1, 2, 3}, 50));
+  ASSERT_EQ(p.node(3)->State().snapshot_format, 2u);
+  absl::StatusOr<std::vector<std::string>> snaps = p.env(3)->fs.List("snap/");
+  ASSERT_TRUE(snaps.ok() && !snaps->empty());
+  const std::string format2_file = *p.env(3)->fs.Read(snaps->back());
+
+  p.Crash(3, false);
+  rel->release[3] = "v1";
+  absl::Status s = p.Restart(3);
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "format 2")) << s;
+
+  // A live v1 node (its own single-node cluster, id 4).
+  std::shared_ptr<MixedReleases> v1only = Releases({{4, "v1"}}, 0);
+  Pump solo = MakeMixedPump({4}, 1, v1only);
+  ASSERT_TRUE(solo.StartAll().ok());
+  api::Node* v1 = solo.node(4);
+  ASSERT_EQ(v1->State().release, "v1");
+  wire::v2::Message m;
+  m.set_protocol_version(1);
+  m.set_from(1);
+  m.set_to(4);
+  m.set_term(v1->State().term + 1);
+  m.set_type(wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT);
+  m.mutable_install_snapshot()->set_last_index(100);
+  m.mutable_install_snapshot()->set_last_term(v1->State().term);
+  m.mutable_install_snapshot()->set_format(2);
+  m.mutable_install_snapshot()->set_data(format2_file);
+  s = v1->Deliver(1, m.SerializeAsString());
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented) << s;
+  EXPECT_EQ(v1->Counters()["unknown_snapshot_formats"], 1u);
+  wire::v2::Message chunk;
+  chunk.set_protocol_version(1);
+  chunk.set_from(1);
+  chunk.set_to(4);
+  chunk.set_term(v1->State().term);
+  chunk.set_type(wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK);
+  chunk.mutable_install_snapshot_chunk()->set_data(format2_file.substr(0, 64));
+  const uint64_t unknown_before = v1->Counters()[api::kCounterUnknownMessages];
+  s = v1->Deliver(1, chunk.SerializeAsString());
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented) << s;
+  EXPECT_EQ(v1->Counters()[api::kCounterUnknownMessages], unknown_before + 1);
+  EXPECT_EQ(v1->State().snapshot_index, 0u);
+}
+
 // Every file of a directory with its content.
 std::map<std::string, std::string> Files(api::MemFileSystem& fs) {
   std::map<std::string, std::string> out;
