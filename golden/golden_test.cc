@@ -1,0 +1,204 @@
+// The checked-in goldens of every registered release: the MANIFEST digests
+// match the files, every twin re-derives from its binary, the set covers
+// every snapshot format and message type the release declares, and
+// regenerating from the recorded scenario and seed gives the same bytes.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
+#include "golden/diff.h"
+#include "golden/generate.h"
+#include "golden/manifest.h"
+#include "golden/schema.h"
+#include "golden/test_util.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+#include "versions/registry.h"
+
+namespace raftlog::golden {
+namespace {
+
+std::vector<std::string> Tags() {
+  std::vector<std::string> tags;
+  for (const api::ReleaseInfo& r : AllReleases()) tags.push_back(r.tag);
+  return tags;
+}
+
+class GoldenTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    release_ = FindRelease(GetParam());
+    ASSERT_NE(release_, nullptr);
+    absl::StatusOr<GoldenDir> dir = LoadGoldenDir(GetParam());
+    if (!dir.ok() && absl::IsNotFound(dir.status()) && GoldensOptional(GetParam())) {
+      GTEST_SKIP() << "head " << GetParam() << " has no goldens yet (" << dir.status().message()
+                   << "). Write them once its formats settle, and before it is released: a "
+                      "released tag without goldens fails.";
+    }
+    ASSERT_TRUE(dir.ok()) << dir.status()
+                          << (IsReleased(GetParam()) ? " (a released tag must have goldens)" : "");
+    dir_ = *std::move(dir);
+  }
+  const std::string& File(const std::string& name) {
+    static const std::string kEmpty;
+    auto it = dir_.files.find(name);
+    return it == dir_.files.end() ? kEmpty : it->second;
+  }
+  const api::ReleaseInfo* release_ = nullptr;
+  GoldenDir dir_;
+};
+
+TEST_P(GoldenTest, ManifestListsExactlyTheFilesWithTheirDigests) {
+  EXPECT_EQ(dir_.manifest.tag, GetParam());
+  std::set<std::string> listed;
+  for (const ManifestFile& f : dir_.manifest.files) {
+    listed.insert(f.name);
+    EXPECT_EQ(f.release, GetParam()) << f.name;
+    ASSERT_TRUE(dir_.files.count(f.name)) << f.name << " is in the MANIFEST but not on disk";
+    EXPECT_EQ(Sha256Hex(File(f.name)), f.sha256)
+        << "golden/" << GetParam() << "/" << f.name << " does not match its MANIFEST digest";
+  }
+  for (const auto& [name, bytes] : dir_.files) {
+    if (name == kManifestName) continue;
+    EXPECT_TRUE(listed.count(name)) << "golden/" << GetParam() << "/" << name
+                                    << " is not listed in the MANIFEST";
+  }
+  // The MANIFEST is in canonical form: rendering what was parsed gives it back.
+  EXPECT_EQ(RenderManifest(dir_.manifest), File(kManifestName));
+}
+
+TEST_P(GoldenTest, EveryBinaryHasItsTwinAndTheTwinReDerives) {
+  size_t binaries = 0;
+  for (const ManifestFile& f : dir_.manifest.files) {
+    if (absl::StartsWith(f.format, "twin/")) {
+      auto it = f.attrs.find("twin_of");
+      ASSERT_NE(it, f.attrs.end()) << f.name << " has no twin_of";
+      const ManifestFile* bin = dir_.manifest.Find(it->second);
+      ASSERT_NE(bin, nullptr) << f.name << " is the twin of a file not listed";
+      EXPECT_EQ(f.format, absl::StrCat("twin/", bin->format));
+      continue;
+    }
+    ++binaries;
+    absl::StatusOr<std::pair<std::string, std::string>> twin =
+        DeriveTwin(GetParam(), f, File(f.name));
+    ASSERT_TRUE(twin.ok()) << twin.status();
+    const ManifestFile* listed = dir_.manifest.Find(twin->first);
+    ASSERT_NE(listed, nullptr) << f.name << ": its twin " << twin->first << " is not listed";
+    EXPECT_EQ(listed->attrs.at("twin_of"), f.name);
+    EXPECT_EQ(File(twin->first), twin->second)
+        << "golden/" << GetParam() << "/" << twin->first << " is not what " << f.name
+        << " gives now:\n"
+        << UnifiedDiff(File(twin->first), twin->second,
+                       absl::StrCat("golden/", GetParam(), "/", twin->first), "re-derived");
+  }
+  EXPECT_GT(binaries, 0u);
+}
+
+// A wire twin is the message itself in text format: parsed back with the
+// tag's schema and serialized, it gives the binary byte for byte.
+TEST_P(GoldenTest, WireTwinsParseBackToTheBinary) {
+  size_t checked = 0;
+  for (const ManifestFile& f : dir_.manifest.files) {
+    if (!absl::StartsWith(f.format, "wire/")) continue;
+    const std::string twin_name = f.name.substr(0, f.name.size() - 4) + ".textproto";
+    absl::StatusOr<std::unique_ptr<google::protobuf::Message>> empty =
+        ParseWire(GetParam(), "Message", "");
+    ASSERT_TRUE(empty.ok()) << empty.status();
+    std::unique_ptr<google::protobuf::Message> m = *std::move(empty);
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(File(twin_name), m.get()))
+        << twin_name;
+    std::string bytes;
+    ASSERT_TRUE(m->SerializeToString(&bytes));
+    EXPECT_EQ(bytes, File(f.name)) << twin_name << " does not serialize to " << f.name;
+    EXPECT_EQ(TypeValueName(*m), f.attrs.at("type")) << f.name;
+    ++checked;
+  }
+  EXPECT_GT(checked, 0u);
+}
+
+// The set covers what the release declares: a snapshot in every format it
+// writes, a message of every type its schema has, its log and hard state.
+TEST_P(GoldenTest, CoversEveryFormatAndMessageTypeTheReleaseDeclares) {
+  std::set<std::string> formats, types;
+  for (const ManifestFile& f : dir_.manifest.files) {
+    formats.insert(f.format);
+    if (absl::StartsWith(f.format, "wire/")) types.insert(f.attrs.at("type"));
+  }
+  for (uint32_t w : release_->snapshot_formats_written) {
+    EXPECT_TRUE(formats.count(absl::StrCat("snapshot/", w)))
+        << GetParam() << " writes snapshot format " << w << " but golden/" << GetParam()
+        << " has none";
+  }
+  const std::vector<std::string> declared = MessageTypeValues(GetParam());
+  ASSERT_FALSE(declared.empty());
+  for (const std::string& t : declared) {
+    EXPECT_TRUE(types.count(t)) << "no golden wire message of type " << t;
+  }
+  EXPECT_TRUE(formats.count("hard-state"));
+  EXPECT_TRUE(formats.count("log-segment"));
+}
+
+// Byte-identical regeneration from the scenario and seed the MANIFEST
+// records. On a difference, the failure shows the diff of the readable twins.
+TEST_P(GoldenTest, RegeneratingGivesByteIdenticalFiles) {
+  ScenarioOptions options;
+  options.scenario = dir_.manifest.scenario;
+  options.seed = dir_.manifest.seed;
+  absl::StatusOr<GoldenSet> fresh = BuildGoldens(*release_, options);
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  std::vector<std::string> problems;
+  for (const auto& [name, bytes] : fresh->files) {
+    if (!dir_.files.count(name)) {
+      problems.push_back(absl::StrCat("new file ", name, " (not checked in)"));
+    }
+  }
+  for (const auto& [name, bytes] : dir_.files) {
+    if (!fresh->files.count(name)) {
+      problems.push_back(absl::StrCat("checked-in ", name, " is no longer produced"));
+    }
+  }
+  std::string diffs;
+  for (const auto& [name, bytes] : fresh->files) {
+    auto old = dir_.files.find(name);
+    if (old == dir_.files.end() || old->second == bytes) continue;
+    problems.push_back(absl::StrCat(name, " differs (sha256 ", Sha256Hex(old->second), " -> ",
+                                    Sha256Hex(bytes), ")"));
+    // Binaries are shown through their twins; twins and the MANIFEST directly.
+    const ManifestFile* f = fresh->manifest.Find(name);
+    if (f != nullptr && !absl::StartsWith(f->format, "twin/")) {
+      absl::StatusOr<std::pair<std::string, std::string>> old_twin =
+          DeriveTwin(GetParam(), *f, old->second);
+      absl::StatusOr<std::pair<std::string, std::string>> new_twin =
+          DeriveTwin(GetParam(), *f, bytes);
+      if (old_twin.ok() && new_twin.ok()) {
+        absl::StrAppend(&diffs, UnifiedDiff(old_twin->second, new_twin->second,
+                                            absl::StrCat("golden/", GetParam(), "/", name,
+                                                         " (as text)"),
+                                            "regenerated (as text)"));
+      }
+    } else {
+      absl::StrAppend(&diffs, UnifiedDiff(old->second, bytes,
+                                          absl::StrCat("golden/", GetParam(), "/", name),
+                                          "regenerated"));
+    }
+  }
+  EXPECT_TRUE(problems.empty())
+      << "golden/" << GetParam() << " is not what release " << GetParam()
+      << " produces now (scenario " << options.scenario << ", seed " << options.seed << "):\n  "
+      << absl::StrJoin(problems, "\n  ") << "\n"
+      << diffs
+      << "If the change is intended and the release is head: scripts/regen_golden.sh. A "
+         "released (frozen) tag's goldens change only with --force-released.";
+}
+
+INSTANTIATE_TEST_SUITE_P(AllReleases, GoldenTest, ::testing::ValuesIn(Tags()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
+
+}  // namespace
+}  // namespace raftlog::golden
