@@ -18,15 +18,20 @@ using api::Op;
 using api::Pump;
 using api::Request;
 
-// Streams every delivered message into per-type reservoirs.
+// Streams every delivered message into per-(type, cluster version)
+// reservoirs.
 class Sampler {
  public:
   Sampler(std::string tag, size_t per_type) : tag_(std::move(tag)), per_type_(per_type) {}
 
+  // The cluster version of the scenario phase the next messages belong to.
+  void SetPhase(uint32_t cluster_version) { phase_ = cluster_version; }
+
   void See(const Pump::Envelope& e) {
+    const uint32_t cluster_version = phase_;
     ++seq_;
     ++seen_[e.type];
-    PerType& t = types_[e.type];
+    PerType& t = types_[{e.type, cluster_version}];
     const bool want_first = t.first.size() < per_type_;
     const bool maybe_shape = t.by_shape.size() < per_type_;
     if (!want_first && !maybe_shape) return;
@@ -35,6 +40,7 @@ class Sampler {
     s.from = e.from;
     s.to = e.to;
     s.type = e.type;
+    s.cluster_version = cluster_version;
     s.seq = seq_;
     s.bytes = e.bytes;
     if (std::unique_ptr<google::protobuf::Message> m = ParseEnvelope(tag_, e.bytes)) {
@@ -48,7 +54,7 @@ class Sampler {
   void Finish(Capture* c) {
     c->seen_by_type = seen_;
     c->delivered = seq_;
-    for (auto& [type, t] : types_) {
+    for (auto& [key, t] : types_) {
       std::vector<Sample> kept = t.by_shape;
       std::set<uint64_t> taken;
       for (const Sample& s : kept) taken.insert(s.seq);
@@ -70,38 +76,106 @@ class Sampler {
   };
   std::string tag_;
   size_t per_type_;
+  uint32_t phase_ = 0;
   uint64_t seq_ = 0;
   std::map<std::string, uint64_t> seen_;
-  std::map<std::string, PerType> types_;  // std::map: deterministic order
+  // std::map: deterministic order, (type, cluster version).
+  std::map<std::pair<std::string, uint32_t>, PerType> types_;
 };
 
-Request Client(uint64_t client, uint64_t seq, Op op, std::string key, std::string value) {
-  Request r;
-  r.client_id = client;
-  r.sequence = seq;
-  r.op = op;
-  r.key = std::move(key);
-  r.value = std::move(value);
-  return r;
-}
+// Clients with their own sequence numbers (exactly-once per (client, seq)).
+class Clients {
+ public:
+  Request Make(uint64_t client, Op op, std::string key, std::string value) {
+    Request r;
+    r.client_id = client;
+    r.sequence = ++next_[client];
+    r.op = op;
+    r.key = std::move(key);
+    r.value = std::move(value);
+    return r;
+  }
+  Request Admin(Op op, NodeId target) {
+    Request r = Make(9, op, "", "");
+    r.target = target;
+    return r;
+  }
 
-Request Admin(uint64_t seq, Op op, NodeId target) {
-  Request r;
-  r.client_id = 9;
-  r.sequence = seq;
-  r.op = op;
-  r.target = target;
-  return r;
-}
+ private:
+  std::map<uint64_t, uint64_t> next_;
+};
 
 // Runs one request to the leader; notes when it did not succeed.
-void Do(Pump& p, const Request& r, const char* what, Capture* c) {
+bool Do(Pump& p, const Request& r, const std::string& what, Capture* c) {
   std::optional<api::Reply> reply = p.SubmitToLeader(r, 300);
   if (!reply.has_value()) {
     c->notes.push_back(absl::StrCat(what, ": no reply"));
-  } else if (!reply->status.ok()) {
-    c->notes.push_back(absl::StrCat(what, ": ", reply->status.ToString()));
+    return false;
   }
+  if (!reply->status.ok()) {
+    c->notes.push_back(absl::StrCat(what, ": ", reply->status.ToString()));
+    return false;
+  }
+  return true;
+}
+
+// One pass of the scenario; `phase` prefixes the notes.
+void RunPhase(Pump& p, Clients& clients, const std::string& phase, Capture* c) {
+  auto what = [&](const char* step) { return absl::StrCat(phase, ": ", step); };
+  if (p.RunUntilLeader(300) == 0) c->notes.push_back(what("no leader"));
+
+  // Client requests of every kind.
+  Do(p, clients.Make(1, Op::kPut, "a", "1"), what("put"), c);
+  Do(p, clients.Make(1, Op::kAppend, "a", "2"), what("append"), c);
+  Request cas = clients.Make(1, Op::kCas, "a", "3");
+  cas.expected = "12";
+  Do(p, cas, what("cas"), c);
+  Do(p, clients.Make(1, Op::kGet, "a", ""), what("get"), c);
+  Do(p, clients.Make(1, Op::kPut, "b", "x"), what("put"), c);
+  Do(p, clients.Make(1, Op::kDelete, "b", ""), what("delete"), c);
+
+  // A membership change: node 4 becomes a voter and is replicated to.
+  Do(p, clients.Admin(Op::kAddVoter, 4), what("add voter 4"), c);
+  p.Steps(20);
+
+  // A follower falls behind while the log is compacted past it, then gets a
+  // snapshot.
+  const NodeId leader = p.Leader();
+  NodeId lagger = 0;
+  for (NodeId id : {1, 2, 3}) {
+    if (id != leader && lagger == 0 && p.node(id) != nullptr) lagger = id;
+  }
+  p.Isolate(lagger);
+  for (int i = 0; i < 40; ++i) {
+    Do(p, clients.Make(2, Op::kPut, absl::StrCat("k", i % 5), absl::StrCat("v", i)),
+       what("put while lagging"), c);
+  }
+  Do(p, clients.Admin(Op::kCompact, 0), what("compact"), c);
+  p.Heal(lagger);
+  p.Steps(60);
+
+  // Membership shrinks again.
+  Do(p, clients.Admin(Op::kRemoveVoter, 4), what("remove voter 4"), c);
+  p.Steps(20);
+
+  // The leader crashes: a new election among the rest; enough writes while
+  // it is down that the log is compacted past it; it comes back to a second
+  // snapshot install.
+  const NodeId crashed = p.Leader();
+  if (crashed != 0) {
+    p.Crash(crashed, /*tear=*/false);
+    if (p.RunUntilLeader(300) == 0) c->notes.push_back(what("no leader after the crash"));
+    for (int i = 0; i < 24; ++i) {
+      Do(p, clients.Make(3, Op::kPut, absl::StrCat("c", i % 3), absl::StrCat("w", i)),
+         what("put while crashed"), c);
+    }
+    if (absl::Status s = p.Restart(crashed); !s.ok()) {
+      c->notes.push_back(what("restart: ") + s.ToString());
+    }
+    p.Steps(60);
+  }
+  Do(p, clients.Make(1, Op::kGet, "a", ""), what("final get"), c);
+  p.Steps(10);
 }
 
 }  // namespace
@@ -133,68 +207,40 @@ Capture CaptureRelease(const api::ReleaseInfo& release, const CaptureOptions& op
   if (absl::Status s = p.StartNode(4, {}); !s.ok()) {
     c.notes.push_back(absl::StrCat("start joiner: ", s.ToString()));
   }
-  // Election.
-  NodeId leader = p.RunUntilLeader(300);
-  if (leader == 0) c.notes.push_back("no leader elected");
+  Clients clients;
+  const uint32_t initial = p.node(1)->State().cluster_version;
+  sampler.SetPhase(initial);
+  RunPhase(p, clients, absl::StrCat("cluster version ", initial), &c);
 
-  // Client requests of every kind.
-  uint64_t seq = 0;
-  Do(p, Client(1, ++seq, Op::kPut, "a", "1"), "put", &c);
-  Do(p, Client(1, ++seq, Op::kAppend, "a", "2"), "append", &c);
-  Request cas = Client(1, ++seq, Op::kCas, "a", "3");
-  cas.expected = "12";
-  Do(p, cas, "cas", &c);
-  Do(p, Client(1, ++seq, Op::kGet, "a", ""), "get", &c);
-  Do(p, Client(1, ++seq, Op::kPut, "b", "x"), "put", &c);
-  Do(p, Client(1, ++seq, Op::kDelete, "b", ""), "delete", &c);
-
-  // A membership change: the joiner becomes a voter and is replicated to
-  // from an empty log.
-  Do(p, Admin(1, Op::kAddVoter, 4), "add voter 4", &c);
-  p.Steps(20);
-
-  // A follower falls behind while the log is compacted past it, then gets a
-  // snapshot.
-  leader = p.Leader();
-  NodeId lagger = 0;
-  for (NodeId id : {1, 2, 3}) {
-    if (id != leader && lagger == 0) lagger = id;
-  }
-  p.Isolate(lagger);
-  for (int i = 0; i < 40; ++i) {
-    Do(p,
-       Client(2, static_cast<uint64_t>(i + 1), Op::kPut, absl::StrCat("k", i % 5),
-              absl::StrCat("v", i)),
-       "put while lagging", &c);
-  }
-  Do(p, Admin(2, Op::kCompact, 0), "compact", &c);
-  p.Heal(lagger);
-  p.Steps(60);
-
-  // Membership shrinks again.
-  Do(p, Admin(3, Op::kRemoveVoter, 4), "remove voter 4", &c);
-  p.Steps(20);
-
-  // The leader crashes: a new election among the rest, then it comes back.
-  leader = p.Leader();
-  if (leader != 0) {
-    p.Crash(leader, /*tear=*/false);
-    if (p.RunUntilLeader(300) == 0) c.notes.push_back("no leader after the crash");
-    // Enough writes while it is down that the log is compacted past it: it
-    // comes back to a second snapshot install.
-    for (int i = 0; i < 24; ++i) {
-      Do(p,
-         Client(3, static_cast<uint64_t>(i + 1), Op::kPut, absl::StrCat("c", i % 3),
-                absl::StrCat("w", i)),
-         "put while crashed", &c);
+  // Finalize to the highest version every member supports, then the same
+  // scenario again: what the release sends only after finalize. A release
+  // whose binary speaks nothing above the initial version has nothing to
+  // finalize to.
+  if (release.max_protocol <= initial) {
+    if (p.violations() != 0) {
+      c.notes.push_back(absl::StrCat("safety violation in the run: ", p.first_violation()));
     }
-    if (absl::Status s = p.Restart(leader); !s.ok()) {
-      c.notes.push_back(absl::StrCat("restart: ", s.ToString()));
-    }
-    p.Steps(60);
+    sampler.Finish(&c);
+    return c;
   }
-  Do(p, Client(1, ++seq, Op::kGet, "after", ""), "final get", &c);
-  p.Steps(10);
+  // From the finalize request on, messages belong to the raised version's
+  // phase: the entry that raises it, and everything sent while it commits,
+  // go only to members that all speak it.
+  sampler.SetPhase(release.max_protocol);
+  Request finalize = clients.Admin(Op::kFinalize, 0);
+  std::optional<api::Reply> reply = p.SubmitToLeader(finalize, 300);
+  p.Steps(20);
+  const NodeId leader = p.Leader();
+  const uint32_t raised = leader != 0 ? p.node(leader)->State().cluster_version : initial;
+  if (!reply.has_value() || !reply->status.ok() || raised != release.max_protocol) {
+    c.notes.push_back(absl::StrCat(
+        "finalize: ", !reply.has_value()
+                          ? "no reply"
+                          : (reply->status.ok() ? absl::StrCat("cluster version ", raised)
+                                                : reply->status.ToString())));
+  } else {
+    RunPhase(p, clients, absl::StrCat("cluster version ", raised), &c);
+  }
   if (p.violations() != 0) {
     c.notes.push_back(absl::StrCat("safety violation in the run: ", p.first_violation()));
   }
@@ -205,9 +251,9 @@ Capture CaptureRelease(const api::ReleaseInfo& release, const CaptureOptions& op
 uint64_t CaptureDigest(const Capture& capture) {
   uint64_t h = api::Fnv1a64(capture.tag);
   for (const Sample& s : capture.samples) {
-    h = api::Fnv1a64(
-        absl::StrCat(s.sender_tag, "|", s.from, "|", s.to, "|", s.type, "|", s.bytes.size(), "|"),
-        h);
+    h = api::Fnv1a64(absl::StrCat(s.sender_tag, "|", s.from, "|", s.to, "|", s.type, "|",
+                                  s.cluster_version, "|", s.bytes.size(), "|"),
+                     h);
     h = api::Fnv1a64(s.bytes, h);
   }
   return h;

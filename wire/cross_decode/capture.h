@@ -1,13 +1,18 @@
 // Sampling the messages a release sends, from one seeded run of a small
 // cluster of that release on the test pump (versions/api/pump.h), driven only
-// through the harness ABI: elections, replication, client requests of every
-// kind, a membership change (add a joining node, later remove it), threshold
+// through the harness ABI. The scenario runs once at the cluster version the
+// cluster starts with and, when the release speaks a higher protocol
+// (ReleaseInfo::max_protocol), once more after Op::kFinalize raised it: what a
+// release sends only after finalize is sampled apart, since older releases
+// need not read it. Each pass: elections, replication, client requests of
+// every kind, a membership change (add a joining node, later remove it), threshold
 // and on-request compaction, a snapshot install to a follower that fell
 // behind, a leader crash with a new election, writes while it is down, and its
 // restart into a second snapshot install.
 //
 // Every delivered message is seen (the pump's filter keeps all of them); per
-// Outbound::type the capture keeps up to `per_type` samples: first those of
+// Outbound::type and sender's cluster version the capture keeps up to
+// `per_type` samples: first those of
 // a shape (schema.h) not kept yet, in send order, then, if the type has fewer
 // distinct shapes than `per_type`, the earliest remaining ones. Same release,
 // same options: the same samples, byte for byte.
@@ -31,7 +36,13 @@ struct Sample {
   std::string type;        // Outbound::type, the sender's name
   std::string type_value;  // the envelope's `type` value as the sender's schema names it
   std::string shape;       // schema.h Shape() under the sender's schema ("" if unparsable)
-  uint64_t seq = 0;        // position in the run's delivery order
+  // The cluster version of the scenario phase it was sent in: before
+  // finalize, the one the cluster started with; from the finalize request
+  // on, the one finalize raises it to (ReleaseInfo::max_protocol). Messages
+  // sent while the raise commits count as after: only members that all speak
+  // the new version receive them.
+  uint32_t cluster_version = 0;
+  uint64_t seq = 0;  // position in the run's delivery order
   std::string bytes;
 };
 
@@ -43,7 +54,7 @@ struct CaptureOptions {
 struct Capture {
   std::string tag;
   uint64_t seed = 0;
-  // Sorted by (type, seq).
+  // Sorted by (type, cluster_version, seq).
   std::vector<Sample> samples;
   // Every message seen in the run, by Outbound::type.
   std::map<std::string, uint64_t> seen_by_type;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -36,6 +37,8 @@ std::string CellText(const Cell& c) {
     absl::StrAppend(&text, " !");
   } else if (!c.required) {
     absl::StrAppend(&text, " ~");
+  } else if (c.expected == Expect::kAny) {
+    absl::StrAppend(&text, " *");
   }
   return text;
 }
@@ -71,6 +74,7 @@ std::string JudgeCell(const Cell& c) {
   if (c.expected == Expect::kRefused && c.refused != c.samples) {
     return absl::StrCat("expected refused, got ", CellOutcomeName(c.outcome));
   }
+  // kAny: not broken is all it asks.
   return "";
 }
 
@@ -132,9 +136,12 @@ Cell DecodeCell(absl::string_view sender, const api::ReleaseInfo& receiver, absl
   c.sender = std::string(sender);
   c.receiver = receiver.tag;
   c.type = std::string(type);
-  if (!samples.empty()) c.type_value = samples.front()->type_value;
+  if (!samples.empty()) {
+    c.type_value = samples.front()->type_value;
+    c.cluster_version = samples.front()->cluster_version;
+  }
   c.required = policy.Pair(c.sender, c.receiver).must_interoperate;
-  const TypeRule rule = policy.Type(c.sender, c.receiver, c.type, c.type_value);
+  const TypeRule rule = policy.Type(c.sender, c.receiver, c.type, c.type_value, c.cluster_version);
   c.expected = rule.expect;
   c.expected_why = rule.why;
   for (const Sample* s : samples) {
@@ -187,6 +194,9 @@ Report RunCrossDecode(const std::vector<api::ReleaseInfo>& releases,
   for (const api::ReleaseInfo& r : releases) report.tags.push_back(r.tag);
   report.policy = options.policy_path.empty() ? WirePolicy::SelfPairsOnly(report.tags)
                                               : WirePolicy::Load(options.policy_path, report.tags);
+  std::map<std::string, uint32_t> max_protocol;
+  for (const api::ReleaseInfo& r : releases) max_protocol[r.tag] = r.max_protocol;
+  report.policy.SetMaxProtocols(max_protocol);
   if (!report.policy.status().ok()) {
     report.violations.push_back(
         absl::StrCat("policy unusable: ", report.policy.status().ToString()));
@@ -198,16 +208,16 @@ Report RunCrossDecode(const std::vector<api::ReleaseInfo>& releases,
     }
   }
   for (const Capture& capture : report.captures) {
-    // Samples grouped by type, in the capture's (type, seq) order.
-    std::map<std::string, std::vector<const Sample*>> by_type;
-    for (const Sample& s : capture.samples) by_type[s.type].push_back(&s);
-    for (const auto& [type, samples] : by_type) {
+    // Samples grouped by (type, cluster version), in the capture's order.
+    std::map<std::pair<std::string, uint32_t>, std::vector<const Sample*>> groups;
+    for (const Sample& s : capture.samples) groups[{s.type, s.cluster_version}].push_back(&s);
+    for (const auto& [key, samples] : groups) {
       for (const api::ReleaseInfo& receiver : releases) {
-        Cell c = DecodeCell(capture.tag, receiver, type, samples, options.seed, report.policy);
+        Cell c = DecodeCell(capture.tag, receiver, key.first, samples, options.seed, report.policy);
         c.violation = JudgeCell(c);
         if (!c.violation.empty()) {
-          report.violations.push_back(
-              absl::StrCat(c.sender, "->", c.receiver, " ", c.type, ": ", c.violation));
+          report.violations.push_back(absl::StrCat(c.sender, "->", c.receiver, " ", c.type, " @cv",
+                                                   c.cluster_version, ": ", c.violation));
         }
         report.cells.push_back(std::move(c));
       }
@@ -231,27 +241,31 @@ std::string FormatGrid(const Report& report) {
   absl::StrAppend(&out, "  policy: ", report.policy.source(),
                   report.policy.status().ok() ? "" : " (UNUSABLE)", "\n\n");
 
-  // Rows: (sender, type); columns: receivers.
-  std::vector<std::pair<std::string, std::string>> rows;
-  std::map<std::pair<std::string, std::string>, std::map<std::string, const Cell*>> grid;
+  // Rows: (sender, type, cluster version); columns: receivers.
+  using RowKey = std::tuple<std::string, std::string, uint32_t>;
+  std::vector<RowKey> rows;
+  std::map<RowKey, std::map<std::string, const Cell*>> grid;
   for (const Cell& c : report.cells) {
-    auto key = std::make_pair(c.sender, c.type);
+    RowKey key{c.sender, c.type, c.cluster_version};
     if (grid.find(key) == grid.end()) rows.push_back(key);
     grid[key][c.receiver] = &c;
   }
   size_t w_sender = std::string("sender").size();
   size_t w_type = std::string("message type").size();
+  const size_t w_cv = 4;
   std::map<std::string, size_t> w_recv;
   for (const std::string& t : report.tags) w_recv[t] = std::max<size_t>(t.size(), 8);
-  for (const auto& key : rows) {
-    w_sender = std::max(w_sender, key.first.size());
-    w_type = std::max(w_type, key.second.size());
+  for (const RowKey& key : rows) {
+    w_sender = std::max(w_sender, std::get<0>(key).size());
+    w_type = std::max(w_type, std::get<1>(key).size());
     for (const auto& [recv, cell] : grid[key]) {
       w_recv[recv] = std::max(w_recv[recv], CellText(*cell).size());
     }
   }
-  std::string header = Pad("sender", w_sender) + "  " + Pad("message type", w_type);
-  std::string rule = std::string(w_sender, '-') + "  " + std::string(w_type, '-');
+  std::string header =
+      Pad("sender", w_sender) + "  " + Pad("message type", w_type) + "  " + Pad("cv", w_cv);
+  std::string rule =
+      std::string(w_sender, '-') + "  " + std::string(w_type, '-') + "  " + std::string(w_cv, '-');
   for (const std::string& t : report.tags) {
     header += " | " + Pad(absl::StrCat("-> ", t), w_recv[t]);
     rule += "-+-" + std::string(w_recv[t], '-');
@@ -259,10 +273,12 @@ std::string FormatGrid(const Report& report) {
   while (!header.empty() && header.back() == ' ') header.pop_back();
   absl::StrAppend(&out, header, "\n", rule, "\n");
   std::string previous_sender;
-  for (const auto& key : rows) {
-    std::string line = Pad(key.first == previous_sender ? "" : key.first, w_sender) + "  " +
-                       Pad(key.second, w_type);
-    previous_sender = key.first;
+  for (const RowKey& key : rows) {
+    const std::string& sender = std::get<0>(key);
+    std::string line = Pad(sender == previous_sender ? "" : sender, w_sender) + "  " +
+                       Pad(std::get<1>(key), w_type) + "  " +
+                       Pad(absl::StrCat(std::get<2>(key)), w_cv);
+    previous_sender = sender;
     for (const std::string& t : report.tags) {
       auto it = grid[key].find(t);
       line += " | " + Pad(it == grid[key].end() ? "-" : CellText(*it->second), w_recv[t]);
@@ -270,20 +286,24 @@ std::string FormatGrid(const Report& report) {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     absl::StrAppend(&out, line, "\n");
   }
-  absl::StrAppend(&out,
-                  "\nok: every sample accepted by a fresh receiver node and round-tripped by the "
-                  "receiver's schema; refused: a counted Status with a table code; BROKEN: an "
-                  "uncounted or off-table error, or a schema round trip that lost data.\n"
-                  "~: the policy does not require this pair to interoperate; !: disagrees with "
-                  "the policy.\n");
+  absl::StrAppend(
+      &out,
+      "\ncv: the cluster version of the sender's phase: before finalize, the initial one; "
+      "from the finalize request on, the one it raises to.\n"
+      "ok: every sample accepted by a fresh receiver node and round-tripped by the "
+      "receiver's schema; refused: a counted Status with a table code; BROKEN: an "
+      "uncounted or off-table error, or a schema round trip that lost data.\n"
+      "~: the policy does not require this pair to interoperate; *: sent after "
+      "finalize to a release that cannot be a member then, either outcome is fine "
+      "if clean; !: disagrees with the policy.\n");
 
   bool details = false;
   for (const Cell& c : report.cells) {
     if (c.outcome == CellOutcome::kOk && c.unknown_fields == 0) continue;
     if (!details) absl::StrAppend(&out, "\nDetails:\n");
     details = true;
-    absl::StrAppend(&out, "  ", c.sender, "->", c.receiver, " ", c.type, ": ",
-                    CellOutcomeName(c.outcome));
+    absl::StrAppend(&out, "  ", c.sender, "->", c.receiver, " ", c.type, " @cv", c.cluster_version,
+                    ": ", CellOutcomeName(c.outcome));
     if (!c.codes.empty()) absl::StrAppend(&out, " codes {", absl::StrJoin(c.codes, ","), "}");
     if (!c.counters.empty()) {
       absl::StrAppend(&out, " counted in {", absl::StrJoin(c.counters, ","), "}");
@@ -305,9 +325,9 @@ std::string FormatGrid(const Report& report) {
   }
   std::string expectations;
   for (const Cell& c : report.cells) {
-    if (c.required && c.expected == Expect::kRefused) {
-      absl::StrAppend(&expectations, "  ", c.sender, "->", c.receiver, " ", c.type, ": refused (",
-                      c.expected_why, ")\n");
+    if (c.required && c.expected != Expect::kOk) {
+      absl::StrAppend(&expectations, "  ", c.sender, "->", c.receiver, " ", c.type, " @cv",
+                      c.cluster_version, ": ", ExpectName(c.expected), " (", c.expected_why, ")\n");
     }
   }
   absl::StrAppend(&out, "  expected: ok, except\n",

@@ -44,8 +44,9 @@ const char* CellOutcomeName(CellOutcome o);
 struct Cell {
   std::string sender;
   std::string receiver;
-  std::string type;        // Outbound::type
-  std::string type_value;  // the sender's MessageType value name
+  std::string type;              // Outbound::type
+  std::string type_value;        // the sender's MessageType value name
+  uint32_t cluster_version = 0;  // the sender's, when it sent them
   size_t samples = 0;
   size_t ok = 0;
   size_t refused = 0;
@@ -68,7 +69,7 @@ struct Report {
   WirePolicy policy;
   std::vector<std::string> tags;  // registry order, oldest first
   std::vector<Capture> captures;  // one per tag, same order
-  std::vector<Cell> cells;        // by sender, type, receiver (registry order)
+  std::vector<Cell> cells;        // by sender, type, cluster version, receiver (registry order)
   std::vector<std::string> violations;
 };
 
@@ -78,7 +79,8 @@ struct Report {
 // value in one-to-one correspondence. One line per problem.
 std::vector<std::string> CoverageViolations(const Capture& capture);
 
-// Decodes `samples` (all of one Outbound::type, sent by tag `sender`) by
+// Decodes `samples` (all of one Outbound::type and cluster version, sent by
+// tag `sender`) by
 // `receiver` both ways, and fills in what `policy` says about the cell;
 // the fresh nodes' MemEnv seeds derive from `seed` and each sample's seq.
 // Does not judge: see JudgeCell.
@@ -98,8 +100,8 @@ std::string JudgeCell(const Cell& cell);
 Report RunCrossDecode(const std::vector<api::ReleaseInfo>& releases,
                       const CrossDecodeOptions& options);
 
-// The report as a readable grid: a row per (sender, message type), a column
-// per receiver, then the non-ok cells' details, the violations and a verdict.
+// The report as a readable grid: a row per (sender, message type, cluster
+// version), a column per receiver, then the non-ok cells' details, the violations and a verdict.
 std::string FormatGrid(const Report& report);
 
 }  // namespace raftlog::wire::cross_decode

@@ -134,7 +134,7 @@ TEST(NewerSender, ANewMessageTypeIsRefusedCleanlyAsThePolicyExpects) {
   EXPECT_EQ(n.counters_moved, std::vector<std::string>{"unknown_message_types"});
   // The policy derives "refused" from v1's enum, and the cell agrees.
   const WirePolicy policy = Policy();
-  TypeRule rule = policy.Type(kNewer, "v1", "PreVote", "MESSAGE_TYPE_PRE_VOTE");
+  TypeRule rule = policy.Type(kNewer, "v1", "PreVote", "MESSAGE_TYPE_PRE_VOTE", 1);
   EXPECT_EQ(rule.expect, Expect::kRefused);
   EXPECT_EQ(rule.why, "v1's MessageType has no value 7 (MESSAGE_TYPE_PRE_VOTE)");
   const Sample s = MakeSample("PreVote", bytes);

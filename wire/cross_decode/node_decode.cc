@@ -33,6 +33,30 @@ bool IsTableCode(absl::StatusCode code) {
   }
 }
 
+const std::vector<KnownFinding>& KnownFindings() {
+  static const auto* table = new std::vector<KnownFinding>{
+      {"v1", absl::StatusCode::kFailedPrecondition, "acts as leader in term",
+       "second_leader_in_term",
+       "v1 (frozen) refuses an AppendEntries or InstallSnapshot from a second leader of its own "
+       "term (the sender broke election safety) without counting it; found by decode_fuzz"},
+      {"v2", absl::StatusCode::kFailedPrecondition, "acts as leader in term",
+       "second_leader_in_term",
+       "v2 inherited v1's uncounted refusal of a second leader in its term; v2 is head: count "
+       "it (any counter) and delete this entry"},
+  };
+  return *table;
+}
+
+const KnownFinding* FindKnownFinding(absl::string_view tag, const absl::Status& status) {
+  for (const KnownFinding& k : KnownFindings()) {
+    if (k.tag == tag && k.code == status.code() &&
+        absl::string_view(status.message()).find(k.message_part) != absl::string_view::npos) {
+      return &k;
+    }
+  }
+  return nullptr;
+}
+
 NodeResult DeliverAndJudge(api::Node* node, api::NodeId from, absl::string_view bytes) {
   NodeResult r;
   const std::map<std::string, uint64_t> before = node->Counters();
@@ -51,8 +75,14 @@ NodeResult DeliverAndJudge(api::Node* node, api::NodeId from, absl::string_view 
     r.verdict = Verdict::kBroken;
     r.detail = absl::StrCat("error code outside the table: ", r.status.ToString());
   } else if (r.counters_moved.empty()) {
-    r.verdict = Verdict::kBroken;
-    r.detail = absl::StrCat("refusal not counted: ", r.status.ToString());
+    r.known = FindKnownFinding(node->State().release, r.status);
+    if (r.known != nullptr) {
+      r.verdict = Verdict::kRefused;
+      r.detail = absl::StrCat("known finding: ", r.known->why);
+    } else {
+      r.verdict = Verdict::kBroken;
+      r.detail = absl::StrCat("refusal not counted: ", r.status.ToString());
+    }
   } else {
     r.verdict = Verdict::kRefused;
   }

@@ -29,14 +29,34 @@ const char* VerdictName(Verdict v);  // "ok", "refused", "broken"
 // The codes of node.h's table: what a clean refusal may carry.
 bool IsTableCode(absl::StatusCode code);
 
+// A refusal a release is known to leave uncounted: judged kRefused (with
+// `known` set) instead of kBroken, so the finding is recorded once instead
+// of failing every run. Each entry names a reproduction that
+// node_decode_test runs: once the release is fixed the reproduction no
+// longer matches and the test fails until the entry is deleted, so the list
+// never goes stale (an unexpected green fails too). A frozen release keeps
+// its entries forever; a head release should fix the finding instead.
+struct KnownFinding {
+  std::string tag;
+  absl::StatusCode code = absl::StatusCode::kUnknown;
+  std::string message_part;  // a substring of the status message
+  std::string reproduction;  // the name of node_decode_test's reproduction
+  std::string why;
+};
+const std::vector<KnownFinding>& KnownFindings();
+// The entry matching an uncounted refusal by a node of `tag`, or nullptr.
+const KnownFinding* FindKnownFinding(absl::string_view tag, const absl::Status& status);
+
 struct NodeResult {
   Verdict verdict = Verdict::kBroken;
   absl::Status status;
   std::vector<std::string> counters_moved;  // names whose value went up, sorted
   std::string detail;                       // for kBroken: why
+  const KnownFinding* known = nullptr;      // an uncounted refusal on the known list
 };
 
 // Delivers `bytes` as if from `from` to a started node and judges the result.
+// (The node's tag, for the known findings, is its State().release.)
 NodeResult DeliverAndJudge(api::Node* node, api::NodeId from, absl::string_view bytes);
 
 // A node of some release on its own MemEnv, started. Owns both.

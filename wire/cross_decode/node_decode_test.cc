@@ -72,6 +72,51 @@ TEST(NodeDecode, JudgesFakeNodes) {
   EXPECT_EQ(DeliverAndJudge(&accepts, 2, "x").verdict, Verdict::kOk);
 }
 
+// "second_leader_in_term": a single-voter leader gets an AppendEntries from
+// another node claiming the leader's own term. Written with v1's field
+// numbers, which every later tag keeps.
+NodeResult SecondLeaderInTerm(const api::ReleaseInfo& release) {
+  FreshNode f = StartFreshNode(release, 2, 1, {2});
+  EXPECT_TRUE(f.start_status.ok());
+  for (int i = 0; i < 100 && f.node->State().role != api::Role::kLeader; ++i) f.node->Tick();
+  EXPECT_EQ(f.node->State().role, api::Role::kLeader) << release.tag;
+  const uint64_t term = f.node->State().term;
+  auto varint = [](uint64_t field, uint64_t v) {
+    std::string out(1, static_cast<char>(field << 3));
+    while (v >= 0x80) {
+      out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+      v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+    return out;
+  };
+  // protocol_version 1, type 3 (AppendEntries), from 1, to 2, term, an empty
+  // append_entries body (field 12).
+  const std::string ae = varint(1, 1) + varint(2, 3) + varint(3, 1) + varint(4, 2) +
+                         varint(5, term) + std::string("\x62\x00", 2);
+  return DeliverAndJudge(f.node.get(), 1, ae);
+}
+
+TEST(NodeDecode, EveryKnownFindingStillReproduces) {
+  ASSERT_FALSE(KnownFindings().empty());
+  for (const KnownFinding& k : KnownFindings()) {
+    const api::ReleaseInfo* release = FindRelease(k.tag);
+    ASSERT_NE(release, nullptr) << k.tag << " is not registered: delete its known findings";
+    ASSERT_EQ(k.reproduction, "second_leader_in_term")
+        << "no reproduction named " << k.reproduction;
+    NodeResult r = SecondLeaderInTerm(*release);
+    EXPECT_EQ(r.known, &k) << k.tag << " no longer shows \"" << k.why
+                           << "\": delete the entry. Now: " << r.status << " " << r.detail;
+    EXPECT_EQ(r.verdict, Verdict::kRefused) << k.tag;
+    EXPECT_TRUE(r.counters_moved.empty()) << k.tag;
+  }
+  // Not known for another tag, nor for another code.
+  const absl::Status s = absl::FailedPreconditionError("node 1 acts as leader in term 2");
+  EXPECT_NE(FindKnownFinding("v1", s), nullptr);
+  EXPECT_EQ(FindKnownFinding("v999", s), nullptr);
+  EXPECT_EQ(FindKnownFinding("v1", absl::InternalError(std::string(s.message()))), nullptr);
+}
+
 TEST(NodeDecode, EveryRegisteredReleaseRefusesGarbageOnAFreshNode) {
   for (const api::ReleaseInfo& r : AllReleases()) {
     // 0x08 0x80: a varint that never ends.

@@ -10,7 +10,17 @@
 
 namespace raftlog::wire::cross_decode {
 
-const char* ExpectName(Expect e) { return e == Expect::kOk ? "ok" : "refused"; }
+const char* ExpectName(Expect e) {
+  switch (e) {
+    case Expect::kOk:
+      return "ok";
+    case Expect::kRefused:
+      return "refused";
+    case Expect::kAny:
+      return "ok or refused";
+  }
+  return "?";
+}
 
 // Exceptions to "known type: ok, unknown type: refused", one line each with
 // its reason. None today. Example of what v2 might need, if a cluster of v2
@@ -113,13 +123,21 @@ PairRule WirePolicy::Pair(absl::string_view sender, absl::string_view receiver) 
 }
 
 TypeRule WirePolicy::Type(absl::string_view sender, absl::string_view receiver,
-                          absl::string_view type, absl::string_view type_value) const {
+                          absl::string_view type, absl::string_view type_value,
+                          uint32_t cluster_version) const {
   for (const ExpectationOverride& o : ExpectationOverrides()) {
     if (o.sender == sender && o.receiver == receiver && o.type == type) {
       return TypeRule{o.expect, absl::StrCat("override: ", o.why)};
     }
   }
   TypeRule rule;
+  auto max = max_protocol_.find(std::string(receiver));
+  if (max != max_protocol_.end() && cluster_version > max->second) {
+    rule.expect = Expect::kAny;
+    rule.why = absl::StrCat("sent after finalize to cluster version ", cluster_version, "; ",
+                            receiver, " speaks protocol ", max->second, " at most");
+    return rule;
+  }
   const google::protobuf::EnumDescriptor* sent = MessageTypeEnum(sender);
   const google::protobuf::EnumDescriptor* known = MessageTypeEnum(receiver);
   const google::protobuf::EnumValueDescriptor* value =

@@ -11,10 +11,16 @@
 // (but a node-path break fails every pair, see corpus.h). A tag always talks
 // to itself, declared or not.
 //
-// What each cell of a required pair must show is derived from the schemas: a
-// message type whose number the receiver's MessageType declares must decode
-// ok; one the receiver's enum does not know must be refused cleanly (DESIGN.md:
-// an unknown message type is a counted kUnimplemented). Exceptions are
+// What each cell of a required pair must show is derived from the releases
+// and the schemas: a message sent after finalize raised the cluster version
+// above every protocol the receiver's binary speaks (ReleaseInfo::
+// max_protocol) may be accepted or refused, but cleanly (older releases are
+// out of the cluster by then; a downgrade lowers the cluster version first;
+// messages sent while the raise commits are often still readable); otherwise
+// a message type whose
+// number the receiver's MessageType declares must decode ok, and one the
+// receiver's enum does not know must be refused cleanly (DESIGN.md: an
+// unknown message type is a counted kUnimplemented). Exceptions are
 // explicit entries of ExpectationOverrides() in policy.cc, each with its
 // reason. The expectation is exact both ways: an unexpected "ok" fails like an
 // unexpected refusal, so neither the policy nor the overrides go stale.
@@ -23,6 +29,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -36,13 +43,14 @@ namespace raftlog::wire::cross_decode {
 inline constexpr char kPolicyPath[] = "versions/policy.txt";
 
 // Where to read the policy from: kPolicyPath relative to the working
-// directory (runfiles) if it exists there, else under $BUILD_WORKSPACE_DIRECTORY
-// (set by `bazel run`), else "" (not found). versions/BUILD does not export
-// policy.txt yet, so no target can list it in `data`; `bazel run` finds it in
-// the workspace, tests do not find it.
+// directory (the runfiles of a target with //versions:policy.txt in `data`)
+// if it exists there, else under $BUILD_WORKSPACE_DIRECTORY (set by
+// `bazel run`), else "" (not found).
 std::string FindPolicyFile();
 
-enum class Expect { kOk, kRefused };
+// kAny: ok and a clean refusal are both fine (never broken); for messages
+// sent after finalize to a release that cannot be a member any more.
+enum class Expect { kOk, kRefused, kAny };
 const char* ExpectName(Expect e);
 
 struct PairRule {
@@ -86,10 +94,17 @@ class WirePolicy {
   const std::string& source() const { return source_; }
 
   PairRule Pair(absl::string_view sender, absl::string_view receiver) const;
+  // The protocol versions each tag's binary speaks at most; a tag not in the
+  // map is not constrained by it.
+  void SetMaxProtocols(std::map<std::string, uint32_t> max_protocol) {
+    max_protocol_ = std::move(max_protocol);
+  }
+
   // `type_value` is the sender's enum value name for the message
-  // (Sample::type_value); `type` its Outbound::type.
+  // (Sample::type_value), `type` its Outbound::type, `cluster_version` the
+  // one the sender knew (Sample::cluster_version).
   TypeRule Type(absl::string_view sender, absl::string_view receiver, absl::string_view type,
-                absl::string_view type_value) const;
+                absl::string_view type_value, uint32_t cluster_version) const;
 
  private:
   std::string source_;
@@ -97,6 +112,7 @@ class WirePolicy {
   std::vector<std::string> tags_;
   bool self_only_ = false;
   runner::Policy policy_;
+  std::map<std::string, uint32_t> max_protocol_;
 };
 
 }  // namespace raftlog::wire::cross_decode

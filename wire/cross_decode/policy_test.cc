@@ -57,10 +57,7 @@ TEST(WirePolicy, SelfPairsOnly) {
 
 TEST(WirePolicy, TheRealFileValidatesAgainstTheRegistry) {
   const std::string path = FindPolicyFile();
-  if (path.empty()) {
-    GTEST_SKIP() << kPolicyPath << " is not in this test's runfiles (versions/BUILD does not "
-                 << "export it)";
-  }
+  ASSERT_EQ(path, kPolicyPath) << "not in the runfiles";
   std::vector<std::string> tags;
   for (const api::ReleaseInfo& r : AllReleases()) tags.push_back(r.tag);
   WirePolicy p = WirePolicy::Load(path, tags);
@@ -70,12 +67,19 @@ TEST(WirePolicy, TheRealFileValidatesAgainstTheRegistry) {
 
 TEST(WirePolicy, ExpectationsComeFromTheReceiversEnum) {
   WirePolicy p = WirePolicy::FromText("v1 -> v1: rolling_upgrade\n", "p.txt", {"v1"});
-  TypeRule r = p.Type("v1", "v1", "AppendEntries", "MESSAGE_TYPE_APPEND_ENTRIES");
+  TypeRule r = p.Type("v1", "v1", "AppendEntries", "MESSAGE_TYPE_APPEND_ENTRIES", 1);
   EXPECT_EQ(r.expect, Expect::kOk);
   EXPECT_EQ(r.why, "v1 declares MESSAGE_TYPE_APPEND_ENTRIES = 3");
   // Nothing to derive from: an unlinked tag, or a value the sender lacks.
-  EXPECT_EQ(p.Type("v999", "v1", "X", "MESSAGE_TYPE_X").why, "no schema to derive from");
-  EXPECT_EQ(p.Type("v1", "v1", "X", "MESSAGE_TYPE_X").why, "no schema to derive from");
+  EXPECT_EQ(p.Type("v999", "v1", "X", "MESSAGE_TYPE_X", 1).why, "no schema to derive from");
+  EXPECT_EQ(p.Type("v1", "v1", "X", "MESSAGE_TYPE_X", 1).why, "no schema to derive from");
+  // After finalize above the receiver's protocols: either, cleanly.
+  p.SetMaxProtocols({{"v1", 1}});
+  r = p.Type("v1", "v1", "AppendEntries", "MESSAGE_TYPE_APPEND_ENTRIES", 2);
+  EXPECT_EQ(r.expect, Expect::kAny);
+  EXPECT_EQ(r.why, "sent after finalize to cluster version 2; v1 speaks protocol 1 at most");
+  EXPECT_EQ(p.Type("v1", "v1", "AppendEntries", "MESSAGE_TYPE_APPEND_ENTRIES", 1).expect,
+            Expect::kOk);
   // (A type the receiver does not know: newer_sender_test, with a schema
   // that has one.)
   EXPECT_TRUE(ExpectationOverrides().empty());
