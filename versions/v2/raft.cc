@@ -186,6 +186,7 @@ void Raft::BecomeLeader() {
   role_ = api::Role::kLeader;
   leader_ = options_.id;
   heartbeat_elapsed_ = 0;
+  election_elapsed_ = 0;  // check-quorum's period starts now
   progress_.clear();
   // Capability reports count only when made to this leader in this term: a
   // peer may have been rolled back to an older binary since it last spoke.
@@ -237,13 +238,62 @@ void Raft::Tick() {
       for (NodeId peer : peers) SendAppend(peer, /*heartbeat=*/true);
       if (options_.auto_finalize) MaybeAutoFinalize();
     }
+    if (cv_.current() >= 2 && ++election_elapsed_ >= options_.election_ticks) {
+      election_elapsed_ = 0;
+      CheckQuorum();
+    }
     return;
   }
   if (++election_elapsed_ >= randomized_timeout_) {
     election_elapsed_ = 0;
     // A node outside its configuration (removed, or joining) never campaigns.
-    if (IsVoter(options_.id)) Campaign();
+    if (!IsVoter(options_.id)) return;
+    if (cv_.current() >= 2) {
+      PreCampaign();
+    } else {
+      Campaign();
+    }
   }
+}
+
+void Raft::PreCampaign() {
+  if (!fatal_.ok() || !IsVoter(options_.id) || role_ == api::Role::kLeader) return;
+  if (Quorum() <= 1) {
+    Campaign();
+    return;
+  }
+  // Term and vote stay as they are: a pre-vote that fails disturbs nobody.
+  ResetForTerm(term_);
+  role_ = api::Role::kPreCandidate;
+  votes_[options_.id] = true;
+  Count(kCounterPreVotes);
+  for (NodeId peer : config_.voters) {
+    if (peer == options_.id) continue;
+    Message m = NewMessage(peer, wire::v2::MESSAGE_TYPE_PRE_VOTE);
+    m.set_term(term_ + 1);  // the term it would campaign in
+    m.mutable_pre_vote()->set_last_log_index(log_.last_index());
+    m.mutable_pre_vote()->set_last_log_term(log_.last_term());
+    out_.messages.push_back(std::move(m));
+  }
+}
+
+void Raft::CheckQuorum() {
+  size_t active = IsVoter(options_.id) ? 1 : 0;
+  for (auto& [peer, pr] : progress_) {
+    if (pr.recent_active && IsVoter(peer)) ++active;
+    pr.recent_active = false;
+  }
+  if (active < Quorum()) {
+    // Cut off from a majority for an election timeout: a new leader may
+    // already exist on the other side; stop taking requests.
+    Count(kCounterCheckQuorumStepDowns);
+    BecomeFollower(term_, 0);
+  }
+}
+
+bool Raft::InLease() const {
+  return cv_.current() >= 2 && leader_ != 0 &&
+         (role_ == api::Role::kLeader || election_elapsed_ < options_.election_ticks);
 }
 
 absl::Status Raft::Step(const Message& m) {
@@ -253,7 +303,19 @@ absl::Status Raft::Step(const Message& m) {
   const bool from_leader = type == wire::v2::MESSAGE_TYPE_APPEND_ENTRIES ||
                            type == wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT ||
                            type == wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK;
-  if (m.term() > term_) {
+  // A pre-vote (and a granted answer) never moves a term: it is about the
+  // term the sender would campaign in. A refusal carrying a higher term does.
+  const bool pre_vote = type == wire::v2::MESSAGE_TYPE_PRE_VOTE ||
+                        (type == wire::v2::MESSAGE_TYPE_PRE_VOTE_RESPONSE &&
+                         m.pre_vote_response().granted());
+  if (m.term() > term_ && type == wire::v2::MESSAGE_TYPE_REQUEST_VOTE && InLease()) {
+    // Check-quorum's lease (cv >= 2): this node heard from a live leader
+    // within an election timeout, so a higher-term candidate (one back from a
+    // partition without pre-vote, or a v1 node) does not depose it.
+    Count(kCounterVotesIgnoredInLease);
+    return absl::OkStatus();
+  }
+  if (m.term() > term_ && !pre_vote) {
     BecomeFollower(m.term(), from_leader ? m.from() : 0);
   } else if (m.term() < term_) {
     Count(kCounterStaleTerm);
@@ -261,6 +323,10 @@ absl::Status Raft::Step(const Message& m) {
     if (type == wire::v2::MESSAGE_TYPE_REQUEST_VOTE) {
       Message r = NewMessage(m.from(), wire::v2::MESSAGE_TYPE_REQUEST_VOTE_RESPONSE);
       r.mutable_request_vote_response()->set_granted(false);
+      out_.messages.push_back(std::move(r));
+    } else if (type == wire::v2::MESSAGE_TYPE_PRE_VOTE) {
+      Message r = NewMessage(m.from(), wire::v2::MESSAGE_TYPE_PRE_VOTE_RESPONSE);
+      r.mutable_pre_vote_response()->set_granted(false);
       out_.messages.push_back(std::move(r));
     } else if (from_leader) {
       Message r = NewMessage(m.from(), wire::v2::MESSAGE_TYPE_APPEND_ENTRIES_RESPONSE);
@@ -271,10 +337,20 @@ absl::Status Raft::Step(const Message& m) {
     return absl::OkStatus();
   }
 
+  if (role_ == api::Role::kLeader) {
+    auto it = progress_.find(m.from());
+    if (it != progress_.end()) it->second.recent_active = true;  // check-quorum
+  }
   absl::Status status;
   switch (type) {
     case wire::v2::MESSAGE_TYPE_REQUEST_VOTE:
       HandleRequestVote(m);
+      break;
+    case wire::v2::MESSAGE_TYPE_PRE_VOTE:
+      HandlePreVote(m);
+      break;
+    case wire::v2::MESSAGE_TYPE_PRE_VOTE_RESPONSE:
+      if (role_ == api::Role::kPreCandidate) HandlePreVoteResponse(m);
       break;
     case wire::v2::MESSAGE_TYPE_REQUEST_VOTE_RESPONSE:
       if (role_ == api::Role::kCandidate) HandleVoteResponse(m);
@@ -288,7 +364,9 @@ absl::Status Raft::Step(const Message& m) {
             absl::StrCat("node ", m.from(), " acts as leader in term ", term_,
                          " which node ", options_.id, " leads"));
       }
-      if (role_ == api::Role::kCandidate) BecomeFollower(term_, m.from());
+      if (role_ == api::Role::kCandidate || role_ == api::Role::kPreCandidate) {
+        BecomeFollower(term_, m.from());
+      }
       leader_ = m.from();
       election_elapsed_ = 0;
       status = type == wire::v2::MESSAGE_TYPE_APPEND_ENTRIES    ? HandleAppendEntries(m)
@@ -326,6 +404,35 @@ void Raft::HandleRequestVote(const Message& m) {
   Message r = NewMessage(m.from(), wire::v2::MESSAGE_TYPE_REQUEST_VOTE_RESPONSE);
   r.mutable_request_vote_response()->set_granted(grant);
   out_.messages.push_back(std::move(r));
+}
+
+void Raft::HandlePreVote(const Message& m) {
+  const wire::v2::PreVote& pv = m.pre_vote();
+  const bool up_to_date = pv.last_log_term() > log_.last_term() ||
+                          (pv.last_log_term() == log_.last_term() &&
+                           pv.last_log_index() >= log_.last_index());
+  // Same rules as a vote, except that nothing is recorded: the term asked
+  // for must be above this node's, and no live leader may be known.
+  const bool grant = m.term() > term_ && up_to_date && !InLease();
+  Message r = NewMessage(m.from(), wire::v2::MESSAGE_TYPE_PRE_VOTE_RESPONSE);
+  r.set_term(grant ? m.term() : term_);
+  r.mutable_pre_vote_response()->set_granted(grant);
+  out_.messages.push_back(std::move(r));
+}
+
+void Raft::HandlePreVoteResponse(const Message& m) {
+  if (!IsVoter(m.from())) return;
+  votes_[m.from()] = m.pre_vote_response().granted() && m.term() == term_ + 1;
+  size_t granted = 0, rejected = 0;
+  for (const auto& [voter, yes] : votes_) {
+    if (!IsVoter(voter)) continue;
+    (yes ? granted : rejected)++;
+  }
+  if (granted >= Quorum()) {
+    Campaign();  // a real election, in term + 1
+  } else if (rejected >= Quorum()) {
+    BecomeFollower(term_, 0);
+  }
 }
 
 void Raft::HandleVoteResponse(const Message& m) {

@@ -27,6 +27,10 @@
 //    entries), the cluster-version history; a v2 node speaks protocol
 //    `cluster version` on the wire, so a v1 peer reads everything it gets
 //    until finalize;
+//  - cv >= 2: pre-vote (a node whose election timer fires becomes
+//    kPreCandidate and asks PreVote first) and check-quorum (a leader that
+//    has not heard from a quorum within an election timeout steps down;
+//    while a live leader is known, higher-term RequestVotes are ignored);
 //  - cv >= 2: snapshots are written in format 2 (zstd, chunked) and sent as
 //    InstallSnapshotChunk messages, one verified unit at a time, resumable;
 //    below it format 1 in one InstallSnapshot, as v1. Format 1 and 2 are
@@ -72,6 +76,9 @@ inline constexpr char kCounterDuplicateRequests[] = "duplicate_requests";
 inline constexpr char kCounterNotLeaderReplies[] = "not_leader_replies";
 // Since v2.
 inline constexpr char kCounterClusterVersionChanges[] = "cluster_version_changes";
+inline constexpr char kCounterPreVotes[] = "pre_votes_started";
+inline constexpr char kCounterCheckQuorumStepDowns[] = "check_quorum_step_downs";
+inline constexpr char kCounterVotesIgnoredInLease[] = "votes_ignored_in_lease";
 
 using Counters = std::map<std::string, uint64_t>;
 
@@ -123,8 +130,13 @@ class Raft {
   absl::Status Flush();
   Output TakeOutput();
 
-  // Starts an election now, as an election timeout would (tests and Tick).
+  // Starts an election now, as an election timeout below cv 2 would (tests
+  // and Tick).
   void Campaign();
+  // Starts a pre-vote now, as an election timeout at cv >= 2 would: becomes
+  // kPreCandidate without changing term or vote; Campaign() only once a
+  // quorum says it would win (thesis 9.6).
+  void PreCampaign();
 
   // Observers.
   api::NodeId id() const { return options_.id; }
@@ -166,6 +178,8 @@ class Raft {
     uint64_t chunk_snapshot = 0;
     uint64_t chunk_offset = 0;
     uint64_t chunk_sent = 0;
+    // Check-quorum (cv >= 2): heard from in the current election period.
+    bool recent_active = false;
   };
   struct Pending {
     uint64_t client_id = 0;
@@ -201,6 +215,14 @@ class Raft {
   // Handlers.
   void HandleRequestVote(const wire::v2::Message& m);
   void HandleVoteResponse(const wire::v2::Message& m);
+  void HandlePreVote(const wire::v2::Message& m);
+  void HandlePreVoteResponse(const wire::v2::Message& m);
+  // Leader, once per election timeout at cv >= 2: steps down unless a quorum
+  // of voters was heard from in the period.
+  void CheckQuorum();
+  // cv >= 2 and a live leader is known (this node, or one heard from within
+  // an election timeout): votes for a higher term are ignored.
+  bool InLease() const;
   absl::Status HandleAppendEntries(const wire::v2::Message& m);
   void HandleAppendResponse(const wire::v2::Message& m);
   absl::Status HandleInstallSnapshot(const wire::v2::Message& m);

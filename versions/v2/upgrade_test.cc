@@ -326,7 +326,8 @@ TEST(Upgrade, RollbackToV1BeforeFinalize) {
 // rolled back onto a finalized node's directory starts (its log holds a
 // CLUSTER_VERSION entry, which v1's storage parses and v1 applies as a
 // no-op), but refuses every protocol-2 message (counted as unknown), so it
-// cannot rejoin; the v2 majority goes on without it.
+// cannot rejoin; the v2 majority goes on without it, and (check-quorum's
+// lease, cv 2) ignores its ever higher-term RequestVotes: no disruption.
 TEST(Upgrade, V1RolledBackAfterFinalizeStartsButIsRefusedOnTheWire) {
   std::shared_ptr<MixedReleases> rel = Releases({{1, "v2"}, {2, "v2"}, {3, "v2"}}, 1);
   Pump p = MakeMixedPump({1, 2, 3}, 15, rel);
@@ -344,8 +345,13 @@ TEST(Upgrade, V1RolledBackAfterFinalizeStartsButIsRefusedOnTheWire) {
   EXPECT_EQ(p.node(3)->State().release, "v1");
   EXPECT_EQ(p.node(3)->State().cluster_version, 1u);  // v1's fixed value
   const size_t errors_before = p.deliver_errors().size();
+  const uint64_t term = p.node(1)->State().term;
   Write(p, 1, &seq, 3, "after");  // the v2 majority commits without node 3
-  p.Steps(20);
+  p.Steps(60);
+  EXPECT_EQ(p.Leader(), 1u);
+  EXPECT_EQ(p.node(1)->State().term, term);
+  EXPECT_GT(p.node(3)->State().term, term);  // v1 keeps campaigning, alone
+  EXPECT_GE(Counter(p, 2, "votes_ignored_in_lease"), 1u);
   ASSERT_GT(p.deliver_errors().size(), errors_before);
   const absl::Status& e = p.deliver_errors()[errors_before];
   EXPECT_EQ(e.code(), absl::StatusCode::kUnimplemented) << e;
