@@ -88,8 +88,22 @@ TEST(Cluster, ElectsALeaderAndServesReadsAndWrites) {
   EXPECT_EQ(nl->status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(nl->leader_hint, leader);
   EXPECT_EQ(nl->hint_term, ls.term);
-  // Operations v2 does not have (v1's list also had finalize and downgrade).
-  for (api::Op op : {api::Op::kAddLearner, api::Op::kPromoteLearner, api::Op::kChangeConfig}) {
+  // Learners wait for cluster version 2 (v1 answered kUnimplemented).
+  for (api::Op op : {api::Op::kAddLearner, api::Op::kPromoteLearner}) {
+    api::Request r;
+    r.client_id = 3;
+    r.sequence = 1;
+    r.op = op;
+    r.target = 4;
+    std::optional<api::Reply> u = p.Submit(leader, r, 0);
+    ASSERT_TRUE(u.has_value());
+    EXPECT_EQ(u->status.code(), absl::StatusCode::kFailedPrecondition) << api::OpName(op);
+    EXPECT_NE(u->status.message().find("requires cluster version 2"), std::string::npos)
+        << u->status;
+  }
+  // Operations v2 does not have (v1's list also had finalize, downgrade and
+  // the learner operations).
+  for (api::Op op : {api::Op::kChangeConfig}) {
     api::Request r;
     r.client_id = 3;
     r.sequence = 1;

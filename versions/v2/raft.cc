@@ -23,6 +23,9 @@ const char* ChangeName(wire::v2::ConfigChangeType t) {
     case wire::v2::CONFIG_CHANGE_TYPE_BOOTSTRAP: return "bootstrap";
     case wire::v2::CONFIG_CHANGE_TYPE_ADD_VOTER: return "add_voter";
     case wire::v2::CONFIG_CHANGE_TYPE_REMOVE_VOTER: return "remove_voter";
+    case wire::v2::CONFIG_CHANGE_TYPE_ADD_LEARNER: return "add_learner";
+    case wire::v2::CONFIG_CHANGE_TYPE_PROMOTE_LEARNER: return "promote_learner";
+    case wire::v2::CONFIG_CHANGE_TYPE_REMOVE_LEARNER: return "remove_learner";
     default: return "unknown";
   }
 }
@@ -866,7 +869,11 @@ void Raft::MaybeCommit() {
 
 void Raft::SyncProgress() {
   if (role_ != api::Role::kLeader) return;
-  for (NodeId v : config_.voters) {
+  // Voters and learners both receive replication; only voters count for
+  // commit (MaybeCommit) and elections.
+  std::vector<NodeId> members = config_.voters;
+  members.insert(members.end(), config_.learners.begin(), config_.learners.end());
+  for (NodeId v : members) {
     if (v == options_.id) continue;
     auto [it, inserted] = progress_.try_emplace(v);
     if (inserted) it->second.next = log_.last_index() + 1;
@@ -875,7 +882,9 @@ void Raft::SyncProgress() {
   for (auto& [peer, pr] : progress_) {
     // A removed peer still gets the entry that removes it, so it learns it
     // is out and stops campaigning.
-    if (!IsVoter(peer) && pr.removed_at == 0) pr.removed_at = config_.index;
+    if (!IsVoter(peer) && !IsLearner(peer) && pr.removed_at == 0) {
+      pr.removed_at = config_.index;
+    }
   }
 }
 
@@ -997,9 +1006,16 @@ void Raft::ApplyEntry(const Entry& e) {
       if (!cc.ParseFromString(e.data())) break;
       Count(kCounterConfigChanges);
       std::vector<NodeId> voters(cc.voters().begin(), cc.voters().end());
-      Audit("config_change", absl::StrCat("index=", e.index(), " term=", e.term(), " ",
-                                          ChangeName(cc.type()), " node=", cc.node_id(),
-                                          " voters=", VotersString(voters)));
+      std::vector<NodeId> learners(cc.learners().begin(), cc.learners().end());
+      // v1's detail, plus the learners when there are any or they changed.
+      const bool show_learners = !learners.empty() ||
+                                 cc.type() == wire::v2::CONFIG_CHANGE_TYPE_PROMOTE_LEARNER ||
+                                 cc.type() == wire::v2::CONFIG_CHANGE_TYPE_REMOVE_LEARNER;
+      Audit("config_change",
+            absl::StrCat("index=", e.index(), " term=", e.term(), " ", ChangeName(cc.type()),
+                         " node=", cc.node_id(), " voters=", VotersString(voters),
+                         show_learners ? absl::StrCat(" learners=", VotersString(learners))
+                                       : std::string()));
       ReplyPending(e);
       break;
     }
@@ -1114,11 +1130,129 @@ bool Raft::RestoreSnapshot(const snapshots::SnapshotState& state, uint32_t forma
   ConfigState before = config_;
   SetConfig(ConfigAt(log_.last_index()));
   if (config_.voters != before.voters || config_.learners != before.learners) {
-    Audit("config_change", absl::StrCat("index=", config_.index, " from_snapshot=", s,
-                                        " voters=", VotersString(config_.voters),
-                                        " learners=", VotersString(config_.learners)));
+    const bool show_learners = !config_.learners.empty() || !before.learners.empty();
+    Audit("config_change",
+          absl::StrCat("index=", config_.index, " from_snapshot=", s,
+                       " voters=", VotersString(config_.voters),
+                       show_learners ? absl::StrCat(" learners=", VotersString(config_.learners))
+                                     : std::string()));
   }
   return true;
+}
+
+// ---------------------------------------------------------------------------
+// Membership.
+
+bool Raft::IsLearner(NodeId id) const {
+  return std::binary_search(config_.learners.begin(), config_.learners.end(), id);
+}
+
+void Raft::ProposeConfigChange(const api::Request& req) {
+  const bool learner_op = req.op == api::Op::kAddLearner || req.op == api::Op::kPromoteLearner;
+  if (RefuseUnsettled(req)) return;
+  if (learner_op && cv_.current() < 2) {
+    // A v1 member would refuse the entry: learners wait for finalize.
+    Reply(req, absl::FailedPreconditionError(absl::StrCat(
+                   api::OpName(req.op), " requires cluster version 2 (the cluster version is ",
+                   cv_.current(), "; finalize first)")));
+    return;
+  }
+  if (req.target == 0) {
+    Reply(req, absl::InvalidArgumentError("target node 0"));
+    return;
+  }
+  const NodeId t = req.target;
+  std::vector<NodeId> voters = config_.voters;
+  std::vector<NodeId> learners = config_.learners;
+  auto insert = [](std::vector<NodeId>* ids, NodeId id) {
+    ids->insert(std::upper_bound(ids->begin(), ids->end(), id), id);
+  };
+  auto erase = [](std::vector<NodeId>* ids, NodeId id) {
+    ids->erase(std::find(ids->begin(), ids->end(), id));
+  };
+  wire::v2::ConfigChangeType type = wire::v2::CONFIG_CHANGE_TYPE_UNSPECIFIED;
+  switch (req.op) {
+    case api::Op::kAddVoter:
+      if (IsVoter(t)) {
+        Reply(req, absl::OkStatus(), config_.index);  // already so: nothing to do
+        return;
+      }
+      if (IsLearner(t)) {
+        Reply(req, absl::FailedPreconditionError(absl::StrCat(
+                       "node ", t, " is a learner; promote it with kPromoteLearner")));
+        return;
+      }
+      insert(&voters, t);
+      type = wire::v2::CONFIG_CHANGE_TYPE_ADD_VOTER;
+      break;
+    case api::Op::kRemoveVoter:
+      if (IsLearner(t)) {  // removing a learner (only exists at cv >= 2)
+        erase(&learners, t);
+        type = wire::v2::CONFIG_CHANGE_TYPE_REMOVE_LEARNER;
+        break;
+      }
+      if (!IsVoter(t)) {
+        Reply(req, absl::OkStatus(), config_.index);
+        return;
+      }
+      erase(&voters, t);
+      if (voters.empty()) {
+        Reply(req, absl::InvalidArgumentError("cannot remove the last voter"));
+        return;
+      }
+      type = wire::v2::CONFIG_CHANGE_TYPE_REMOVE_VOTER;
+      break;
+    case api::Op::kAddLearner:
+      if (IsLearner(t)) {
+        Reply(req, absl::OkStatus(), config_.index);
+        return;
+      }
+      if (IsVoter(t)) {
+        Reply(req, absl::FailedPreconditionError(
+                       absl::StrCat("node ", t, " is a voter; remove it first to demote it")));
+        return;
+      }
+      insert(&learners, t);
+      type = wire::v2::CONFIG_CHANGE_TYPE_ADD_LEARNER;
+      break;
+    case api::Op::kPromoteLearner: {
+      if (IsVoter(t)) {
+        Reply(req, absl::OkStatus(), config_.index);
+        return;
+      }
+      if (!IsLearner(t)) {
+        Reply(req, absl::FailedPreconditionError(
+                       absl::StrCat("node ", t, " is not a learner; add it with kAddLearner")));
+        return;
+      }
+      // Caught up: holds everything committed, so it can count for commit at
+      // once without stalling the cluster.
+      auto it = progress_.find(t);
+      const uint64_t match = it == progress_.end() ? 0 : it->second.match;
+      if (match < commit_) {
+        Reply(req, absl::UnavailableError(absl::StrCat("learner ", t, " is not caught up (match ",
+                                                       match, ", commit ", commit_,
+                                                       "); retry later")));
+        return;
+      }
+      erase(&learners, t);
+      insert(&voters, t);
+      type = wire::v2::CONFIG_CHANGE_TYPE_PROMOTE_LEARNER;
+      break;
+    }
+    default:
+      RAFTLOG_V1_CHECK(false);
+  }
+  wire::v2::ConfigChange cc;
+  cc.set_type(type);
+  cc.set_node_id(t);
+  for (NodeId v : voters) cc.add_voters(v);
+  for (NodeId l : learners) cc.add_learners(l);
+  uint64_t index = AppendLocal(wire::v2::ENTRY_TYPE_CONFIG, cc.SerializeAsString());
+  if (index == 0) return;
+  pending_[index] = Pending{req.client_id, req.sequence, req.op};
+  BroadcastAppend();
+  MaybeCommit();
 }
 
 // ---------------------------------------------------------------------------
@@ -1286,57 +1420,11 @@ void Raft::Propose(const api::Request& req) {
   }
   switch (req.op) {
     case api::Op::kAddVoter:
-    case api::Op::kRemoveVoter: {
-      if (role_ != api::Role::kLeader) {
-        ReplyNotLeader(req);
-        return;
-      }
-      if (!log_.MatchTerm(commit_, term_)) {
-        Reply(req, absl::UnavailableError(absl::StrCat(
-                       "leader has not yet committed an entry of its term ", term_)));
-        return;
-      }
-      if (config_.index > commit_) {
-        Reply(req, absl::UnavailableError(absl::StrCat("configuration change at index ",
-                                                       config_.index, " is not committed yet")));
-        return;
-      }
-      if (uint64_t at = PendingVersionChange(); at != 0) {
-        Reply(req, absl::UnavailableError(absl::StrCat(
-                       "cluster version change at index ", at, " is not committed yet")));
-        return;
-      }
-      if (req.target == 0) {
-        Reply(req, absl::InvalidArgumentError("target node 0"));
-        return;
-      }
-      const bool add = req.op == api::Op::kAddVoter;
-      std::vector<NodeId> voters = config_.voters;
-      if (add == IsVoter(req.target)) {
-        Reply(req, absl::OkStatus(), config_.index);  // already so: nothing to do
-        return;
-      }
-      if (add) {
-        voters.insert(std::upper_bound(voters.begin(), voters.end(), req.target), req.target);
-      } else {
-        voters.erase(std::find(voters.begin(), voters.end(), req.target));
-      }
-      if (voters.empty()) {
-        Reply(req, absl::InvalidArgumentError("cannot remove the last voter"));
-        return;
-      }
-      wire::v2::ConfigChange cc;
-      cc.set_type(add ? wire::v2::CONFIG_CHANGE_TYPE_ADD_VOTER
-                      : wire::v2::CONFIG_CHANGE_TYPE_REMOVE_VOTER);
-      cc.set_node_id(req.target);
-      for (NodeId v : voters) cc.add_voters(v);
-      uint64_t index = AppendLocal(wire::v2::ENTRY_TYPE_CONFIG, cc.SerializeAsString());
-      if (index == 0) return;
-      pending_[index] = Pending{req.client_id, req.sequence, req.op};
-      BroadcastAppend();
-      MaybeCommit();
+    case api::Op::kRemoveVoter:
+    case api::Op::kAddLearner:
+    case api::Op::kPromoteLearner:
+      ProposeConfigChange(req);
       return;
-    }
     case api::Op::kFinalize:
     case api::Op::kDowngrade:
       ProposeVersionChange(req);

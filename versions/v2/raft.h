@@ -31,6 +31,10 @@
 //    kPreCandidate and asks PreVote first) and check-quorum (a leader that
 //    has not heard from a quorum within an election timeout steps down;
 //    while a live leader is known, higher-term RequestVotes are ignored);
+//  - cv >= 2: learners (Op::kAddLearner, kPromoteLearner; kRemoveVoter of a
+//    learner removes it): they receive replication but neither vote, nor
+//    campaign, nor count for commit or check-quorum; promotion needs the
+//    learner to hold everything committed; one change at a time as in v1;
 //  - cv >= 2: snapshots are written in format 2 (zstd, chunked) and sent as
 //    InstallSnapshotChunk messages, one verified unit at a time, resumable;
 //    below it format 1 in one InstallSnapshot, as v1. Format 1 and 2 are
@@ -188,6 +192,9 @@ class Raft {
   };
 
   bool IsVoter(api::NodeId id) const;
+  bool IsLearner(api::NodeId id) const;
+  // Add/remove voter (v1's), add/promote/remove learner (cv >= 2).
+  void ProposeConfigChange(const api::Request& req);
   // Every member of the configuration (voters and learners) with what this
   // leader knows of its protocol range; itself with its own.
   MemberReports Members() const;
