@@ -58,12 +58,13 @@ Node::Node(const api::NodeOptions& options) : options_(options), storage_(option
   ro.snapshot_threshold = options_.snapshot_threshold;
   ro.random = options_.env.random;
   ro.auto_finalize = options_.auto_finalize;
+  ro.max_inflight_requests = options_.max_inflight_requests;
   raft_ = std::make_unique<Raft>(ro, &storage_, &counters_);
   // Present from the start, so a report shows 0 rather than nothing.
   for (const char* name :
        {api::kCounterDecodeErrors, api::kCounterElections, api::kCounterLeaderChanges,
         api::kCounterSnapshotsSent, api::kCounterSnapshotsInstalled, api::kCounterCompactions,
-        api::kCounterUnknownMessages, kCounterTornTail}) {
+        api::kCounterUnknownMessages, api::kCounterOverloaded, kCounterTornTail}) {
     counters_[name] = 0;
   }
 }

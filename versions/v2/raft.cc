@@ -1404,6 +1404,17 @@ void Raft::Propose(const api::Request& req) {
       ReplyNotLeader(req);
       return;
     }
+    // Admission control (local, no gate): a bounded queue instead of an
+    // unbounded one; the client backs off and retries.
+    if (options_.max_inflight_requests > 0 &&
+        pending_.size() >= options_.max_inflight_requests) {
+      Count(api::kCounterOverloaded);
+      Reply(req, absl::ResourceExhaustedError(absl::StrCat(
+                     "overloaded: ", pending_.size(), " requests pending on leader ",
+                     options_.id, " (max_inflight_requests ", options_.max_inflight_requests,
+                     "); retry later")));
+      return;
+    }
     wire::v2::Command cmd;
     cmd.set_client_id(req.client_id);
     cmd.set_sequence(req.sequence);

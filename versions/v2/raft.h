@@ -35,6 +35,8 @@
 //    learner removes it): they receive replication but neither vote, nor
 //    campaign, nor count for commit or check-quorum; promotion needs the
 //    learner to hold everything committed; one change at a time as in v1;
+//  - admission control (local, no gate): a leader with max_inflight_requests
+//    client requests pending answers more with kResourceExhausted;
 //  - cv >= 2: snapshots are written in format 2 (zstd, chunked) and sent as
 //    InstallSnapshotChunk messages, one verified unit at a time, resumable;
 //    below it format 1 in one InstallSnapshot, as v1. Format 1 and 2 are
@@ -95,6 +97,9 @@ struct RaftOptions {
   // Leader: raise the cluster version as soon as every member reports that
   // it supports a higher one (unless the latest change was a downgrade).
   bool auto_finalize = false;
+  // Leader: client requests pending (appended, not yet applied) at most;
+  // more are answered kResourceExhausted "overloaded". 0: no limit.
+  uint64_t max_inflight_requests = 1000;
 };
 
 // A configuration and the index of the entry (or snapshot) that set it.
