@@ -76,7 +76,7 @@ size_t HeadCrcOffset(absl::string_view file) {
 std::vector<size_t> ChunkRecordOffsets(absl::string_view file) {
   std::vector<size_t> out;
   const size_t crc_at = HeadCrcOffset(file);
-  if (crc_at == 0) return out;
+  if (crc_at == 0 || file.size() < kOffsetChunkCount + 4) return out;
   const uint32_t count = LoadU32(file.data() + kOffsetChunkCount);
   size_t pos = crc_at + 4;
   for (uint32_t k = 0; k < count; ++k) {

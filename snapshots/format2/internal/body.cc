@@ -408,9 +408,12 @@ class BodyParser {
     uint64_t session_count = 0;
     F2_RETURN_IF_ERROR(ReadU64(&session_count, "session_count"));
     F2_RETURN_IF_ERROR(CheckCount(session_count, kSessionMinBytes, "session"));
-    // Grows with the sessions that really arrive: the count is bounded by the
-    // declared size, which is not yet backed by real bytes.
-    st->sessions.reserve(static_cast<size_t>(std::min<uint64_t>(session_count, 4096)));
+    // The count is bounded by the declared size, which real bytes do not yet
+    // back: reserve at most kMaxSessionReserve ahead (a lie costs at most
+    // that), enough that real tables are read without regrowing the vector
+    // (a regrowth holds the old and the new array at once).
+    st->sessions.reserve(
+        static_cast<size_t>(std::min<uint64_t>(session_count, kMaxSessionReserve)));
     for (uint64_t i = 0; i < session_count; ++i) {
       Session s;
       F2_RETURN_IF_ERROR(Fixed(8 + 8 + 8 + 1, "session fields", i));

@@ -28,6 +28,8 @@ inline constexpr size_t kDirectFeedBytes = 32 << 10;
 // arrive, never reserved ahead by more than this (a lying length costs no
 // more than this before the stream runs dry).
 inline constexpr size_t kReserveAheadBytes = 1 << 20;
+// Sessions reserved ahead of the session table's real bytes (about 4 MiB).
+inline constexpr size_t kMaxSessionReserve = 1 << 16;
 
 // Size of SerializeBody(state). REQUIRES: field lengths fit a u32.
 uint64_t BodyBytes(const SnapshotState& state);
