@@ -410,6 +410,7 @@ int RunCli(int argc, char** argv) {
   o.lin = absl::GetFlag(FLAGS_lin);
   o.shrink_runs = absl::GetFlag(FLAGS_shrink_runs) >= 0 ? absl::GetFlag(FLAGS_shrink_runs) : 80;
   o.wall_clock = &WallSeconds;
+  o.artifacts_for_all = absl::GetFlag(FLAGS_seed) != 0;
   int jobs = absl::GetFlag(FLAGS_jobs);
   if (jobs <= 0) jobs = test ? 1 : std::clamp<int>(std::thread::hardware_concurrency(), 1, 8);
   o.jobs = jobs;

@@ -640,6 +640,16 @@ class Driver {
       case StepKind::kCatchUp: {
         api::NodeId l = cluster_.Leader();
         const api::ProtocolState* ls = l ? cluster_.state(l) : nullptr;
+        if (s.optional && ls != nullptr) {
+          const api::Config& c = ls->config;
+          auto has = [&](const std::vector<api::NodeId>& v) {
+            return std::find(v.begin(), v.end(), s.node) != v.end();
+          };
+          if (!has(c.voters) && !has(c.learners)) {
+            return Finish(StepResult::kSkipped, absl::StrCat("n", s.node, " is not a member of ",
+                                                             api::ConfigString(c)));
+          }
+        }
         baseline_ = ls ? ls->commit_index : MaxCommit();
         installs_before_ = cluster_.ReleaseCounters()[api::kCounterSnapshotsInstalled];
         return Wait(now + s.duration_us);
@@ -753,7 +763,8 @@ class Driver {
     uint64_t sent_us = 0;
     uint64_t next_try_us = 0;
     int attempts = 0;
-    std::string last;        // last retryable answer
+    std::string last;        // last answer that was not a success
+    std::string refusal;     // last refusal by a leader (kFailedPrecondition ...)
   };
 
   bool PollAdmin() {
@@ -785,21 +796,34 @@ class Driver {
         return true;
       }
       const api::ProtocolState* ps = cluster_.state(a.node);
-      const bool not_leader = st.code() == absl::StatusCode::kFailedPrecondition &&
-                              (ps == nullptr || ps->role != api::Role::kLeader);
-      if (Retryable(st) || not_leader) {
-        admin_.in_flight = false;
-        admin_.next_try_us = now + kAdminRetryUs;
-        admin_.last = absl::StrCat(by, ": ", st.ToString());
-        continue;
+      const bool from_leader = ps != nullptr && ps->role == api::Role::kLeader;
+      if (s.optional && from_leader && st.code() == absl::StatusCode::kFailedPrecondition) {
+        Finish(StepResult::kNotSupported,
+               absl::StrCat("not available here (", by, ": ", st.message(), ")"));
+        return true;
       }
-      Finish(StepResult::kRefused, absl::StrCat("refused by ", by, ": ", st.ToString()));
-      return true;
+      if (st.code() == absl::StatusCode::kInvalidArgument) {
+        Finish(StepResult::kRefused, absl::StrCat("refused by ", by, ": ", st.ToString()));
+        return true;
+      }
+      // Everything else is retried until the deadline, as an operator would:
+      // not the leader, busy, a change not committed yet, or a precondition
+      // that may still come true (a member that has not reported its
+      // versions yet after a restart).
+      admin_.in_flight = false;
+      admin_.next_try_us = now + kAdminRetryUs;
+      admin_.last = absl::StrCat(by, ": ", st.ToString());
+      if (from_leader && !Retryable(st)) admin_.refusal = admin_.last;
     }
     if (now >= deadline_) {
-      Finish(StepResult::kStalled, absl::StrCat("no answer after ", admin_.attempts,
-                                                " attempt(s)", admin_.last.empty() ? "" : "; last: ",
-                                                admin_.last));
+      if (!admin_.refusal.empty()) {
+        Finish(StepResult::kRefused, absl::StrCat("still refused after ", admin_.attempts,
+                                                  " attempt(s); last refusal by ", admin_.refusal));
+      } else {
+        Finish(StepResult::kStalled, absl::StrCat("no answer after ", admin_.attempts,
+                                                  " attempt(s)", admin_.last.empty() ? "" : "; last: ",
+                                                  admin_.last));
+      }
       return true;
     }
     if (admin_.in_flight && now - admin_.sent_us >= kAdminResendUs) admin_.in_flight = false;

@@ -333,7 +333,12 @@ MatrixResult RunMatrix(const MatrixOptions& o) {
   for (size_t c = 0; c < m.cells.size(); ++c) {
     CellResult& cell = m.cells[c];
     cell.verdict = Aggregate(verdicts[c], cell.supported);
-    if (CellOk(cell.verdict.status)) continue;
+    if (CellOk(cell.verdict.status)) {
+      if (o.artifacts_for_all && !cell.seeds.empty()) {
+        cell.artifact = BuildArtifact(o, cell, cell.seeds.front().seed);
+      }
+      continue;
+    }
     for (const SeedSummary& s : cell.seeds) {
       if (!s.matches_policy) {
         cell.artifact = BuildArtifact(o, cell, s.seed);

@@ -47,6 +47,9 @@ struct MatrixOptions {
   Mode mode = Mode::kFast;
   int jobs = 1;
   int shrink_runs = 80;         // per red cell; 0: no shrinking
+  // Keep an artifact (plan, steps, tables, timeline) for every cell, green
+  // ones too, of its first seed (reproducing one seed: --seed).
+  bool artifacts_for_all = false;
   bool lin = true;
   const Policy* policy = nullptr;  // REQUIRED
   sim::FindReleaseFn find_release;  // REQUIRED

@@ -105,6 +105,17 @@ std::string TerminalTable(const MatrixResult& m, bool color) {
     absl::StrAppend(&out, "\n");
   }
   for (const CellResult& c : m.cells) {
+    if (!c.artifact || !CellOk(c.verdict.status)) continue;
+    // A green cell with an artifact: one seed was asked for (--seed).
+    absl::StrAppend(&out, "\n", c.key.Name(), " seed ", c.artifact->seed, ": ",
+                    CellStatusName(c.verdict.status), "\n");
+    for (const StepRecord& r : c.artifact->steps) {
+      absl::StrAppend(&out, absl::StrFormat("  %2d. ", r.number), StepString(r.step), "\n      => ",
+                      StepResultName(r.result), r.detail.empty() ? "" : ": ", r.detail, "\n");
+    }
+    for (const std::string& n : c.artifact->verdict.notes) absl::StrAppend(&out, "  note: ", n, "\n");
+  }
+  for (const CellResult& c : m.cells) {
     if (CellOk(c.verdict.status)) continue;
     std::string head = absl::StrCat(CellStatusName(c.verdict.status), " ", c.key.Name());
     if (color) head = absl::StrCat(Color(c.verdict.status), head, "\033[0m");

@@ -50,8 +50,12 @@ void Sampler::OnStep(const check::NodeStep& step) {
     }
   }
   if (first || n.cluster_version != s.cluster_version) {
+    // A node that restarts rebuilds its cluster version while it re-applies
+    // its log: only a node at least as far along as the last recorded change
+    // reports a change of the cluster's version.
     if (version_history_.empty() ||
-        version_history_.back().what != absl::StrCat("cluster version ", s.cluster_version)) {
+        (version_history_.back().what != absl::StrCat("cluster version ", s.cluster_version) &&
+         s.applied_index >= version_history_.back().index)) {
       if (version_history_.size() < kMaxEvents) {
         version_history_.push_back(HistoryEvent{step.time_us, step.id, s.applied_index,
                                                 absl::StrCat("cluster version ", s.cluster_version)});

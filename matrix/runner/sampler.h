@@ -4,7 +4,8 @@
 //  - the configuration history (each new config with the log index of the
 //    entry that set it, first node to report it) and the cluster-version
 //    history (each change with the reporting node's applied index: the entry
-//    that changed it is at or below that index);
+//    that changed it is at or below that index; a restarted node replaying
+//    its log below the last change does not count);
 //  - snapshot installs attributed to (leader release, follower release): a
 //    node whose snapshot index jumps past its own last index got a snapshot;
 //  - a per-node timeline (release, role, term) over simulated time.

@@ -97,6 +97,7 @@ std::string StepString(const Step& s) {
       break;
   }
   if (s.rollout) absl::StrAppend(&out, " [rollout]");
+  if (s.optional) absl::StrAppend(&out, " [optional]");
   if (!s.note.empty()) absl::StrAppend(&out, "  -- ", s.note);
   return out;
 }
@@ -171,6 +172,7 @@ class Builder {
   }
 
   api::SeededRandom& r() { return r_; }
+  ScenarioPlan& p() { return *p_; }
   uint64_t gap() const { return gap_us_; }
   void Wait(uint64_t us) { t_ += us; }
   uint64_t now() const { return t_; }
@@ -261,10 +263,11 @@ class Builder {
     Wait(gap_us_);
     Check("finalized: " + State());
   }
-  void Admin(StepKind kind, api::NodeId n, std::string note = "") {
+  Step& Admin(StepKind kind, api::NodeId n, std::string note = "") {
     Step& s = Add(kind, n);
     s.duration_us = check_us_;
     s.note = std::move(note);
+    return s;
   }
   void Join(api::NodeId n, const std::string& tag) {
     Step& s = Add(StepKind::kJoin, n);
@@ -542,8 +545,8 @@ void MembershipMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.Check(b.State());
   b.Wait(b.gap());
   b.Join(n4, p.to);
-  b.Admin(StepKind::kAddLearner, n4, "non-voting catch-up first, where supported");
-  b.Admin(StepKind::kPromote, n4);
+  b.Admin(StepKind::kAddLearner, n4, "non-voting catch-up first, where supported").optional = true;
+  b.Admin(StepKind::kPromote, n4).optional = true;
   b.Admin(StepKind::kAddVoter, n4, "a voter in any case");
   b.CatchUp(n4, absl::StrCat("the new ", p.to, " voter catches up"));
   b.Check(b.State());
@@ -566,6 +569,15 @@ void MembershipMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
     b.Wait(b.gap());
   }
   b.Finalize();
+  // Learners once the cluster version allows them (where the release has them).
+  const api::NodeId n6 = p.nodes + 3;
+  b.Join(n6, p.to);
+  b.Admin(StepKind::kAddLearner, n6, "after finalize").optional = true;
+  b.CatchUp(n6, "as a learner; skipped when it is not one");
+  b.p().steps.back().optional = true;
+  b.Admin(StepKind::kPromote, n6).optional = true;
+  b.Admin(StepKind::kAddVoter, n6, "a voter in any case");
+  b.Check("");
   bg = BackgroundSpec{8, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0};
   bg.leader_target = 0.2;
 }

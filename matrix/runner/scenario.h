@@ -56,6 +56,7 @@ enum class StepKind {
   kRemove,       // ask the leader to remove `node` (0: the leader), then stop it
   kCheck,        // the cluster commits again within `duration_us` (a mixed-state check)
   kCatchUp,      // `node` applies the leader's commit index within `duration_us`
+                 // (optional: skipped when the leader's config lacks the node)
 };
 const char* StepKindName(StepKind k);
 
@@ -70,6 +71,10 @@ struct Step {
   // Part of a rolling change of releases: skipped once a step of the rollout
   // was refused (an operator stops a rollout at the first refusal).
   bool rollout = false;
+  // A feature the releases may lack or gate (learners before finalize): a
+  // definite "no" from the leader (kUnimplemented, kFailedPrecondition) makes
+  // the step "not supported", not a refusal.
+  bool optional = false;
   std::string note;          // what the step means: "old majority: n1@v2 n2@v1 n3@v1"
 };
 // "@1.500s upgrade n2 v1->v2  [old majority: ...]"

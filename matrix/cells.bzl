@@ -1,0 +1,100 @@
+"""The matrix as Bazel tests: one test target per cell (scenario, from, to).
+
+TAGS must list exactly the registered release tags (versions/registry.cc),
+oldest first, and SCENARIOS exactly the runner's scenarios
+(bazel run //matrix:runner -- --list); //matrix:cells_in_sync_test fails,
+naming what is missing, when they drift (e.g. after scripts/cut_release.sh).
+
+Each cell is an sh_test that runs the runner binary on that one cell in test
+mode: seeds are sharded through TEST_TOTAL_SHARDS / TEST_SHARD_INDEX (the
+runner touches TEST_SHARD_STATUS_FILE), reports go to
+TEST_UNDECLARED_OUTPUTS_DIR; no network, no shared files. So Bazel (or any
+REAPI remote executor) spreads the matrix over cores and machines.
+
+    bazel test //matrix:cells                          every cell
+    bazel test //matrix:cells --test_tag_filters=to_v2 the cells that end on v2
+    bazel test //matrix:cell_rolling_upgrade_v1_v2     one cell
+"""
+
+TAGS = [
+    "v1",
+    "v2",
+]
+
+SCENARIOS = [
+    "rolling_upgrade",
+    "rolling_downgrade",
+    "downgrade_after_finalize",
+    "topologies_3",
+    "topologies_5",
+    "snapshot_exchange",
+    "compaction_mixed",
+    "membership_mixed",
+    "leader_flaps",
+    "crash_mid_upgrade",
+]
+
+def matrix_pairs(tags = TAGS):
+    """Every (from, to) with from not newer than to, in registry order."""
+    pairs = []
+    for i in range(len(tags)):
+        for j in range(i, len(tags)):
+            pairs.append((tags[i], tags[j]))
+    return pairs
+
+def matrix_cells(name, runner, script, mode = "fast", seeds = 8, shard_count = 2):
+    """One sh_test per cell, a test_suite `name` of them all, and the sync test.
+
+    Args:
+      name: the test_suite.
+      runner: the runner binary.
+      script: the shell wrapper that runs `runner` with the cell's flags.
+      mode: "fast" (every change) or "full".
+      seeds: seeds per cell (1..seeds), split over the shards.
+      shard_count: shards per cell.
+    """
+    tests = []
+    cells = []
+    for scenario in SCENARIOS:
+        for (a, b) in matrix_pairs():
+            test = "cell_%s_%s_%s" % (scenario, a, b)
+            cells.append("%s/%s/%s" % (scenario, a, b))
+            native.sh_test(
+                name = test,
+                size = "small",
+                srcs = [script],
+                args = [
+                    "$(location %s)" % runner,
+                    "--test",
+                    "--scenarios=" + scenario,
+                    "--pairs=%s:%s" % (a, b),
+                    "--mode=" + mode,
+                    "--seeds=%d" % seeds,
+                ],
+                data = [runner],
+                shard_count = shard_count,
+                tags = [
+                    "matrix_cell",
+                    "scenario_" + scenario,
+                    "from_" + a,
+                    "to_" + b,
+                    "tag_" + a,
+                ] + (["tag_" + b] if b != a else []),
+            )
+            tests.append(":" + test)
+    native.test_suite(
+        name = name,
+        tests = tests,
+    )
+
+    # Fails when a registered tag (or a scenario) has no cells here.
+    native.sh_test(
+        name = name + "_in_sync_test",
+        size = "small",
+        srcs = [script],
+        args = [
+            "$(location %s)" % runner,
+            "--verify_cells=" + ",".join(cells),
+        ],
+        data = [runner],
+    )

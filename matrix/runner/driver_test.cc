@@ -1,0 +1,164 @@
+// The driver on real releases (v1 through the registry) and on matrix/sim's
+// fakes: a refusing release and a broken one (acknowledges before
+// durability).
+#include "matrix/runner/driver.h"
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+#include "matrix/runner/shrink.h"
+#include "matrix/runner/verdict.h"
+#include "matrix/sim/releases.h"
+
+namespace raftlog::runner {
+namespace {
+
+ExecOptions Options() {
+  ExecOptions o;
+  o.find_release = &sim::FindSimRelease;
+  return o;
+}
+
+ScenarioPlan Plan(const char* scenario, const char* from, const char* to, uint64_t seed) {
+  auto p = Compile(scenario, from, to, seed, Mode::kFast);
+  EXPECT_TRUE(p.ok()) << p.status();
+  return *p;
+}
+
+TEST(Driver, RollingUpgradeOfV1PassesEveryCheckAndIsDeterministic) {
+  ScenarioPlan p = Plan("rolling_upgrade", "v1", "v1", 1);
+  RunResult a = Execute(p, Options());
+  RunResult b = Execute(p, Options());
+  EXPECT_EQ(a.digest, b.digest);
+  EXPECT_EQ(a.safety_violations, 0u) << a.verdicts;
+  EXPECT_TRUE(a.lin.checked);
+  EXPECT_TRUE(a.lin.linearizable) << a.lin.detail;
+  EXPECT_TRUE(a.read_back_done);
+  ASSERT_EQ(a.steps.size(), p.steps.size());
+  for (const StepRecord& s : a.steps) {
+    EXPECT_TRUE(s.result == StepResult::kOk || s.result == StepResult::kNotSupported)
+        << s.number << ". " << StepString(s.step) << ": " << StepResultName(s.result) << " "
+        << s.detail;
+    if (s.number > 1) EXPECT_FALSE(s.before.empty()) << s.number;
+    EXPECT_FALSE(s.after.empty()) << s.number;
+    EXPECT_LE(s.start_us, s.end_us);
+  }
+  // v1 has no cluster version: finalize is a reported no-op.
+  EXPECT_EQ(a.Count(StepResult::kNotSupported), 1u);
+  SeedVerdict v = Judge(a, /*supported=*/true);
+  EXPECT_EQ(v.outcome, SeedOutcome::kPass);
+  EXPECT_TRUE(v.matches_policy);
+  ASSERT_FALSE(v.notes.empty());
+  EXPECT_TRUE(absl::StrContains(v.notes[0], "not supported by v1/v1")) << v.notes[0];
+  EXPECT_FALSE(a.timeline.empty());
+  EXPECT_FALSE(a.config_history.empty());
+  EXPECT_EQ(a.version_history.size(), 1u);  // cluster version 1 throughout
+  // The same plan, declared unsupported: an unexpected green.
+  SeedVerdict g = Judge(a, /*supported=*/false, "rolling_upgrade for v1 -> v1");
+  EXPECT_EQ(g.outcome, SeedOutcome::kGreen);
+  EXPECT_FALSE(g.matches_policy);
+  EXPECT_TRUE(absl::StrContains(g.reasons[0], "rolling_upgrade for v1 -> v1")) << g.reasons[0];
+}
+
+TEST(Driver, ARefusedUpgradeStopsTheRolloutAndRollsTheNodeBack) {
+  ScenarioPlan p = Plan("rolling_upgrade", "v1", "fake_refuse", 2);
+  RunResult r = Execute(p, Options());
+  EXPECT_EQ(r.safety_violations, 0u) << r.verdicts;
+  EXPECT_TRUE(r.read_back_done);
+  EXPECT_TRUE(r.rollout_stopped);
+  ASSERT_FALSE(r.refusals.empty());
+  EXPECT_EQ(r.refusals[0].status.code(), absl::StatusCode::kFailedPrecondition);
+  int refused = 0, skipped = 0;
+  for (const StepRecord& s : r.steps) {
+    if (s.step.kind != StepKind::kUpgrade) continue;
+    if (s.result == StepResult::kRefused) {
+      ++refused;
+      EXPECT_TRUE(absl::StrContains(s.detail, "back on v1")) << s.detail;
+    }
+    if (s.result == StepResult::kSkipped) ++skipped;
+  }
+  EXPECT_EQ(refused, 1);
+  EXPECT_EQ(skipped, p.nodes - 1);
+  for (const NodeRow& row : r.final_rows) {
+    EXPECT_EQ(row.release, "v1") << "n" << row.id;
+    EXPECT_EQ(row.status, "up") << "n" << row.id;
+  }
+  SeedVerdict unsupported = Judge(r, false);
+  EXPECT_EQ(unsupported.outcome, SeedOutcome::kRefused);
+  EXPECT_TRUE(unsupported.matches_policy);
+  SeedVerdict supported = Judge(r, true);
+  EXPECT_EQ(supported.outcome, SeedOutcome::kFail);
+  EXPECT_TRUE(absl::StrContains(supported.reasons[0], "refused although the policy supports it"))
+      << supported.reasons[0];
+}
+
+// The broken fake acknowledges writes before they are durable: a crash of
+// every node loses acknowledged writes. Red whatever the policy says, and
+// the shrinker keeps it failing with fewer events.
+TEST(Driver, ALostAcknowledgedWriteIsRedWhateverThePolicySays) {
+  bool found = false;
+  for (uint64_t seed = 1; seed <= 6 && !found; ++seed) {
+    ScenarioPlan p = Plan("crash_mid_upgrade", "fake_broken", "fake_broken", seed);
+    RunResult r = Execute(p, Options());
+    if (!r.safety_failed() && !r.lin_failed()) continue;
+    found = true;
+    for (bool supported : {true, false}) {
+      SeedVerdict v = Judge(r, supported);
+      EXPECT_EQ(v.outcome, SeedOutcome::kFail);
+      EXPECT_FALSE(v.matches_policy);
+    }
+    ShrinkOutcome s = ShrinkPlan(p, Options(), 40);
+    EXPECT_TRUE(s.reproduced);
+    EXPECT_LT(s.events_after, s.events_before);
+    EXPECT_TRUE(s.result.safety_failed() || s.result.lin_failed());
+    EXPECT_EQ(s.plan.steps.size(), p.steps.size()) << "steps are what the cell is; kept";
+  }
+  EXPECT_TRUE(found) << "no seed of the broken fake failed";
+}
+
+TEST(Driver, MembershipChangesShowInTheConfigurationHistory) {
+  ScenarioPlan p = Plan("membership_mixed", "v1", "v1", 3);
+  RunResult r = Execute(p, Options());
+  EXPECT_EQ(r.safety_violations, 0u) << r.verdicts;
+  bool four = false;
+  for (const HistoryEvent& e : r.config_history) {
+    EXPECT_GT(e.index, 0u) << e.what;
+    if (absl::StrContains(e.what, "voters={1,2,3,4}")) four = true;
+  }
+  EXPECT_TRUE(four);
+  int removed = 0;
+  for (const NodeRow& row : r.final_rows) removed += row.status == "removed";
+  EXPECT_EQ(removed, 2);
+  EXPECT_EQ(r.final_rows.size(), 6u);
+}
+
+TEST(Driver, ElectionsReachTheAskedTopology) {
+  int ok = 0, total = 0;
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    RunResult r = Execute(Plan("topologies_3", "v1", "v1", seed), Options());
+    for (const StepRecord& s : r.steps) {
+      if (s.step.kind != StepKind::kElect) continue;
+      ++total;
+      ok += s.result == StepResult::kOk;
+      if (s.result == StepResult::kOk) {
+        // The node asked for leads when the step ends.
+        bool leads = false;
+        for (const NodeRow& row : s.after) leads |= row.id == s.step.node && row.role == "leader";
+        EXPECT_TRUE(leads) << StepString(s.step);
+      }
+    }
+  }
+  EXPECT_EQ(total, 12);
+  EXPECT_GE(ok, 11);
+}
+
+TEST(Driver, StopAfterEndsTheRunEarly) {
+  ExecOptions o = Options();
+  o.stop_after_us = 1'000'000;
+  o.lin_check = false;
+  RunResult r = Execute(Plan("rolling_upgrade", "v1", "v1", 1), o);
+  EXPECT_LE(r.sim_time_us, 1'100'000u);
+  EXPECT_FALSE(r.read_back_done);
+}
+
+}  // namespace
+}  // namespace raftlog::runner

@@ -1,0 +1,120 @@
+#include "matrix/runner/report.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+
+namespace raftlog::runner {
+namespace {
+
+MatrixResult Sample() {
+  MatrixResult m;
+  m.mode = Mode::kFast;
+  m.pairs = {{"v1", "v1"}, {"v1", "v2"}};
+  m.scenarios = {"rolling_upgrade"};
+  m.policy_file = "versions/policy.txt";
+  m.seeds_run = 4;
+  m.wall_s = 2;
+  CellResult pass;
+  pass.key = {"rolling_upgrade", "v1", "v1"};
+  pass.required = {Capability::kRollingUpgrade};
+  pass.declared = {Capability::kRollingUpgrade};
+  pass.supported = true;
+  pass.verdict = {CellStatus::kPass, 2, 2};
+  pass.seeds = {{1, SeedOutcome::kPass, true, 0xabc, 5'000'000, ""},
+                {2, SeedOutcome::kPass, true, 0xdef, 5'000'000, ""}};
+  pass.telemetry.history_seed = 1;
+  pass.telemetry.config_history.push_back({0, 1, 1, "voters={1,2,3} learners={}"});
+  pass.telemetry.cohorts[0].retries = 7;
+  CellResult fail = pass;
+  fail.key = {"rolling_upgrade", "v1", "v2"};
+  fail.verdict = {CellStatus::kFail, 2, 1};
+  fail.seeds[1].outcome = SeedOutcome::kFail;
+  fail.seeds[1].matches_policy = false;
+  fail.telemetry.decode_errors[{"v2", "v1", "AppendEntries"}] = 5;
+  Artifact a;
+  a.seed = 2;
+  a.first_violation = "durability @1.500000s: acknowledged write lost </script>";
+  a.verdict.outcome = SeedOutcome::kFail;
+  a.verdict.reasons = {"safety: 1 violation(s), first: durability"};
+  a.reproduce = ReproduceCommand(fail.key, 2, Mode::kFast);
+  a.plan_text = "scenario rolling_upgrade: v1 -> v2, seed 2, mode fast\n";
+  a.trace_window = "1.0 crash n2\n";
+  StepRecord s;
+  s.number = 1;
+  s.step.kind = StepKind::kUpgrade;
+  s.step.node = 2;
+  s.step.from_tag = "v1";
+  s.step.tag = "v2";
+  s.after.push_back(NodeRow{2, "up", "v2", 1, 3, "leader", 2, 10, 10, 10, 0, "voters={1,2,3}"});
+  a.steps.push_back(s);
+  a.timeline.push_back({2, 0, 1'000'000, "v1", "leader", 2});
+  a.bands.push_back({500'000, 700'000, 2, "crash (tear)"});
+  fail.artifact = a;
+  m.cells = {pass, fail};
+  return m;
+}
+
+TEST(Report, TerminalTableShowsCellsReasonsAndTheReproduction) {
+  MatrixResult m = Sample();
+  EXPECT_FALSE(m.ok());
+  std::string t = TerminalTable(m, /*color=*/false);
+  EXPECT_TRUE(absl::StrContains(t, "rolling_upgrade | PASS 2/2 | FAIL 1/2")) << t;
+  EXPECT_TRUE(absl::StrContains(t, "FAIL rolling_upgrade v1->v2")) << t;
+  EXPECT_TRUE(absl::StrContains(
+      t, "reproduce: bazel run //matrix:runner -- --scenarios=rolling_upgrade --pairs=v1:v2 --seed=2"))
+      << t;
+  EXPECT_TRUE(absl::StrContains(t, "1 PASS, 0 REFUSED-as-expected, 1 FAIL")) << t;
+  EXPECT_FALSE(absl::StrContains(t, "\033[")) << "no color off a terminal";
+  EXPECT_TRUE(absl::StrContains(TerminalTable(m, true), "\033[1;31mFAIL 1/2"));
+}
+
+TEST(Report, JsonAndMarkdownCarryStatusesTelemetryAndArtifacts) {
+  MatrixResult m = Sample();
+  std::string j = JsonReport(m);
+  EXPECT_TRUE(absl::StrContains(j, "\"ok\": false"));
+  EXPECT_TRUE(absl::StrContains(j, "\"status\": \"FAIL\""));
+  EXPECT_TRUE(absl::StrContains(j, "\"sender\": \"v2\""));
+  EXPECT_TRUE(absl::StrContains(j, "\"retries\": 7"));
+  EXPECT_TRUE(absl::StrContains(j, "\"digest\": \"0000000000000abc\""));
+  EXPECT_TRUE(absl::StrContains(j, "\"artifact\": null")) << "green cells carry no artifact";
+  std::string md = MarkdownReport(m);
+  EXPECT_TRUE(absl::StrContains(md, "| rolling_upgrade | PASS 2/2 | **FAIL 1/2** |")) << md;
+  EXPECT_TRUE(absl::StrContains(md, "### FAIL: rolling_upgrade v1->v2"));
+  EXPECT_TRUE(absl::StrContains(md, "v2 -> v1 AppendEntries: 5"));
+}
+
+TEST(Report, HtmlIsSelfContainedAndEmbedsTheJsonSafely) {
+  std::string h = HtmlReport(Sample());
+  EXPECT_TRUE(absl::StartsWith(h, "<!DOCTYPE html>"));
+  EXPECT_FALSE(absl::StrContains(h, "http://") && !absl::StrContains(h, "http://www.w3.org/2000/svg"));
+  EXPECT_FALSE(absl::StrContains(h, "https://"));
+  EXPECT_FALSE(absl::StrContains(h, "<link"));
+  EXPECT_FALSE(absl::StrContains(h, "src="));
+  // The only closing script tags are the two of the page itself: the
+  // violation text "</script>" was escaped inside the JSON.
+  size_t count = 0;
+  for (size_t p = h.find("</script>"); p != std::string::npos; p = h.find("</script>", p + 1)) ++count;
+  EXPECT_EQ(count, 2u);
+  EXPECT_TRUE(absl::StrContains(h, "\\u003c/script\\u003e"));
+}
+
+TEST(Report, WritesTheThreeFiles) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  ASSERT_NE(tmp, nullptr);
+  const std::string dir = std::string(tmp) + "/nested/report";
+  ASSERT_TRUE(WriteReports(Sample(), dir).ok());
+  for (const char* f : {"report.md", "report.json", "report.html"}) {
+    std::ifstream in(dir + "/" + f);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    EXPECT_GT(ss.str().size(), 100u) << f;
+  }
+  EXPECT_FALSE(WriteReports(Sample(), "/proc/no/such/dir").ok());
+}
+
+}  // namespace
+}  // namespace raftlog::runner

@@ -1,0 +1,54 @@
+#!/bin/bash
+# The runner binary end to end: listing, dry runs, usage errors, a real cell
+# with its report files, a stale policy (unexpected green, exit 1), sharding.
+set -uo pipefail
+R="$1"
+T="${TEST_TMPDIR:-$(mktemp -d)}"
+fail() { echo "FAIL: $*"; exit 1; }
+expect_exit() {  # want_status description command...
+  local want="$1" what="$2"; shift 2
+  "$@" >"$T/out" 2>"$T/err"
+  local got=$?
+  [[ $got == "$want" ]] || { cat "$T/out" "$T/err"; fail "$what: exit $got, want $want"; }
+}
+
+expect_exit 0 "--list" "$R" --list
+grep -q "rolling_upgrade (requires rolling_upgrade)" "$T/out" || fail "--list lacks scenarios"
+grep -q "registered tags: v1" "$T/out" || fail "--list lacks tags"
+
+expect_exit 0 "--dry-run" "$R" --dry-run --scenarios=rolling_upgrade --pairs=v1:v1 --seed=3
+grep -q "scenario rolling_upgrade: v1 -> v1, seed 3, mode fast" "$T/out" || fail "dry run: no plan header"
+grep -q "upgrade n[0-9] v1->v1 \[rollout\]" "$T/out" || fail "dry run: no upgrade step"
+grep -q "expected PASS on every seed" "$T/out" || fail "dry run: no expectation"
+[[ ! -e matrix-report ]] || fail "dry run wrote a report"
+
+expect_exit 2 "unknown tag" "$R" --tags=v1,nope
+grep -q "unknown tag 'nope'" "$T/err" || fail "unknown tag message"
+expect_exit 2 "unknown scenario" "$R" --scenarios=nope
+expect_exit 2 "backward pair" "$R" --pairs=v2:v1
+grep -q "goes from newer to older" "$T/err" || fail "backward pair message"
+printf 'v1 -> v1: rolling\n' >"$T/bad_policy.txt"
+expect_exit 2 "bad policy" "$R" --policy="$T/bad_policy.txt"
+grep -q "bad_policy.txt:1: unknown capability 'rolling'" "$T/err" || fail "policy error lacks file:line"
+
+expect_exit 0 "one cell" "$R" --scenarios=rolling_upgrade --pairs=v1:v1 --seeds=2 --out="$T/rep" --jobs=1
+grep -q "rolling_upgrade | PASS 2/2" "$T/out" || { cat "$T/out"; fail "cell not PASS 2/2"; }
+for f in report.md report.json report.html; do [[ -s "$T/rep/$f" ]] || fail "missing $f"; done
+grep -q '"ok": true' "$T/rep/report.json" || fail "report.json not ok"
+grep -q "seeds/s" "$T/err" || fail "no progress line on stderr"
+
+printf 'v1 -> v1: none\n' >"$T/stale.txt"
+expect_exit 1 "stale policy" "$R" --scenarios=rolling_upgrade --pairs=v1:v1 --seeds=1 --policy="$T/stale.txt" --out="$T/rep2" --shrink_runs=0
+grep -q "UNEXPECTED-GREEN 0/1" "$T/out" || { cat "$T/out"; fail "no unexpected green"; }
+grep -q "reproduce: bazel run //matrix:runner -- --scenarios=rolling_upgrade --pairs=v1:v1 --seed=1" "$T/out" || fail "no reproduction command"
+
+# Test mode: shard 1 of 2 runs seeds 2 and 4 of 1..4; reports under the outputs dir.
+mkdir -p "$T/outputs"
+TEST_TOTAL_SHARDS=2 TEST_SHARD_INDEX=1 TEST_SHARD_STATUS_FILE="$T/shard_status" \
+  TEST_UNDECLARED_OUTPUTS_DIR="$T/outputs" \
+  expect_exit 0 "sharded test mode" "$R" --test --scenarios=topologies_3 --pairs=v1:v1 --seeds=4
+grep -q "2 seed(s) per cell" "$T/err" || { cat "$T/err"; fail "shard did not take 2 of 4 seeds"; }
+[[ -e "$T/shard_status" ]] || fail "TEST_SHARD_STATUS_FILE not touched"
+grep -q '"seed": 2' "$T/outputs/matrix-report/report.json" || fail "shard 1 lacks seed 2"
+grep -q '"seed": 1,' "$T/outputs/matrix-report/report.json" && fail "shard 1 ran seed 1"
+echo PASS
