@@ -8,7 +8,7 @@
 // canary "v2+ack" must be judged under its base's declaration (v2). Each canary
 // cell is judged with supported = policy(from -> base) covers the scenario.
 //
-// Flags: --seeds=N (per cell, default 8), --only=TAG, --shrink_runs=N (0: off).
+// Flags: --seeds=N (per cell, default 16), --only=TAG, --shrink_runs=N (0: off).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -80,7 +80,7 @@ bool Accepted(const std::string& cls, const std::string& expected) {
 }
 
 int Main(int argc, char** argv) {
-  int seeds = 8, shrink_runs = 12;
+  int seeds = 16, shrink_runs = 12;
   std::string only;
   for (int i = 1; i < argc; ++i) {
     absl::string_view a = argv[i];
