@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "golden/diff.h"
 #include "golden/layout.h"
 #include "golden/twins.h"
 
@@ -82,6 +83,43 @@ absl::StatusOr<GoldenSet> BuildGoldens(const api::ReleaseInfo& release,
   }
   set.files[kManifestName] = RenderManifest(set.manifest);
   return set;
+}
+
+std::string DescribeDifferences(absl::string_view tag, const Manifest& fresh_manifest,
+                                const std::map<std::string, std::string>& checked_in,
+                                const std::map<std::string, std::string>& fresh) {
+  std::vector<std::string> problems;
+  for (const auto& [name, bytes] : fresh) {
+    if (!checked_in.count(name)) problems.push_back(absl::StrCat("new file ", name));
+  }
+  for (const auto& [name, bytes] : checked_in) {
+    if (!fresh.count(name)) problems.push_back(absl::StrCat(name, " is no longer produced"));
+  }
+  std::string diffs;
+  for (const auto& [name, bytes] : fresh) {
+    auto old = checked_in.find(name);
+    if (old == checked_in.end() || old->second == bytes) continue;
+    problems.push_back(absl::StrCat(name, " differs (sha256 ", Sha256Hex(old->second), " -> ",
+                                    Sha256Hex(bytes), ")"));
+    const std::string old_name = absl::StrCat("golden/", tag, "/", name);
+    const ManifestFile* f = fresh_manifest.Find(name);
+    if (f != nullptr && !absl::StartsWith(f->format, "twin/")) {
+      // A binary: show what changed through its twin.
+      absl::StatusOr<std::pair<std::string, std::string>> a = DeriveTwin(tag, *f, old->second);
+      absl::StatusOr<std::pair<std::string, std::string>> b = DeriveTwin(tag, *f, bytes);
+      if (a.ok() && b.ok()) {
+        absl::StrAppend(&diffs, UnifiedDiff(a->second, b->second,
+                                            absl::StrCat(old_name, " (as text)"),
+                                            "regenerated (as text)"));
+      }
+    } else {
+      absl::StrAppend(&diffs, UnifiedDiff(old->second, bytes, old_name, "regenerated"));
+    }
+  }
+  if (problems.empty()) return "";
+  std::string out;
+  for (const std::string& p : problems) absl::StrAppend(&out, "  ", p, "\n");
+  return out + diffs;
 }
 
 absl::Status WriteGoldenDir(const GoldenSet& set, const std::string& dir) {

@@ -40,6 +40,14 @@ absl::StatusOr<std::pair<std::string, std::string>> DeriveTwin(absl::string_view
 // exactly the set.
 absl::Status WriteGoldenDir(const GoldenSet& set, const std::string& dir);
 
+// "" when `fresh` (a regeneration) has exactly the files of `checked_in`;
+// otherwise every added, removed or changed file with both digests, then a
+// unified diff of the readable twins of each changed binary (re-derived from
+// both versions) and of each changed text file (twins, MANIFEST).
+std::string DescribeDifferences(absl::string_view tag, const Manifest& fresh_manifest,
+                                const std::map<std::string, std::string>& checked_in,
+                                const std::map<std::string, std::string>& fresh);
+
 // Reads every plain file of a golden directory (name -> bytes).
 absl::StatusOr<std::map<std::string, std::string>> ReadGoldenDir(const std::string& dir);
 

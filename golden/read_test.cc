@@ -326,10 +326,20 @@ TEST_P(ReadTest, RefusesASyntheticFormat2Snapshot) {
   std::string bytes;
   snapshots::AppendPreamble(kFormat, &bytes);
   bytes += std::string(48, '\x5a');
+  absl::StatusOr<DiskLayout> layout = LayoutFor(GetParam());
+  ASSERT_TRUE(layout.ok());
   if (!Reads(kFormat)) {
-    absl::StatusOr<DiskLayout> layout = LayoutFor(GetParam());
-    ASSERT_TRUE(layout.ok());
     ExpectRefused(kFormat, SnapshotPath(*layout, 7), bytes, "a synthetic format-2 file");
+  } else {
+    // A release that reads format 2 judges the body: corrupt, refused at Start.
+    api::MemEnv env(1);
+    env.fs.Overwrite(SnapshotPath(*layout, 7), bytes);
+    env.fs.Overwrite(layout->hard_state_path, EncodeHardState(*layout, 1, 0, 0));
+    api::NodeOptions o = ReaderOptions();
+    o.id = 1;
+    o.env = env.env();
+    absl::Status s = reader_->make_node(o)->Start();
+    EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
   }
   const snapshots::FormatInfo* info = snapshots::FindFormat(kFormat);
   ASSERT_NE(info, nullptr);

@@ -13,12 +13,13 @@
 //  - more client operations; compaction on the leader again: the snapshot
 //    golden (it holds the new configuration and every session);
 //  - a few more operations, so the log on disk holds entries past the snapshot.
-// Then, only for what the release declares and the steps above did not
-// produce: Op::kFinalize and another compaction (a snapshot format written
-// only at a higher cluster version), and a forced re-election (a message type
-// sent only in elections at a higher cluster version). A release for which
-// these are not needed never runs them, so earlier releases' runs stay the
-// same. Anything still missing is an error naming it.
+// Then, only when the release declares a snapshot format it has not written
+// or a message type it has not sent by now: Op::kFinalize (raise the cluster
+// version), a follower cut off while the leader writes and compacts and then
+// healed (a snapshot install at the new cluster version), and a forced
+// election (the leader cut off, then healed). A release for which none of
+// this is needed never runs it, so earlier releases' runs stay the same.
+// Anything still missing is an error naming it.
 //
 // Artifacts: every snapshot format the release wrote (the last file of each,
 // copied from the node's MemFileSystem), one message of every MessageType its
