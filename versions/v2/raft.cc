@@ -118,6 +118,11 @@ absl::Status Raft::Restore(const Recovered& r, const std::vector<NodeId>& bootst
   } else {
     if (r.snapshot.has_value()) {
       const snapshots::SnapshotState& s = *r.snapshot;
+      if (s.cluster_version > kMaxProtocol) {  // Node::Start checked already
+        return absl::FailedPreconditionError(
+            absl::StrCat("snapshot records cluster version ", s.cluster_version,
+                         "; v2 speaks at most ", kMaxProtocol));
+      }
       log_.Reset(s.last_index, s.last_term);
       kv_.FromSnapshot(s);
       base_config_ = ConfigState{s.voters, s.config_index, s.learners};

@@ -306,6 +306,88 @@ TEST(Raft, GarbageAndUnknownMessagesAreCountedNeverFatal) {
   EXPECT_EQ(p.violations(), 0u);
 }
 
+// v2's additions to the wire, hostile or malformed: refused with a Status and
+// counted, never fatal, never installed.
+TEST(Raft, HostileV2MessagesAreRefusedNeverFatal) {
+  api::Pump p = MakePump({1, 2, 3}, 4);
+  ASSERT_TRUE(p.StartAll().ok());
+  NodeId leader = p.RunUntilLeader(100);
+  ASSERT_NE(leader, 0u);
+  p.Steps(3);
+  std::optional<api::Reply> fin = p.Submit(leader, Finalize(9, 1), 20);
+  ASSERT_TRUE(fin.has_value() && fin->status.ok());
+  NodeId target = leader == 1 ? 2 : 1;
+  api::Node* n = p.node(target);
+  const uint64_t term = n->State().term;
+  auto deliver = [&](const Message& m) { return n->Deliver(leader, m.SerializeAsString()); };
+  auto counter = [&](const std::string& name) { return n->Counters()[name]; };
+
+  // A chunk in a format that is not chunked (1), or of no known format.
+  Message chunk = Header(leader, target, term, wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK);
+  chunk.set_protocol_version(2);
+  auto* c = chunk.mutable_install_snapshot_chunk();
+  c->set_last_index(1000);
+  c->set_last_term(term);
+  c->set_format(1);
+  c->set_data("RLSNAP\r\n");
+  EXPECT_EQ(deliver(chunk).code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(counter("unknown_snapshot_formats"), 1u);
+  // Format 2 but garbage at offset 0: refused, the leader is told to resend.
+  c->set_format(2);
+  c->set_data(std::string(100, '\x07'));
+  c->set_crc(0);
+  EXPECT_FALSE(deliver(chunk).ok());
+  // A chunk from the middle of a transfer that never started: answered with
+  // offset 0 (start over), not an error.
+  c->set_offset(500);
+  EXPECT_TRUE(deliver(chunk).ok());
+  EXPECT_EQ(n->State().snapshot_index, 0u);
+
+  // A pre-vote for a huge term moves no term and gets no grant (a leader is
+  // known).
+  Message pv = Header(leader, target, term + 100, wire::v2::MESSAGE_TYPE_PRE_VOTE);
+  pv.set_protocol_version(2);
+  pv.mutable_pre_vote()->set_last_log_index(1u << 30);
+  pv.mutable_pre_vote()->set_last_log_term(term + 100);
+  EXPECT_TRUE(deliver(pv).ok());
+  EXPECT_EQ(n->State().term, term);
+
+  // Protocol 3, a cluster version entry of 3 (a newer release's) or of 0.
+  uint64_t unknown_before = counter("unknown_message_types");
+  Message ae = Header(leader, target, term, wire::v2::MESSAGE_TYPE_APPEND_ENTRIES);
+  ae.set_protocol_version(3);
+  EXPECT_EQ(deliver(ae).code(), absl::StatusCode::kUnimplemented);
+  ae.set_protocol_version(2);
+  const uint64_t last = n->State().last_index;
+  ae.mutable_append_entries()->set_prev_log_index(last);
+  ae.mutable_append_entries()->set_prev_log_term(n->State().last_term);
+  *ae.mutable_append_entries()->add_entries() = VersionEntry(last + 1, term, 3);
+  EXPECT_EQ(deliver(ae).code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(counter("unknown_message_types"), unknown_before + 2);
+  uint64_t decode_before = counter("decode_errors");
+  *ae.mutable_append_entries()->mutable_entries(0) = VersionEntry(last + 1, term, 0);
+  EXPECT_EQ(deliver(ae).code(), absl::StatusCode::kInvalidArgument);
+  // A configuration whose learner is also a voter.
+  wire::v2::ConfigChange cc;
+  cc.set_type(wire::v2::CONFIG_CHANGE_TYPE_ADD_LEARNER);
+  cc.add_voters(1);
+  cc.add_voters(2);
+  cc.add_learners(2);
+  ae.mutable_append_entries()->mutable_entries(0)->set_type(wire::v2::ENTRY_TYPE_CONFIG);
+  ae.mutable_append_entries()->mutable_entries(0)->set_data(cc.SerializeAsString());
+  EXPECT_EQ(deliver(ae).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(counter("decode_errors"), decode_before + 2);
+  EXPECT_EQ(n->State().last_index, last);
+
+  // The cluster carries on.
+  std::optional<api::Reply> put = p.SubmitToLeader(Put(1, 1, "k", "v"), 100);
+  ASSERT_TRUE(put.has_value() && put->status.ok());
+  p.Steps(3);
+  EXPECT_EQ(n->State().applied_index, p.node(leader)->State().applied_index);
+  EXPECT_EQ(n->State().term, term);
+  EXPECT_EQ(p.violations(), 0u);
+}
+
 // A stale leader hears the new term in the reply and steps down.
 TEST(Raft, StaleLeaderStepsDownOnAHigherTermReply) {
   const std::vector<NodeId> ids = {1, 2, 3};

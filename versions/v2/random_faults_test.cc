@@ -72,7 +72,9 @@ void RunRandomFaults(uint64_t seed, bool rolling) {
         if (p.node(victim) != nullptr) p.Crash(victim, /*tear=*/true);
         break;
       default:
-        if (p.node(victim) == nullptr) ASSERT_TRUE(p.Restart(victim).ok());
+        if (p.node(victim) == nullptr) {
+          ASSERT_TRUE(p.Restart(victim).ok());
+        }
         break;
     }
     NodeId leader = p.Leader();
@@ -85,7 +87,9 @@ void RunRandomFaults(uint64_t seed, bool rolling) {
   }
   p.HealAll();
   for (NodeId id : kIds) {
-    if (p.node(id) == nullptr) ASSERT_TRUE(p.Restart(id).ok());
+    if (p.node(id) == nullptr) {
+      ASSERT_TRUE(p.Restart(id).ok());
+    }
   }
   NodeId leader = p.RunUntilLeader(300);
   ASSERT_NE(leader, 0u) << "seed " << seed;
