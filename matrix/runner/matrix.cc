@@ -5,7 +5,9 @@
 #include <mutex>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "matrix/runner/shrink.h"
@@ -199,6 +201,27 @@ std::string LastLines(const std::string& text, size_t n) {
   return out;
 }
 
+// The kept trace lines ("<time_us> <kind> <detail>") around time `t`: up to
+// `before` lines at or before it, a marker line, up to `after` lines past it.
+std::string Window(const std::string& text, uint64_t t, const std::string& marker,
+                   size_t before = 150, size_t after = 40) {
+  std::vector<absl::string_view> lines = absl::StrSplit(text, '\n', absl::SkipEmpty());
+  size_t split = lines.size();  // first line after t
+  for (size_t i = 0; i < lines.size(); ++i) {
+    uint64_t at = 0;
+    absl::string_view head = lines[i].substr(0, lines[i].find(' '));
+    if (absl::SimpleAtoi(head, &at) && at > t) {
+      split = i;
+      break;
+    }
+  }
+  std::string out;
+  for (size_t i = split > before ? split - before : 0; i < split; ++i) absl::StrAppend(&out, lines[i], "\n");
+  absl::StrAppend(&out, "=== ", marker, "\n");
+  for (size_t i = split; i < lines.size() && i < split + after; ++i) absl::StrAppend(&out, lines[i], "\n");
+  return out;
+}
+
 std::string FirstLines(const std::string& text, size_t n) {
   std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
   std::string out;
@@ -231,15 +254,44 @@ Artifact BuildArtifact(const MatrixOptions& o, const CellResult& cell, uint64_t 
   a.bands = r.bands;
   a.sim_time_us = r.sim_time_us;
   a.heal_us = r.heal_us;
-  if (r.safety_failed()) {
+  // The window: the same run again, stopped shortly after the first
+  // violation (or refusal, or stall), with more trace lines kept.
+  uint64_t at = UINT64_MAX;
+  std::string marker;
+  for (const check::Violation& v : r.violations) {
+    if (!v.liveness) {
+      at = v.time_us;
+      marker = absl::StrCat("first violation: ", check::ViolationString(v));
+      break;
+    }
+  }
+  if (at == UINT64_MAX && (at = WindowEnd(r)) != UINT64_MAX) {
+    marker = absl::StrCat("first refusal or stall: ", a.first_violation);
+  }
+  if (at == UINT64_MAX && !r.decode_errors.empty()) {
+    // Rejected messages carry no time in the result: find the first in a
+    // full trace of the same run.
     ExecOptions w = e;
-    w.stop_at_violation = true;
-    a.trace_window = LastLines(Execute(*plan, w).trace_tail, 200);
-  } else if (uint64_t end = WindowEnd(r); end != UINT64_MAX) {
-    ExecOptions w = e;
-    w.stop_after_us = end + 200'000;
+    w.trace_keep = SIZE_MAX;
     w.lin_check = false;
-    a.trace_window = LastLines(Execute(*plan, w).trace_tail, 200);
+    const std::string full = Execute(*plan, w).trace_tail;
+    for (absl::string_view line : absl::StrSplit(full, '\n', absl::SkipEmpty())) {
+      std::vector<absl::string_view> f = absl::StrSplit(line, absl::MaxSplits(' ', 2));
+      uint64_t t = 0;
+      if (f.size() == 3 && f[1] == "decode_error" && absl::SimpleAtoi(f[0], &t)) {
+        at = t;
+        marker = absl::StrCat("first rejected message: ", f[2]);
+        break;
+      }
+    }
+  }
+  if (at != UINT64_MAX) {
+    ExecOptions w = e;
+    w.stop_after_us = at + 30'000;
+    w.trace_keep = 4000;
+    w.lin_check = false;
+    a.trace_window = Window(Execute(*plan, w).trace_tail, at,
+                            absl::StrFormat("@%.6fs %s", at / 1e6, marker));
   } else {
     a.trace_window = LastLines(r.trace_tail, 200);
   }
