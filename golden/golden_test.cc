@@ -2,6 +2,7 @@
 // match the files, every twin re-derives from its binary, the set covers
 // every snapshot format and message type the release declares, and
 // regenerating from the recorded scenario and seed gives the same bytes.
+#include <iostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,14 +34,16 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     release_ = FindRelease(GetParam());
     ASSERT_NE(release_, nullptr);
-    absl::StatusOr<GoldenDir> dir = LoadGoldenDir(GetParam());
-    if (!dir.ok() && absl::IsNotFound(dir.status()) && GoldensOptional(GetParam())) {
-      GTEST_SKIP() << "head " << GetParam() << " has no goldens yet (" << dir.status().message()
-                   << "). Write them once its formats settle, and before it is released: a "
-                      "released tag without goldens fails.";
-    }
+    // A head without checked-in goldens is checked on a provisional set
+    // generated now; a released tag must have checked-in goldens.
+    absl::StatusOr<GoldenDir> dir = LoadOrGenerateGoldens(GetParam());
     ASSERT_TRUE(dir.ok()) << dir.status()
                           << (IsReleased(GetParam()) ? " (a released tag must have goldens)" : "");
+    if (dir->provisional) {
+      std::cout << "golden/" << GetParam() << " is not checked in: checking a provisional set "
+                << "(write it with scripts/regen_golden.sh before " << GetParam()
+                << " is released)\n";
+    }
     dir_ = *std::move(dir);
   }
   const std::string& File(const std::string& name) {

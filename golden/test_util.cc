@@ -36,6 +36,25 @@ absl::StatusOr<GoldenDir> LoadGoldenDir(absl::string_view tag) {
   return dir;
 }
 
+absl::StatusOr<GoldenDir> LoadOrGenerateGoldens(absl::string_view tag) {
+  absl::StatusOr<GoldenDir> dir = LoadGoldenDir(tag);
+  if (dir.ok() || !absl::IsNotFound(dir.status()) || !GoldensOptional(tag)) return dir;
+  const api::ReleaseInfo* release = FindRelease(tag);
+  if (release == nullptr) return absl::NotFoundError(absl::StrCat("no release ", tag));
+  absl::StatusOr<GoldenSet> set = BuildGoldens(*release, ScenarioOptions());
+  if (!set.ok()) {
+    return absl::Status(set.status().code(),
+                        absl::StrCat("generating provisional goldens of head ", tag, ": ",
+                                     set.status().message()));
+  }
+  GoldenDir g;
+  g.path = "(generated)";
+  g.provisional = true;
+  g.manifest = set->manifest;
+  g.files = set->files;
+  return g;
+}
+
 bool IsReleased(absl::string_view tag) {
   const char* srcdir = std::getenv("TEST_SRCDIR");
   std::ifstream in(absl::StrCat(srcdir != nullptr ? srcdir : ".", "/raftcert/versions/FROZEN"));
