@@ -2,7 +2,9 @@
 // parameter): crashes after a snapshot file's write and before its sync and
 // rename, after the snapshot is published and before the log is truncated,
 // during a snapshot install on a lagging follower, and at any write, each at
-// seeded points (fault_run.h). Every run checks that no acknowledged write is
+// seeded points (fault_run.h), at cluster version 1 and, for a release that
+// speaks a higher protocol, finalized to it (its newest snapshot format and
+// install path). Every run checks that no acknowledged write is
 // lost and that every replica, and each one replaying its snapshot and log
 // alone, ends with the kv_digest of a fault-free reference fed the same
 // committed commands.
@@ -77,11 +79,13 @@ const api::ReleaseInfo& Release(const std::string& tag) {
   return *r;
 }
 
-std::string Repro(const std::string& tag, CrashKind kind, uint64_t seed, bool whole) {
+std::string Repro(const std::string& tag, uint32_t cv, CrashKind kind, uint64_t seed,
+                  bool whole) {
   return absl::StrCat("reproduce: bazel test //snapshots/compaction:compaction_test "
                       "--test_filter='*",
-                      whole ? "PowerLoss" : "Crashes", "*", tag, "_", CrashKindName(kind),
-                      "_seed", seed, "'");
+                      whole ? "PowerLoss" : "Crashes", "/", tag, "_cv", cv, "_",
+                      CrashKindName(kind), "_seed", seed,
+                      "' --test_env=COMPACTION_REPORT=1 --test_output=all\n");
 }
 
 // Checks that every fired crash is of the kind asked for.
@@ -105,42 +109,62 @@ void ExpectKind(CrashKind kind, const RunResult& r) {
   }
 }
 
-using Param = std::tuple<std::string, CrashKind, uint64_t>;
+// (tag, kind, seed, cluster version): every registered release at cluster
+// version 1 and, when it speaks a higher protocol, finalized to its highest
+// (where it writes and installs its newest snapshot format).
+using Param = std::tuple<std::string, CrashKind, uint64_t, uint32_t>;
+
+std::vector<Param> Params() {
+  std::vector<Param> out;
+  for (const api::ReleaseInfo& r : AllReleases()) {
+    std::vector<uint32_t> versions = {1};
+    if (r.max_protocol > 1) versions.push_back(r.max_protocol);
+    for (uint32_t cv : versions) {
+      for (CrashKind kind : {CrashKind::kSnapshotWrite, CrashKind::kSnapshotPublish,
+                             CrashKind::kInstall, CrashKind::kAnyOp}) {
+        for (uint64_t seed = 1; seed <= kSeeds; ++seed) out.emplace_back(r.tag, kind, seed, cv);
+      }
+    }
+  }
+  return out;
+}
 
 std::string ParamName(const ::testing::TestParamInfo<Param>& info) {
-  return absl::StrCat(std::get<0>(info.param), "_", CrashKindName(std::get<1>(info.param)),
-                      "_seed", std::get<2>(info.param));
+  return absl::StrCat(std::get<0>(info.param), "_cv", std::get<3>(info.param), "_",
+                      CrashKindName(std::get<1>(info.param)), "_seed", std::get<2>(info.param));
 }
 
 class CompactionCrashTest : public ::testing::TestWithParam<Param> {};
 
 TEST_P(CompactionCrashTest, Crashes) {
-  const auto& [tag, kind, seed] = GetParam();
+  const auto& [tag, kind, seed, cv] = GetParam();
   RunOptions o;
   o.seed = seed;
   o.kind = kind;
   o.operations = kOperations;
+  o.raise_cluster_version = cv > 1;
   const RunResult r = RunCampaign(Release(tag), o, kCrashesPerRun);
   // --test_env=COMPACTION_REPORT=1 prints what each run did.
   if (std::getenv("COMPACTION_REPORT") != nullptr) std::cout << Report(r, 1000);
-  EXPECT_TRUE(Unexplained(tag, r).empty()) << Report(r) << Repro(tag, kind, seed, false);
+  EXPECT_TRUE(Unexplained(tag, r).empty()) << Report(r) << Repro(tag, cv, kind, seed, false);
   if (!r.failures.empty()) {
     std::cout << "known defect of " << tag << " reproduced (the run stopped there):\n"
               << Report(r, 10);
     return;
   }
   EXPECT_GE(r.fired.size(), 1u) << "no crash of this kind happened\n"
-                                << Report(r) << Repro(tag, kind, seed, false);
+                                << Report(r) << Repro(tag, cv, kind, seed, false);
   ExpectKind(kind, r);
   EXPECT_GT(r.snapshot_publishes, 0u) << "the run never compacted";
   EXPECT_GT(r.install_deliveries, 0u) << "no lagging follower was sent a snapshot";
   EXPECT_EQ(r.final_kv_digest, r.reference_kv_digest);
+  EXPECT_EQ(r.cluster_version, cv);
   EXPECT_GT(r.acked.size(), static_cast<size_t>(kOperations));  // the run + the final reads
 }
 
 // Every node at once (power loss) during a snapshot save or right after it.
 TEST_P(CompactionCrashTest, PowerLoss) {
-  const auto& [tag, kind, seed] = GetParam();
+  const auto& [tag, kind, seed, cv] = GetParam();
   if (kind == CrashKind::kAnyOp || kind == CrashKind::kInstall) {
     GTEST_SKIP() << "power loss is run for snapshot saves only";
   }
@@ -148,9 +172,10 @@ TEST_P(CompactionCrashTest, PowerLoss) {
   o.seed = seed;
   o.kind = kind;
   o.operations = kOperations;
+  o.raise_cluster_version = cv > 1;
   o.whole_cluster = true;
   const RunResult r = RunCampaign(Release(tag), o, 2);
-  EXPECT_TRUE(Unexplained(tag, r).empty()) << Report(r) << Repro(tag, kind, seed, true);
+  EXPECT_TRUE(Unexplained(tag, r).empty()) << Report(r) << Repro(tag, cv, kind, seed, true);
   if (!r.failures.empty()) {
     std::cout << "known defect of " << tag << " reproduced:\n" << Report(r, 10);
     return;
@@ -159,13 +184,8 @@ TEST_P(CompactionCrashTest, PowerLoss) {
   ExpectKind(kind, r);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllReleases, CompactionCrashTest,
-    ::testing::Combine(::testing::ValuesIn(Tags()),
-                       ::testing::Values(CrashKind::kSnapshotWrite, CrashKind::kSnapshotPublish,
-                                         CrashKind::kInstall, CrashKind::kAnyOp),
-                       ::testing::Range<uint64_t>(1, kSeeds + 1)),
-    ParamName);
+INSTANTIATE_TEST_SUITE_P(AllReleases, CompactionCrashTest, ::testing::ValuesIn(Params()),
+                         ParamName);
 
 class KnownDefectTest : public ::testing::TestWithParam<KnownDefect> {};
 

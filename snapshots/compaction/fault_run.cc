@@ -7,8 +7,11 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "snapshots/compaction/reference.h"
 #include "versions/api/mem_env.h"
 #include "versions/api/pump.h"
@@ -48,19 +51,47 @@ struct Context {
 
 class FaultRun;
 
+// Whether a message of release `tag` carries a snapshot or a chunk of one:
+// the snapshot magic in its bytes (a whole file, or a first chunk), or a set
+// body field of the tag's envelope ("raftlog.wire.<tag>.Message") whose name
+// mentions a snapshot and is not a response (a later chunk).
+bool CarriesSnapshot(const std::string& tag, absl::string_view bytes) {
+  if (ContainsSnapshotMagic(bytes)) return true;
+  const google::protobuf::Descriptor* d =
+      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
+          absl::StrCat("raftlog.wire.", tag, ".Message"));
+  if (d == nullptr) return false;
+  std::unique_ptr<google::protobuf::Message> m(
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(d)->New());
+  if (!m->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return false;
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  m->GetReflection()->ListFields(*m, &fields);
+  for (const google::protobuf::FieldDescriptor* f : fields) {
+    if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE &&
+        absl::StrContains(f->name(), "snapshot") && !absl::StrContains(f->name(), "response")) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Forwards to the release's node and tells the run what input is being
 // handled, so that file-system operations can be attributed to it.
 class ObservedNode : public api::Node {
  public:
-  ObservedNode(std::unique_ptr<api::Node> inner, NodeId id, Context* ctx,
+  ObservedNode(std::unique_ptr<api::Node> inner, std::string tag, NodeId id, Context* ctx,
                uint64_t* snapshot_deliveries)
-      : inner_(std::move(inner)), id_(id), ctx_(ctx), snapshot_deliveries_(snapshot_deliveries) {}
+      : inner_(std::move(inner)),
+        tag_(std::move(tag)),
+        id_(id),
+        ctx_(ctx),
+        snapshot_deliveries_(snapshot_deliveries) {}
   absl::Status Start() override {
     Scope s(this, "start", 0, false);
     return inner_->Start();
   }
   absl::Status Deliver(NodeId from, absl::string_view bytes) override {
-    const bool snap = ContainsSnapshotMagic(bytes);
+    const bool snap = CarriesSnapshot(tag_, bytes);
     if (snap) ++*snapshot_deliveries_;
     Scope s(this, "deliver", from, snap);
     return inner_->Deliver(from, bytes);
@@ -89,6 +120,7 @@ class ObservedNode : public api::Node {
     ObservedNode* n_;
   };
   std::unique_ptr<api::Node> inner_;
+  std::string tag_;
   NodeId id_;
   Context* ctx_;
   uint64_t* snapshot_deliveries_;
@@ -121,7 +153,7 @@ class FaultRun {
               api::NodeOptions x = o;
               x.env.fs = Fs(o.id);
               return std::unique_ptr<api::Node>(
-                  new ObservedNode(release_.make_node(x), o.id, &ctx_,
+                  new ObservedNode(release_.make_node(x), release_.tag, o.id, &ctx_,
                                    &result_.install_deliveries));
             },
             PumpOptions(options)),
@@ -152,6 +184,7 @@ class FaultRun {
   // Crashes and restarts every node whose CrashFs reached its crash point.
   void HandleCrashes();
   bool Execute(Request r);
+  bool RaiseClusterVersion();
   void Compact(NodeId node);
   void CheckOutcome(const Request& r, const Reply& reply);
   bool Converge();
@@ -321,6 +354,30 @@ bool FaultRun::Execute(Request r) {
   return false;
 }
 
+bool FaultRun::RaiseClusterVersion() {
+  const uint32_t target = release_.max_protocol;
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    HandleCrashes();
+    Request r;
+    r.client_id = kAdminClient;
+    r.sequence = ++sequence_[kAdminClient];
+    r.op = Op::kFinalize;
+    std::optional<Reply> reply = pump_.SubmitToLeader(r, kStepsPerAttempt);
+    pump_.Steps(3);
+    HandleCrashes();
+    const NodeId leader = pump_.Leader();
+    if (leader != 0 && pump_.node(leader)->State().cluster_version >= target) {
+      Event(absl::StrCat("finalize: cluster version ", target));
+      return true;
+    }
+    Event(absl::StrCat("finalize: ",
+                       reply.has_value() ? reply->status.ToString() : std::string("no reply")));
+    pump_.Steps(5);
+  }
+  Failure(absl::StrCat("finalize did not raise the cluster version to ", target));
+  return false;
+}
+
 void FaultRun::Compact(NodeId node) {
   if (pump_.node(node) == nullptr) return;
   Request r;
@@ -378,6 +435,7 @@ void FaultRun::FinalChecks() {
   for (NodeId id : pump_.ids()) states[id] = pump_.node(id)->State();
   const api::ProtocolState& first = states.begin()->second;
   result_.final_applied = first.applied_index;
+  result_.cluster_version = first.cluster_version;
   result_.final_kv_digest = first.kv_digest;
   for (const auto& [id, st] : states) {
     if (st.kv_digest != first.kv_digest || st.applied_index != first.applied_index) {
@@ -451,6 +509,7 @@ RunResult FaultRun::Run() {
     }
     HandleCrashes();
   }
+  if (options_.raise_cluster_version && !RaiseClusterVersion()) return std::move(result_);
   // Three lag episodes: a node cut off while the others write and compact,
   // then healed right after the leader compacts, so it is sent a snapshot.
   struct Episode {

@@ -19,8 +19,10 @@
 //                     file holding one), before old snapshots and covered log
 //                     segments are deleted
 //   kInstall          any write, sync, rename or delete a node makes while
-//                     handling a message that carries a snapshot (a lagging
-//                     follower installing it)
+//                     handling a message that carries a snapshot or a chunk
+//                     of one (the snapshot magic in its bytes, or a body
+//                     field of the tag's envelope naming a snapshot that is
+//                     not a response): a lagging follower installing it
 //   kAnyOp            any write, sync, rename or delete
 // RunCampaign builds the plan one crash at a time: the run is deterministic,
 // so a run with crashes c1..ci is the same as the run with c1..c(i-1) up to
@@ -69,6 +71,9 @@ struct RunOptions {
   CrashKind kind = CrashKind::kAnyOp;
   std::vector<PlannedCrash> crashes;  // in firing order
   int operations = 80;
+  // Finalize first: raise the cluster version to the release's highest
+  // protocol, so it writes and installs its newest snapshot format.
+  bool raise_cluster_version = false;
   // A planned crash takes every node down at once (power loss), not one.
   bool whole_cluster = false;
   // Canary for the checks themselves: a disk that answers Sync without
@@ -108,6 +113,7 @@ struct RunResult {
   uint64_t snapshot_writes = 0;
   uint64_t snapshot_publishes = 0;
   uint64_t install_deliveries = 0;  // messages carrying a snapshot delivered
+  uint32_t cluster_version = 0;     // the leader's at the end
 };
 
 RunResult RunWithCrashes(const api::ReleaseInfo& release, const RunOptions& options);
