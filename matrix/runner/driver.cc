@@ -11,6 +11,7 @@
 #include "matrix/check/checker_set.h"
 #include "matrix/sim/linearizability.h"
 #include "matrix/sim/random.h"
+#include "matrix/runner/replica_agreement.h"
 #include "matrix/sim/trace.h"
 
 namespace raftlog::runner {
@@ -59,6 +60,7 @@ enum class ActionKind {
   kEndStorm,
   kStepDue,        // step `index` begins
   kPoll,           // the waiting step looks at the cluster again
+  kCut,            // isolate `node` for `amount` microseconds (kAddVoterCut)
 };
 
 struct Action {
@@ -103,6 +105,7 @@ class Driver {
         checkers_(CheckOptions(p)),
         cluster_(p.seed, ClusterOptions(p, o), &trace_, &checkers_),
         workload_(sim::DeriveSeed(p.seed, "workload"), p.workload, p.background.ops, &history_) {
+    checkers_.Add(std::make_unique<ReplicaAgreement>());
     auto sampler = std::make_unique<Sampler>();
     sampler_ = sampler.get();
     checkers_.Add(std::move(sampler));
@@ -216,6 +219,7 @@ class Driver {
           trace_.AddNumbers(cluster_.now(), "lost_request", sub->node, sub->request.client_id);
         }
       }
+      if (vote_.armed) VoteTrigger();
       checkers_.OnTime(cluster_.now());
       if ((o_.stop_at_violation && checkers_.safety_violations() > 0) ||
           cluster_.now() >= o_.stop_after_us) {
@@ -334,6 +338,15 @@ class Driver {
       case ActionKind::kPoll:
         if (a.index == current_ && waiting_) Poll();
         return;
+      case ActionKind::kCut: {
+        if (!Up(a.node)) return;
+        sim::Partition part = sim::Partition::Isolate(a.node, Members());
+        Band(static_cast<uint64_t>(a.amount), a.node, "cut off after a change");
+        trace_.Add(now, "cut", part.name);
+        ScheduleHeal(cluster_.network().StartPartition(std::move(part)),
+                     static_cast<uint64_t>(a.amount));
+        return;
+      }
     }
   }
 
@@ -637,6 +650,38 @@ class Driver {
       case StepKind::kCheck:
         baseline_ = MaxCommit();
         return Wait(now + s.duration_us);
+      case StepKind::kSplitVote: {
+        if (!Up(s.node) || !Up(s.peer)) {
+          return Finish(StepResult::kSkipped, "a candidate is not up");
+        }
+        vote_ = VoteState();
+        vote_.armed = true;
+        vote_.a = s.node;
+        vote_.b = s.peer;
+        for (api::NodeId id : cluster_.up_ids()) {
+          if (const api::ProtocolState* st = cluster_.state(id)) vote_.term = std::max(vote_.term, st->term);
+        }
+        const int64_t jump = static_cast<int64_t>(2 * p_.election_ticks * p_.tick_interval_us);
+        cluster_.clock(s.node)->Jump(jump);
+        cluster_.clock(s.peer)->Jump(jump);
+        return Wait(now + s.duration_us);
+      }
+      case StepKind::kAddVoterCut: {
+        api::NodeId l = cluster_.Leader();
+        if (l == 0) return Finish(StepResult::kSkipped, "no leader");
+        api::Request r;
+        r.op = api::Op::kAddVoter;
+        r.target = s.node;
+        cluster_.SubmitAdmin(r, l);
+        Action a;
+        a.time_us = now + s.delay_us;
+        a.kind = ActionKind::kCut;
+        a.node = l;
+        a.amount = static_cast<int64_t>(s.duration_us);
+        Push(std::move(a));
+        return Finish(StepResult::kOk, absl::StrCat("asked ", Who(l), "; it is cut off at ",
+                                                    Secs(now + s.delay_us)));
+      }
       case StepKind::kCatchUp: {
         api::NodeId l = cluster_.Leader();
         const api::ProtocolState* ls = l ? cluster_.state(l) : nullptr;
@@ -663,6 +708,16 @@ class Driver {
     bool done = false;
     switch (s.kind) {
       case StepKind::kElect: done = PollElect(); break;
+      case StepKind::kSplitVote:
+        if (vote_.fired) {
+          Finish(StepResult::kOk, vote_.detail);
+          done = true;
+        } else if (now >= deadline_) {
+          vote_.armed = false;
+          Finish(StepResult::kNotAchieved, "no other node voted for a candidate in time");
+          done = true;
+        }
+        break;
       case StepKind::kCheck: {
         uint64_t c = MaxCommit();
         if (c > baseline_) {
@@ -700,6 +755,37 @@ class Driver {
       default: done = PollAdmin(); break;
     }
     if (!done) SchedulePoll();
+  }
+
+  struct VoteState {
+    bool armed = false;
+    bool fired = false;
+    api::NodeId a = 0, b = 0;
+    uint64_t term = 0;  // highest term before the campaign
+    std::string detail;
+  };
+
+  // After every event while a split vote is armed: the first node other than
+  // the candidates that voted for one of them in a newer term crashes at once
+  // and restarts in the same instant (so still in that term).
+  void VoteTrigger() {
+    for (api::NodeId id : cluster_.up_ids()) {
+      if (id == vote_.a || id == vote_.b) continue;
+      const api::ProtocolState* st = cluster_.state(id);
+      if (st == nullptr || st->term <= vote_.term || (st->vote != vote_.a && st->vote != vote_.b)) {
+        continue;
+      }
+      const uint64_t term = st->term;
+      const api::NodeId voted = st->vote;
+      vote_.armed = false;
+      vote_.fired = true;
+      cluster_.Crash(id, /*tear=*/true);
+      Band(0, id, "crash right after voting");
+      absl::Status s = StartOrRollBack(id, good_tag_[id]);
+      vote_.detail = absl::StrCat(Who(id), " voted for n", voted, " in term ", term,
+                                  ", crashed and restarted at once: ", s.ok() ? "up" : s.ToString());
+      return;
+    }
   }
 
   struct ElectState {
@@ -959,6 +1045,7 @@ class Driver {
   bool rollout_stopped_ = false;
   ElectState elect_;
   AdminState admin_;
+  VoteState vote_;
 };
 
 }  // namespace

@@ -128,7 +128,7 @@ TEST(Driver, MembershipChangesShowInTheConfigurationHistory) {
   int removed = 0;
   for (const NodeRow& row : r.final_rows) removed += row.status == "removed";
   EXPECT_EQ(removed, 2);
-  EXPECT_EQ(r.final_rows.size(), 6u);
+  EXPECT_EQ(r.final_rows.size(), 8u);
 }
 
 TEST(Driver, ElectionsReachTheAskedTopology) {
@@ -149,6 +149,20 @@ TEST(Driver, ElectionsReachTheAskedTopology) {
   }
   EXPECT_EQ(total, 12);
   EXPECT_GE(ok, 11);
+}
+
+TEST(Driver, ASplitVoteCrashesTheFirstVoterRightAfterItsVote) {
+  int fired = 0;
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    RunResult r = Execute(Plan("leader_flaps", "v1", "v1", seed), Options());
+    EXPECT_EQ(r.safety_violations, 0u) << r.verdicts;  // v1 persists its vote
+    for (const StepRecord& s : r.steps) {
+      if (s.step.kind != StepKind::kSplitVote || s.result != StepResult::kOk) continue;
+      ++fired;
+      EXPECT_TRUE(absl::StrContains(s.detail, "crashed and restarted at once: up")) << s.detail;
+    }
+  }
+  EXPECT_GE(fired, 5);
 }
 
 TEST(Driver, StopAfterEndsTheRunEarly) {

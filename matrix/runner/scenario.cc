@@ -38,6 +38,8 @@ const char* StepKindName(StepKind k) {
     case StepKind::kPromote: return "promote";
     case StepKind::kRemove: return "remove";
     case StepKind::kCheck: return "check";
+    case StepKind::kSplitVote: return "split_vote";
+    case StepKind::kAddVoterCut: return "add_voter_cut";
     case StepKind::kCatchUp: return "catch_up";
   }
   return "?";
@@ -94,6 +96,14 @@ std::string StepString(const Step& s) {
       break;
     case StepKind::kCatchUp:
       absl::StrAppend(&out, " ", NodeName(s.node), " within ", Secs(s.duration_us));
+      break;
+    case StepKind::kSplitVote:
+      absl::StrAppend(&out, " ", NodeName(s.node), " and ", NodeName(s.peer),
+                      " campaign at once; the first voter crashes after voting");
+      break;
+    case StepKind::kAddVoterCut:
+      absl::StrAppend(&out, " ", NodeName(s.node), ", leader cut off ", Secs(s.delay_us),
+                      " later for ", Secs(s.duration_us));
       break;
   }
   if (s.rollout) absl::StrAppend(&out, " [rollout]");
@@ -293,6 +303,15 @@ class Builder {
     return s;
   }
 
+  // Two distinct members campaign at once; a voter crashes right after its vote.
+  void SplitVote() {
+    std::vector<api::NodeId> m = Shuffled(Members());
+    if (m.size() < 3) return;
+    Step& s = Add(StepKind::kSplitVote, m[0]);
+    s.peer = m[1];
+    s.duration_us = check_us_;
+    s.note = "a vote that is not durable would be given twice";
+  }
   const std::string& TagOf(api::NodeId n) { return tags_[n]; }
   bool IsNew(api::NodeId n) const {
     auto it = rolled_.find(n);
@@ -556,6 +575,21 @@ void MembershipMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.Forget(gone);
   b.Check(b.State());
   b.Wait(b.gap());
+  // A change appended but never committed, a new leader, a second change.
+  const api::NodeId n7 = p.nodes + 4, n8 = p.nodes + 5;
+  b.Join(n7, p.to);
+  b.Join(n8, p.to);
+  {
+    Step& s = b.Add(StepKind::kAddVoterCut, n7);
+    s.delay_us = b.Between(0, 3'000);
+    s.duration_us = b.Between(800'000, 1'500'000);
+    s.note = "appended, not committed; a new leader takes over without it";
+  }
+  b.Check("a new leader commits without the change");
+  b.Admin(StepKind::kAddVoter, n8, "a second, different change under the new leader");
+  b.Wait(b.gap() + 1'500'000);
+  b.Check("the old leader is back: its uncommitted change is gone or committed");
+  b.Wait(b.gap());
   b.Join(n5, p.to);
   b.Admin(StepKind::kAddVoter, n5);
   b.CatchUp(n5, "");
@@ -594,6 +628,9 @@ void LeaderFlaps(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
     b.Wait(b.gap() / 2);
     b.Check(b.State());
     b.Wait(b.gap());
+    b.SplitVote();
+    b.Check("after a split vote with a crash");
+    b.Wait(b.gap() / 2);
   }
   b.Finalize();
   bg = BackgroundSpec{30, 0, 0, 3, 1, 1, 3, 1, 0, 1, 0};
@@ -611,6 +648,9 @@ void CrashMidUpgrade(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
     }
     b.Check(b.State());
     if (i == 0) {
+      b.Wait(b.gap());
+      b.SplitVote();
+      b.Check("after a split vote with a crash, mixed");
       b.Wait(b.gap());
       const uint64_t down = b.Between(300'000, 900'000);
       for (api::NodeId n : b.Members()) b.Crash(n, down, true, "every node crashes, mixed");

@@ -55,6 +55,12 @@ enum class StepKind {
   kPromote,      // ask the leader to promote learner `node`
   kRemove,       // ask the leader to remove `node` (0: the leader), then stop it
   kCheck,        // the cluster commits again within `duration_us` (a mixed-state check)
+  kSplitVote,    // `node` and `peer` campaign at once; the first other node to grant
+                 // one of them its vote crashes right after and restarts in the
+                 // same term (a vote that was not durable is given twice)
+  kAddVoterCut,  // ask the leader to add `node`, cut the leader off `delay_us` later
+                 // for `duration_us`: the change is appended but not committed, and
+                 // a new leader takes over without it
   kCatchUp,      // `node` applies the leader's commit index within `duration_us`
                  // (optional: skipped when the leader's config lacks the node)
 };
@@ -64,6 +70,8 @@ struct Step {
   StepKind kind = StepKind::kCheck;
   uint64_t at_us = 0;        // earliest start
   api::NodeId node = 0;
+  api::NodeId peer = 0;      // kSplitVote: the second candidate
+  uint64_t delay_us = 0;     // kAddVoterCut: from the request to the cut
   std::string tag;           // kStart, kUpgrade, kCrashUpgrade, kJoin: the release to run
   std::string from_tag;      // kUpgrade, kCrashUpgrade: the release it leaves (for reading)
   uint64_t duration_us = 0;  // see StepKind

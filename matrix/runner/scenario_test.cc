@@ -157,10 +157,34 @@ TEST(Scenario, MembershipAddsANewNodeRemovesAnOldOneAndTheLeader) {
     if (s.kind == StepKind::kRemove) (s.node == 0 ? remove_leader : remove_node) = true;
     if (s.kind == StepKind::kAddLearner) learner = true;
   }
-  EXPECT_EQ(joins, 3);  // n4 and n5 in the mixed state, n6 after finalize
+  EXPECT_EQ(joins, 5);  // n4, n5, n7, n8 in the mixed state, n6 after finalize
   EXPECT_TRUE(remove_leader);
   EXPECT_TRUE(remove_node);
   EXPECT_TRUE(learner);
+}
+
+TEST(Scenario, ElectionAndConfigurationRacesArePlanned) {
+  for (const char* name : {"leader_flaps", "crash_mid_upgrade"}) {
+    auto p = Compile(name, "v1", "v2", 6, Mode::kFast);
+    int split = 0;
+    for (const Step& s : p->steps) {
+      if (s.kind != StepKind::kSplitVote) continue;
+      ++split;
+      EXPECT_NE(s.node, s.peer);
+      EXPECT_NE(s.node, 0u);
+      EXPECT_NE(s.peer, 0u);
+    }
+    EXPECT_GE(split, 1) << name;
+  }
+  auto m = Compile("membership_mixed", "v1", "v2", 6, Mode::kFast);
+  int cut = 0;
+  for (const Step& s : m->steps) {
+    if (s.kind != StepKind::kAddVoterCut) continue;
+    ++cut;
+    EXPECT_LE(s.delay_us, 3'000u);
+    EXPECT_GT(s.duration_us, 0u);
+  }
+  EXPECT_EQ(cut, 1);
 }
 
 TEST(Scenario, ErrorsAreStatuses) {
