@@ -611,9 +611,9 @@ class Driver {
         auto it = lag_.find(s.node);
         if (it == lag_.end()) return Finish(StepResult::kSkipped, "not lagging");
         cluster_.network().Heal(it->second);
-        Band(now - lag_since_[s.node], s.node, "lagging (cut off)");
-        bands_.back().from_us = lag_since_[s.node];
-        bands_.back().to_us = now;
+        if (bands_.size() < Sampler::kMaxEvents) {
+          bands_.push_back(FaultBand{lag_since_[s.node], now, s.node, "lagging (cut off)"});
+        }
         lag_.erase(it);
         return Finish(StepResult::kOk, "");
       }
