@@ -13,6 +13,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "golden/generate.h"
+#include "util/user_path.h"
 #include "versions/registry.h"
 
 ABSL_FLAG(std::string, tag, "", "release whose goldens to write (a registered tag)");
@@ -35,9 +36,7 @@ int main(int argc, char** argv) {
                  raftlog::ReleaseTagList().c_str());
     return 2;
   }
-  if (out[0] != '/') {
-    if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) out = absl::StrCat(wd, "/", out);
-  }
+  out = raftlog::util::ResolveUserPath(out);
   raftlog::golden::ScenarioOptions options;
   options.seed = absl::GetFlag(FLAGS_seed);
   options.scenario = absl::GetFlag(FLAGS_scenario);

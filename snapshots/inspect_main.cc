@@ -35,6 +35,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "snapshots/inspect.h"
+#include "util/user_path.h"
 
 ABSL_FLAG(bool, verify, false,
           "exit 1 (reason on stderr) unless FILE is an intact snapshot this build can decode; "
@@ -126,11 +127,7 @@ int main(int argc, char** argv) {
               << kUsage << "\n";
     return kExitUsage;
   }
-  std::string path = positional[1];
-  if (!path.empty() && path[0] != '/') {
-    const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-    if (cwd != nullptr && cwd[0] != '\0') path = absl::StrCat(cwd, "/", path);
-  }
+  const std::string path = raftlog::util::ResolveUserPath(positional[1]);
 
   std::string bytes;
   if (!ReadFile(path, &bytes, &error)) {

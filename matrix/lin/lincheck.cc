@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "matrix/lin/lincheck_main.h"
+#include "util/user_path.h"
 
 ABSL_FLAG(std::string, model, "",
           "register or kv; default: inferred from the :f values");
@@ -98,7 +99,7 @@ int main(int argc, char** argv) {
     return raftlog::lin::kExitUnknown;
   }
   raftlog::lin::LincheckArgs args;
-  args.file = raftlog::lin::ResolveInputPath(positional[1]);
+  args.file = raftlog::util::ResolveUserPath(positional[1]);
   args.model = absl::GetFlag(FLAGS_model);
   args.max_states = absl::GetFlag(FLAGS_max_states);
   args.max_memory_mb = absl::GetFlag(FLAGS_max_memory_mb);

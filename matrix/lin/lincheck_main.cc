@@ -10,35 +10,9 @@
 #include "matrix/lin/checker.h"
 #include "matrix/lin/edn.h"
 #include "matrix/lin/history.h"
+#include "util/json.h"
 
 namespace raftlog::lin {
-
-std::string JsonQuote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (u < 0x20 || u >= 0x7f) {
-      out += absl::StrFormat("\\u%04x", u);
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
-
-std::string ResolveInputPath(const std::string& file) {
-  if (file.empty() || file[0] == '/') return file;
-  const char* wd = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (wd == nullptr || *wd == '\0') return file;
-  return absl::StrCat(wd, "/", file);
-}
 
 namespace {
 
@@ -56,7 +30,7 @@ std::vector<std::string> Lines(const std::string& text) {
 
 std::string JsonList(const std::vector<std::string>& items) {
   std::vector<std::string> quoted;
-  for (const std::string& s : items) quoted.push_back(JsonQuote(s));
+  for (const std::string& s : items) quoted.push_back(util::JsonQuote(s));
   return absl::StrCat("[", absl::StrJoin(quoted, ", "), "]");
 }
 
@@ -70,7 +44,7 @@ int Fail(const LincheckArgs& args, const std::string& message,
          std::string* out, std::string* err) {
   if (args.json) {
     absl::StrAppend(out, "{\"verdict\": \"error\", \"error\": ",
-                    JsonQuote(message), "}\n");
+                    util::JsonQuote(message), "}\n");
   }
   absl::StrAppend(err, "lincheck: ", message, "\n");
   return kExitUnknown;
@@ -116,18 +90,18 @@ int RunLincheck(const LincheckArgs& args, std::string* out, std::string* err) {
 
   if (args.json) {
     std::string s = absl::StrCat(
-        "{\"verdict\": ", JsonQuote(std::string(VerdictName(r.verdict))),
-        ", \"model\": ", JsonQuote(std::string(ModelName(r.model))),
+        "{\"verdict\": ", util::JsonQuote(std::string(VerdictName(r.verdict))),
+        ", \"model\": ", util::JsonQuote(std::string(ModelName(r.model))),
         ", \"ops\": ", r.ops_checked, ", \"keys\": ", r.keys,
         ", \"states\": ", r.states_explored,
         ", \"bad_keys\": ", JsonList(KeysText(r.bad_keys)),
         ", \"unknown_keys\": ", JsonList(KeysText(r.unknown_keys)));
     if (r.verdict == Verdict::kUnknown) {
-      absl::StrAppend(&s, ", \"reason\": ", JsonQuote(r.reason));
+      absl::StrAppend(&s, ", \"reason\": ", util::JsonQuote(r.reason));
     }
     if (r.verdict == Verdict::kNotLinearizable) {
       absl::StrAppend(&s, ", \"window\": {\"key\": ",
-                      JsonQuote(r.window_key.ToEdn()),
+                      util::JsonQuote(r.window_key.ToEdn()),
                       ", \"cut_time\": ", r.window_cut_time,
                       ", \"minimal\": ", r.window_minimal ? "true" : "false",
                       ", \"ops\": ", r.window_ops.size(),

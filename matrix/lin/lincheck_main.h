@@ -32,13 +32,6 @@ constexpr int kExitUnknown = 2;
 // Runs the check; the report goes to *out (stdout), errors to *err.
 int RunLincheck(const LincheckArgs& args, std::string* out, std::string* err);
 
-// `file` made absolute against $BUILD_WORKING_DIRECTORY when it is relative
-// and that variable is set (bazel run executes in the runfiles tree).
-std::string ResolveInputPath(const std::string& file);
-
-// JSON string literal of arbitrary bytes (non-ASCII bytes as \u00XX).
-std::string JsonQuote(const std::string& s);
-
 }  // namespace raftlog::lin
 
 #endif  // RAFTLOG_MATRIX_LIN_LINCHECK_MAIN_H_

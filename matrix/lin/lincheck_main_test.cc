@@ -134,19 +134,6 @@ TEST(LincheckTest, BadInputExitsTwo) {
   EXPECT_NE(out.find("\"verdict\": \"error\""), std::string::npos);
 }
 
-TEST(LincheckTest, ResolveInputPath) {
-  unsetenv("BUILD_WORKING_DIRECTORY");
-  EXPECT_EQ(ResolveInputPath("h.edn"), "h.edn");
-  setenv("BUILD_WORKING_DIRECTORY", "/home/me/repo", 1);
-  EXPECT_EQ(ResolveInputPath("out/h.edn"), "/home/me/repo/out/h.edn");
-  EXPECT_EQ(ResolveInputPath("/abs/h.edn"), "/abs/h.edn");
-  unsetenv("BUILD_WORKING_DIRECTORY");
-}
-
-TEST(LincheckTest, JsonQuote) {
-  EXPECT_EQ(JsonQuote("a\"b\\c\n\x01\xff"), "\"a\\\"b\\\\c\\n\\u0001\\u00ff\"");
-}
-
 std::string TestData(const std::string& name) {
   const char* srcdir = std::getenv("TEST_SRCDIR");
   const char* workspace = std::getenv("TEST_WORKSPACE");

@@ -25,6 +25,7 @@
 #include "matrix/runner/matrix.h"
 #include "matrix/runner/policy.h"
 #include "matrix/runner/report.h"
+#include "util/user_path.h"
 #include "versions/registry.h"
 
 ABSL_FLAG(std::string, tags, "",
@@ -140,11 +141,6 @@ absl::Status VerifyCells(const std::vector<std::string>& cells, const std::vecto
   return absl::FailedPreconditionError(msg);
 }
 
-std::string ResolveAgainst(const std::string& path, const std::string& base) {
-  if (path.empty() || path[0] == '/' || base.empty()) return path;
-  return base.back() == '/' ? base + path : base + "/" + path;
-}
-
 std::vector<std::string> NormalizeFlagNames(const std::vector<std::string>& args) {
   std::vector<std::string> out;
   bool rest = false;  // after "--": positional
@@ -191,8 +187,7 @@ std::vector<std::string> RegisteredTags() {
 // The policy file: --policy (relative to where bazel run started), else the
 // runfiles copy, else the workspace's.
 std::string PolicyPath(const std::string& flag, const char* argv0) {
-  const char* wd = Env("BUILD_WORKING_DIRECTORY");
-  if (!flag.empty()) return ResolveAgainst(flag, wd ? wd : "");
+  if (!flag.empty()) return util::ResolveUserPath(flag);
   const std::string rel = "versions/policy.txt";
   std::vector<std::string> candidates;
   if (const char* r = Env("RUNFILES_DIR")) candidates.push_back(absl::StrCat(r, "/raftcert/", rel));
@@ -414,8 +409,7 @@ int RunCli(int argc, char** argv) {
   int jobs = absl::GetFlag(FLAGS_jobs);
   if (jobs <= 0) jobs = test ? 1 : std::clamp<int>(std::thread::hardware_concurrency(), 1, 8);
   o.jobs = jobs;
-  std::string out_dir = ResolveAgainst(absl::GetFlag(FLAGS_out),
-                                       Env("BUILD_WORKING_DIRECTORY") ? Env("BUILD_WORKING_DIRECTORY") : "");
+  std::string out_dir = util::ResolveUserPath(absl::GetFlag(FLAGS_out));
   if (test) {
     if (const char* n = Env("TEST_TOTAL_SHARDS")) {
       int total = 1, index = 0;
@@ -437,8 +431,7 @@ int RunCli(int argc, char** argv) {
   }
 
   if (!absl::GetFlag(FLAGS_regressions).empty()) {
-    const char* wd = Env("BUILD_WORKING_DIRECTORY");
-    return RunRegressions(ResolveAgainst(absl::GetFlag(FLAGS_regressions), wd ? wd : ""), *policy, o);
+    return RunRegressions(util::ResolveUserPath(absl::GetFlag(FLAGS_regressions)), *policy, o);
   }
 
   const bool err_tty = isatty(STDERR_FILENO) != 0 && !test;

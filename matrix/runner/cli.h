@@ -43,9 +43,6 @@ absl::StatusOr<std::vector<RegressionCase>> ParseRegressions(absl::string_view t
 absl::Status VerifyCells(const std::vector<std::string>& cells,
                          const std::vector<std::string>& tags);
 
-// `path` made absolute against `base` when relative (and `base` non-empty).
-std::string ResolveAgainst(const std::string& path, const std::string& base);
-
 // Rewrites "--dry-run" style flag names to "--dry_run" (values untouched).
 std::vector<std::string> NormalizeFlagNames(const std::vector<std::string>& args);
 

@@ -61,13 +61,6 @@ TEST(VerifyCells, NamesTheRegisteredTagThatHasNoCells) {
   EXPECT_TRUE(absl::StrContains(VerifyCells(one_missing, {"v1"}).message(), "missing cells"));
 }
 
-TEST(Paths, RelativePathsResolveAgainstTheStartingDirectory) {
-  EXPECT_EQ(ResolveAgainst("matrix-report", "/home/u/ws"), "/home/u/ws/matrix-report");
-  EXPECT_EQ(ResolveAgainst("out", "/w/"), "/w/out");
-  EXPECT_EQ(ResolveAgainst("/abs/out", "/w"), "/abs/out");
-  EXPECT_EQ(ResolveAgainst("out", ""), "out");
-}
-
 TEST(Flags, DashedNamesBecomeUnderscored) {
   std::vector<std::string> in = {"runner", "--dry-run", "--shrink-runs=3", "--out=a-b", "-x", "--",
                                  "--keep-me"};

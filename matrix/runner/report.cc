@@ -12,9 +12,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "matrix/runner/json.h"
+#include "util/json.h"
 
 namespace raftlog::runner {
+
+using util::JsonQuote;
+using util::JsonWriter;
 namespace {
 
 double Sec(uint64_t us) { return us / 1e6; }

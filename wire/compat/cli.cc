@@ -9,6 +9,7 @@
 #include "wire/compat/checker.h"
 #include "wire/compat/report.h"
 #include "wire/compat/schema.h"
+#include "util/user_path.h"
 
 namespace raftlog::wire::compat {
 
@@ -34,11 +35,6 @@ bool LooksLikeRuleId(absl::string_view s) {
 int UsageError(std::ostream& err, absl::string_view problem) {
   err << "compat: " << problem << "\n" << kUsage;
   return kExitBadInput;
-}
-
-std::string Resolve(const std::string& path, const std::string& working_directory) {
-  if (working_directory.empty() || path.empty() || path[0] == '/') return path;
-  return absl::StrCat(working_directory, "/", path);
 }
 
 }  // namespace
@@ -102,7 +98,7 @@ int RunCli(const std::vector<std::string>& args, const std::string& working_dire
   std::unique_ptr<Schema> schemas[2];
   for (int i = 0; i < 2; ++i) {
     absl::StatusOr<std::unique_ptr<Schema>> schema =
-        Schema::FromFile(Resolve(positional[i], working_directory));
+        Schema::FromFile(util::ResolveAgainst(positional[i], working_directory));
     if (!schema.ok()) {
       err << "compat: " << (i == 0 ? "OLD" : "NEW") << " unreadable: " << schema.status().message()
           << "\n";

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "util/json.h"
 
 namespace raftlog::wire::compat {
 
@@ -27,50 +28,19 @@ std::string FormatText(const CheckResult& result) {
   return out;
 }
 
-std::string JsonString(absl::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += absl::StrFormat("\\u%04x", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += "\"";
-  return out;
-}
-
 std::string FormatJson(const CheckResult& result, absl::string_view old_label,
                        absl::string_view new_label) {
   std::string out = absl::StrCat(
-      "{\"old\": ", JsonString(old_label), ", \"new\": ", JsonString(new_label),
+      "{\"old\": ", util::JsonQuote(old_label), ", \"new\": ", util::JsonQuote(new_label),
       ", \"compatible\": ", result.compatible() ? "true" : "false",
       ", \"errors\": ", result.errors, ", \"warnings\": ", result.warnings,
       ", \"excepted\": ", result.excepted, ", \"findings\": [");
   for (size_t i = 0; i < result.findings.size(); ++i) {
     const Finding& f = result.findings[i];
-    absl::StrAppend(&out, i == 0 ? "\n  " : ",\n  ", "{\"rule\": ", JsonString(f.rule_id),
-                    ", \"severity\": ", JsonString(SeverityName(f.severity)),
-                    ", \"file\": ", JsonString(f.file), ", \"message\": ", JsonString(f.message),
-                    ", \"field\": ", JsonString(f.field), ", \"why\": ", JsonString(f.why), "}");
+    absl::StrAppend(&out, i == 0 ? "\n  " : ",\n  ", "{\"rule\": ", util::JsonQuote(f.rule_id),
+                    ", \"severity\": ", util::JsonQuote(SeverityName(f.severity)),
+                    ", \"file\": ", util::JsonQuote(f.file), ", \"message\": ", util::JsonQuote(f.message),
+                    ", \"field\": ", util::JsonQuote(f.field), ", \"why\": ", util::JsonQuote(f.why), "}");
   }
   absl::StrAppend(&out, result.findings.empty() ? "]}\n" : "\n]}\n");
   return out;

@@ -26,9 +26,6 @@ std::string FormatJson(const CheckResult& result, absl::string_view old_label,
 // The rule table, one line per rule: "<RULE_ID> <severity>: <doc>".
 std::string FormatRuleTable();
 
-// A JSON string literal for `s` (quotes included).
-std::string JsonString(absl::string_view s);
-
 }  // namespace raftlog::wire::compat
 
 #endif  // RAFTLOG_WIRE_COMPAT_REPORT_H_

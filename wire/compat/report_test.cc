@@ -45,10 +45,6 @@ TEST(ReportTest, JsonIsStableAndEscaped) {
             "\"warnings\": 0, \"excepted\": 0, \"findings\": []}\n");
 }
 
-TEST(ReportTest, JsonStringEscapesControlCharacters) {
-  EXPECT_EQ(JsonString(std::string("a\\b\n\x01", 5)), "\"a\\\\b\\n\\u0001\"");
-}
-
 TEST(ReportTest, RuleTableListsEveryRule) {
   const std::string table = FormatRuleTable();
   size_t lines = 0;

@@ -15,6 +15,7 @@
 #include "wire/minver/requirement.h"
 #include "wire/minver/snapshot.h"
 #include "wire/minver/tags.h"
+#include "util/user_path.h"
 
 namespace raftlog::wire::minver {
 
@@ -33,11 +34,6 @@ constexpr absl::string_view kUsage =
 int UsageError(std::ostream& err, absl::string_view problem) {
   err << "minver: " << problem << "\n" << kUsage;
   return kExitBadInput;
-}
-
-std::string Resolve(const std::string& path, const std::string& working_directory) {
-  if (working_directory.empty() || path.empty() || path[0] == '/') return path;
-  return absl::StrCat(working_directory, "/", path);
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -118,7 +114,7 @@ int RunCli(const std::vector<std::string>& args, const std::string& working_dire
   }
 
   const std::string path =
-      Resolve(*(message_file ? message_file : log_file ? log_file : snapshot_file), working_directory);
+      util::ResolveAgainst(*(message_file ? message_file : log_file ? log_file : snapshot_file), working_directory);
   absl::StatusOr<std::string> bytes = ReadFile(path);
   if (!bytes.ok()) {
     err << "minver: " << bytes.status().message() << "\n";

@@ -5,8 +5,8 @@
 // <script> element: '<', '>' and '&' become \u003c, \u003e and \u0026, and
 // bytes that are not valid UTF-8 are written as the code point of the byte
 // (Latin-1), so any std::string yields valid JSON.
-#ifndef RAFTLOG_MATRIX_RUNNER_JSON_H_
-#define RAFTLOG_MATRIX_RUNNER_JSON_H_
+#ifndef RAFTLOG_UTIL_JSON_H_
+#define RAFTLOG_UTIL_JSON_H_
 
 #include <cstdint>
 #include <string>
@@ -14,7 +14,7 @@
 
 #include "absl/strings/string_view.h"
 
-namespace raftlog::runner {
+namespace raftlog::util {
 
 // The JSON string literal for `s`, quotes included.
 std::string JsonQuote(absl::string_view s);
@@ -57,6 +57,6 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-}  // namespace raftlog::runner
+}  // namespace raftlog::util
 
-#endif  // RAFTLOG_MATRIX_RUNNER_JSON_H_
+#endif  // RAFTLOG_UTIL_JSON_H_

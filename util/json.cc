@@ -1,4 +1,4 @@
-#include "matrix/runner/json.h"
+#include "util/json.h"
 
 #include <cassert>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
-namespace raftlog::runner {
+namespace raftlog::util {
 namespace {
 
 // Length of the valid UTF-8 sequence at s[i], or 0.
@@ -169,4 +169,4 @@ JsonWriter& JsonWriter::Null() {
   return *this;
 }
 
-}  // namespace raftlog::runner
+}  // namespace raftlog::util

@@ -1,8 +1,8 @@
-#include "matrix/runner/json.h"
+#include "util/json.h"
 
 #include "gtest/gtest.h"
 
-namespace raftlog::runner {
+namespace raftlog::util {
 namespace {
 
 TEST(Json, WritesNestedValuesWithCommasAndIndentation) {
@@ -22,6 +22,9 @@ TEST(Json, EscapesForJsonAndForAnHtmlScriptElement) {
   EXPECT_EQ(JsonQuote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
   EXPECT_EQ(JsonQuote("\xff\xc3"), "\"\\u00ff\\u00c3\"");
   EXPECT_EQ(JsonQuote("\xed\xa0\x80"), "\"\\u00ed\\u00a0\\u0080\"") << "surrogates are invalid";
+  // The cases the linearizability checker's and schema checker's reports rely on.
+  EXPECT_EQ(JsonQuote("a\"b\\c\n\x01\xff"), "\"a\\\"b\\\\c\\n\\u0001\\u00ff\"");
+  EXPECT_EQ(JsonQuote(std::string("a\\b\n\x01", 5)), "\"a\\\\b\\n\\u0001\"");
 }
 
 TEST(Json, NonFiniteDoublesAreNull) {
@@ -31,4 +34,4 @@ TEST(Json, NonFiniteDoublesAreNull) {
 }
 
 }  // namespace
-}  // namespace raftlog::runner
+}  // namespace raftlog::util
