@@ -51,7 +51,6 @@ constexpr char kHardStateBehindLog[] =
     "refuses as DataLoss, so the node never restarts";
 const KnownDefect kKnownDefects[] = {
     {"v1", "is below the last log term", kHardStateBehindLog, CrashKind::kSnapshotPublish, 1},
-    {"v2", "is below the last log term", kHardStateBehindLog, CrashKind::kSnapshotPublish, 1},
 };
 
 // The failures of `r` that no known defect of `tag` explains.

@@ -325,6 +325,10 @@ absl::Status Raft::Step(const Message& m) {
   }
   if (m.term() > term_ && !pre_vote) {
     BecomeFollower(m.term(), from_leader ? m.from() : 0);
+    // The new term is durable before anything of that term (entries, a
+    // snapshot) reaches storage: a crash in between must never leave a log
+    // whose last term is above the hard state's term.
+    if (absl::Status s = Flush(); !s.ok()) return s;
   } else if (m.term() < term_) {
     Count(kCounterStaleTerm);
     // Tell a stale candidate or leader the current term, so it steps down.
@@ -368,6 +372,7 @@ absl::Status Raft::Step(const Message& m) {
     case wire::v2::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK:
       if (role_ == api::Role::kLeader) {
         // Two leaders in one term: the sender broke election safety.
+        Count(kCounterSecondLeaderInTerm);
         return absl::FailedPreconditionError(
             absl::StrCat("node ", m.from(), " acts as leader in term ", term_,
                          " which node ", options_.id, " leads"));

@@ -75,6 +75,9 @@ inline constexpr size_t kMaxEntriesPerAppend = 64;
 // Counters of v1 and v2 beyond the well-known ones in versions/api/node.h.
 inline constexpr char kCounterTornTail[] = "torn_tail_truncations";
 inline constexpr char kCounterStaleTerm[] = "stale_term_messages";
+// AppendEntries or InstallSnapshot from another node claiming to lead this
+// node's own term: a peer broke election safety.
+inline constexpr char kCounterSecondLeaderInTerm[] = "second_leader_in_term";
 inline constexpr char kCounterCommittedOverwrite[] = "committed_overwrite_refused";
 inline constexpr char kCounterUnknownSnapshotFormat[] = "unknown_snapshot_formats";
 inline constexpr char kCounterConfigChanges[] = "config_changes_applied";

@@ -39,10 +39,6 @@ const std::vector<KnownFinding>& KnownFindings() {
        "second_leader_in_term",
        "v1 (frozen) refuses an AppendEntries or InstallSnapshot from a second leader of its own "
        "term (the sender broke election safety) without counting it; found by decode_fuzz"},
-      {"v2", absl::StatusCode::kFailedPrecondition, "acts as leader in term",
-       "second_leader_in_term",
-       "v2 inherited v1's uncounted refusal of a second leader in its term; v2 is head: count "
-       "it (any counter) and delete this entry"},
   };
   return *table;
 }

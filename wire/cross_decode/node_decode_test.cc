@@ -117,6 +117,22 @@ TEST(NodeDecode, EveryKnownFindingStillReproduces) {
   EXPECT_EQ(FindKnownFinding("v1", absl::InternalError(std::string(s.message()))), nullptr);
 }
 
+// A release with no known finding refuses a second leader of its own term and
+// counts it: the refusal is visible in telemetry, not only in a status.
+TEST(NodeDecode, ReleasesWithoutTheFindingCountASecondLeaderInTerm) {
+  int checked = 0;
+  for (const api::ReleaseInfo& release : AllReleases()) {
+    bool known = false;
+    for (const KnownFinding& k : KnownFindings()) known = known || k.tag == release.tag;
+    if (known) continue;
+    NodeResult r = SecondLeaderInTerm(release);
+    EXPECT_EQ(r.verdict, Verdict::kRefused) << release.tag << " " << r.status;
+    EXPECT_FALSE(r.counters_moved.empty()) << release.tag << " refused silently: " << r.status;
+    ++checked;
+  }
+  EXPECT_GT(checked, 0);
+}
+
 TEST(NodeDecode, EveryRegisteredReleaseRefusesGarbageOnAFreshNode) {
   for (const api::ReleaseInfo& r : AllReleases()) {
     // 0x08 0x80: a varint that never ends.
