@@ -53,6 +53,7 @@ const std::map<std::string, std::string>& SnapshotOnlyRefusedBy() {
   static const auto* m = new std::map<std::string, std::string>{
       {"v1", "hardstate: term 0 is below the last log term"},
       {"v2", "hardstate: term 0 is below the last log term"},
+      {"v3", "hardstate: term 0 is below the last log term"},
   };
   return *m;
 }

@@ -19,6 +19,7 @@ REAPI remote executor) spreads the matrix over cores and machines.
 TAGS = [
     "v1",
     "v2",
+    "v3",
 ]
 
 SCENARIOS = [

@@ -16,7 +16,7 @@ const std::vector<FormatInfo>& KnownFormats() {
   static const std::vector<FormatInfo>* const kFormats = new std::vector<FormatInfo>{
       {kFormat1, /*shipped=*/true, "v1", "v1", "plain, one CRC-32C over the file",
        /*decoder_linked=*/true},
-      {kFormat2, /*shipped=*/false, "v2", "v2",
+      {kFormat2, /*shipped=*/true, "v2", "v2",
        "zstd in CRC-32C-checked chunks (chunked install), learners, cluster version",
        /*decoder_linked=*/true},
       {kFormat3, /*shipped=*/false, "v3", "v3",

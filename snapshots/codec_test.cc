@@ -42,9 +42,10 @@ TEST(Codec, RegistryIsAscendingAndFormatOneIsShippedByV1) {
   EXPECT_TRUE(one->decoder_linked);
   EXPECT_STREQ(one->first_writer, "v1");
   EXPECT_STREQ(one->first_reader, "v1");
-  // Formats 2 and 3 are specified and decodable; frozen when v2 and v3 are.
+  // Format 2 shipped with v2 (frozen); format 3 is specified and decodable,
+  // frozen when v3 is.
   ASSERT_NE(FindFormat(2), nullptr);
-  EXPECT_FALSE(FindFormat(2)->shipped);
+  EXPECT_TRUE(FindFormat(2)->shipped);
   EXPECT_TRUE(FindFormat(2)->decoder_linked);
   EXPECT_STREQ(FindFormat(2)->first_writer, "v2");
   EXPECT_STREQ(FindFormat(2)->first_reader, "v2");

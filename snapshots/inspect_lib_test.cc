@@ -64,7 +64,7 @@ TEST(Inspect, FormatOneFileRelabelledTwoIsCorrupt) {
   EXPECT_EQ(r.status.code(), absl::StatusCode::kDataLoss);
   EXPECT_FALSE(r.container.has_value());
   const std::string text = ReportText(r, "x.snap");
-  EXPECT_TRUE(Contains(text, "format_status:     specified, not yet shipped\n")) << text;
+  EXPECT_TRUE(Contains(text, "format_status:     shipped\n")) << text;
   EXPECT_TRUE(Contains(text, "min_reader:        v2\n")) << text;
   EXPECT_TRUE(Contains(text, "checksum:          -\n")) << text;
   EXPECT_TRUE(Contains(text, "chunk_count:       -\n")) << text;

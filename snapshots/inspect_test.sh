@@ -112,7 +112,7 @@ expect format4 err 'UNIMPLEMENTED.*snapshot format 4 is unknown'
 # --- format 2: sizes, chunks, per-chunk verification -------------------------------
 run f2 0 "$SAMPLE2"
 expect f2 out '^format: +2$'
-expect f2 out '^format_status: +specified, not yet shipped$'
+expect f2 out '^format_status: +shipped$'
 expect f2 out '^written_by: +v2$'
 expect f2 out '^min_reader: +v2$'
 expect f2 out '^learners: +\{4,6\}$'

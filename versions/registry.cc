@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_join.h"
 #include "versions/v2/adapter/adapter.h"
+#include "versions/v3/adapter/adapter.h"
 // cut_release: registry includes
 #include "versions/v1/adapter/adapter.h"
 
@@ -11,6 +12,7 @@ const std::vector<api::ReleaseInfo>& AllReleases() {
   static const auto* releases = new std::vector<api::ReleaseInfo>{
       raftlog::v1::adapter::Release(),
       raftlog::v2::adapter::Release(),
+      raftlog::v3::adapter::Release(),
       // cut_release: registry entries
   };
   return *releases;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "wire/v1/raft.pb.h"
 #include "wire/v2/raft.pb.h"
+#include "wire/v3/raft.pb.h"
 
 namespace raftlog::wire::minver {
 
@@ -19,6 +20,7 @@ struct LinkedTag {
 const LinkedTag kTags[] = {
     {"v1", &raftlog::wire::v1::Message::descriptor},
     {"v2", &raftlog::wire::v2::Message::descriptor},
+    {"v3", &raftlog::wire::v3::Message::descriptor},
 };
 
 }  // namespace

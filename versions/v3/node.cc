@@ -1,0 +1,293 @@
+#include "versions/v3/node.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "versions/v3/check.h"
+
+namespace raftlog::v3 {
+namespace {
+
+using wire::v3::Message;
+
+bool BodyMatchesType(const Message& m) {
+  switch (m.type()) {
+    case wire::v3::MESSAGE_TYPE_REQUEST_VOTE: return m.has_request_vote();
+    case wire::v3::MESSAGE_TYPE_REQUEST_VOTE_RESPONSE: return m.has_request_vote_response();
+    case wire::v3::MESSAGE_TYPE_APPEND_ENTRIES: return m.has_append_entries();
+    case wire::v3::MESSAGE_TYPE_APPEND_ENTRIES_RESPONSE: return m.has_append_entries_response();
+    case wire::v3::MESSAGE_TYPE_INSTALL_SNAPSHOT: return m.has_install_snapshot();
+    case wire::v3::MESSAGE_TYPE_INSTALL_SNAPSHOT_RESPONSE:
+      return m.has_install_snapshot_response();
+    case wire::v3::MESSAGE_TYPE_PRE_VOTE: return m.has_pre_vote();
+    case wire::v3::MESSAGE_TYPE_PRE_VOTE_RESPONSE: return m.has_pre_vote_response();
+    case wire::v3::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK: return m.has_install_snapshot_chunk();
+    case wire::v3::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK_RESPONSE:
+      return m.has_install_snapshot_chunk_response();
+    default: return false;
+  }
+}
+
+}  // namespace
+
+const char* MessageTypeName(wire::v3::MessageType type) {
+  switch (type) {
+    case wire::v3::MESSAGE_TYPE_REQUEST_VOTE: return "RequestVote";
+    case wire::v3::MESSAGE_TYPE_REQUEST_VOTE_RESPONSE: return "RequestVoteResponse";
+    case wire::v3::MESSAGE_TYPE_APPEND_ENTRIES: return "AppendEntries";
+    case wire::v3::MESSAGE_TYPE_APPEND_ENTRIES_RESPONSE: return "AppendEntriesResponse";
+    case wire::v3::MESSAGE_TYPE_INSTALL_SNAPSHOT: return "InstallSnapshot";
+    case wire::v3::MESSAGE_TYPE_INSTALL_SNAPSHOT_RESPONSE: return "InstallSnapshotResponse";
+    case wire::v3::MESSAGE_TYPE_PRE_VOTE: return "PreVote";
+    case wire::v3::MESSAGE_TYPE_PRE_VOTE_RESPONSE: return "PreVoteResponse";
+    case wire::v3::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK: return "InstallSnapshotChunk";
+    case wire::v3::MESSAGE_TYPE_INSTALL_SNAPSHOT_CHUNK_RESPONSE:
+      return "InstallSnapshotChunkResponse";
+    default: return "Unknown";
+  }
+}
+
+Node::Node(const api::NodeOptions& options) : options_(options), storage_(options.env.fs) {
+  RAFTLOG_V1_CHECK(options_.id != 0);
+  RAFTLOG_V1_CHECK(options_.env.fs != nullptr && options_.env.random != nullptr);
+  RaftOptions ro;
+  ro.id = options_.id;
+  ro.election_ticks = options_.election_ticks > 0 ? options_.election_ticks : 10;
+  ro.heartbeat_ticks = options_.heartbeat_ticks > 0 ? options_.heartbeat_ticks : 1;
+  ro.snapshot_threshold = options_.snapshot_threshold;
+  ro.random = options_.env.random;
+  ro.auto_finalize = options_.auto_finalize;
+  ro.max_inflight_requests = options_.max_inflight_requests;
+  raft_ = std::make_unique<Raft>(ro, &storage_, &counters_);
+  // Present from the start, so a report shows 0 rather than nothing.
+  for (const char* name :
+       {api::kCounterDecodeErrors, api::kCounterElections, api::kCounterLeaderChanges,
+        api::kCounterSnapshotsSent, api::kCounterSnapshotsInstalled, api::kCounterCompactions,
+        api::kCounterUnknownMessages, api::kCounterOverloaded, kCounterTornTail}) {
+    counters_[name] = 0;
+  }
+}
+
+absl::Status Node::Start() {
+  if (started_) return absl::FailedPreconditionError("Start called twice");
+  // Before Open() repairs or deletes anything: data of a cluster version (or
+  // a snapshot format) this binary cannot speak is refused untouched.
+  if (absl::Status s = storage_.CheckSpeakable(kMaxProtocol); !s.ok()) return s;
+  absl::StatusOr<Recovered> recovered = storage_.Open();
+  if (!recovered.ok()) return recovered.status();
+  counters_[kCounterTornTail] += recovered->torn_tail_truncations;
+  if (absl::Status s = raft_->Restore(*recovered, options_.bootstrap_voters); !s.ok()) return s;
+  if (absl::Status s = raft_->Flush(); !s.ok()) return s;
+  started_ = true;
+  AfterInput();
+  return absl::OkStatus();
+}
+
+absl::Status Node::Validate(api::NodeId from, const Message& m) {
+  auto decode_error = [&](std::string what) {
+    ++counters_[api::kCounterDecodeErrors];
+    return absl::InvalidArgumentError(absl::StrCat("message from node ", from, ": ", what));
+  };
+  auto unknown = [&](std::string what) {
+    ++counters_[api::kCounterUnknownMessages];
+    return absl::UnimplementedError(absl::StrCat("message from node ", from, ": ", what));
+  };
+  if (m.protocol_version() < kMinProtocol || m.protocol_version() > kMaxProtocol) {
+    return unknown(absl::StrCat("protocol version ", m.protocol_version(), "; v2 speaks protocol ",
+                                kMinProtocol, "..", kMaxProtocol));
+  }
+  if (!wire::v3::MessageType_IsValid(m.type()) ||
+      m.type() == wire::v3::MESSAGE_TYPE_UNSPECIFIED) {
+    return unknown(absl::StrCat("unknown message type ", static_cast<int>(m.type())));
+  }
+  if (m.body_case() == Message::BODY_NOT_SET) {
+    return unknown(absl::StrCat("no body v2 knows (type ", MessageTypeName(m.type()), ")"));
+  }
+  if (!BodyMatchesType(m)) {
+    return decode_error(absl::StrCat("type ", MessageTypeName(m.type()),
+                                     " does not match its body (case ", m.body_case(), ")"));
+  }
+  if (m.from() != from || from == 0) {
+    return decode_error(absl::StrCat("claims to be from node ", m.from()));
+  }
+  if (m.to() != options_.id) {
+    return decode_error(absl::StrCat("addressed to node ", m.to(), ", not ", options_.id));
+  }
+  if (!m.has_append_entries()) return absl::OkStatus();
+
+  const wire::v3::AppendEntries& ae = m.append_entries();
+  if (ae.prev_log_term() > m.term()) {
+    return decode_error(absl::StrCat("prev_log_term ", ae.prev_log_term(), " above term ",
+                                     m.term()));
+  }
+  uint64_t index = ae.prev_log_index();
+  uint64_t term = ae.prev_log_term();
+  for (const Entry& e : ae.entries()) {
+    if (e.index() != ++index) {
+      return decode_error(absl::StrCat("entry index ", e.index(), " where ", index, " expected"));
+    }
+    if (e.term() < term || e.term() > m.term()) {
+      return decode_error(absl::StrCat("entry ", e.index(), " has term ", e.term(),
+                                       " outside [", term, ", ", m.term(), "]"));
+    }
+    term = e.term();
+    switch (e.type()) {
+      case wire::v3::ENTRY_TYPE_NOOP:
+        break;
+      case wire::v3::ENTRY_TYPE_COMMAND: {
+        wire::v3::Command cmd;
+        if (!cmd.ParseFromString(e.data())) {
+          return decode_error(absl::StrCat("entry ", e.index(), ": undecodable command"));
+        }
+        if (!wire::v3::CommandOp_IsValid(cmd.op()) ||
+            cmd.op() == wire::v3::COMMAND_OP_UNSPECIFIED) {
+          return unknown(absl::StrCat("entry ", e.index(), ": unknown command op ",
+                                      static_cast<int>(cmd.op())));
+        }
+        break;
+      }
+      case wire::v3::ENTRY_TYPE_CONFIG: {
+        wire::v3::ConfigChange cc;
+        if (!cc.ParseFromString(e.data())) {
+          return decode_error(absl::StrCat("entry ", e.index(), ": undecodable config change"));
+        }
+        if (!wire::v3::ConfigChangeType_IsValid(cc.type()) ||
+            cc.type() == wire::v3::CONFIG_CHANGE_TYPE_UNSPECIFIED) {
+          return unknown(absl::StrCat("entry ", e.index(), ": unknown config change type ",
+                                      static_cast<int>(cc.type())));
+        }
+        if (cc.voters_size() == 0) {
+          return decode_error(absl::StrCat("entry ", e.index(), ": empty configuration"));
+        }
+        for (int i = 0; i < cc.voters_size(); ++i) {
+          if (cc.voters(i) == 0 || (i > 0 && cc.voters(i) <= cc.voters(i - 1))) {
+            return decode_error(
+                absl::StrCat("entry ", e.index(), ": voters not sorted, unique and non-zero"));
+          }
+        }
+        for (int i = 0; i < cc.learners_size(); ++i) {
+          if (cc.learners(i) == 0 || (i > 0 && cc.learners(i) <= cc.learners(i - 1)) ||
+              std::binary_search(cc.voters().begin(), cc.voters().end(), cc.learners(i))) {
+            return decode_error(absl::StrCat(
+                "entry ", e.index(), ": learners not sorted, unique, non-zero and non-voters"));
+          }
+        }
+        break;
+      }
+      case wire::v3::ENTRY_TYPE_CLUSTER_VERSION: {
+        wire::v3::ClusterVersionChange cv;
+        if (!cv.ParseFromString(e.data())) {
+          return decode_error(absl::StrCat("entry ", e.index(), ": undecodable version change"));
+        }
+        if (cv.version() == 0) {
+          return decode_error(absl::StrCat("entry ", e.index(), ": cluster version 0"));
+        }
+        if (cv.version() > kMaxProtocol) {
+          return unknown(absl::StrCat("entry ", e.index(), ": cluster version ", cv.version(),
+                                      "; v2 speaks at most ", kMaxProtocol));
+        }
+        break;
+      }
+      default:
+        return unknown(absl::StrCat("entry ", e.index(), ": unknown entry type ",
+                                    static_cast<int>(e.type())));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Node::Deliver(api::NodeId from, absl::string_view bytes) {
+  if (!started_) return absl::FailedPreconditionError("node not started");
+  if (!raft_->fatal().ok()) return raft_->fatal();
+  Message m;
+  if (!m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    ++counters_[api::kCounterDecodeErrors];
+    return absl::DataLossError(
+        absl::StrCat("undecodable message from node ", from, " (", bytes.size(), " bytes)"));
+  }
+  if (absl::Status s = Validate(from, m); !s.ok()) return s;
+  absl::Status status = raft_->Step(m);
+  AfterInput();
+  if (!raft_->fatal().ok()) return raft_->fatal();
+  return status;
+}
+
+void Node::Tick() {
+  if (!started_) return;
+  raft_->Tick();
+  AfterInput();
+}
+
+void Node::Submit(const api::Request& request) {
+  if (!started_) {
+    api::Reply r;
+    r.client_id = request.client_id;
+    r.sequence = request.sequence;
+    r.status = absl::UnavailableError("node not started");
+    ready_.replies.push_back(std::move(r));
+    return;
+  }
+  raft_->Propose(request);
+  AfterInput();
+}
+
+void Node::AfterInput() {
+  (void)raft_->Flush();  // on failure the core is stopped; TakeOutput drops messages
+  Output out = raft_->TakeOutput();
+  for (wire::v3::Message& m : out.messages) {
+    api::Outbound o;
+    o.to = m.to();
+    o.type = MessageTypeName(m.type());
+    o.bytes = m.SerializeAsString();
+    ready_.messages.push_back(std::move(o));
+  }
+  for (api::Reply& r : out.replies) ready_.replies.push_back(std::move(r));
+  for (api::AppliedEntry& a : out.applied) ready_.applied.push_back(a);
+  for (api::AuditEvent& a : out.audit) ready_.audit.push_back(std::move(a));
+}
+
+api::Ready Node::TakeReady() {
+  api::Ready r = std::move(ready_);
+  ready_ = api::Ready();
+  return r;
+}
+
+api::ProtocolState Node::State() const {
+  const Raft& r = *raft_;
+  api::ProtocolState s;
+  s.id = options_.id;
+  s.release = kReleaseTag;
+  s.term = r.term();
+  s.vote = r.vote();
+  s.role = r.role();
+  s.leader = r.leader();
+  s.commit_index = r.commit_index();
+  s.applied_index = r.applied_index();
+  s.first_index = r.log().first_index();
+  s.last_index = r.log().last_index();
+  s.last_term = r.log().last_term();
+  s.config.voters = r.config().voters;
+  s.config.learners = r.config().learners;
+  s.config_index = r.config().index;
+  if (s.role == api::Role::kFollower &&
+      std::binary_search(s.config.learners.begin(), s.config.learners.end(), options_.id)) {
+    s.role = api::Role::kLearner;
+  }
+  s.cluster_version = r.cluster_version();
+  s.min_protocol = kMinProtocol;
+  s.max_protocol = kMaxProtocol;
+  s.snapshot_index = r.log().snapshot_index();
+  s.snapshot_term = r.log().snapshot_term();
+  s.snapshot_format = r.snapshot_format();
+  s.kv_digest = r.kv().Digest();
+  return s;
+}
+
+std::optional<api::EntryId> Node::EntryAt(uint64_t index) const {
+  const Entry* e = raft_->log().At(index);
+  if (e == nullptr) return std::nullopt;
+  return api::EntryId{e->term(), api::Fnv1a64(e->data())};
+}
+
+}  // namespace raftlog::v3

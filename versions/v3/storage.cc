@@ -1,0 +1,503 @@
+#include "versions/v3/storage.h"
+
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "snapshots/crc32c.h"
+#include "snapshots/format1/format1.h"
+#include "snapshots/format2/format2.h"
+#include "snapshots/preamble.h"
+#include "versions/v3/check.h"
+
+namespace raftlog::v3 {
+namespace {
+
+constexpr char kLogPrefix[] = "log/";
+constexpr char kSnapPrefix[] = "snap/";
+constexpr char kTmpPrefix[] = "tmp/";
+constexpr char kHardStateMagic[] = "RLHS";
+constexpr uint32_t kHardStateVersion = 1;
+
+void PutFixed32(std::string* out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+void PutFixed64(std::string* out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+uint32_t GetFixed32(absl::string_view in, size_t at) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= uint32_t{static_cast<unsigned char>(in[at + i])} << (8 * i);
+  return v;
+}
+uint64_t GetFixed64(absl::string_view in, size_t at) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= uint64_t{static_cast<unsigned char>(in[at + i])} << (8 * i);
+  return v;
+}
+
+// The number in "<prefix><20 digits>", or nullopt for any other name.
+std::optional<uint64_t> ParseNumberedName(absl::string_view name, absl::string_view prefix) {
+  if (name.size() != prefix.size() + 20 || name.substr(0, prefix.size()) != prefix) {
+    return std::nullopt;
+  }
+  absl::string_view digits = name.substr(prefix.size());
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  uint64_t v = 0;
+  if (!absl::SimpleAtoi(digits, &v)) return std::nullopt;
+  return v;
+}
+
+uint32_t RecordCrc(uint32_t length, absl::string_view body) {
+  std::string len;
+  PutFixed32(&len, length);
+  return Crc32c(body, Crc32c(len));
+}
+
+// True when a complete record with a valid checksum, holding an entry with an
+// index above `index`, starts anywhere in data[from, end). A torn write leaves
+// only a prefix of the last append, so after a torn record there is never
+// such a record; finding one means the bad record is corruption in the middle
+// (a damaged length field can make a middle record look torn). The scan is
+// bounded to kMaxScanBytes start positions.
+bool ValidRecordAfter(absl::string_view data, size_t from, uint64_t index) {
+  constexpr size_t kMaxScanBytes = size_t{16} << 20;
+  constexpr size_t kHeader = Storage::kRecordHeaderBytes;
+  const size_t last_start = data.size() < kHeader ? 0 : data.size() - kHeader;
+  for (size_t p = from; p <= last_start && p - from < kMaxScanBytes; ++p) {
+    uint32_t length = GetFixed32(data, p);
+    if (length > data.size() - p - kHeader) continue;
+    absl::string_view body = data.substr(p + kHeader, length);
+    if (RecordCrc(length, body) != GetFixed32(data, p + 4)) continue;
+    Entry e;
+    if (e.ParseFromArray(body.data(), static_cast<int>(body.size())) && e.index() > index) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string Storage::SegmentName(uint64_t first_index) {
+  return absl::StrFormat("%s%020u", kLogPrefix, first_index);
+}
+
+std::string Storage::SnapshotName(uint64_t last_index) {
+  return absl::StrFormat("%s%020u", kSnapPrefix, last_index);
+}
+
+std::string Storage::EncodeRecord(const Entry& entry) {
+  std::string body = entry.SerializeAsString();
+  std::string out;
+  PutFixed32(&out, static_cast<uint32_t>(body.size()));
+  PutFixed32(&out, RecordCrc(static_cast<uint32_t>(body.size()), body));
+  out += body;
+  return out;
+}
+
+std::string Storage::EncodeHardState(const HardState& hs) {
+  std::string out(kHardStateMagic, 4);
+  PutFixed32(&out, kHardStateVersion);
+  PutFixed64(&out, hs.term);
+  PutFixed64(&out, hs.vote);
+  PutFixed64(&out, hs.commit);
+  PutFixed32(&out, Crc32c(out));
+  return out;
+}
+
+absl::StatusOr<HardState> Storage::DecodeHardState(absl::string_view bytes) {
+  if (bytes.size() != kHardStateBytes) {
+    return absl::DataLossError(absl::StrCat(kHardStateFile, ": size ", bytes.size(),
+                                            " bytes, expected ", kHardStateBytes));
+  }
+  if (bytes.substr(0, 4) != absl::string_view(kHardStateMagic, 4)) {
+    return absl::DataLossError(absl::StrCat(kHardStateFile, ": bad magic at offset 0"));
+  }
+  uint32_t crc = GetFixed32(bytes, kHardStateBytes - 4);
+  if (Crc32c(bytes.substr(0, kHardStateBytes - 4)) != crc) {
+    return absl::DataLossError(absl::StrCat(kHardStateFile, ": checksum mismatch (offset ",
+                                            kHardStateBytes - 4, ")"));
+  }
+  uint32_t version = GetFixed32(bytes, 4);
+  if (version != kHardStateVersion) {
+    return absl::UnimplementedError(
+        absl::StrCat(kHardStateFile, ": version ", version, ", v2 reads version 1"));
+  }
+  HardState hs;
+  hs.term = GetFixed64(bytes, 8);
+  hs.vote = GetFixed64(bytes, 16);
+  hs.commit = GetFixed64(bytes, 24);
+  return hs;
+}
+
+absl::StatusOr<std::string> Storage::EncodeSnapshot(const snapshots::SnapshotState& state,
+                                                    uint32_t format) {
+  switch (format) {
+    case snapshots::kFormat1:
+      return snapshots::format1::Encode(state);
+    case snapshots::kFormat2: {
+      snapshots::format2::EncodeOptions options;
+      options.chunk_bytes = kSnapshotChunkBytes;
+      return snapshots::format2::Encode(state, options);
+    }
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("snapshot format ", format, ": v2 writes formats 1 and 2"));
+  }
+}
+
+absl::StatusOr<Storage::DecodedSnapshot> Storage::DecodeSnapshot(absl::string_view bytes) {
+  absl::StatusOr<uint32_t> format = snapshots::ReadPreamble(bytes);
+  if (!format.ok()) return format.status();
+  absl::StatusOr<snapshots::SnapshotState> state;
+  switch (*format) {
+    case snapshots::kFormat1:
+      state = snapshots::format1::Decode(bytes);
+      break;
+    case snapshots::kFormat2:
+      state = snapshots::format2::Decode(bytes);
+      break;
+    default:
+      return absl::UnimplementedError(absl::StrCat(
+          "snapshot format ", *format, "; v2 reads formats 1 and 2 (a newer release wrote it)"));
+  }
+  if (!state.ok()) return state.status();
+  return DecodedSnapshot{std::move(*state), *format};
+}
+
+absl::Status Storage::CheckSpeakable(uint32_t max_cluster_version) const {
+  // The newest snapshot: its format, then the cluster version it records.
+  absl::StatusOr<std::vector<std::string>> snaps = fs_->List(kSnapPrefix);
+  if (!snaps.ok()) return snaps.status();
+  if (!snaps->empty()) {
+    const std::string& path = snaps->back();
+    absl::StatusOr<std::string> bytes = fs_->Read(path);
+    if (bytes.ok()) {
+      absl::StatusOr<uint32_t> format = snapshots::ReadPreamble(*bytes);
+      if (format.ok() && *format != snapshots::kFormat1 && *format != snapshots::kFormat2) {
+        return absl::UnimplementedError(absl::StrCat(
+            "snapshot file ", path, " is in format ", *format,
+            "; v2 reads formats 1 and 2 (a newer release wrote it); nothing was changed"));
+      }
+      if (format.ok() && *format == snapshots::kFormat2) {
+        absl::StatusOr<snapshots::SnapshotState> head = snapshots::format2::DecodeHead(*bytes);
+        if (head.ok() && head->cluster_version > max_cluster_version) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "snapshot file ", path, " records cluster version ", head->cluster_version,
+              "; v2 speaks at most ", max_cluster_version,
+              ": this data needs a newer release (nothing was changed)"));
+        }
+      }
+    }
+  }
+  // Every readable CLUSTER_VERSION record of the log (damage is Open's call).
+  absl::StatusOr<std::vector<std::string>> names = fs_->List(kLogPrefix);
+  if (!names.ok()) return names.status();
+  for (const std::string& path : *names) {
+    absl::StatusOr<std::string> data = fs_->Read(path);
+    if (!data.ok()) continue;
+    size_t off = 0;
+    while (data->size() - off >= kRecordHeaderBytes) {
+      uint32_t length = GetFixed32(*data, off);
+      if (length > data->size() - off - kRecordHeaderBytes) break;
+      absl::string_view body = absl::string_view(*data).substr(off + kRecordHeaderBytes, length);
+      if (RecordCrc(length, body) != GetFixed32(*data, off + 4)) break;
+      Entry e;
+      if (!e.ParseFromArray(body.data(), static_cast<int>(body.size()))) break;
+      off += kRecordHeaderBytes + length;
+      if (!wire::v3::EntryType_IsValid(e.type())) {
+        return absl::UnimplementedError(absl::StrCat(
+            path, ": entry ", e.index(), " has type ", static_cast<int>(e.type()),
+            ", unknown to v2 (a newer release wrote it); nothing was changed"));
+      }
+      if (e.type() != wire::v3::ENTRY_TYPE_CLUSTER_VERSION) continue;
+      wire::v3::ClusterVersionChange cv;
+      if (cv.ParseFromString(e.data()) && cv.version() > max_cluster_version) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            path, ": entry ", e.index(), " sets cluster version ", cv.version(),
+            "; v2 speaks at most ", max_cluster_version,
+            ": this data needs a newer release (nothing was changed)"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Storage::WriteAtomically(const std::string& path, absl::string_view data) {
+  std::string tmp = absl::StrCat(kTmpPrefix, path.substr(0, path.find('/')));
+  if (absl::Status s = fs_->Write(tmp, data); !s.ok()) return s;
+  if (absl::Status s = fs_->Sync(tmp); !s.ok()) return s;
+  return fs_->Rename(tmp, path);
+}
+
+absl::StatusOr<Recovered> Storage::Open() {
+  Recovered r;
+  segments_.clear();
+  // Half-written scratch files never published: drop them.
+  absl::StatusOr<std::vector<std::string>> tmps = fs_->List(kTmpPrefix);
+  if (!tmps.ok()) return tmps.status();
+  for (const std::string& t : *tmps) {
+    if (absl::Status s = fs_->Delete(t); !s.ok()) return s;
+  }
+
+  // Hard state.
+  absl::StatusOr<std::string> hs_bytes = fs_->Read(kHardStateFile);
+  if (hs_bytes.ok()) {
+    absl::StatusOr<HardState> hs = DecodeHardState(*hs_bytes);
+    if (!hs.ok()) return hs.status();
+    r.hard_state = *hs;
+    r.has_hard_state = true;
+    r.empty = false;
+  } else if (hs_bytes.status().code() != absl::StatusCode::kNotFound) {
+    return absl::Status(hs_bytes.status().code(),
+                        absl::StrCat(kHardStateFile, ": ", hs_bytes.status().message()));
+  }
+
+  // Newest snapshot. A corrupt newest snapshot is refused, not skipped: the
+  // log it compacted away is gone, so an older snapshot would silently lose
+  // committed entries.
+  absl::StatusOr<std::vector<std::string>> snaps = fs_->List(kSnapPrefix);
+  if (!snaps.ok()) return snaps.status();
+  uint64_t snap_index = 0, snap_term = 0;
+  if (!snaps->empty()) {
+    const std::string& path = snaps->back();
+    std::optional<uint64_t> index = ParseNumberedName(path, kSnapPrefix);
+    if (!index) return absl::DataLossError(absl::StrCat(path, ": unexpected file name"));
+    absl::StatusOr<std::string> bytes = fs_->Read(path);
+    if (!bytes.ok()) {
+      return absl::DataLossError(absl::StrCat(path, ": ", bytes.status().message()));
+    }
+    absl::StatusOr<DecodedSnapshot> decoded = DecodeSnapshot(*bytes);
+    if (!decoded.ok()) {
+      absl::StatusCode code = decoded.status().code() == absl::StatusCode::kUnimplemented
+                                  ? absl::StatusCode::kUnimplemented
+                                  : absl::StatusCode::kDataLoss;
+      return absl::Status(code, absl::StrCat("snapshot file ", path, " (", bytes->size(),
+                                             " bytes): ", decoded.status().message()));
+    }
+    snapshots::SnapshotState* state = &decoded->state;
+    r.snapshot_format = decoded->format;
+    if (state->last_index != *index) {
+      return absl::DataLossError(absl::StrCat(path, ": holds last index ", state->last_index,
+                                              ", its name says ", *index));
+    }
+    snap_index = state->last_index;
+    snap_term = state->last_term;
+    r.snapshot = std::move(*state);
+    r.empty = false;
+    has_snapshot_ = true;
+    snapshot_index_ = snap_index;
+    for (size_t i = 0; i + 1 < snaps->size(); ++i) {
+      if (absl::Status s = fs_->Delete((*snaps)[i]); !s.ok()) return s;
+    }
+  }
+
+  // Log segments.
+  absl::StatusOr<std::vector<std::string>> names = fs_->List(kLogPrefix);
+  if (!names.ok()) return names.status();
+  if (!names->empty()) r.empty = false;
+  uint64_t expect = snap_index + 1;
+  uint64_t last_term = snap_term;
+  std::optional<uint64_t> term_at_snapshot;
+  for (size_t k = 0; k < names->size(); ++k) {
+    const std::string& path = (*names)[k];
+    const bool last_segment = k + 1 == names->size();
+    std::optional<uint64_t> first = ParseNumberedName(path, kLogPrefix);
+    if (!first || *first == 0) {
+      return absl::DataLossError(absl::StrCat(path, ": unexpected file name"));
+    }
+    absl::StatusOr<std::string> data = fs_->Read(path);
+    if (!data.ok()) return absl::DataLossError(absl::StrCat(path, ": ", data.status().message()));
+    Segment seg{*first, path, {}};
+    uint64_t index = *first;
+    size_t off = 0;
+    while (off < data->size()) {
+      std::string problem;
+      size_t end = data->size();
+      Entry entry;
+      size_t left = data->size() - off;
+      if (left < kRecordHeaderBytes) {
+        problem = absl::StrCat("truncated header (", left, " bytes)");
+      } else {
+        uint32_t length = GetFixed32(*data, off);
+        uint32_t crc = GetFixed32(*data, off + 4);
+        if (length > left - kRecordHeaderBytes) {
+          problem = absl::StrCat("truncated record (length ", length, ", ",
+                                 left - kRecordHeaderBytes, " bytes left)");
+        } else {
+          absl::string_view body = absl::string_view(*data).substr(off + kRecordHeaderBytes, length);
+          end = off + kRecordHeaderBytes + length;
+          if (RecordCrc(length, body) != crc) {
+            problem = "checksum mismatch";
+          } else if (!entry.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+            problem = "unparsable entry";
+          }
+        }
+      }
+      if (!problem.empty()) {
+        if (last_segment && end == data->size() && !ValidRecordAfter(*data, off + 1, index)) {
+          // Torn tail: the last write never completed; nothing after it.
+          if (off == 0) {
+            if (absl::Status s = fs_->Delete(path); !s.ok()) return s;
+          } else if (absl::Status s = WriteAtomically(path, data->substr(0, off)); !s.ok()) {
+            return s;
+          }
+          r.torn_tail_truncations = 1;
+          r.repairs.push_back(absl::StrCat(path, ": dropped torn record at offset ", off, " (",
+                                           problem, "), ", data->size() - off, " bytes"));
+          break;
+        }
+        return absl::DataLossError(absl::StrCat(
+            path, ": corrupt record at offset ", off, " (", problem, ") followed by ",
+            !last_segment          ? std::string("later segments")
+            : end < data->size()   ? absl::StrCat(data->size() - end, " more bytes")
+                                   : std::string("valid records"),
+            "; refusing to drop acknowledged entries"));
+      }
+      if (entry.index() != index) {
+        return absl::DataLossError(absl::StrCat(path, ": record at offset ", off, " holds index ",
+                                                entry.index(), ", expected ", index));
+      }
+      if (index == snap_index) term_at_snapshot = entry.term();
+      const bool other_history = term_at_snapshot.has_value() && *term_at_snapshot != snap_term;
+      if (index > snap_index && !other_history) {
+        if (index != expect) {
+          return absl::DataLossError(absl::StrCat(path, ": gap in the log at offset ", off,
+                                                  ": expected index ", expect, ", found ", index));
+        }
+        if (entry.term() < last_term) {
+          return absl::DataLossError(absl::StrCat(path, ": record at offset ", off, " has term ",
+                                                  entry.term(), " below the previous term ",
+                                                  last_term));
+        }
+        last_term = entry.term();
+        r.entries.push_back(std::move(entry));
+        ++expect;
+      }
+      seg.ends.push_back(end);
+      ++index;
+      off = end;
+    }
+    if (!seg.ends.empty()) {
+      segments_.push_back(std::move(seg));
+    } else if (off == 0 && data->empty()) {
+      // An empty segment file (created, nothing synced into it): drop it.
+      if (absl::Status s = fs_->Delete(path); !s.ok()) return s;
+    }
+  }
+
+  // A snapshot installed over a log that disagreed with it, with a crash
+  // before the old log was discarded: what follows belongs to another history.
+  if (term_at_snapshot.has_value() && *term_at_snapshot != snap_term) {
+    r.repairs.push_back(absl::StrCat("log: discarded the entries after snapshot index ",
+                                     snap_index,
+                                     " (the log held term ", *term_at_snapshot,
+                                     " there, the snapshot term ", snap_term, ")"));
+    r.entries.clear();
+    if (absl::Status s = DiscardLog(snap_index + 1); !s.ok()) return s;
+    expect = snap_index + 1;
+  }
+  next_index_ = r.entries.empty() ? snap_index + 1 : r.entries.back().index() + 1;
+  if (absl::Status s = DeleteSegmentsCoveredBy(snap_index); !s.ok()) return s;
+  if (!segments_.empty()) RAFTLOG_V1_CHECK(segments_.back().last() + 1 == next_index_);
+  return r;
+}
+
+absl::Status Storage::SaveHardState(const HardState& hs) {
+  return WriteAtomically(kHardStateFile, EncodeHardState(hs));
+}
+
+absl::Status Storage::Append(const std::vector<Entry>& entries) {
+  size_t i = 0;
+  while (i < entries.size()) {
+    RAFTLOG_V1_CHECK(entries[i].index() == next_index_);
+    if (segments_.empty() || segments_.back().ends.size() >= kSegmentMaxEntries) {
+      segments_.push_back(Segment{next_index_, SegmentName(next_index_), {}});
+    }
+    Segment& seg = segments_.back();
+    std::string batch;
+    uint64_t offset = seg.ends.empty() ? 0 : seg.ends.back();
+    while (i < entries.size() && seg.ends.size() < kSegmentMaxEntries) {
+      RAFTLOG_V1_CHECK(entries[i].index() == next_index_);
+      std::string record = EncodeRecord(entries[i]);
+      offset += record.size();
+      batch += record;
+      seg.ends.push_back(offset);
+      ++next_index_;
+      ++i;
+    }
+    if (absl::Status s = fs_->Append(seg.path, batch); !s.ok()) return s;
+    if (absl::Status s = fs_->Sync(seg.path); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Storage::TruncateFrom(uint64_t index) {
+  RAFTLOG_V1_CHECK(index > snapshot_index_ && index <= next_index_);
+  while (!segments_.empty() && segments_.back().first >= index) {
+    if (absl::Status s = fs_->Delete(segments_.back().path); !s.ok()) return s;
+    segments_.pop_back();
+  }
+  if (!segments_.empty() && segments_.back().last() >= index) {
+    Segment& seg = segments_.back();
+    size_t keep = index - seg.first;  // >= 1: seg.first < index
+    absl::StatusOr<std::string> data = fs_->Read(seg.path);
+    if (!data.ok()) return data.status();
+    if (absl::Status s = WriteAtomically(seg.path, data->substr(0, seg.ends[keep - 1])); !s.ok()) {
+      return s;
+    }
+    seg.ends.resize(keep);
+  }
+  next_index_ = index;
+  return absl::OkStatus();
+}
+
+absl::Status Storage::SaveSnapshot(const snapshots::SnapshotState& state, uint32_t format) {
+  absl::StatusOr<std::string> bytes = EncodeSnapshot(state, format);
+  if (!bytes.ok()) return bytes.status();
+  return SaveSnapshotFile(state.last_index, *bytes);
+}
+
+absl::Status Storage::SaveSnapshotFile(uint64_t last_index, absl::string_view bytes) {
+  std::string path = SnapshotName(last_index);
+  if (absl::Status s = WriteAtomically(path, bytes); !s.ok()) return s;
+  absl::StatusOr<std::vector<std::string>> snaps = fs_->List(kSnapPrefix);
+  if (!snaps.ok()) return snaps.status();
+  for (const std::string& old : *snaps) {
+    if (old == path) continue;
+    if (absl::Status s = fs_->Delete(old); !s.ok()) return s;
+  }
+  has_snapshot_ = true;
+  snapshot_index_ = last_index;
+  if (next_index_ <= snapshot_index_) next_index_ = snapshot_index_ + 1;
+  return DeleteSegmentsCoveredBy(snapshot_index_);
+}
+
+absl::Status Storage::DeleteSegmentsCoveredBy(uint64_t index) {
+  while (!segments_.empty() && segments_.front().last() <= index) {
+    if (absl::Status s = fs_->Delete(segments_.front().path); !s.ok()) return s;
+    segments_.erase(segments_.begin());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Storage::DiscardLog(uint64_t next_index) {
+  while (!segments_.empty()) {
+    if (absl::Status s = fs_->Delete(segments_.back().path); !s.ok()) return s;
+    segments_.pop_back();
+  }
+  next_index_ = next_index;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> Storage::ReadSnapshot() const {
+  if (!has_snapshot_) return absl::NotFoundError("no snapshot written yet");
+  return fs_->Read(SnapshotName(snapshot_index_));
+}
+
+}  // namespace raftlog::v3
