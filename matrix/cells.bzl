@@ -33,6 +33,8 @@ SCENARIOS = [
     "membership_mixed",
     "leader_flaps",
     "crash_mid_upgrade",
+    "downgrade_procedure",
+    "multi_hop",
 ]
 
 def matrix_pairs(tags = TAGS):

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "matrix/check/checker_set.h"
@@ -682,6 +683,25 @@ class Driver {
         return Finish(StepResult::kOk, absl::StrCat("asked ", Who(l), "; it is cut off at ",
                                                     Secs(now + s.delay_us)));
       }
+      case StepKind::kDowngrade: {
+        const api::ReleaseInfo* older = o_.find_release(s.tag);
+        if (older == nullptr) {
+          return Finish(StepResult::kRefused, absl::StrCat("release ", s.tag, " is not registered"));
+        }
+        downgrade_index_ = 0;
+        const uint32_t cv = MaxClusterVersion();
+        if (cv <= older->max_protocol) {
+          return Finish(StepResult::kOk, absl::StrCat("cluster version ", cv, " is what ", s.tag,
+                                                      " speaks already: nothing to lower"));
+        }
+        admin_ = AdminState();
+        admin_.request.op = api::Op::kDowngrade;
+        admin_.request.version = older->max_protocol;
+        admin_.seen = cluster_.admin_replies().size();
+        return Wait(now + s.duration_us);
+      }
+      case StepKind::kAwaitDowngraded:
+        return Wait(now + s.duration_us);
       case StepKind::kCatchUp: {
         api::NodeId l = cluster_.Leader();
         const api::ProtocolState* ls = l ? cluster_.state(l) : nullptr;
@@ -752,9 +772,63 @@ class Driver {
         }
         break;
       }
+      case StepKind::kAwaitDowngraded: done = PollDowngraded(); break;
       default: done = PollAdmin(); break;
     }
     if (!done) SchedulePoll();
+  }
+
+  uint32_t MaxClusterVersion() const {
+    uint32_t cv = 0;
+    for (api::NodeId id : Members()) {
+      if (!Up(id)) continue;
+      if (const api::ProtocolState* st = cluster_.state(id)) cv = std::max(cv, st->cluster_version);
+    }
+    return cv;
+  }
+
+  // Done when every member is up and its data is what the older release
+  // reads: cluster version at most its max protocol, the snapshot in a format
+  // it reads and covering the downgrade entry (so no log entry of the newer
+  // cluster version is left for it to replay). A member that never gets
+  // there is a stalled procedure: the operator must not roll back yet.
+  bool PollDowngraded() {
+    const Step& s = Cur();
+    const uint64_t now = cluster_.now();
+    const api::ReleaseInfo* older = o_.find_release(s.tag);
+    if (older == nullptr) {
+      Finish(StepResult::kRefused, absl::StrCat("release ", s.tag, " is not registered"));
+      return true;
+    }
+    std::vector<std::string> pending;
+    for (api::NodeId id : Members()) {
+      const api::ProtocolState* st = Up(id) ? cluster_.state(id) : nullptr;
+      if (st == nullptr) {
+        pending.push_back(absl::StrCat(Who(id), " down"));
+        continue;
+      }
+      const auto& formats = older->snapshot_formats_read;
+      const bool format_ok =
+          st->snapshot_format == 0 ||
+          std::find(formats.begin(), formats.end(), st->snapshot_format) != formats.end();
+      const bool covered = downgrade_index_ == 0 || st->snapshot_index >= downgrade_index_;
+      if (st->cluster_version > older->max_protocol || !format_ok || !covered) {
+        pending.push_back(absl::StrCat(Who(id), " cv ", st->cluster_version, " format ",
+                                       st->snapshot_format, " snapshot ", st->snapshot_index));
+      }
+    }
+    if (pending.empty()) {
+      Finish(StepResult::kOk, absl::StrCat("every member readable by ", s.tag, " after ",
+                                           Secs(now - Rec().start_us)));
+      return true;
+    }
+    if (now >= deadline_) {
+      Finish(StepResult::kStalled, absl::StrCat("after ", Secs(now - Rec().start_us),
+                                                " not yet readable by ", s.tag, ": ",
+                                                absl::StrJoin(pending, ", ")));
+      return true;
+    }
+    return false;
   }
 
   struct VoteState {
@@ -872,7 +946,13 @@ class Driver {
           RefreshClients();
           absl::StrAppend(&detail, "; n", gone, " stopped");
         }
+        if (s.kind == StepKind::kDowngrade) downgrade_index_ = a.reply.index;
         Finish(StepResult::kOk, detail);
+        return true;
+      }
+      if (st.code() == absl::StatusCode::kUnimplemented && s.kind == StepKind::kDowngrade) {
+        // The procedure is the only way back: a release without it refuses.
+        Finish(StepResult::kRefused, absl::StrCat("refused by ", by, ": ", st.ToString()));
         return true;
       }
       if (st.code() == absl::StatusCode::kUnimplemented) {
@@ -919,7 +999,8 @@ class Driver {
         admin_.request.target = l;  // "remove the leader": whoever leads when it is sent
         Rec().detail = absl::StrCat("target n", l);
       }
-      const bool ready = l != 0 && (admin_.request.target != 0 || s.kind == StepKind::kFinalize);
+      const bool ready = l != 0 && (admin_.request.target != 0 || s.kind == StepKind::kFinalize ||
+                                    s.kind == StepKind::kDowngrade);
       if (ready) {
         cluster_.SubmitAdmin(admin_.request, l);
         admin_.in_flight = true;
@@ -1026,6 +1107,7 @@ class Driver {
   bool stopped_ = false;
   bool hit_bound_ = false;
   uint64_t faults_fired_ = 0, faults_skipped_ = 0;
+  uint64_t downgrade_index_ = 0;  // index of the accepted downgrade request (0: none)
   std::map<api::NodeId, std::string> good_tag_;
   std::map<api::NodeId, int> slow_disks_;
   int storms_ = 0;
