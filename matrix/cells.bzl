@@ -34,6 +34,7 @@ SCENARIOS = [
     "leader_flaps",
     "crash_mid_upgrade",
     "downgrade_procedure",
+    "staged_rollout",
     "multi_hop",
 ]
 

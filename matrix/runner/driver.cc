@@ -12,6 +12,7 @@
 #include "matrix/check/checker_set.h"
 #include "matrix/sim/linearizability.h"
 #include "matrix/sim/random.h"
+#include "matrix/runner/gate.h"
 #include "matrix/runner/replica_agreement.h"
 #include "matrix/sim/trace.h"
 
@@ -702,6 +703,10 @@ class Driver {
       }
       case StepKind::kAwaitDowngraded:
         return Wait(now + s.duration_us);
+      case StepKind::kObserve:
+      case StepKind::kGate:
+        window_start_ = Sample();
+        return Wait(now + s.duration_us);
       case StepKind::kCatchUp: {
         api::NodeId l = cluster_.Leader();
         const api::ProtocolState* ls = l ? cluster_.state(l) : nullptr;
@@ -773,9 +778,64 @@ class Driver {
         break;
       }
       case StepKind::kAwaitDowngraded: done = PollDowngraded(); break;
+      case StepKind::kObserve:
+      case StepKind::kGate:
+        if (now >= deadline_) {
+          FinishWindow();
+          done = true;
+        }
+        break;
       default: done = PollAdmin(); break;
     }
     if (!done) SchedulePoll();
+  }
+
+  CounterSample Sample() const {
+    CounterSample c;
+    c.time_us = cluster_.now();
+    const std::map<std::string, uint64_t> counters = cluster_.ReleaseCounters();
+    auto it = counters.find(api::kCounterLeaderChanges);
+    c.leader_changes = it == counters.end() ? 0 : it->second;
+    for (const auto& [key, n] : cluster_.decode_errors()) c.decode_errors += n;
+    c.commit_index = MaxCommit();
+    return c;
+  }
+
+  // The end of an observation window. The gate rolls back at once (every
+  // node not on `tag` restarts on it, the rollout stops) when the window's
+  // signals degraded against the baseline; what follows the rollback is
+  // checked like every other step.
+  void FinishWindow() {
+    const Step& s = Cur();
+    const WindowSignals w = Measure(history_, window_start_, Sample());
+    if (s.kind == StepKind::kObserve) {
+      gate_baseline_ = w;
+      have_baseline_ = true;
+      return Finish(StepResult::kOk, "baseline: " + w.ToString());
+    }
+    if (!have_baseline_) return Finish(StepResult::kSkipped, "no baseline window was measured");
+    const GateDecision d = Judge(gate_baseline_, w);
+    if (!d.rollback) {
+      return Finish(StepResult::kOk, absl::StrCat("healthy: ", w.ToString(), " (baseline ",
+                                                  gate_baseline_.ToString(), ")"));
+    }
+    rollout_stopped_ = true;
+    std::vector<std::string> moved;
+    for (api::NodeId id : Members()) {
+      if (cluster_.status(id) == sim::NodeStatus::kAbsent || cluster_.tag(id) == s.tag) continue;
+      const std::string was = cluster_.tag(id);
+      if (Up(id)) cluster_.Stop(id);
+      absl::Status st = StartOrRollBack(id, s.tag);
+      std::string m = absl::StrCat("n", id, " ", was, "->", s.tag);
+      if (!st.ok()) absl::StrAppend(&m, " (refused: ", st.ToString(), ")");
+      moved.push_back(std::move(m));
+    }
+    const std::string why = absl::StrCat("rollback triggered by: ", d.Summary());
+    rollbacks_.push_back(absl::StrCat("@", Secs(cluster_.now()), " ", absl::StrJoin(moved, ", "),
+                                      "; ", why));
+    trace_.Add(cluster_.now(), "rollback", rollbacks_.back());
+    Finish(StepResult::kRefused, absl::StrCat(why, "; rolled back ", absl::StrJoin(moved, ", "),
+                                              "; window: ", w.ToString()));
   }
 
   uint32_t MaxClusterVersion() const {
@@ -1054,6 +1114,7 @@ class Driver {
     r.ops_completed = workload_.completed();
     r.acked_writes = workload_.acked_writes();
     r.faults_fired = faults_fired_;
+    r.rollbacks = rollbacks_;
     r.faults_skipped = faults_skipped_;
     r.safety_violations = checkers_.safety_violations();
     r.liveness_violations = checkers_.liveness_violations();
@@ -1108,6 +1169,10 @@ class Driver {
   bool hit_bound_ = false;
   uint64_t faults_fired_ = 0, faults_skipped_ = 0;
   uint64_t downgrade_index_ = 0;  // index of the accepted downgrade request (0: none)
+  CounterSample window_start_;    // kObserve, kGate: the counters at the window's start
+  WindowSignals gate_baseline_;
+  bool have_baseline_ = false;
+  std::vector<std::string> rollbacks_;  // "@t n2 v2->v1; rollback triggered by: ..."
   std::map<api::NodeId, std::string> good_tag_;
   std::map<api::NodeId, int> slow_disks_;
   int storms_ = 0;

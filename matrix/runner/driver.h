@@ -104,6 +104,8 @@ struct RunResult {
   std::map<int, sim::CohortStats> cohorts;
   uint64_t ops_completed = 0, acked_writes = 0;
   uint64_t faults_fired = 0, faults_skipped = 0;
+  // Automatic rollbacks of a staged rollout and what triggered each.
+  std::vector<std::string> rollbacks;
   uint64_t safety_violations = 0, liveness_violations = 0;
   std::vector<check::Violation> violations;  // safety first
   std::string verdicts;                      // one line per checker

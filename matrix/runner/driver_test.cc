@@ -66,6 +66,46 @@ TEST(Driver, DowngradeProcedureIsANoOpWhereNothingWasRaised) {
   EXPECT_TRUE(absl::StrContains(d->detail, "nothing to lower")) << d->detail;
 }
 
+// A first stage whose node floods its peers with bytes nobody decodes: the
+// gate sees decode errors the baseline did not have, rolls the node back at
+// once, stops the rollout, and the cluster goes on committing on <from>.
+TEST(Driver, StagedRolloutRollsBackWhenTheFirstStageDegrades) {
+  ScenarioPlan p = Plan("staged_rollout", "fake", "fake_noisy", 1);
+  RunResult r = Execute(p, Options());
+  const StepRecord* gate = FirstOf(r, StepKind::kGate);
+  ASSERT_NE(gate, nullptr);
+  EXPECT_EQ(gate->result, StepResult::kRefused) << gate->detail;
+  EXPECT_TRUE(absl::StrContains(gate->detail, "rollback triggered by: decode errors"))
+      << gate->detail;
+  ASSERT_EQ(r.rollbacks.size(), 1u);
+  EXPECT_TRUE(absl::StrContains(r.rollbacks[0], "fake_noisy->fake")) << r.rollbacks[0];
+  bool after_gate = false;
+  for (const StepRecord& s : r.steps) {
+    if (&s == gate) {
+      after_gate = true;
+      continue;
+    }
+    if (!after_gate) continue;
+    if (s.step.rollout) EXPECT_EQ(s.result, StepResult::kSkipped) << s.number;
+    if (s.step.kind == StepKind::kCheck) EXPECT_EQ(s.result, StepResult::kOk) << s.detail;
+  }
+  for (const NodeRow& row : r.final_rows) EXPECT_EQ(row.release, "fake") << row.id;
+  EXPECT_EQ(r.safety_violations, 0u) << r.verdicts;
+  // Declared supported: red; declared unsupported: refused cleanly.
+  EXPECT_EQ(Judge(r, /*supported=*/true).outcome, SeedOutcome::kFail);
+  EXPECT_EQ(Judge(r, /*supported=*/false).outcome, SeedOutcome::kRefused);
+}
+
+TEST(Driver, StagedRolloutOfAHealthyReleaseGoesOn) {
+  RunResult r = Execute(Plan("staged_rollout", "v1", "v2", 1), Options());
+  const StepRecord* gate = FirstOf(r, StepKind::kGate);
+  ASSERT_NE(gate, nullptr);
+  EXPECT_EQ(gate->result, StepResult::kOk) << gate->detail;
+  EXPECT_TRUE(absl::StartsWith(gate->detail, "healthy: ")) << gate->detail;
+  EXPECT_TRUE(r.rollbacks.empty());
+  EXPECT_EQ(Judge(r, /*supported=*/true).outcome, SeedOutcome::kPass);
+}
+
 TEST(Driver, RollingUpgradeOfV1PassesEveryCheckAndIsDeterministic) {
   ScenarioPlan p = Plan("rolling_upgrade", "v1", "v1", 1);
   RunResult a = Execute(p, Options());

@@ -212,7 +212,9 @@ void TelemetryJson(JsonWriter& j, const Telemetry& t) {
       .Field("crashes", t.crashes)
       .Field("upgrades", t.upgrades)
       .Field("messages_delivered", t.messages_delivered)
-      .Field("messages_dropped", t.messages_dropped);
+      .Field("messages_dropped", t.messages_dropped)
+      .Field("rollbacks", t.rollbacks);
+  Strings(j, "rollback_triggers", t.rollback_triggers);
   j.Key("steps").BeginObject();
   for (const auto& [k, v] : t.steps) j.Field(StepResultName(k), v);
   j.EndObject();
@@ -474,8 +476,8 @@ std::string MarkdownReport(const MatrixResult& m) {
   absl::StrAppend(&s, "\n## Telemetry per cell (summed over seeds)\n\n"
                       "| cell | runs | elections | leader changes | retries | timeouts | overloaded | "
                       "auth failures | decode errors | snapshot installs | compactions | refusals | "
-                      "safety / liveness violations |\n"
-                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                      "rollbacks | safety / liveness violations |\n"
+                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const CellResult& c : m.cells) {
     const Telemetry& t = c.telemetry;
     uint64_t retries = 0, timeouts = 0, decode = 0;
@@ -487,8 +489,18 @@ std::string MarkdownReport(const MatrixResult& m) {
     absl::StrAppend(&s, "| ", c.key.Name(), " | ", t.runs, " | ", t.elections, " | ",
                     t.leader_changes, " | ", retries, " | ", timeouts, " | ", t.overloaded, " | ",
                     t.auth_failures, " | ", decode, " | ", t.snapshot_installs, " | ", t.compactions,
-                    " | ", t.start_refusals, " | ", t.safety_violations, " / ",
+                    " | ", t.start_refusals, " | ", t.rollbacks, " | ", t.safety_violations, " / ",
                     t.liveness_violations, " |\n");
+  }
+  bool any_rollback = false;
+  for (const CellResult& c : m.cells) any_rollback = any_rollback || c.telemetry.rollbacks > 0;
+  if (any_rollback) {
+    absl::StrAppend(&s, "\n### Automatic rollbacks and what triggered them\n\n");
+    for (const CellResult& c : m.cells) {
+      for (const std::string& t : c.telemetry.rollback_triggers) {
+        absl::StrAppend(&s, "- ", c.key.Name(), ", ", t, "\n");
+      }
+    }
   }
   absl::StrAppend(&s, "\n### Retries and timeouts by client cohort\n\n");
   for (const CellResult& c : m.cells) {
@@ -651,7 +663,7 @@ function timeline(a) {
 }
 function telemetry(t) {
   const d = el('div');
-  const kv = ['runs','sim_seconds','elections','leader_changes','retries','timeouts','overloaded','auth_failures','unknown_messages','snapshot_installs','snapshots_sent','compactions','start_refusals','safety_violations','liveness_violations','ops_completed','acked_writes','faults_fired','crashes','upgrades'];
+  const kv = ['runs','sim_seconds','elections','leader_changes','retries','timeouts','overloaded','auth_failures','unknown_messages','snapshot_installs','snapshots_sent','compactions','start_refusals','safety_violations','liveness_violations','ops_completed','acked_writes','faults_fired','crashes','upgrades','rollbacks'];
   const tb = el('table', {class: 't'});
   for (const k of kv) tb.append(el('tr', {}, el('th', {}, k.replace(/_/g, ' ')), el('td', {}, typeof t[k] === 'number' && !Number.isInteger(t[k]) ? t[k].toFixed(2) : t[k])));
   d.append(tb);

@@ -44,6 +44,8 @@ const char* StepKindName(StepKind k) {
     case StepKind::kCatchUp: return "catch_up";
     case StepKind::kDowngrade: return "downgrade";
     case StepKind::kAwaitDowngraded: return "await_downgraded";
+    case StepKind::kObserve: return "observe";
+    case StepKind::kGate: return "gate";
   }
   return "?";
 }
@@ -107,6 +109,13 @@ std::string StepString(const Step& s) {
       absl::StrAppend(&out, " every member readable by ", s.tag, " within ",
                       Secs(s.duration_us));
       break;
+    case StepKind::kObserve:
+      absl::StrAppend(&out, " signals for ", Secs(s.duration_us));
+      break;
+    case StepKind::kGate:
+      absl::StrAppend(&out, " signals for ", Secs(s.duration_us),
+                      " against the baseline; degraded: roll back to ", s.tag);
+      break;
     case StepKind::kSplitVote:
       absl::StrAppend(&out, " ", NodeName(s.node), " and ", NodeName(s.peer),
                       " campaign at once; the first voter crashes after voting");
@@ -164,6 +173,11 @@ const std::vector<Scenario>& AllScenarios() {
        "upgrade every node, finalize, then the explicit downgrade procedure: lower the cluster "
        "version to what <from> speaks, wait until every node rewrote its data, roll back",
        {C::kRollingUpgrade, C::kDowngradeByProcedure}},
+      {"staged_rollout",
+       "upgrade one node first, compare its window's signals (errors and timeouts, commit "
+       "latency, leader changes, decode errors, commit rate) with a baseline; degraded: roll "
+       "back automatically (and the rollback is checked like any step), else roll out the rest",
+       {C::kRollingUpgrade}},
       {"multi_hop",
        "<from> to <to> through every release between them, each hop a rolling upgrade with "
        "checks and a finalize (one hop when none lies between)",
@@ -456,6 +470,36 @@ void DowngradeProcedure(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.Wait(b.gap());
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/false);
   bg = BackgroundSpec{15, 2, 1, 1, 1, 0, 1, 0, 1, 1, 0};
+}
+
+// A staged rollout with an explicit rollback trigger: a baseline window, one
+// node upgraded, the gate's window, then either the rest of the rollout or
+// (gate degraded) an automatic rollback to <from>, after which the remaining
+// rollout steps are skipped and the cluster must still commit and pass every
+// check. No background faults: a fault inside only one of the two windows
+// would be a signal of the fault, not of the release.
+void StagedRollout(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  const uint64_t window = p.mode == Mode::kFast ? 3'000'000 : 8'000'000;
+  b.StartAll();
+  b.Timed(StepKind::kObserve, 0, window, "baseline: every node on " + p.from);
+  b.Wait(window);
+  std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
+  b.Upgrade(order[0], p.to, "the first stage: one node");
+  b.Check(b.State());
+  Step& gate = b.Timed(StepKind::kGate, 0, window, "the first stage's signals");
+  gate.tag = p.from;
+  b.Wait(window);
+  b.Check("after the gate (rolled out further or rolled back)");
+  for (size_t i = 1; i < order.size(); ++i) {
+    b.Upgrade(order[i], p.to, "the rest of the rollout");
+    b.Check(b.State());
+    b.Wait(b.gap());
+  }
+  Step& fin = b.Admin(StepKind::kFinalize, 0, "raise the cluster version, if rolled out");
+  fin.rollout = true;
+  b.Wait(b.gap());
+  b.Check("the end: " + b.State());
+  bg = BackgroundSpec{};
 }
 
 // v1 -> v2 -> v3: every hop a rolling upgrade in a fresh seeded order, with
@@ -788,6 +832,8 @@ absl::StatusOr<ScenarioPlan> Compile(absl::string_view scenario, absl::string_vi
     CrashMidUpgrade(p, b, bg);
   } else if (scenario == "downgrade_procedure") {
     DowngradeProcedure(p, b, bg);
+  } else if (scenario == "staged_rollout") {
+    StagedRollout(p, b, bg);
   } else if (scenario == "multi_hop") {
     MultiHop(p, b, bg);
   }

@@ -69,6 +69,10 @@ enum class StepKind {
   kAwaitDowngraded,  // every member up reports a cluster version and a snapshot
                      // format that `tag` reads, within `duration_us` (the procedure's
                      // "wait until every node rewrote its data" step)
+  kObserve,      // measure the signals of the next `duration_us` (the gate's baseline)
+  kGate,         // measure the next `duration_us` and compare with the baseline
+                 // (matrix/runner/gate.h); degraded: roll every node back to `tag`
+                 // at once and stop the rollout
 };
 const char* StepKindName(StepKind k);
 
