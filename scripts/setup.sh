@@ -19,6 +19,7 @@ PACKAGES=(
   libgmock-dev
   libbenchmark-dev
   libssl-dev
+  chromium                 # /usr/bin/chromium: //matrix/runner:report_browser_test
 )
 
 missing=()

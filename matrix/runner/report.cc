@@ -563,10 +563,21 @@ table.t td,table.t th{border:1px solid #ddd;padding:2px 6px}
 .pass,.refused{background:#c8e6c9}.fail{background:#ef9a9a}.green{background:#fff59d}
 details{margin:4px 0} summary{cursor:pointer}
 .legend span{margin-right:10px}
-</style></head><body>
+</style>
+<script>
+// Every error the page meets (script errors, failed loads, console.error) is
+// listed on <html data-errors>; <html data-ready> says the page script ran to
+// its end. report_browser_test reads both from the DOM Chromium dumps.
+(() => {
+  const seen = [], put = m => { seen.push(String(m)); document.documentElement.dataset.errors = seen.join(' | '); };
+  window.addEventListener('error', e => put(e.message || 'failed to load ' + (e.target && (e.target.src || e.target.href))), true);
+  window.addEventListener('unhandledrejection', e => put('unhandled rejection: ' + e.reason));
+  const ce = console.error.bind(console); console.error = (...a) => { put(a.join(' ')); ce(...a); };
+})();
+</script></head><body>
 <h1>Upgrade matrix report</h1>
 <div class="summary" id="summary"></div>
-<div class="legend"><span class="chip PASS">PASS</span><span class="chip REFUSED-as-expected">REFUSED-as-expected</span><span class="chip FAIL">FAIL</span><span class="chip UNEXPECTED-GREEN">UNEXPECTED-GREEN</span> click a cell for its details and artifacts</div>
+<div class="legend"><span class="chip PASS">PASS</span><span class="chip REFUSED-as-expected">REFUSED-as-expected</span><span class="chip FAIL">FAIL</span><span class="chip UNEXPECTED-GREEN">UNEXPECTED-GREEN</span> click a cell for its details and artifacts (a red cell: first violated invariant, reproduction command, timeline, per-step node tables); link to a cell with report.html#cell=SCENARIO/FROM/TO</div>
 <div id="grid"></div>
 <div id="detail">Select a cell.</div>
 <script id="data" type="application/json">
@@ -597,6 +608,7 @@ function rowsTable(rows) {
 }
 document.getElementById('summary').textContent = R.summary.line + ' (policy ' + R.policy_file + ')';
 let selected = null;
+const cellId = c => c.scenario + '/' + c.from + '/' + c.to;
 function grid() {
   const t = el('table', {class: 'grid'});
   t.append(el('tr', {}, el('th', {}, 'scenario'), ...R.pairs.map(p => el('th', {}, p))));
@@ -606,7 +618,7 @@ function grid() {
       const i = R.cells.findIndex(c => c.scenario === s && c.pair === p);
       if (i < 0) { tr.append(el('td', {}, '-')); continue; }
       const c = R.cells[i];
-      const td = el('td', {class: 'cell ' + c.status, title: c.status + ' ' + c.matching + '/' + c.seeds + ' seeds match the policy', onclick: () => show(i, td)}, c.status + ' ' + c.matching + '/' + c.seeds);
+      const td = el('td', {class: 'cell ' + c.status, 'data-cell': cellId(c), title: c.status + ' ' + c.matching + '/' + c.seeds + ' seeds match the policy', onclick: () => show(i, td)}, c.status + ' ' + c.matching + '/' + c.seeds);
       tr.append(td);
     }
     t.append(tr);
@@ -699,6 +711,7 @@ function show(i, td) {
   selected = td; td.classList.add('sel');
   const d = document.getElementById('detail');
   d.textContent = '';
+  d.dataset.cell = cellId(c);
   d.append(el('h2', {}, c.scenario + ' ' + c.pair + ': ' + c.status));
   d.append(el('div', {}, 'policy declares: ' + (c.declared.join(', ') || 'none') + '; scenario requires: ' + c.required.join(', ') + ' => ' + (c.supported ? 'supported: every seed must pass' : 'unsupported: every seed must be refused cleanly')));
   d.append(el('div', {}, 'seeds: ', ...c.seed_results.map(s => el('span', {class: 'chip ' + s.outcome, title: s.reason + ' digest ' + s.digest}, s.seed + ':' + s.outcome))));
@@ -706,8 +719,18 @@ function show(i, td) {
   d.append(el('h2', {}, 'telemetry (summed over ' + c.telemetry.runs + ' seeds)'), telemetry(c.telemetry));
 }
 grid();
+// report.html#cell=S/F/T opens that cell with a real click on it; without one,
+// the first cell that does not match the policy opens.
+function openFromHash() {
+  const m = /^#cell=(.+)$/.exec(location.hash);
+  const td = m && [...document.querySelectorAll('td.cell')].find(e => e.dataset.cell === decodeURIComponent(m[1]));
+  if (td) td.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window}));
+  return !!td;
+}
+window.addEventListener('hashchange', openFromHash);
 const firstRed = R.cells.findIndex(c => !c.matches_policy);
-if (firstRed >= 0) { const tds = document.querySelectorAll('td.cell'); const order = []; for (const s of R.scenarios) for (const p of R.pairs) { const i = R.cells.findIndex(c => c.scenario === s && c.pair === p); if (i >= 0) order.push(i); } show(firstRed, tds[order.indexOf(firstRed)]); }
+if (!openFromHash() && firstRed >= 0) { const tds = document.querySelectorAll('td.cell'); const order = []; for (const s of R.scenarios) for (const p of R.pairs) { const i = R.cells.findIndex(c => c.scenario === s && c.pair === p); if (i >= 0) order.push(i); } show(firstRed, tds[order.indexOf(firstRed)]); }
+document.documentElement.dataset.ready = 'yes';
 </script></body></html>
 )HTML";
 
