@@ -658,8 +658,10 @@ function timeline(a) {
   }
   add('line', {x1: x(tl.heal_s), x2: x(tl.heal_s), y1: 0, y2: height - 20, stroke: '#1565c0', 'stroke-width': 2});
   add('text', {x: x(tl.heal_s) + 3, y: 12, 'font-size': 11, fill: '#1565c0'}, 'heal');
+  const v = /@(\d+)us:/.exec(a.first_violation || '');  // "SAFETY checker @1500000us: ..."
+  if (v) { const vx = x(v[1] / 1e6); add('line', {x1: vx, x2: vx, y1: 0, y2: height - 20, stroke: '#c62828', 'stroke-width': 2}); add('text', {x: vx + 3, y: height - 18, 'font-size': 11, fill: '#c62828'}, 'violation'); }
   for (let t = 0; t <= end; t += Math.max(1, Math.round(end / 10))) add('text', {x: x(t), y: height - 6, 'font-size': 10}, t + 's');
-  return el('div', {}, el('div', {style: 'font-size:12px;color:#555'}, 'per node: release (label), role (dark green leader, light follower, orange candidate, grey down), term in tooltips; red bands: faults; dashed: steps; blue: heal'), svg);
+  return el('div', {}, el('div', {style: 'font-size:12px;color:#555'}, 'per node: release (label), role (dark green leader, light follower, orange candidate, grey down), term in tooltips; red bands: faults; dashed: steps; blue: heal; red: first violation'), svg);
 }
 function telemetry(t) {
   const d = el('div');

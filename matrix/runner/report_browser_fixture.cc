@@ -109,9 +109,9 @@ MatrixResult Sample() {
   m.jobs = 1;
   CellResult fail1 = Cell("rolling_upgrade", "v1", "v2", CellStatus::kFail, true);
   // The violation text carries markup: it must show as text, not run.
-  fail1.artifact = RedArtifact(fail1.key, 2, "durability @1.500000s: acknowledged write lost </script><b>x</b>");
+  fail1.artifact = RedArtifact(fail1.key, 2, "SAFETY durability @1500000us: acknowledged write lost </script><b>x</b>");
   CellResult fail2 = Cell("skip_version", "v1", "v2", CellStatus::kFail, true);
-  fail2.artifact = RedArtifact(fail2.key, 7, "log_matching @2.250000s: n2 and n3 differ at index 14");
+  fail2.artifact = RedArtifact(fail2.key, 7, "SAFETY log_matching @2250000us: n2 and n3 differ at index 14");
   CellResult green = Cell("rolling_upgrade", "v1", "v3", CellStatus::kUnexpectedGreen, false);
   green.artifact = RedArtifact(green.key, 2, "policy is stale: skip_version v1 -> v3 passed");
   green.artifact->verdict.outcome = SeedOutcome::kGreen;

@@ -101,6 +101,7 @@ check_opened() {  # (c)
   if grep -qF "$other" <<<"$detail"; then echo "the details show another cell's command '$other'"; return 1; fi
   grep -q 'first violated invariant</h3>' <<<"$detail" || { echo "no first violated invariant"; return 1; }
   grep -q '<svg width="1000"' <<<"$detail" || { echo "no timeline"; return 1; }
+  grep -q '>violation</text>' <<<"$detail" || { echo "the timeline does not mark the violation"; return 1; }
   grep -q '<summary>before / after</summary>' <<<"$detail" || { echo "no per-step node tables"; return 1; }
   grep -q '<th>commit</th><th>applied</th>' <<<"$detail" || { echo "node tables lack commit/applied"; return 1; }
 }
