@@ -566,8 +566,8 @@ details{margin:4px 0} summary{cursor:pointer}
 </style>
 <script>
 // Every error the page meets (script errors, failed loads, console.error) is
-// listed on <html data-errors>; <html data-ready> says the page script ran to
-// its end. report_browser_test reads both from the DOM Chromium dumps.
+// listed in the root element's data-errors attribute; its data-ready says the
+// page script ran to its end. report_browser_test reads both from the DOM.
 (() => {
   const seen = [], put = m => { seen.push(String(m)); document.documentElement.dataset.errors = seen.join(' | '); };
   window.addEventListener('error', e => put(e.message || 'failed to load ' + (e.target && (e.target.src || e.target.href))), true);

@@ -14,14 +14,19 @@
 #      cell, which runs the cell's own click handler; the DOM dumped after the
 #      load shows the opened details. The clicked cell is the second red one,
 #      not the one the page opens by itself.
+# The same again over the DevTools protocol (report_browser_cdp.js, plain
+# Node.js): every exception, console error and failed load reported by the
+# browser itself, and a real mouse press and release at the red cell's
+# on-screen position (hit-tested: the cell must be the element there).
 # The assertions are shown able to fail on two broken copies of the page: one
-# whose script throws (console error seen by both detectors, page not ready)
+# whose script throws (console error seen by every detector, page not ready)
 # and one whose cells ignore clicks (no reproduction command shown).
 #
 # Skips (exit 0, with a SKIPPED line in the log) only when /usr/bin/chromium is
 # absent. No network: a file:// URL, and Chromium's background networking off.
 set -uo pipefail
 FIXTURE="$1"
+CDP="$2"
 CHROMIUM=/usr/bin/chromium
 T="${TEST_TMPDIR:-$(mktemp -d)}"
 fail() { echo "FAIL: $*"; exit 1; }
@@ -143,5 +148,23 @@ must check_clean
 must check_grid
 why=$(check_opened "$RED2" "$REPRO2" "$REPRO1") && fail "check_opened passed a page whose cells ignore clicks"
 echo "negative check 2 ok: cells that ignore clicks are caught ($why)"
+
+# 4. Over the DevTools protocol: a real mouse click on the second red cell.
+NODE=$(command -v node) || fail "node is absent (scripts/setup.sh installs nodejs)"
+cdp() {  # URL CELL: sets OUT to the driver's JSON line
+  run=$((run + 1))
+  OUT=$(timeout 120 "$NODE" "$CDP" "$CHROMIUM" "$1" "$2" "$T/profile$run")
+  echo "devtools run $run: $1, click on $2 -> $OUT"
+}
+want='{"errors":[],"found":true,"hit":true,"detail":"'$RED2'","repro":"'$REPRO2'"}'
+cdp "file://$PAGE" "$RED2"
+[[ "$OUT" == "$want" ]] || fail "devtools: got $OUT, want $want"
+cdp "file://$T/throws.html" "$RED2"
+[[ "$OUT" == *'"errors":["exception: TypeError: Cannot read properties of undefined'* ]] ||
+  fail "devtools missed the exception of the throwing page: $OUT"
+cdp "file://$T/deaf.html" "$RED2"
+[[ "$OUT" == "$want" ]] && fail "devtools: a click on a cell that ignores clicks opened it"
+[[ "$OUT" == *'"detail":"'$RED1'"'* ]] || fail "devtools: the deaf page did not keep the first red cell open: $OUT"
+echo "negative checks 3 and 4 ok: over the DevTools protocol too"
 
 echo PASS
