@@ -575,10 +575,21 @@ table.t td,table.t th{border:1px solid #ddd;padding:2px 6px}
 .pass,.refused{background:#c8e6c9}.fail{background:#ef9a9a}.green{background:#fff59d}
 details{margin:4px 0} summary{cursor:pointer}
 .legend span{margin-right:10px}
-</style></head><body>
+</style>
+<script>
+// Every error the page meets (script errors, failed loads, console.error) is
+// listed in the root element's data-errors attribute; its data-ready says the
+// page script ran to its end. report_browser_test reads both from the DOM.
+(() => {
+  const seen = [], put = m => { seen.push(String(m)); document.documentElement.dataset.errors = seen.join(' | '); };
+  window.addEventListener('error', e => put(e.message || 'failed to load ' + (e.target && (e.target.src || e.target.href))), true);
+  window.addEventListener('unhandledrejection', e => put('unhandled rejection: ' + e.reason));
+  const ce = console.error.bind(console); console.error = (...a) => { put(a.join(' ')); ce(...a); };
+})();
+</script></head><body>
 <h1>Upgrade matrix report</h1>
 <div class="summary" id="summary"></div>
-<div class="legend"><span class="chip PASS">PASS</span><span class="chip REFUSED-as-expected">REFUSED-as-expected</span><span class="chip FAIL">FAIL</span><span class="chip UNEXPECTED-GREEN">UNEXPECTED-GREEN</span> click a cell for its details and artifacts</div>
+<div class="legend"><span class="chip PASS">PASS</span><span class="chip REFUSED-as-expected">REFUSED-as-expected</span><span class="chip FAIL">FAIL</span><span class="chip UNEXPECTED-GREEN">UNEXPECTED-GREEN</span> click a cell for its details and artifacts (a red cell: first violated invariant, reproduction command, timeline, per-step node tables); link to a cell with report.html#cell=SCENARIO/FROM/TO</div>
 <div id="grid"></div>
 <div id="detail">Select a cell.</div>
 <script id="data" type="application/json">
@@ -609,6 +620,7 @@ function rowsTable(rows) {
 }
 document.getElementById('summary').textContent = R.summary.line + ' (policy ' + R.policy_file + ')';
 let selected = null;
+const cellId = c => c.scenario + '/' + c.from + '/' + c.to;
 function grid() {
   const t = el('table', {class: 'grid'});
   t.append(el('tr', {}, el('th', {}, 'scenario'), ...R.pairs.map(p => el('th', {}, p))));
@@ -618,7 +630,7 @@ function grid() {
       const i = R.cells.findIndex(c => c.scenario === s && c.pair === p);
       if (i < 0) { tr.append(el('td', {}, '-')); continue; }
       const c = R.cells[i];
-      const td = el('td', {class: 'cell ' + c.status, title: c.status + ' ' + c.matching + '/' + c.seeds + ' seeds match the policy', onclick: () => show(i, td)}, c.status + ' ' + c.matching + '/' + c.seeds);
+      const td = el('td', {class: 'cell ' + c.status, 'data-cell': cellId(c), title: c.status + ' ' + c.matching + '/' + c.seeds + ' seeds match the policy', onclick: () => show(i, td)}, c.status + ' ' + c.matching + '/' + c.seeds);
       tr.append(td);
     }
     t.append(tr);
@@ -658,8 +670,10 @@ function timeline(a) {
   }
   add('line', {x1: x(tl.heal_s), x2: x(tl.heal_s), y1: 0, y2: height - 20, stroke: '#1565c0', 'stroke-width': 2});
   add('text', {x: x(tl.heal_s) + 3, y: 12, 'font-size': 11, fill: '#1565c0'}, 'heal');
+  const v = /@(\d+)us:/.exec(a.first_violation || '');  // "SAFETY checker @1500000us: ..."
+  if (v) { const vx = x(v[1] / 1e6); add('line', {x1: vx, x2: vx, y1: 0, y2: height - 20, stroke: '#c62828', 'stroke-width': 2}); add('text', {x: vx + 3, y: height - 18, 'font-size': 11, fill: '#c62828'}, 'violation'); }
   for (let t = 0; t <= end; t += Math.max(1, Math.round(end / 10))) add('text', {x: x(t), y: height - 6, 'font-size': 10}, t + 's');
-  return el('div', {}, el('div', {style: 'font-size:12px;color:#555'}, 'per node: release (label), role (dark green leader, light follower, orange candidate, grey down), term in tooltips; red bands: faults; dashed: steps; blue: heal'), svg);
+  return el('div', {}, el('div', {style: 'font-size:12px;color:#555'}, 'per node: release (label), role (dark green leader, light follower, orange candidate, grey down), term in tooltips; red bands: faults; dashed: steps; blue: heal; red: first violation'), svg);
 }
 function telemetry(t) {
   const d = el('div');
@@ -711,6 +725,7 @@ function show(i, td) {
   selected = td; td.classList.add('sel');
   const d = document.getElementById('detail');
   d.textContent = '';
+  d.dataset.cell = cellId(c);
   d.append(el('h2', {}, c.scenario + ' ' + c.pair + ': ' + c.status));
   d.append(el('div', {}, 'policy declares: ' + (c.declared.join(', ') || 'none') + '; scenario requires: ' + c.required.join(', ') + ' => ' + (c.supported ? 'supported: every seed must pass' : 'unsupported: every seed must be refused cleanly')));
   d.append(el('div', {}, 'seeds: ', ...c.seed_results.map(s => el('span', {class: 'chip ' + s.outcome, title: s.reason + ' digest ' + s.digest}, s.seed + ':' + s.outcome))));
@@ -718,8 +733,18 @@ function show(i, td) {
   d.append(el('h2', {}, 'telemetry (summed over ' + c.telemetry.runs + ' seeds)'), telemetry(c.telemetry));
 }
 grid();
+// report.html#cell=S/F/T opens that cell with a real click on it; without one,
+// the first cell that does not match the policy opens.
+function openFromHash() {
+  const m = /^#cell=(.+)$/.exec(location.hash);
+  const td = m && [...document.querySelectorAll('td.cell')].find(e => e.dataset.cell === decodeURIComponent(m[1]));
+  if (td) td.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window}));
+  return !!td;
+}
+window.addEventListener('hashchange', openFromHash);
 const firstRed = R.cells.findIndex(c => !c.matches_policy);
-if (firstRed >= 0) { const tds = document.querySelectorAll('td.cell'); const order = []; for (const s of R.scenarios) for (const p of R.pairs) { const i = R.cells.findIndex(c => c.scenario === s && c.pair === p); if (i >= 0) order.push(i); } show(firstRed, tds[order.indexOf(firstRed)]); }
+if (!openFromHash() && firstRed >= 0) { const tds = document.querySelectorAll('td.cell'); const order = []; for (const s of R.scenarios) for (const p of R.pairs) { const i = R.cells.findIndex(c => c.scenario === s && c.pair === p); if (i >= 0) order.push(i); } show(firstRed, tds[order.indexOf(firstRed)]); }
+document.documentElement.dataset.ready = 'yes';
 </script></body></html>
 )HTML";
 
