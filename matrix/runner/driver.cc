@@ -13,6 +13,7 @@
 #include "matrix/sim/linearizability.h"
 #include "matrix/sim/random.h"
 #include "matrix/runner/gate.h"
+#include "matrix/runner/op_bars.h"
 #include "matrix/runner/replica_agreement.h"
 #include "matrix/sim/trace.h"
 
@@ -83,6 +84,10 @@ struct Later {
 };
 
 constexpr uint64_t kPollUs = 20'000;
+// The client operations a red cell's timeline draws: around the first
+// violation (or the end of the run), at most this many.
+constexpr uint64_t kOpBarsBeforeUs = 3'000'000, kOpBarsAfterUs = 1'000'000;
+constexpr size_t kMaxOpBars = 300;
 constexpr uint64_t kAdminResendUs = 1'000'000;
 constexpr uint64_t kAdminRetryUs = 100'000;
 
@@ -1147,6 +1152,12 @@ class Driver {
     r.installs = sampler_->installs();
     r.timeline = sampler_->timeline();
     r.bands = std::move(bands_);
+    {
+      std::optional<uint64_t> violation_us;
+      if (!r.violations.empty()) violation_us = r.violations.front().time_us;
+      r.op_bars = OpBarsAround(history_, violation_us.value_or(cluster_.now()), kOpBarsBeforeUs,
+                               kOpBarsAfterUs, kMaxOpBars, violation_us);
+    }
     r.hit_step_bound = hit_bound_;
     if (o_.lin_check && !stopped_) {
       r.lin = sim::CheckHistory(history_, o_.lin_max_states);

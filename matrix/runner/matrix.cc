@@ -264,6 +264,7 @@ Artifact BuildArtifact(const MatrixOptions& o, const CellResult& cell, uint64_t 
   a.lin_detail = r.lin.detail;
   a.timeline = r.timeline;
   a.bands = r.bands;
+  a.op_bars = r.op_bars;
   a.sim_time_us = r.sim_time_us;
   a.heal_us = r.heal_us;
   // The window: the same run again, stopped shortly after the first

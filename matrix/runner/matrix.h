@@ -122,6 +122,7 @@ struct Artifact {
   std::string reproduce;
   std::vector<Segment> timeline;
   std::vector<FaultBand> bands;
+  std::vector<OpBar> op_bars;
   uint64_t sim_time_us = 0, heal_us = 0;
 };
 

@@ -320,6 +320,19 @@ void ArtifactJson(JsonWriter& j, const Artifact& a) {
         .EndObject();
   }
   j.EndArray();
+  j.Key("ops").BeginArray();
+  for (const OpBar& o : a.op_bars) {
+    j.BeginObject()
+        .Field("client", static_cast<uint64_t>(o.client))
+        .Field("what", o.what)
+        .Field("from_s", Sec(o.invoke_us))
+        .Field("to_s", o.complete_us ? Sec(*o.complete_us) : Sec(a.sim_time_us))
+        .Field("open", !o.complete_us.has_value())
+        .Field("outcome", o.outcome)
+        .Field("hl", o.highlighted)
+        .EndObject();
+  }
+  j.EndArray();
   j.EndObject();
   j.EndObject();
 }
@@ -640,11 +653,14 @@ function grid() {
 function timeline(a) {
   const tl = a.timeline; if (!tl || !tl.segments.length) return el('div', {}, 'no timeline');
   const nodes = [...new Set(tl.segments.map(s => s.node))].sort((x, y) => x - y);
-  const W = 1000, L = 60, H = 24, top = 18, end = Math.max(tl.end_s, 0.001);
+  const ops = tl.ops || [];
+  const clients = [...new Set(ops.map(o => o.client))].sort((x, y) => x - y);
+  const W = 1000, L = 60, H = 24, CH = 14, top = 18, end = Math.max(tl.end_s, 0.001);
+  const ctop = top + nodes.length * H + 8;
   const x = t => L + (W - L - 10) * t / end;
   const NS = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(NS, 'svg');
-  const height = top + nodes.length * H + 30;
+  const height = ctop + clients.length * CH + 30;
   svg.setAttribute('width', W); svg.setAttribute('height', height);
   const add = (tag, attrs, text) => { const e = document.createElementNS(NS, tag); for (const k in attrs) e.setAttribute(k, attrs[k]); if (text !== undefined) e.textContent = text; svg.append(e); return e; };
   const color = {leader: '#2e7d32', follower: '#a5d6a7', candidate: '#ffb74d', pre_candidate: '#ffe0b2', precandidate: '#ffe0b2', learner: '#90caf9', down: '#bdbdbd'};
@@ -664,6 +680,13 @@ function timeline(a) {
       const tt = document.createElementNS(NS, 'title'); tt.textContent = b.label + ' ' + b.from_s.toFixed(3) + '-' + b.to_s.toFixed(3) + 's'; r.append(tt);
     }
   }
+  const opColor = {ok: '#78909c', fail: '#ffb74d', info: '#e0e0e0'};
+  clients.forEach((c, i) => add('text', {x: 4, y: ctop + i * CH + 11, 'font-size': 10}, 'c' + c));
+  for (const o of ops) {
+    const i = clients.indexOf(o.client), y = ctop + i * CH;
+    const r = add('rect', {x: x(o.from_s), y: y + 2, width: Math.max(1.5, x(o.to_s) - x(o.from_s)), height: CH - 4, fill: opColor[o.outcome] || '#e0e0e0', stroke: o.hl ? '#c62828' : 'none', 'stroke-width': o.hl ? 2 : 0, class: o.hl ? 'op hl' : 'op'});
+    const tt = document.createElementNS(NS, 'title'); tt.textContent = 'client ' + o.client + ': ' + o.what + ' => ' + o.outcome + (o.open ? ' (never answered)' : '') + ' ' + o.from_s.toFixed(3) + '-' + o.to_s.toFixed(3) + 's' + (o.hl ? ' [in flight at the first violation]' : ''); r.append(tt);
+  }
   for (const st of a.steps) {
     const l = add('line', {x1: x(st.start_s), x2: x(st.start_s), y1: top - 4, y2: top + nodes.length * H, stroke: '#555', 'stroke-dasharray': '2,3', 'stroke-width': 0.6});
     const tt = document.createElementNS(NS, 'title'); tt.textContent = st.number + '. ' + st.text + ' => ' + st.result; l.append(tt);
@@ -673,7 +696,7 @@ function timeline(a) {
   const v = /@(\d+)us:/.exec(a.first_violation || '');  // "SAFETY checker @1500000us: ..."
   if (v) { const vx = x(v[1] / 1e6); add('line', {x1: vx, x2: vx, y1: 0, y2: height - 20, stroke: '#c62828', 'stroke-width': 2}); add('text', {x: vx + 3, y: height - 18, 'font-size': 11, fill: '#c62828'}, 'violation'); }
   for (let t = 0; t <= end; t += Math.max(1, Math.round(end / 10))) add('text', {x: x(t), y: height - 6, 'font-size': 10}, t + 's');
-  return el('div', {}, el('div', {style: 'font-size:12px;color:#555'}, 'per node: release (label), role (dark green leader, light follower, orange candidate, grey down), term in tooltips; red bands: faults; dashed: steps; blue: heal; red: first violation'), svg);
+  return el('div', {}, el('div', {style: 'font-size:12px;color:#555'}, 'per node: release (label), role (dark green leader, light follower, orange candidate, grey down), term in tooltips; red bands: faults; dashed: steps; blue: heal; red: first violation; below, per client (c1, c2, ...): operations from invocation to answer (grey ok, orange failed, light timed out), red outline: in flight at the first violation'), svg);
 }
 function telemetry(t) {
   const d = el('div');
