@@ -121,7 +121,7 @@ absl::Status Raft::Restore(const Recovered& r, const std::vector<NodeId>& bootst
       if (s.cluster_version > kMaxProtocol) {  // Node::Start checked already
         return absl::FailedPreconditionError(
             absl::StrCat("snapshot records cluster version ", s.cluster_version,
-                         "; v2 speaks at most ", kMaxProtocol));
+                         "; v3 speaks at most ", kMaxProtocol));
       }
       log_.Reset(s.last_index, s.last_term);
       kv_.FromSnapshot(s);
@@ -524,7 +524,7 @@ absl::Status Raft::HandleInstallSnapshot(const Message& m) {
   if (is.format() != kSnapshotFormat && is.format() != kSnapshotFormat2) {
     Count(kCounterUnknownSnapshotFormat);
     return absl::UnimplementedError(absl::StrCat("snapshot from node ", m.from(), " is in format ",
-                                                 is.format(), "; v2 reads formats 1 and 2"));
+                                                 is.format(), "; v3 reads formats 1 and 2"));
   }
   auto respond = [&](uint64_t match) {
     Message r = NewMessage(m.from(), wire::v3::MESSAGE_TYPE_INSTALL_SNAPSHOT_RESPONSE);
@@ -578,7 +578,7 @@ absl::Status Raft::HandleSnapshotChunk(const Message& m) {
     Count(kCounterUnknownSnapshotFormat);
     return absl::UnimplementedError(absl::StrCat("chunked snapshot from node ", m.from(),
                                                  " is in format ", c.format(),
-                                                 "; v2 installs format 2 in chunks"));
+                                                 "; v3 installs format 2 in chunks"));
   }
   if (c.last_index() <= commit_) {
     assembler_.reset();
@@ -1103,7 +1103,7 @@ absl::Status Raft::CheckSnapshotVersion(const snapshots::SnapshotState& state, N
   Count(kCounterUnknownSnapshotFormat);
   return absl::FailedPreconditionError(absl::StrCat(
       "snapshot from node ", from, " records cluster version ", state.cluster_version,
-      "; v2 speaks at most ", kMaxProtocol));
+      "; v3 speaks at most ", kMaxProtocol));
 }
 
 bool Raft::RestoreSnapshot(const snapshots::SnapshotState& state, uint32_t format,
@@ -1456,7 +1456,7 @@ void Raft::Propose(const api::Request& req) {
       return;
     default:
       Reply(req, absl::UnimplementedError(
-                     absl::StrCat("release v2 does not support ", api::OpName(req.op))));
+                     absl::StrCat("release v3 does not support ", api::OpName(req.op))));
       return;
   }
 }

@@ -87,8 +87,10 @@ struct Cluster {
     ASSERT_EQ(p().RunUntilLeader(100), 1u);
     p().Steps(3);
   }
-  void Finalize() {
-    std::optional<api::Reply> r = p().Submit(1, testing::Finalize(9, 1), 20);
+  // Raises the cluster version to exactly `version` (2: what a cluster with
+  // a v2 member reaches; 3: all v3).
+  void Finalize(uint32_t version) {
+    std::optional<api::Reply> r = p().Submit(1, testing::Finalize(9, 1, version), 20);
     ASSERT_TRUE(r.has_value());
     ASSERT_TRUE(r->status.ok()) << r->status;
     ASSERT_TRUE(RunUntilConverged(p(), {1, 2, 3}, 50));
@@ -133,7 +135,7 @@ TEST(SnapshotInstall, AfterFinalizeFormat2InChunks) {
   Cluster c(22);
   c.Start();
   c.Write(5, 100);
-  c.Finalize();
+  c.Finalize(2);
   c.LagNode3(40);
   std::string leader_file;
   EXPECT_EQ(SnapshotFileFormat(c.p(), 1, &leader_file), 2u);
@@ -174,7 +176,7 @@ TEST(SnapshotInstall, AfterFinalizeFormat2InChunks) {
 TEST(SnapshotInstall, ChunkedInstallSurvivesLossDuplicationAndDamage) {
   Cluster c(23);
   c.Start();
-  c.Finalize();
+  c.Finalize(2);
   c.LagNode3(40);
   int chunk_no = 0;
   c.extra = [&](const Pump::Envelope& e) {
@@ -215,7 +217,7 @@ TEST(SnapshotInstall, ChunkedInstallSurvivesLossDuplicationAndDamage) {
 TEST(SnapshotInstall, ReceiverRestartMidTransferStartsOver) {
   Cluster c(24);
   c.Start();
-  c.Finalize();
+  c.Finalize(2);
   c.LagNode3(40);
   int delivered = 0;
   bool crashed = false;
