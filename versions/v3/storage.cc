@@ -9,6 +9,7 @@
 #include "snapshots/crc32c.h"
 #include "snapshots/format1/format1.h"
 #include "snapshots/format2/format2.h"
+#include "snapshots/format3/format3.h"
 #include "snapshots/preamble.h"
 #include "versions/v3/check.h"
 
@@ -145,9 +146,14 @@ absl::StatusOr<std::string> Storage::EncodeSnapshot(const snapshots::SnapshotSta
       options.chunk_bytes = kSnapshotChunkBytes;
       return snapshots::format2::Encode(state, options);
     }
+    case snapshots::kFormat3: {
+      snapshots::format3::EncodeOptions options;
+      options.chunk_bytes = kSnapshotChunkBytes;
+      return snapshots::format3::Encode(state, options);
+    }
     default:
       return absl::InvalidArgumentError(
-          absl::StrCat("snapshot format ", format, ": v3 writes formats 1 and 2"));
+          absl::StrCat("snapshot format ", format, ": v3 writes formats 1, 2 and 3"));
   }
 }
 
@@ -162,9 +168,13 @@ absl::StatusOr<Storage::DecodedSnapshot> Storage::DecodeSnapshot(absl::string_vi
     case snapshots::kFormat2:
       state = snapshots::format2::Decode(bytes);
       break;
+    case snapshots::kFormat3:
+      state = snapshots::format3::Decode(bytes);
+      break;
     default:
       return absl::UnimplementedError(absl::StrCat(
-          "snapshot format ", *format, "; v3 reads formats 1 and 2 (a newer release wrote it)"));
+          "snapshot format ", *format,
+          "; v3 reads formats 1, 2 and 3 (a newer release wrote it)"));
   }
   if (!state.ok()) return state.status();
   return DecodedSnapshot{std::move(*state), *format};
@@ -179,13 +189,16 @@ absl::Status Storage::CheckSpeakable(uint32_t max_cluster_version) const {
     absl::StatusOr<std::string> bytes = fs_->Read(path);
     if (bytes.ok()) {
       absl::StatusOr<uint32_t> format = snapshots::ReadPreamble(*bytes);
-      if (format.ok() && *format != snapshots::kFormat1 && *format != snapshots::kFormat2) {
+      if (format.ok() && *format != snapshots::kFormat1 && *format != snapshots::kFormat2 &&
+          *format != snapshots::kFormat3) {
         return absl::UnimplementedError(absl::StrCat(
             "snapshot file ", path, " is in format ", *format,
-            "; v3 reads formats 1 and 2 (a newer release wrote it); nothing was changed"));
+            "; v3 reads formats 1, 2 and 3 (a newer release wrote it); nothing was changed"));
       }
-      if (format.ok() && *format == snapshots::kFormat2) {
-        absl::StatusOr<snapshots::SnapshotState> head = snapshots::format2::DecodeHead(*bytes);
+      if (format.ok() && (*format == snapshots::kFormat2 || *format == snapshots::kFormat3)) {
+        absl::StatusOr<snapshots::SnapshotState> head =
+            *format == snapshots::kFormat2 ? snapshots::format2::DecodeHead(*bytes)
+                                           : snapshots::format3::DecodeHead(*bytes);
         if (head.ok() && head->cluster_version > max_cluster_version) {
           return absl::FailedPreconditionError(absl::StrCat(
               "snapshot file ", path, " records cluster version ", head->cluster_version,
