@@ -757,7 +757,7 @@ std::string SeedsText(const CanaryRow& c) {
 
 std::string ShrunkText(const CanaryRow& c) {
   if (!c.detected) return "-";
-  if (!c.shrinkable) return "n/a (not a safety failure)";
+  if (!c.shrinkable) return "not shrunk";
   if (!c.shrunk) return "not reproduced";
   return absl::StrCat(c.shrunk_to, " events (from ", c.shrunk_from, "; +", c.shrunk_steps,
                       " steps)");
@@ -778,11 +778,11 @@ std::string Figures(const CanaryReport& r) {
   return absl::StrFormat(
       "detection rate: %d/%d (%.0f%%, target 100%%)\n"
       "median seeds to first detection: %s (target <= 5)\n"
-      "longest shrunk trace: %s (target < 50 events)\n"
+      "longest shrunk trace: %s over %d shrunk of %d detected (target < 50 events)\n"
       "targets: %s\n",
       r.detected, n, n ? 100.0 * r.detected / n : 0.0,
       r.detected ? absl::StrFormat("%.1f", r.median_seeds) : "-",
-      r.max_shrunk ? absl::StrCat(r.max_shrunk, " events") : "-",
+      r.shrunk ? absl::StrCat(r.max_shrunk, " events") : "-", r.shrunk, r.detected,
       r.targets_met() ? "met" : "NOT met");
 }
 
@@ -790,18 +790,21 @@ std::string Figures(const CanaryReport& r) {
 
 bool CanaryReport::targets_met() const {
   return !rows.empty() && detected == static_cast<int>(rows.size()) && median_seeds <= 5 &&
-         max_shrunk < 50;
+         shrunk == detected && max_shrunk < 50;
 }
 
 void Summarize(CanaryReport& r) {
   r.detected = 0;
+  r.shrunk = 0;
   r.max_shrunk = 0;
   std::vector<int> seeds;
   for (const CanaryRow& c : r.rows) {
     if (!c.detected) continue;
     ++r.detected;
     seeds.push_back(c.seeds_to_first);
-    if (c.shrunk) r.max_shrunk = std::max(r.max_shrunk, c.shrunk_to);
+    if (!c.shrunk) continue;
+    ++r.shrunk;
+    r.max_shrunk = std::max(r.max_shrunk, c.shrunk_to);
   }
   std::sort(seeds.begin(), seeds.end());
   r.median_seeds = seeds.empty() ? 0

@@ -49,7 +49,7 @@ struct CanaryRow {
   std::string diagnosis;            // the class found
   std::string reason;               // its first reason
   std::string reproduce;            // one command
-  bool shrinkable = false;          // a safety or linearizability failure (the shrinker's domain)
+  bool shrinkable = false;          // shrinking was attempted (a detection, shrink runs > 0)
   bool shrunk = false;              // the shrinker reproduced it
   size_t shrunk_from = 0, shrunk_to = 0;  // background events before/after shrinking
   size_t shrunk_steps = 0;          // scenario steps (kept by the shrinker)
@@ -68,6 +68,7 @@ struct CanaryReport {
   int detected = 0;
   double median_seeds = 0;          // over detected canaries
   size_t max_shrunk = 0;            // longest shrunk trace (background events) over shrunk ones
+  int shrunk = 0;                   // detected canaries whose failure the shrinker reproduced
   bool targets_met() const;
 };
 

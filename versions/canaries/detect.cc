@@ -13,6 +13,7 @@
 #include "matrix/runner/matrix.h"
 #include "matrix/runner/scenario.h"
 #include "matrix/runner/shrink.h"
+#include "matrix/sim/plan.h"
 #include "matrix/sim/releases.h"
 #include "wire/compat/checker.h"
 #include "wire/compat/schema.h"
@@ -85,6 +86,66 @@ struct Run {
 };
 
 bool IsShrinkable(const RunResult& r) { return r.safety_failed() || r.lin_failed(); }
+
+struct ClassShrink {
+  bool reproduced = false;
+  size_t before = 0, after = 0;
+  uint64_t trace_events = 0;
+};
+
+// Delta debugging (complements only, as runner/shrink.cc) over the plan's
+// background events for a failure the runner's shrinker does not take (a
+// wire break, a refusal, a restart that finds its data inconsistent): a
+// smaller plan still fails when its run has the same diagnosis class. Runs
+// are whole (no early stop: the read-back is part of the class).
+ClassShrink ShrinkByClass(const runner::ScenarioPlan& plan, const runner::ExecOptions& exec,
+                          const std::string& cls, int max_runs) {
+  ClassShrink out;
+  runner::ExecOptions o = exec;
+  o.lin_check = cls == "linearizability";
+  out.before = out.after = plan.background.size();
+  int runs = 0;
+  auto fails = [&](const std::vector<size_t>& keep, uint64_t* events) {
+    runner::ScenarioPlan p = plan;
+    p.background = sim::SubPlan(plan.background, keep);
+    RunResult r = runner::Execute(p, o);
+    ++runs;
+    if (Classify(r, runner::Judge(r, true)) != cls) return false;
+    *events = r.trace_events;
+    return true;
+  };
+  std::vector<size_t> keep(out.before);
+  for (size_t i = 0; i < keep.size(); ++i) keep[i] = i;
+  if (!fails(keep, &out.trace_events)) return out;
+  out.reproduced = true;
+  if (runs < max_runs && fails({}, &out.trace_events)) {  // the steps alone
+    out.after = 0;
+    return out;
+  }
+  size_t n = 2;
+  while (keep.size() >= 2 && runs < max_runs) {
+    const size_t chunk = (keep.size() + n - 1) / n;
+    bool reduced = false;
+    for (size_t start = 0; start < keep.size() && runs < max_runs; start += chunk) {
+      std::vector<size_t> complement;
+      for (size_t j = 0; j < keep.size(); ++j) {
+        if (j < start || j >= start + chunk) complement.push_back(keep[j]);
+      }
+      if (fails(complement, &out.trace_events)) {
+        keep = std::move(complement);
+        n = std::max<size_t>(n - 1, 2);
+        reduced = true;
+        break;
+      }
+    }
+    if (!reduced) {
+      if (n >= keep.size()) break;
+      n = std::min(2 * n, keep.size());
+    }
+  }
+  out.after = keep.size();
+  return out;
+}
 
 }  // namespace
 
@@ -179,14 +240,20 @@ runner::CanaryRow Detect(const Canary& c, const std::vector<DetectCell>& cells,
           }
         }
       }
-      row.shrinkable = IsShrinkable(run.result);
-      if (o.shrink_runs > 0 && row.shrinkable) {
+      row.shrinkable = true;
+      row.shrunk_steps = run.plan.steps.size();
+      if (o.shrink_runs > 0 && IsShrinkable(run.result)) {
         runner::ShrinkOutcome so = runner::ShrinkPlan(run.plan, exec, o.shrink_runs);
         row.shrunk = so.reproduced;
         row.shrunk_from = so.events_before;
         row.shrunk_to = so.events_after;
-        row.shrunk_steps = so.plan.steps.size();
         row.shrunk_trace = so.result.trace_events;
+      } else if (o.shrink_runs > 0) {
+        ClassShrink cs = ShrinkByClass(run.plan, exec, run.cls, o.shrink_runs);
+        row.shrunk = cs.reproduced;
+        row.shrunk_from = cs.before;
+        row.shrunk_to = cs.after;
+        row.shrunk_trace = cs.trace_events;
       }
     }
     if (!row.detected && o.progress) {
