@@ -352,6 +352,14 @@ TEST(Joint, OneSetsMajorityAloneNeverCommits) {
     c.Run(40);
     EXPECT_GE(Counter(c.p(), 1, "check_quorum_step_downs"), 1u);
     EXPECT_EQ(c.p().Leader(), 0u);
+    // Nodes 4 and 5 campaign, and all of C_new would vote, but no majority
+    // of C_old can: nobody wins (not even for one step).
+    EXPECT_GE(Counter(c.p(), 4, "pre_votes_started") + Counter(c.p(), 5, "pre_votes_started"),
+              1u);
+    for (NodeId id : {4, 5}) {
+      EXPECT_EQ(Counter(c.p(), id, api::kCounterLeaderChanges), 0u) << id;
+    }
+    EXPECT_EQ(Counter(c.p(), 1, api::kCounterLeaderChanges), 1u);
     for (NodeId id : {1, 4, 5}) EXPECT_EQ(c.p().node(id)->State().commit_index, commit) << id;
     c.p().HealAll();
     NodeId leader = c.p().RunUntilLeader(300);
