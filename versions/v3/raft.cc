@@ -42,10 +42,6 @@ ConfigState ConfigFromChange(const wire::v3::ConfigChange& cc, uint64_t index) {
   return c;
 }
 
-// The first snapshot format that can hold a joint configuration
-// (voters_outgoing): format 3. Formats 1 and 2 refuse it.
-constexpr uint32_t kFirstFormatWithJoint = 3;
-
 // Every response carries this binary's protocol range (since-2 fields that a
 // v1 receiver keeps and ignores).
 void StampRange(Message* m) {
@@ -1423,7 +1419,7 @@ void Raft::MaybeLeaveJoint() {
 
 bool Raft::CompactionWaitsForJoint() const {
   return applied_ > log_.snapshot_index() && ConfigAt(applied_).joint() &&
-         SnapshotFormatFor(cv_.current()) < kFirstFormatWithJoint;
+         SnapshotFormatFor(cv_.current()) < kSnapshotFormat3;  // 1, 2: no voters_outgoing
 }
 
 // ---------------------------------------------------------------------------
