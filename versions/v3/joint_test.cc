@@ -197,7 +197,8 @@ TEST(Joint, ArgumentsAndOneChangeAtATime) {
   EXPECT_EQ(s.config.voters, (Ids{1, 4, 5}));
   EXPECT_EQ(s.config.voters_outgoing, (Ids{1, 2, 3}));
   for (const api::Request& again :
-       {ChangeConfig(9, 6, {1, 2}), AddVoter(9, 7, 5), RemoveVoter(9, 8, 3), Finalize(9, 9, 3)}) {
+       {ChangeConfig(9, 6, {1, 2}), AddVoter(9, 7, 5), RemoveVoter(9, 8, 3), Finalize(9, 9, 3),
+        Downgrade(9, 10, 2)}) {
     r = c.Ask(1, again, 0);
     ASSERT_TRUE(r.has_value()) << api::OpName(again.op);
     EXPECT_EQ(r->status.code(), absl::StatusCode::kUnavailable)
