@@ -173,6 +173,23 @@ absl::Status Node::Validate(api::NodeId from, const Message& m) {
                 "entry ", e.index(), ": learners not sorted, unique, non-zero and non-voters"));
           }
         }
+        // Joint consensus (since v3): only ENTER_JOINT names C_old.
+        if ((cc.voters_outgoing_size() > 0) !=
+            (cc.type() == wire::v3::CONFIG_CHANGE_TYPE_ENTER_JOINT)) {
+          return decode_error(absl::StrCat("entry ", e.index(), ": voters_outgoing ",
+                                           cc.voters_outgoing_size() > 0 ? "set" : "missing",
+                                           " in a ", cc.type(), " change"));
+        }
+        for (int i = 0; i < cc.voters_outgoing_size(); ++i) {
+          if (cc.voters_outgoing(i) == 0 ||
+              (i > 0 && cc.voters_outgoing(i) <= cc.voters_outgoing(i - 1)) ||
+              std::binary_search(cc.learners().begin(), cc.learners().end(),
+                                 cc.voters_outgoing(i))) {
+            return decode_error(absl::StrCat(
+                "entry ", e.index(),
+                ": voters_outgoing not sorted, unique, non-zero and non-learners"));
+          }
+        }
         break;
       }
       case wire::v3::ENTRY_TYPE_CLUSTER_VERSION: {
@@ -269,6 +286,7 @@ api::ProtocolState Node::State() const {
   s.last_term = r.log().last_term();
   s.config.voters = r.config().voters;
   s.config.learners = r.config().learners;
+  s.config.voters_outgoing = r.config().voters_outgoing;
   s.config_index = r.config().index;
   if (s.role == api::Role::kFollower &&
       std::binary_search(s.config.learners.begin(), s.config.learners.end(), options_.id)) {

@@ -41,12 +41,20 @@
 //    InstallSnapshotChunk messages, one verified unit at a time, resumable;
 //    below it format 1 in one InstallSnapshot, as v1. Format 1 and 2 are
 //    always read.
+// What v3 adds, gated the same way:
+//  - cv >= 3: joint consensus (thesis 4.3) for arbitrary voter changes
+//    (Op::kChangeConfig): ENTER_JOINT puts C_new & C_old in effect on append;
+//    elections, pre-votes, commit and check-quorum then need a majority of
+//    both (quorum.h); once it commits the leader appends LEAVE_JOINT, and a
+//    leader outside C_new steps down when that commits. Compaction never
+//    writes a joint configuration into a format that cannot hold it (1, 2).
 #ifndef RAFTLOG_VERSIONS_V3_RAFT_H_
 #define RAFTLOG_VERSIONS_V3_RAFT_H_
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +65,7 @@
 #include "versions/v3/cluster_version.h"
 #include "versions/v3/kv.h"
 #include "versions/v3/log.h"
+#include "versions/v3/quorum.h"
 #include "versions/v3/storage.h"
 #include "wire/v3/raft.pb.h"
 
@@ -115,6 +124,9 @@ struct ConfigState {
   std::vector<api::NodeId> voters;  // sorted, unique
   uint64_t index = 0;
   std::vector<api::NodeId> learners;  // sorted, unique, disjoint from voters (since v2)
+  // Joint consensus (since v3): C_old while joint, else empty; sorted, unique.
+  std::vector<api::NodeId> voters_outgoing;
+  bool joint() const { return !voters_outgoing.empty(); }
 };
 
 // What an input produced. Messages may leave only after Flush() succeeded.
@@ -204,10 +216,20 @@ class Raft {
     api::Op op = api::Op::kGet;
   };
 
+  // A voter of either half of the configuration (joint or not).
   bool IsVoter(api::NodeId id) const;
   bool IsLearner(api::NodeId id) const;
+  // The voter configuration every quorum is counted in (quorum.h).
+  quorum::JointConfig Voters() const;
   // Add/remove voter (v1's), add/promote/remove learner (cv >= 2).
   void ProposeConfigChange(const api::Request& req);
+  // Op::kChangeConfig (cv >= 3): appends ENTER_JOINT (C_new & C_old).
+  void ProposeJointChange(const api::Request& req);
+  // Leader: once the joint configuration committed, appends LEAVE_JOINT.
+  void MaybeLeaveJoint();
+  // The configuration at the applied index is joint and the snapshot format
+  // the cluster version writes cannot hold it: compaction waits.
+  bool CompactionWaitsForJoint() const;
   // Every member of the configuration (voters and learners) with what this
   // leader knows of its protocol range; itself with its own.
   MemberReports Members() const;
@@ -224,7 +246,6 @@ class Raft {
   uint64_t AppendVersionChange(uint32_t version, bool downgrade);
   void MaybeAutoFinalize();
   void RecordProtocol(const wire::v3::Message& m);
-  size_t Quorum() const { return config_.voters.size() / 2 + 1; }
 
   // Roles.
   void ResetForTerm(uint64_t term);
@@ -320,6 +341,9 @@ class Raft {
   std::map<api::NodeId, bool> votes_;
   std::map<api::NodeId, Progress> progress_;
   std::map<uint64_t, Pending> pending_;  // leader: log index -> request
+  // Leader: the kChangeConfig request whose ENTER_JOINT applied, answered
+  // when the LEAVE_JOINT this leader appends applies.
+  std::optional<Pending> joint_pending_;
 
   // Leader: the current snapshot file split for a chunked install; the
   // chunks are views into snap_file_.

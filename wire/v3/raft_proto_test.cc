@@ -47,8 +47,20 @@ const std::set<std::string>& AddedInV2() {
   return added;
 }
 
-// A message added in v2 has every field since 2 as well.
+// Full names of everything v3 added (since = 3).
+const std::set<std::string>& AddedInV3() {
+  static const std::set<std::string> added = {
+      // Joint consensus.
+      "raftlog.wire.v3.CONFIG_CHANGE_TYPE_ENTER_JOINT",
+      "raftlog.wire.v3.CONFIG_CHANGE_TYPE_LEAVE_JOINT",
+      "raftlog.wire.v3.ConfigChange.voters_outgoing",
+  };
+  return added;
+}
+
+// A message added in v2 (v3) has every field since 2 (3) as well.
 uint32_t Expected(const std::string& full_name, uint32_t parent) {
+  if (parent == 3 || AddedInV3().count(full_name)) return 3u;
   return parent == 2 || AddedInV2().count(full_name) ? 2u : 1u;
 }
 
@@ -87,6 +99,12 @@ TEST(RaftProto, EverythingIsAnnotatedV1AsShippedAndV2AdditionsSince2) {
   // Every name in the list exists (a typo would silently expect since = 1).
   const google::protobuf::DescriptorPool* pool = file->pool();
   for (const std::string& name : AddedInV2()) {
+    EXPECT_TRUE(pool->FindMessageTypeByName(name) != nullptr ||
+                pool->FindFieldByName(name) != nullptr ||
+                pool->FindEnumValueByName(name) != nullptr)
+        << name;
+  }
+  for (const std::string& name : AddedInV3()) {
     EXPECT_TRUE(pool->FindMessageTypeByName(name) != nullptr ||
                 pool->FindFieldByName(name) != nullptr ||
                 pool->FindEnumValueByName(name) != nullptr)
