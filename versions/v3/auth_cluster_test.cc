@@ -5,6 +5,7 @@
 // node with the wrong key isolated without a safety violation; the switch
 // (and the way back by downgrade) stays live for a follower that lags behind
 // it; no cv 3 without a key; the audit chain shows an edit or a gap.
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
@@ -160,6 +161,8 @@ TEST(Auth, EveryMessageIsSealedOnceClusterVersion3IsApplied) {
   std::map<NodeId, uint64_t> at_switch;
   for (NodeId id : {1, 2, 3}) {
     at_switch[id] = c.AuthFailures(id);
+    std::printf("node %d: %d auth failures at the switch\n", static_cast<int>(id),
+                static_cast<int>(at_switch[id]));
     EXPECT_LE(at_switch[id], 4u) << id;
   }
 
