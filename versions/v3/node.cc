@@ -30,6 +30,18 @@ bool BodyMatchesType(const Message& m) {
   }
 }
 
+// An AppendEntries carrying a CLUSTER_VERSION entry that raises the cluster
+// version to 3 or more (authenticated messages). Validated already.
+bool RaisesToAuthenticated(const Message& m) {
+  if (!m.has_append_entries()) return false;
+  for (const Entry& e : m.append_entries().entries()) {
+    if (e.type() != wire::v3::ENTRY_TYPE_CLUSTER_VERSION) continue;
+    wire::v3::ClusterVersionChange cv;
+    if (cv.ParseFromString(e.data()) && cv.version() >= 3 && !cv.downgrade()) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 const char* MessageTypeName(wire::v3::MessageType type) {
@@ -218,6 +230,7 @@ absl::Status Node::Deliver(api::NodeId from, absl::string_view bytes) {
   }
   if (absl::Status s = Authenticate(from, bytes, m); !s.ok()) return s;
   if (absl::Status s = Validate(from, m); !s.ok()) return s;
+  if (!seal_latched_ && RaisesToAuthenticated(m)) seal_latched_ = true;
   absl::Status status = raft_->Step(m);
   AfterInput();
   if (!raft_->fatal().ok()) return raft_->fatal();
@@ -225,7 +238,7 @@ absl::Status Node::Deliver(api::NodeId from, absl::string_view bytes) {
 }
 
 bool Node::SendsMac() const {
-  return !options_.cluster_key.empty() && (raft_->cluster_version() >= 3 || mac_seen_);
+  return !options_.cluster_key.empty() && (raft_->cluster_version() >= 3 || seal_latched_);
 }
 
 absl::Status Node::Authenticate(api::NodeId from, absl::string_view bytes, const Message& m) {
@@ -236,7 +249,7 @@ absl::Status Node::Authenticate(api::NodeId from, absl::string_view bytes, const
   if (!required && (m.mac().empty() || options_.cluster_key.empty())) return absl::OkStatus();
   absl::Status s = auth::Verify(options_.cluster_key, bytes, m);
   if (s.ok()) {
-    mac_seen_ = true;
+    seal_latched_ = true;
     return absl::OkStatus();
   }
   ++counters_[api::kCounterAuthFailures];

@@ -15,9 +15,9 @@
 // NodeOptions::cluster_key and drops (counted auth_failures, audited
 // auth_failure, kUnauthenticated) every message without a valid MAC, whatever
 // protocol version it claims, before any other check. Below cv 3 it sends no
-// MAC, unless a peer has already shown it a valid one (a peer ahead of it
-// applied cv 3: see RELEASE.md, "Authentication", for why that keeps the
-// switch live), and accepts messages with or without one (a MAC present is
+// MAC, unless a peer has already shown it a valid one or it received the
+// entry that raises the cluster version to 3 (see RELEASE.md,
+// "Authentication", for why that keeps the switch live), and accepts messages with or without one (a MAC present is
 // verified when this node has a key, ignored otherwise, as v2 does).
 //
 // Durability: every input syncs what its outputs depend on before it returns
@@ -79,10 +79,13 @@ class Node {
   Storage storage_;
   std::unique_ptr<Raft> raft_;
   bool started_ = false;
-  // A valid MAC from a peer was accepted in this incarnation: some node has
-  // applied cv 3 (or has not yet applied a downgrade from it), so this one
-  // MACs too, whatever its own cluster version.
-  bool mac_seen_ = false;
+  // Latched for this incarnation once a peer's valid MAC was accepted (some
+  // node applied cv 3, or has not applied a downgrade from it yet) or an
+  // AppendEntries brought a CLUSTER_VERSION entry raising it to 3 or more
+  // (its commit is near): from then on this node seals what it sends,
+  // whatever its own cluster version, so a peer that already requires MACs
+  // hears it.
+  bool seal_latched_ = false;
   api::Ready ready_;
 };
 
