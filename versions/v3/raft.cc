@@ -1549,6 +1549,15 @@ void Raft::ProposeVersionChange(const api::Request& req) {
     Reply(req, absl::OkStatus(), cv_.last_index());  // already there
     return;
   }
+  if (raise && *target >= 3 && !options_.has_cluster_key) {
+    // Cluster version 3 authenticates every peer message: never run it
+    // unauthenticated.
+    Reply(req, absl::FailedPreconditionError(absl::StrCat(
+                   "no cluster key: cluster version ", *target,
+                   " authenticates every peer message; set NodeOptions::cluster_key, the same "
+                   "on every node, and restart them first")));
+    return;
+  }
   if (!raise && *target < 2 && !config_.learners.empty()) {
     // Cluster version 1 has no learners, and format 1 cannot hold them.
     Reply(req, absl::FailedPreconditionError(absl::StrCat(
@@ -1572,8 +1581,11 @@ void Raft::MaybeAutoFinalize() {
     return;
   }
   absl::StatusOr<uint32_t> target = FinalizeTarget(0, cv_.current(), Members());
-  if (!target.ok() || *target <= cv_.current()) return;
-  if (AppendVersionChange(*target, false) == 0) return;
+  if (!target.ok()) return;
+  // No cluster key: stop at 2 rather than run cluster version 3 unauthenticated.
+  const uint32_t version = options_.has_cluster_key ? *target : std::min<uint32_t>(*target, 2);
+  if (version <= cv_.current()) return;
+  if (AppendVersionChange(version, false) == 0) return;
   BroadcastAppend();
   MaybeCommit();
 }

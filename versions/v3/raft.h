@@ -117,6 +117,10 @@ struct RaftOptions {
   // Leader: client requests pending (appended, not yet applied) at most;
   // more are answered kResourceExhausted "overloaded". 0: no limit.
   uint64_t max_inflight_requests = 1000;
+  // NodeOptions::cluster_key is set. Without one, finalize to cluster
+  // version 3 (which authenticates every peer message) is refused and
+  // auto-finalize stops at 2.
+  bool has_cluster_key = false;
 };
 
 // A configuration and the index of the entry (or snapshot) that set it.
@@ -185,6 +189,9 @@ class Raft {
   // Leader: what each peer reported of its protocol range in this term.
   const std::map<api::NodeId, ProtocolRange>& peer_protocols() const { return peer_protocol_; }
   const absl::Status& fatal() const { return fatal_; }
+  // An audit event about an input Node dropped before the core saw it (an
+  // authentication failure), in this node's chain.
+  void RecordAudit(const std::string& kind, const std::string& detail) { Audit(kind, detail); }
   // The configuration in effect at `index` (latest config entry at or before
   // it, else the snapshot's).
   ConfigState ConfigAt(uint64_t index) const;
