@@ -31,7 +31,7 @@ namespace raftlog::v3 {
 
 // The protocol versions this binary speaks.
 inline constexpr uint32_t kMinProtocol = 1;
-inline constexpr uint32_t kMaxProtocol = 2;
+inline constexpr uint32_t kMaxProtocol = 3;
 
 struct ProtocolRange {
   uint32_t min = 1;

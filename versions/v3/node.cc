@@ -64,7 +64,8 @@ Node::Node(const api::NodeOptions& options) : options_(options), storage_(option
   for (const char* name :
        {api::kCounterDecodeErrors, api::kCounterElections, api::kCounterLeaderChanges,
         api::kCounterSnapshotsSent, api::kCounterSnapshotsInstalled, api::kCounterCompactions,
-        api::kCounterUnknownMessages, api::kCounterOverloaded, kCounterTornTail}) {
+        api::kCounterUnknownMessages, api::kCounterOverloaded, kCounterTornTail,
+        kCounterReadIndexReads, kCounterStaleReads}) {
     counters_[name] = 0;
   }
 }

@@ -47,6 +47,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,9 @@ inline constexpr char kCounterClusterVersionChanges[] = "cluster_version_changes
 inline constexpr char kCounterPreVotes[] = "pre_votes_started";
 inline constexpr char kCounterCheckQuorumStepDowns[] = "check_quorum_step_downs";
 inline constexpr char kCounterVotesIgnoredInLease[] = "votes_ignored_in_lease";
+// Since v3: Gets answered by ReadIndex (no log entry) and as stale reads.
+inline constexpr char kCounterReadIndexReads[] = "read_index_reads";
+inline constexpr char kCounterStaleReads[] = "stale_reads";
 
 using Counters = std::map<std::string, uint64_t>;
 
@@ -192,6 +196,15 @@ class Raft {
     uint64_t chunk_sent = 0;
     // Check-quorum (cv >= 2): heard from in the current election period.
     bool recent_active = false;
+    // ReadIndex (cv >= 3): the highest read_context this peer echoed in this
+    // term.
+    uint64_t read_ack = 0;
+  };
+  // ReadIndex (cv >= 3): linearizable Gets waiting for a heartbeat round
+  // (context) to be acknowledged by a quorum, then for applied >= read_index.
+  struct ReadRound {
+    uint64_t read_index = 0;
+    std::vector<api::Request> reads;
   };
   struct Pending {
     uint64_t client_id = 0;
@@ -220,6 +233,25 @@ class Raft {
   void MaybeAutoFinalize();
   void RecordProtocol(const wire::v3::Message& m);
   size_t Quorum() const { return config_.voters.size() / 2 + 1; }
+  // True when `acks` holds a quorum of the configuration's voters: the one
+  // place a ReadIndex round is decided (a joint configuration extends it).
+  bool HasQuorum(const std::set<api::NodeId>& acks) const;
+
+  // ReadIndex (cv >= 3, thesis 6.4). A linearizable Get on the leader joins
+  // read_queue_; a round starts (read_index = commit index, a new context
+  // on a heartbeat to every peer) once the leader committed an entry of its
+  // term; a round acknowledged by a quorum moves its reads to
+  // read_confirmed_, answered once applied >= read_index. Leadership lost:
+  // every read is dropped unanswered.
+  void ProposeRead(const api::Request& req);
+  bool MaybeStartReadRound(bool force);
+  void AdvanceReads();
+  void ServeReads();
+  void DropReads();
+  size_t PendingReads() const;
+  // A Get answered from the applied state, without the log (ReadIndex or
+  // stale); `stale` marks the reply (Reply::succeeded, see RELEASE.md).
+  void ReplyRead(const api::Request& req, bool stale);
 
   // Roles.
   void ResetForTerm(uint64_t term);
@@ -311,6 +343,12 @@ class Raft {
   std::map<api::NodeId, bool> votes_;
   std::map<api::NodeId, Progress> progress_;
   std::map<uint64_t, Pending> pending_;  // leader: log index -> request
+  // Leader, ReadIndex: reads not in a round yet, rounds in flight by
+  // context, reads confirmed and waiting for apply (read_index, request).
+  std::vector<api::Request> read_queue_;
+  std::map<uint64_t, ReadRound> read_rounds_;
+  std::vector<std::pair<uint64_t, api::Request>> read_confirmed_;
+  uint64_t read_context_ = 0;  // the latest round started (never reused)
 
   // Leader: the current snapshot file split for a chunked install; the
   // chunks are views into snap_file_.
