@@ -1,0 +1,395 @@
+// Reads (cluster version 3): a linearizable Get is answered by ReadIndex
+// (thesis 6.4) without a log entry, only once a quorum confirmed the leader
+// after the read arrived; a Get with stale_read_ok is answered by any node
+// from its applied state and says so (Reply::succeeded); below cluster
+// version 3 every Get goes through the log, as in v2.
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "versions/api/node.h"
+#include "versions/api/pump.h"
+#include "versions/v3/raft.h"
+#include "versions/v3/test_util.h"
+#include "wire/v3/raft.pb.h"
+
+namespace raftlog::v3 {
+namespace {
+
+using api::NodeId;
+using api::Pump;
+using namespace raftlog::v3::testing;  // NOLINT
+
+uint64_t Counter(Pump& p, NodeId id, const std::string& name) {
+  std::map<std::string, uint64_t> c = p.node(id)->Counters();
+  auto it = c.find(name);
+  return it == c.end() ? 0 : it->second;
+}
+
+api::Request StaleGet(uint64_t client, uint64_t seq, const std::string& key) {
+  api::Request r = Get(client, seq, key);
+  r.stale_read_ok = true;
+  return r;
+}
+
+// The reply to (client, seq) node `id` emitted, if any.
+std::optional<api::Reply> ReplyTo(Pump& p, NodeId id, uint64_t client, uint64_t seq) {
+  for (const api::Reply& r : p.replies(id)) {
+    if (r.client_id == client && r.sequence == seq) return r;
+  }
+  return std::nullopt;
+}
+bool Answered(Pump& p, NodeId id, uint64_t client, uint64_t seq) {
+  return ReplyTo(p, id, client, seq).has_value();
+}
+
+struct Cluster {
+  std::shared_ptr<MixedReleases> rel = std::make_shared<MixedReleases>();
+  std::unique_ptr<Pump> pump;
+
+  explicit Cluster(uint64_t seed, api::NodeOptions options = TestNodeOptions()) {
+    rel->election_ticks[1] = 3;  // node 1 leads
+    pump = std::make_unique<Pump>(MakeMixedPump({1, 2, 3}, seed, rel, options));
+  }
+  Pump& p() { return *pump; }
+  // Starts with node 1 leading; finalizes to `version` (0: the highest, 3).
+  void Start(uint32_t version) {
+    ASSERT_TRUE(p().StartAll().ok());
+    ASSERT_EQ(p().RunUntilLeader(100), 1u);
+    p().Steps(3);
+    if (version == 1) return;
+    std::optional<api::Reply> r = p().Submit(1, Finalize(9, 1, version), 20);
+    ASSERT_TRUE(r.has_value() && r->status.ok()) << (r ? r->status.ToString() : "no reply");
+    p().Steps(3);
+    for (NodeId id : {1, 2, 3}) {
+      ASSERT_EQ(p().node(id)->State().cluster_version, version == 0 ? 3u : version) << id;
+    }
+  }
+  void MustPut(NodeId to, uint64_t seq, const std::string& key, const std::string& value) {
+    std::optional<api::Reply> r = p().Submit(to, Put(1, seq, key, value), 20);
+    ASSERT_TRUE(r.has_value() && r->status.ok()) << (r ? r->status.ToString() : "no reply");
+  }
+};
+
+TEST(ReadIndex, GetAppendsNothingAndReturnsTheLatestCommittedValue) {
+  Cluster c(71);
+  c.Start(0);
+  Pump& p = c.p();
+  c.MustPut(1, 1, "k", "a");
+  c.MustPut(1, 2, "k", "b");
+  p.Steps(2);
+  std::map<NodeId, uint64_t> last;
+  for (NodeId id : {1, 2, 3}) last[id] = p.node(id)->State().last_index;
+
+  std::optional<api::Reply> r = p.Submit(1, Get(2, 1, "k"), 10);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  EXPECT_TRUE(r->found);
+  EXPECT_EQ(r->value, "b");
+  EXPECT_FALSE(r->succeeded);  // not a stale read
+  EXPECT_EQ(r->leader_hint, 1u);
+  EXPECT_EQ(r->index, p.node(1)->State().applied_index);
+  std::optional<api::Reply> absent = p.Submit(1, Get(2, 2, "nothing"), 10);
+  ASSERT_TRUE(absent.has_value() && absent->status.ok());
+  EXPECT_FALSE(absent->found);
+  p.Steps(3);
+  for (NodeId id : {1, 2, 3}) {
+    EXPECT_EQ(p.node(id)->State().last_index, last[id]) << "a Get appended on node " << id;
+  }
+  EXPECT_EQ(Counter(p, 1, kCounterReadIndexReads), 2u);
+  EXPECT_EQ(Counter(p, 1, kCounterStaleReads), 0u);
+  EXPECT_EQ(p.violations(), 0u) << p.first_violation();
+}
+
+TEST(ReadIndex, ReadContextOnTheWireOnlyAtClusterVersion3) {
+  Cluster c(72);
+  auto contexts = std::make_shared<std::set<uint64_t>>();
+  auto echoes = std::make_shared<std::set<uint64_t>>();
+  c.p().SetFilter([contexts, echoes](const Pump::Envelope& e) {
+    wire::v3::Message m;
+    if (m.ParseFromString(e.bytes)) {
+      if (m.has_append_entries()) contexts->insert(m.append_entries().read_context());
+      if (m.has_append_entries_response()) {
+        echoes->insert(m.append_entries_response().read_context());
+      }
+    }
+    return true;
+  });
+  c.Start(2);
+  c.MustPut(1, 1, "k", "a");
+  std::optional<api::Reply> g = c.p().Submit(1, Get(2, 1, "k"), 10);
+  ASSERT_TRUE(g.has_value() && g->status.ok());
+  EXPECT_EQ(*contexts, std::set<uint64_t>{0});
+  EXPECT_EQ(*echoes, std::set<uint64_t>{0});
+
+  std::optional<api::Reply> f = c.p().Submit(1, Finalize(9, 2, 3), 20);
+  ASSERT_TRUE(f.has_value() && f->status.ok()) << f->status;
+  c.p().Steps(2);
+  g = c.p().Submit(1, Get(2, 2, "k"), 10);
+  ASSERT_TRUE(g.has_value() && g->status.ok());
+  EXPECT_EQ(g->value, "a");
+  EXPECT_GT(*contexts->rbegin(), 0u);
+  EXPECT_EQ(*echoes->rbegin(), *contexts->rbegin());  // followers echo it
+}
+
+// The classic stale-leader read: node 1 leads, is cut off (and paused, so
+// check-quorum has not deposed it yet) while the majority elects a new
+// leader and writes a newer value. Node 1 still believes it leads; it must
+// not answer a linearizable Get from its own state.
+TEST(ReadIndex, PartitionedOldLeaderDoesNotAnswerWhileTheMajorityMovedOn) {
+  Cluster c(73);
+  c.Start(0);
+  Pump& p = c.p();
+  c.MustPut(1, 1, "k", "old");
+  p.Steps(2);
+
+  p.Isolate(1);
+  NodeId leader = 0;
+  for (int i = 0; i < 200 && leader == 0; ++i) {
+    p.Tick(2);  // node 1 is paused: its clock does not advance
+    p.Tick(3);
+    p.DeliverAll();
+    for (NodeId id : {2, 3}) {
+      if (p.node(id)->State().role == api::Role::kLeader) leader = id;
+    }
+  }
+  ASSERT_NE(leader, 0u);
+  std::optional<api::Reply> w = p.Submit(leader, Put(1, 2, "k", "new"), 0);
+  ASSERT_TRUE(w.has_value() && w->status.ok()) << (w ? w->status.ToString() : "no reply");
+
+  ASSERT_EQ(p.node(1)->State().role, api::Role::kLeader);  // still believes it leads
+  const uint64_t old_last = p.node(1)->State().last_index;
+  EXPECT_FALSE(p.Submit(1, Get(2, 1, "k"), 0).has_value());
+  EXPECT_EQ(p.node(1)->State().last_index, old_last);  // nothing appended for it
+  // A stale read is the anomaly ReadIndex prevents: allowed only when asked.
+  std::optional<api::Reply> stale = p.Submit(1, StaleGet(2, 2, "k"), 0);
+  ASSERT_TRUE(stale.has_value() && stale->status.ok());
+  EXPECT_EQ(stale->value, "old");
+  EXPECT_TRUE(stale->succeeded);
+
+  // Its clock runs again: check-quorum deposes it; the read is dropped
+  // (indeterminate for the client), never answered, not even after healing.
+  p.Steps(30);
+  EXPECT_NE(p.node(1)->State().role, api::Role::kLeader);
+  p.HealAll();
+  p.Steps(30);
+  EXPECT_FALSE(Answered(p, 1, 2, 1));
+  EXPECT_EQ(Counter(p, 1, kCounterReadIndexReads), 0u);
+
+  std::optional<api::Reply> r = p.SubmitToLeader(Get(2, 3, "k"), 200);
+  ASSERT_TRUE(r.has_value() && r->status.ok());
+  EXPECT_EQ(r->value, "new");
+  EXPECT_EQ(p.violations(), 0u) << p.first_violation();
+}
+
+TEST(ReadIndex, ReadWaitsUntilTheLeaderCommittedAnEntryOfItsTerm) {
+  Cluster c(74);
+  c.Start(0);
+  Pump& p = c.p();
+  c.MustPut(1, 1, "k", "v");
+  p.Steps(2);
+  p.Isolate(1);
+  // The new leader hears no AppendEntriesResponse: its NOOP stays uncommitted.
+  p.SetFilter([](const Pump::Envelope& e) { return e.type != "AppendEntriesResponse"; });
+  NodeId leader = 0;
+  for (int i = 0; i < 200 && leader == 0; ++i) {
+    p.Tick(2);
+    p.Tick(3);
+    p.DeliverAll();
+    for (NodeId id : {2, 3}) {
+      if (p.node(id)->State().role == api::Role::kLeader) leader = id;
+    }
+  }
+  ASSERT_NE(leader, 0u);
+  api::ProtocolState s = p.node(leader)->State();
+  ASSERT_LT(s.commit_index, s.last_index);  // its NOOP is not committed
+  EXPECT_FALSE(p.Submit(leader, Get(2, 1, "k"), 0).has_value());
+  p.Tick(leader);
+  p.DeliverAll();
+  EXPECT_FALSE(Answered(p, leader, 2, 1));
+  EXPECT_EQ(p.node(leader)->State().last_index, s.last_index);  // nothing appended
+
+  p.ClearFilter();
+  for (int i = 0; i < 3 && !Answered(p, leader, 2, 1); ++i) {
+    p.Tick(2);
+    p.Tick(3);
+    p.DeliverAll();
+  }
+  std::optional<api::Reply> r = ReplyTo(p, leader, 2, 1);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(r->status.ok()) << r->status;
+  EXPECT_EQ(r->value, "v");
+  EXPECT_EQ(p.node(leader)->State().last_index, s.last_index);
+}
+
+TEST(ReadIndex, StaleReadOnALaggingFollowerOnlyWhenAsked) {
+  Cluster c(75);
+  c.Start(0);
+  Pump& p = c.p();
+  c.MustPut(1, 1, "k", "a");
+  p.Steps(2);
+  p.Isolate(3);
+  c.MustPut(1, 2, "k", "b");
+  const uint64_t lagging = p.node(3)->State().applied_index;
+  ASSERT_LT(lagging, p.node(1)->State().commit_index);
+
+  // Linearizable: the follower refuses (not the leader), never its old value.
+  std::optional<api::Reply> lin = p.Submit(3, Get(2, 1, "k"), 0);
+  ASSERT_TRUE(lin.has_value());
+  EXPECT_EQ(lin->status.code(), absl::StatusCode::kFailedPrecondition) << lin->status;
+  EXPECT_TRUE(lin->value.empty());
+
+  std::optional<api::Reply> stale = p.Submit(3, StaleGet(2, 2, "k"), 0);
+  ASSERT_TRUE(stale.has_value());
+  ASSERT_TRUE(stale->status.ok()) << stale->status;
+  EXPECT_TRUE(stale->found);
+  EXPECT_EQ(stale->value, "a");
+  EXPECT_TRUE(stale->succeeded);  // marked stale
+  EXPECT_EQ(stale->index, lagging);
+  EXPECT_EQ(stale->leader_hint, 1u);  // who it believes leads, to go to for more
+  EXPECT_EQ(Counter(p, 3, kCounterStaleReads), 1u);
+
+  // The leader serves stale reads too, from its own applied state.
+  std::optional<api::Reply> on_leader = p.Submit(1, StaleGet(2, 3, "k"), 0);
+  ASSERT_TRUE(on_leader.has_value() && on_leader->status.ok());
+  EXPECT_EQ(on_leader->value, "b");
+  EXPECT_TRUE(on_leader->succeeded);
+  EXPECT_EQ(on_leader->index, p.node(1)->State().applied_index);
+
+  p.HealAll();
+  p.Steps(5);
+  stale = p.Submit(3, StaleGet(2, 4, "k"), 0);
+  ASSERT_TRUE(stale.has_value() && stale->status.ok());
+  EXPECT_EQ(stale->value, "b");  // caught up
+  EXPECT_EQ(p.violations(), 0u) << p.first_violation();
+}
+
+TEST(ReadIndex, StaleReadOnALearner) {
+  Cluster c(76);
+  c.Start(0);
+  Pump& p = c.p();
+  ASSERT_TRUE(p.StartNode(4, {}).ok());
+  std::optional<api::Reply> add = p.Submit(1, AddLearner(9, 2, 4), 30);
+  ASSERT_TRUE(add.has_value() && add->status.ok()) << add->status;
+  c.MustPut(1, 1, "k", "a");
+  p.Steps(5);
+  ASSERT_EQ(p.node(4)->State().role, api::Role::kLearner);
+  std::optional<api::Reply> r = p.Submit(4, StaleGet(2, 1, "k"), 0);
+  ASSERT_TRUE(r.has_value() && r->status.ok()) << (r ? r->status.ToString() : "no reply");
+  EXPECT_EQ(r->value, "a");
+  EXPECT_TRUE(r->succeeded);
+  EXPECT_EQ(Counter(p, 4, kCounterStaleReads), 1u);
+}
+
+TEST(ReadIndex, BelowClusterVersion3GetsGoThroughTheLog) {
+  for (uint32_t version : {1u, 2u}) {
+    Cluster c(77);
+    c.Start(version);
+    Pump& p = c.p();
+    c.MustPut(1, 1, "k", "a");
+    p.Steps(2);
+    // stale_read_ok is ignored: a follower refuses, as any v2 Get.
+    std::optional<api::Reply> f = p.Submit(2, StaleGet(2, 1, "k"), 0);
+    ASSERT_TRUE(f.has_value());
+    EXPECT_EQ(f->status.code(), absl::StatusCode::kFailedPrecondition) << version;
+    const uint64_t before = p.node(1)->State().last_index;
+    for (bool stale_ok : {false, true}) {
+      api::Request q = stale_ok ? StaleGet(2, 2 + stale_ok, "k") : Get(2, 2, "k");
+      std::optional<api::Reply> r = p.Submit(1, q, 10);
+      ASSERT_TRUE(r.has_value() && r->status.ok()) << version;
+      EXPECT_EQ(r->value, "a");
+      EXPECT_FALSE(r->succeeded);
+      EXPECT_EQ(r->index, before + 1 + stale_ok) << version;  // its own log entry
+    }
+    EXPECT_EQ(p.node(1)->State().last_index, before + 2) << version;
+    EXPECT_EQ(Counter(p, 1, kCounterReadIndexReads), 0u);
+    EXPECT_EQ(Counter(p, 1, kCounterStaleReads), 0u);
+  }
+}
+
+// Reads issued while a round is in flight share the next round.
+TEST(ReadIndex, ReadsAreBatchedPerRound) {
+  Cluster c(78);
+  c.Start(0);
+  Pump& p = c.p();
+  c.MustPut(1, 1, "k", "v");
+  p.Steps(2);
+  auto contexts = std::make_shared<std::set<uint64_t>>();
+  auto acks = std::make_shared<bool>(false);
+  p.SetFilter([contexts, acks](const Pump::Envelope& e) {
+    wire::v3::Message m;
+    if (m.ParseFromString(e.bytes) && m.has_append_entries() &&
+        m.append_entries().read_context() != 0) {
+      contexts->insert(m.append_entries().read_context());
+    }
+    return *acks || e.type != "AppendEntriesResponse";
+  });
+  for (uint64_t seq = 1; seq <= 5; ++seq) {
+    EXPECT_FALSE(p.Submit(1, Get(2, seq, "k"), 0).has_value()) << seq;
+  }
+  EXPECT_EQ(contexts->size(), 1u);  // one round started; four reads wait for the next
+  *acks = true;
+  p.Steps(2);
+  for (uint64_t seq = 1; seq <= 5; ++seq) EXPECT_TRUE(Answered(p, 1, 2, seq)) << seq;
+  EXPECT_EQ(Counter(p, 1, kCounterReadIndexReads), 5u);
+  EXPECT_EQ(contexts->size(), 2u);  // five reads, two rounds
+}
+
+TEST(ReadIndex, PendingReadsCountForAdmissionControl) {
+  api::NodeOptions o = TestNodeOptions();
+  o.max_inflight_requests = 2;
+  Cluster c(79, o);
+  c.Start(0);
+  Pump& p = c.p();
+  c.MustPut(1, 1, "k", "v");
+  p.Steps(2);
+  p.Isolate(2);
+  p.Isolate(3);
+  EXPECT_FALSE(p.Submit(1, Get(2, 1, "k"), 0).has_value());
+  EXPECT_FALSE(p.Submit(1, Get(2, 2, "k"), 0).has_value());
+  for (const api::Request& q : {Get(2, 3, "k"), Put(3, 1, "k", "w")}) {
+    std::optional<api::Reply> r = p.Submit(1, q, 0);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->status.code(), absl::StatusCode::kResourceExhausted) << r->status;
+  }
+  EXPECT_EQ(Counter(p, 1, api::kCounterOverloaded), 2u);
+  p.HealAll();
+  p.Steps(2);
+  EXPECT_TRUE(Answered(p, 1, 2, 1));
+  EXPECT_TRUE(Answered(p, 1, 2, 2));
+  std::optional<api::Reply> r = p.Submit(1, Get(2, 3, "k"), 10);
+  ASSERT_TRUE(r.has_value() && r->status.ok()) << r->status;
+}
+
+// Sessions as in v2: a read records nothing, so a repeated sequence after a
+// newer request is kOutOfRange, and replicas stay identical.
+TEST(ReadIndex, SessionsUnaffected) {
+  Cluster c(80);
+  c.Start(0);
+  Pump& p = c.p();
+  c.MustPut(1, 1, "k", "a");
+  std::optional<api::Reply> g = p.Submit(1, Get(1, 2, "k"), 10);
+  ASSERT_TRUE(g.has_value() && g->status.ok());
+  // The write's retry is still answered from the session, not applied again.
+  std::optional<api::Reply> again = p.Submit(1, Put(1, 1, "k", "a"), 10);
+  ASSERT_TRUE(again.has_value() && again->status.ok());
+  c.MustPut(1, 3, "k", "b");
+  g = p.Submit(1, Get(1, 2, "k"), 10);
+  ASSERT_TRUE(g.has_value());
+  EXPECT_EQ(g->status.code(), absl::StatusCode::kOutOfRange) << g->status;
+  p.Steps(3);
+  const api::ProtocolState s1 = p.node(1)->State();
+  for (NodeId id : {2, 3}) {
+    EXPECT_EQ(p.node(id)->State().applied_index, s1.applied_index);
+    EXPECT_EQ(p.node(id)->State().kv_digest, s1.kv_digest);
+  }
+}
+
+}  // namespace
+}  // namespace raftlog::v3
