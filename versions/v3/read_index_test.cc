@@ -14,7 +14,9 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "versions/api/node.h"
+#include "versions/api/mem_env.h"
 #include "versions/api/pump.h"
+#include "versions/v3/node.h"
 #include "versions/v3/raft.h"
 #include "versions/v3/test_util.h"
 #include "wire/v3/raft.pb.h"
@@ -365,6 +367,89 @@ TEST(ReadIndex, PendingReadsCountForAdmissionControl) {
   EXPECT_TRUE(Answered(p, 1, 2, 2));
   std::optional<api::Reply> r = p.Submit(1, Get(2, 3, "k"), 10);
   ASSERT_TRUE(r.has_value() && r->status.ok()) << r->status;
+}
+
+// Thesis 6.4 step 1: a new leader's commit index may be behind what its
+// predecessor committed (here entry 4, k=new). Until an entry of its own term
+// commits, a read must not take the commit index as its read index, even
+// with a quorum confirming the leader.
+wire::v3::Message AppendAck(NodeId from, uint64_t term, uint64_t match, uint64_t context) {
+  wire::v3::Message m;
+  m.set_protocol_version(3);
+  m.set_type(wire::v3::MESSAGE_TYPE_APPEND_ENTRIES_RESPONSE);
+  m.set_from(from);
+  m.set_to(1);
+  m.set_term(term);
+  m.mutable_append_entries_response()->set_success(true);
+  m.mutable_append_entries_response()->set_match_index(match);
+  m.mutable_append_entries_response()->set_last_index(match);
+  m.mutable_append_entries_response()->set_read_context(context);
+  return m;
+}
+
+// The read_context of the last AppendEntries in `ready` (0 when none).
+uint64_t LastContext(const api::Ready& ready) {
+  uint64_t context = 0;
+  for (const api::Outbound& o : ready.messages) {
+    wire::v3::Message m;
+    if (m.ParseFromString(o.bytes) && m.has_append_entries()) {
+      context = m.append_entries().read_context();
+    }
+  }
+  return context;
+}
+
+TEST(ReadIndex, NewLeaderWaitsForAnEntryOfItsTermBeforeTakingTheReadIndex) {
+  api::MemEnv env(1);
+  ASSERT_TRUE(WriteDataDir(&env.fs, HardState{2, 0, 3},
+                           {ConfigEntry(1, 1, {1, 2, 3}), VersionEntry(2, 1, 3),
+                            CommandEntry(3, 2, "k", "old"), CommandEntry(4, 2, "k", "new")})
+                  .ok());
+  api::NodeOptions o = TestNodeOptions();
+  o.id = 1;
+  o.env = env.env();
+  Node n(o);
+  ASSERT_TRUE(n.Start().ok());
+  ASSERT_EQ(n.State().cluster_version, 3u);
+  ASSERT_EQ(n.State().commit_index, 3u);
+  n.mutable_raft()->Campaign();
+  wire::v3::Message vote;
+  vote.set_protocol_version(3);
+  vote.set_type(wire::v3::MESSAGE_TYPE_REQUEST_VOTE_RESPONSE);
+  vote.set_from(2);
+  vote.set_to(1);
+  vote.set_term(3);
+  vote.mutable_request_vote_response()->set_granted(true);
+  ASSERT_TRUE(n.Deliver(2, vote.SerializeAsString()).ok());
+  ASSERT_EQ(n.State().role, api::Role::kLeader);
+  ASSERT_EQ(n.State().last_index, 5u);  // its NOOP
+  n.TakeReady();
+
+  n.Submit(Get(2, 1, "k"));
+  n.Tick();  // a heartbeat round
+  api::Ready ready = n.TakeReady();
+  EXPECT_TRUE(ready.replies.empty());
+  // Node 2 answers it without holding the NOOP: the leader is confirmed, but
+  // its commit index (3) is not known to be the cluster's.
+  ASSERT_TRUE(n.Deliver(2, AppendAck(2, 3, 4, LastContext(ready)).SerializeAsString()).ok());
+  ready = n.TakeReady();
+  EXPECT_TRUE(ready.replies.empty()) << "answered from commit index 3: " << ready.replies[0].value;
+
+  // The NOOP commits (and 4 with it): the round starts now, and needs a
+  // quorum of its own.
+  ASSERT_TRUE(n.Deliver(2, AppendAck(2, 3, 5, 0).SerializeAsString()).ok());
+  EXPECT_EQ(n.State().commit_index, 5u);
+  ready = n.TakeReady();
+  EXPECT_TRUE(ready.replies.empty());
+  const uint64_t context = LastContext(ready);
+  ASSERT_GT(context, 0u);
+  ASSERT_TRUE(n.Deliver(3, AppendAck(3, 3, 5, context).SerializeAsString()).ok());
+  ready = n.TakeReady();
+  ASSERT_EQ(ready.replies.size(), 1u);
+  EXPECT_TRUE(ready.replies[0].status.ok()) << ready.replies[0].status;
+  EXPECT_EQ(ready.replies[0].value, "new");
+  EXPECT_EQ(ready.replies[0].index, 5u);
+  EXPECT_EQ(n.State().last_index, 5u);
 }
 
 // Sessions as in v2: a read records nothing, so a repeated sequence after a
