@@ -33,6 +33,9 @@ SCENARIOS = [
     "membership_mixed",
     "leader_flaps",
     "crash_mid_upgrade",
+    "downgrade_procedure",
+    "staged_rollout",
+    "multi_hop",
 ]
 
 def matrix_pairs(tags = TAGS):

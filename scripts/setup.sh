@@ -19,6 +19,8 @@ PACKAGES=(
   libgmock-dev
   libbenchmark-dev
   libssl-dev
+  chromium                 # /usr/bin/chromium: //matrix/runner:report_browser_test
+  nodejs                   # drives it over the DevTools protocol (no npm packages)
 )
 
 missing=()

@@ -6,11 +6,14 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "matrix/check/checker_set.h"
 #include "matrix/sim/linearizability.h"
 #include "matrix/sim/random.h"
+#include "matrix/runner/gate.h"
+#include "matrix/runner/op_bars.h"
 #include "matrix/runner/replica_agreement.h"
 #include "matrix/sim/trace.h"
 
@@ -81,6 +84,10 @@ struct Later {
 };
 
 constexpr uint64_t kPollUs = 20'000;
+// The client operations a red cell's timeline draws: around the first
+// violation (or the end of the run), at most this many.
+constexpr uint64_t kOpBarsBeforeUs = 3'000'000, kOpBarsAfterUs = 1'000'000;
+constexpr size_t kMaxOpBars = 300;
 constexpr uint64_t kAdminResendUs = 1'000'000;
 constexpr uint64_t kAdminRetryUs = 100'000;
 
@@ -682,6 +689,29 @@ class Driver {
         return Finish(StepResult::kOk, absl::StrCat("asked ", Who(l), "; it is cut off at ",
                                                     Secs(now + s.delay_us)));
       }
+      case StepKind::kDowngrade: {
+        const api::ReleaseInfo* older = o_.find_release(s.tag);
+        if (older == nullptr) {
+          return Finish(StepResult::kRefused, absl::StrCat("release ", s.tag, " is not registered"));
+        }
+        downgrade_index_ = 0;
+        const uint32_t cv = MaxClusterVersion();
+        if (cv <= older->max_protocol) {
+          return Finish(StepResult::kOk, absl::StrCat("cluster version ", cv, " is what ", s.tag,
+                                                      " speaks already: nothing to lower"));
+        }
+        admin_ = AdminState();
+        admin_.request.op = api::Op::kDowngrade;
+        admin_.request.version = older->max_protocol;
+        admin_.seen = cluster_.admin_replies().size();
+        return Wait(now + s.duration_us);
+      }
+      case StepKind::kAwaitDowngraded:
+        return Wait(now + s.duration_us);
+      case StepKind::kObserve:
+      case StepKind::kGate:
+        window_start_ = Sample();
+        return Wait(now + s.duration_us);
       case StepKind::kCatchUp: {
         api::NodeId l = cluster_.Leader();
         const api::ProtocolState* ls = l ? cluster_.state(l) : nullptr;
@@ -752,9 +782,118 @@ class Driver {
         }
         break;
       }
+      case StepKind::kAwaitDowngraded: done = PollDowngraded(); break;
+      case StepKind::kObserve:
+      case StepKind::kGate:
+        if (now >= deadline_) {
+          FinishWindow();
+          done = true;
+        }
+        break;
       default: done = PollAdmin(); break;
     }
     if (!done) SchedulePoll();
+  }
+
+  CounterSample Sample() const {
+    CounterSample c;
+    c.time_us = cluster_.now();
+    const std::map<std::string, uint64_t> counters = cluster_.ReleaseCounters();
+    auto it = counters.find(api::kCounterLeaderChanges);
+    c.leader_changes = it == counters.end() ? 0 : it->second;
+    for (const auto& [key, n] : cluster_.decode_errors()) c.decode_errors += n;
+    c.commit_index = MaxCommit();
+    return c;
+  }
+
+  // The end of an observation window. The gate rolls back at once (every
+  // node not on `tag` restarts on it, the rollout stops) when the window's
+  // signals degraded against the baseline; what follows the rollback is
+  // checked like every other step.
+  void FinishWindow() {
+    const Step& s = Cur();
+    const WindowSignals w = Measure(history_, window_start_, Sample());
+    if (s.kind == StepKind::kObserve) {
+      gate_baseline_ = w;
+      have_baseline_ = true;
+      return Finish(StepResult::kOk, "baseline: " + w.ToString());
+    }
+    if (!have_baseline_) return Finish(StepResult::kSkipped, "no baseline window was measured");
+    const GateDecision d = Judge(gate_baseline_, w);
+    if (!d.rollback) {
+      return Finish(StepResult::kOk, absl::StrCat("healthy: ", w.ToString(), " (baseline ",
+                                                  gate_baseline_.ToString(), ")"));
+    }
+    rollout_stopped_ = true;
+    std::vector<std::string> moved;
+    for (api::NodeId id : Members()) {
+      if (cluster_.status(id) == sim::NodeStatus::kAbsent || cluster_.tag(id) == s.tag) continue;
+      const std::string was = cluster_.tag(id);
+      if (Up(id)) cluster_.Stop(id);
+      absl::Status st = StartOrRollBack(id, s.tag);
+      std::string m = absl::StrCat("n", id, " ", was, "->", s.tag);
+      if (!st.ok()) absl::StrAppend(&m, " (refused: ", st.ToString(), ")");
+      moved.push_back(std::move(m));
+    }
+    const std::string why = absl::StrCat("rollback triggered by: ", d.Summary());
+    rollbacks_.push_back(absl::StrCat("@", Secs(cluster_.now()), " ", absl::StrJoin(moved, ", "),
+                                      "; ", why));
+    trace_.Add(cluster_.now(), "rollback", rollbacks_.back());
+    Finish(StepResult::kRefused, absl::StrCat(why, "; rolled back ", absl::StrJoin(moved, ", "),
+                                              "; window: ", w.ToString()));
+  }
+
+  uint32_t MaxClusterVersion() const {
+    uint32_t cv = 0;
+    for (api::NodeId id : Members()) {
+      if (!Up(id)) continue;
+      if (const api::ProtocolState* st = cluster_.state(id)) cv = std::max(cv, st->cluster_version);
+    }
+    return cv;
+  }
+
+  // Done when every member is up and its data is what the older release
+  // reads: cluster version at most its max protocol, the snapshot in a format
+  // it reads and covering the downgrade entry (so no log entry of the newer
+  // cluster version is left for it to replay). A member that never gets
+  // there is a stalled procedure: the operator must not roll back yet.
+  bool PollDowngraded() {
+    const Step& s = Cur();
+    const uint64_t now = cluster_.now();
+    const api::ReleaseInfo* older = o_.find_release(s.tag);
+    if (older == nullptr) {
+      Finish(StepResult::kRefused, absl::StrCat("release ", s.tag, " is not registered"));
+      return true;
+    }
+    std::vector<std::string> pending;
+    for (api::NodeId id : Members()) {
+      const api::ProtocolState* st = Up(id) ? cluster_.state(id) : nullptr;
+      if (st == nullptr) {
+        pending.push_back(absl::StrCat(Who(id), " down"));
+        continue;
+      }
+      const auto& formats = older->snapshot_formats_read;
+      const bool format_ok =
+          st->snapshot_format == 0 ||
+          std::find(formats.begin(), formats.end(), st->snapshot_format) != formats.end();
+      const bool covered = downgrade_index_ == 0 || st->snapshot_index >= downgrade_index_;
+      if (st->cluster_version > older->max_protocol || !format_ok || !covered) {
+        pending.push_back(absl::StrCat(Who(id), " cv ", st->cluster_version, " format ",
+                                       st->snapshot_format, " snapshot ", st->snapshot_index));
+      }
+    }
+    if (pending.empty()) {
+      Finish(StepResult::kOk, absl::StrCat("every member readable by ", s.tag, " after ",
+                                           Secs(now - Rec().start_us)));
+      return true;
+    }
+    if (now >= deadline_) {
+      Finish(StepResult::kStalled, absl::StrCat("after ", Secs(now - Rec().start_us),
+                                                " not yet readable by ", s.tag, ": ",
+                                                absl::StrJoin(pending, ", ")));
+      return true;
+    }
+    return false;
   }
 
   struct VoteState {
@@ -872,7 +1011,13 @@ class Driver {
           RefreshClients();
           absl::StrAppend(&detail, "; n", gone, " stopped");
         }
+        if (s.kind == StepKind::kDowngrade) downgrade_index_ = a.reply.index;
         Finish(StepResult::kOk, detail);
+        return true;
+      }
+      if (st.code() == absl::StatusCode::kUnimplemented && s.kind == StepKind::kDowngrade) {
+        // The procedure is the only way back: a release without it refuses.
+        Finish(StepResult::kRefused, absl::StrCat("refused by ", by, ": ", st.ToString()));
         return true;
       }
       if (st.code() == absl::StatusCode::kUnimplemented) {
@@ -919,7 +1064,8 @@ class Driver {
         admin_.request.target = l;  // "remove the leader": whoever leads when it is sent
         Rec().detail = absl::StrCat("target n", l);
       }
-      const bool ready = l != 0 && (admin_.request.target != 0 || s.kind == StepKind::kFinalize);
+      const bool ready = l != 0 && (admin_.request.target != 0 || s.kind == StepKind::kFinalize ||
+                                    s.kind == StepKind::kDowngrade);
       if (ready) {
         cluster_.SubmitAdmin(admin_.request, l);
         admin_.in_flight = true;
@@ -973,6 +1119,7 @@ class Driver {
     r.ops_completed = workload_.completed();
     r.acked_writes = workload_.acked_writes();
     r.faults_fired = faults_fired_;
+    r.rollbacks = rollbacks_;
     r.faults_skipped = faults_skipped_;
     r.safety_violations = checkers_.safety_violations();
     r.liveness_violations = checkers_.liveness_violations();
@@ -1005,6 +1152,12 @@ class Driver {
     r.installs = sampler_->installs();
     r.timeline = sampler_->timeline();
     r.bands = std::move(bands_);
+    {
+      std::optional<uint64_t> violation_us;
+      if (!r.violations.empty()) violation_us = r.violations.front().time_us;
+      r.op_bars = OpBarsAround(history_, violation_us.value_or(cluster_.now()), kOpBarsBeforeUs,
+                               kOpBarsAfterUs, kMaxOpBars, violation_us);
+    }
     r.hit_step_bound = hit_bound_;
     if (o_.lin_check && !stopped_) {
       r.lin = sim::CheckHistory(history_, o_.lin_max_states);
@@ -1026,6 +1179,11 @@ class Driver {
   bool stopped_ = false;
   bool hit_bound_ = false;
   uint64_t faults_fired_ = 0, faults_skipped_ = 0;
+  uint64_t downgrade_index_ = 0;  // index of the accepted downgrade request (0: none)
+  CounterSample window_start_;    // kObserve, kGate: the counters at the window's start
+  WindowSignals gate_baseline_;
+  bool have_baseline_ = false;
+  std::vector<std::string> rollbacks_;  // "@t n2 v2->v1; rollback triggered by: ..."
   std::map<api::NodeId, std::string> good_tag_;
   std::map<api::NodeId, int> slow_disks_;
   int storms_ = 0;

@@ -33,6 +33,7 @@
 
 #include "matrix/check/checker.h"
 #include "matrix/runner/sampler.h"
+#include "matrix/runner/op_bars.h"
 #include "matrix/runner/scenario.h"
 #include "matrix/sim/cluster.h"
 #include "matrix/sim/simulation.h"
@@ -104,6 +105,8 @@ struct RunResult {
   std::map<int, sim::CohortStats> cohorts;
   uint64_t ops_completed = 0, acked_writes = 0;
   uint64_t faults_fired = 0, faults_skipped = 0;
+  // Automatic rollbacks of a staged rollout and what triggered each.
+  std::vector<std::string> rollbacks;
   uint64_t safety_violations = 0, liveness_violations = 0;
   std::vector<check::Violation> violations;  // safety first
   std::string verdicts;                      // one line per checker
@@ -118,6 +121,7 @@ struct RunResult {
   std::map<std::pair<std::string, std::string>, uint64_t> installs;
   std::vector<Segment> timeline;
   std::vector<FaultBand> bands;
+  std::vector<OpBar> op_bars;  // client operations around the first violation
   bool hit_step_bound = false;   // max_steps ran out (a driver bug or a livelock)
 
   bool safety_failed() const { return safety_violations > 0; }

@@ -4,6 +4,7 @@
 #include "matrix/runner/driver.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "matrix/runner/shrink.h"
 #include "matrix/runner/verdict.h"
@@ -22,6 +23,87 @@ ScenarioPlan Plan(const char* scenario, const char* from, const char* to, uint64
   auto p = Compile(scenario, from, to, seed, Mode::kFast);
   EXPECT_TRUE(p.ok()) << p.status();
   return *p;
+}
+
+const StepRecord* FirstOf(const RunResult& r, StepKind kind) {
+  for (const StepRecord& s : r.steps) {
+    if (s.step.kind == kind) return &s;
+  }
+  return nullptr;
+}
+
+// v2's explicit procedure after finalize: the request is accepted at an
+// index, every node rewrites its data (cluster version 1, format 1, snapshot
+// over the request) before the first v1 binary starts, and v1 then serves.
+TEST(Driver, DowngradeProcedureFromV2BringsTheClusterBackToV1) {
+  ScenarioPlan p = Plan("downgrade_procedure", "v1", "v2", 1);
+  RunResult r = Execute(p, Options());
+  const StepRecord* d = FirstOf(r, StepKind::kDowngrade);
+  const StepRecord* w = FirstOf(r, StepKind::kAwaitDowngraded);
+  ASSERT_NE(d, nullptr);
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(d->result, StepResult::kOk) << d->detail;
+  EXPECT_TRUE(absl::StrContains(d->detail, "done by")) << d->detail;
+  EXPECT_EQ(w->result, StepResult::kOk) << w->detail;
+  for (const StepRecord& s : r.steps) {
+    if (s.step.kind == StepKind::kUpgrade && s.step.tag == "v1") {
+      EXPECT_EQ(s.result, StepResult::kOk) << s.number << ": " << s.detail;
+      EXPECT_GE(s.start_us, w->end_us) << "a v1 binary started before the data was rewritten";
+    }
+  }
+  SeedVerdict v = Judge(r, /*supported=*/true);
+  EXPECT_EQ(v.outcome, SeedOutcome::kPass) << absl::StrJoin(v.reasons, "; ");
+  ASSERT_FALSE(r.version_history.empty());
+}
+
+// v1 has no downgrade operation: on a cluster at cluster version 1 there is
+// nothing to lower, so the step is a no-op, never a request v1 would refuse.
+TEST(Driver, DowngradeProcedureIsANoOpWhereNothingWasRaised) {
+  RunResult r = Execute(Plan("downgrade_procedure", "v1", "v1", 2), Options());
+  const StepRecord* d = FirstOf(r, StepKind::kDowngrade);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->result, StepResult::kOk);
+  EXPECT_TRUE(absl::StrContains(d->detail, "nothing to lower")) << d->detail;
+}
+
+// A first stage whose node floods its peers with bytes nobody decodes: the
+// gate sees decode errors the baseline did not have, rolls the node back at
+// once, stops the rollout, and the cluster goes on committing on <from>.
+TEST(Driver, StagedRolloutRollsBackWhenTheFirstStageDegrades) {
+  ScenarioPlan p = Plan("staged_rollout", "fake", "fake_noisy", 1);
+  RunResult r = Execute(p, Options());
+  const StepRecord* gate = FirstOf(r, StepKind::kGate);
+  ASSERT_NE(gate, nullptr);
+  EXPECT_EQ(gate->result, StepResult::kRefused) << gate->detail;
+  EXPECT_TRUE(absl::StrContains(gate->detail, "rollback triggered by: decode errors"))
+      << gate->detail;
+  ASSERT_EQ(r.rollbacks.size(), 1u);
+  EXPECT_TRUE(absl::StrContains(r.rollbacks[0], "fake_noisy->fake")) << r.rollbacks[0];
+  bool after_gate = false;
+  for (const StepRecord& s : r.steps) {
+    if (&s == gate) {
+      after_gate = true;
+      continue;
+    }
+    if (!after_gate) continue;
+    if (s.step.rollout) EXPECT_EQ(s.result, StepResult::kSkipped) << s.number;
+    if (s.step.kind == StepKind::kCheck) EXPECT_EQ(s.result, StepResult::kOk) << s.detail;
+  }
+  for (const NodeRow& row : r.final_rows) EXPECT_EQ(row.release, "fake") << row.id;
+  EXPECT_EQ(r.safety_violations, 0u) << r.verdicts;
+  // Declared supported: red; declared unsupported: refused cleanly.
+  EXPECT_EQ(Judge(r, /*supported=*/true).outcome, SeedOutcome::kFail);
+  EXPECT_EQ(Judge(r, /*supported=*/false).outcome, SeedOutcome::kRefused);
+}
+
+TEST(Driver, StagedRolloutOfAHealthyReleaseGoesOn) {
+  RunResult r = Execute(Plan("staged_rollout", "v1", "v2", 1), Options());
+  const StepRecord* gate = FirstOf(r, StepKind::kGate);
+  ASSERT_NE(gate, nullptr);
+  EXPECT_EQ(gate->result, StepResult::kOk) << gate->detail;
+  EXPECT_TRUE(absl::StartsWith(gate->detail, "healthy: ")) << gate->detail;
+  EXPECT_TRUE(r.rollbacks.empty());
+  EXPECT_EQ(Judge(r, /*supported=*/true).outcome, SeedOutcome::kPass);
 }
 
 TEST(Driver, RollingUpgradeOfV1PassesEveryCheckAndIsDeterministic) {

@@ -62,6 +62,8 @@ uint64_t Counter(const RunResult& r, const char* name) {
   return it == r.release_counters.end() ? 0 : it->second;
 }
 
+constexpr size_t kMaxRollbackTriggers = 5;
+
 void Merge(Telemetry& a, const Telemetry& b) {
   a.runs += b.runs;
   a.sim_time_us += b.sim_time_us;
@@ -82,6 +84,10 @@ void Merge(Telemetry& a, const Telemetry& b) {
   a.faults_skipped += b.faults_skipped;
   a.crashes += b.crashes;
   a.upgrades += b.upgrades;
+  a.rollbacks += b.rollbacks;
+  for (const std::string& t : b.rollback_triggers) {
+    if (a.rollback_triggers.size() < kMaxRollbackTriggers) a.rollback_triggers.push_back(t);
+  }
   a.messages_delivered += b.messages_delivered;
   a.messages_dropped += b.messages_dropped;
   for (const auto& [k, v] : b.steps) a.steps[k] += v;
@@ -117,6 +123,12 @@ void Telemetry::Add(const RunResult& r) {
   faults_skipped += r.faults_skipped;
   crashes += r.cluster.crashes;
   upgrades += r.cluster.upgrades;
+  rollbacks += r.rollbacks.size();
+  for (const std::string& t : r.rollbacks) {
+    if (rollback_triggers.size() < kMaxRollbackTriggers) {
+      rollback_triggers.push_back(absl::StrCat("seed ", r.seed, ": ", t));
+    }
+  }
   messages_delivered += r.cluster.delivered;
   messages_dropped += r.network.dropped_random + r.network.dropped_partition + r.cluster.dropped_down;
   for (const StepRecord& s : r.steps) ++steps[s.result];
@@ -252,6 +264,7 @@ Artifact BuildArtifact(const MatrixOptions& o, const CellResult& cell, uint64_t 
   a.lin_detail = r.lin.detail;
   a.timeline = r.timeline;
   a.bands = r.bands;
+  a.op_bars = r.op_bars;
   a.sim_time_us = r.sim_time_us;
   a.heal_us = r.heal_us;
   // The window: the same run again, stopped shortly after the first

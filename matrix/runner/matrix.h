@@ -88,6 +88,8 @@ struct Telemetry {
   uint64_t ops_completed = 0, acked_writes = 0;
   uint64_t faults_fired = 0, faults_skipped = 0;
   uint64_t crashes = 0, upgrades = 0;
+  uint64_t rollbacks = 0;                       // automatic, by a staged rollout's gate
+  std::vector<std::string> rollback_triggers;   // the first few, with their seed
   uint64_t messages_delivered = 0, messages_dropped = 0;
   std::map<StepResult, uint64_t> steps;  // step outcomes
   std::map<int, sim::CohortStats> cohorts;
@@ -120,6 +122,7 @@ struct Artifact {
   std::string reproduce;
   std::vector<Segment> timeline;
   std::vector<FaultBand> bands;
+  std::vector<OpBar> op_bars;
   uint64_t sim_time_us = 0, heal_us = 0;
 };
 

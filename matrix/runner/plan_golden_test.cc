@@ -33,6 +33,7 @@ std::vector<Case> Cases() {
   for (const Scenario& s : AllScenarios()) out.push_back({s.name, "v1", "v2", 1, Mode::kFast});
   out.push_back({"rolling_upgrade", "v1", "v2", 2, Mode::kFull});
   out.push_back({"topologies_5", "v1", "v1", 3, Mode::kFast});
+  out.push_back({"multi_hop", "v1", "v3", 1, Mode::kFast});
   return out;
 }
 

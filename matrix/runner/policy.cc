@@ -19,6 +19,7 @@ const char* CapabilityName(Capability c) {
     case Capability::kDowngradeAfterFinalize: return "downgrade_after_finalize";
     case Capability::kSnapshotExchange: return "snapshot_exchange";
     case Capability::kSkipVersion: return "skip_version";
+    case Capability::kDowngradeByProcedure: return "downgrade_by_procedure";
   }
   return "?";
 }

@@ -34,11 +34,12 @@ enum class Capability : uint32_t {
   kDowngradeAfterFinalize = 1u << 2,
   kSnapshotExchange = 1u << 3,
   kSkipVersion = 1u << 4,
+  kDowngradeByProcedure = 1u << 5,
 };
 inline constexpr Capability kAllCapabilities[] = {
     Capability::kRollingUpgrade, Capability::kDowngradeBeforeFinalize,
     Capability::kDowngradeAfterFinalize, Capability::kSnapshotExchange,
-    Capability::kSkipVersion};
+    Capability::kSkipVersion, Capability::kDowngradeByProcedure};
 
 // "rolling_upgrade", ...: the spelling in the policy file.
 const char* CapabilityName(Capability c);

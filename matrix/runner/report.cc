@@ -212,7 +212,9 @@ void TelemetryJson(JsonWriter& j, const Telemetry& t) {
       .Field("crashes", t.crashes)
       .Field("upgrades", t.upgrades)
       .Field("messages_delivered", t.messages_delivered)
-      .Field("messages_dropped", t.messages_dropped);
+      .Field("messages_dropped", t.messages_dropped)
+      .Field("rollbacks", t.rollbacks);
+  Strings(j, "rollback_triggers", t.rollback_triggers);
   j.Key("steps").BeginObject();
   for (const auto& [k, v] : t.steps) j.Field(StepResultName(k), v);
   j.EndObject();
@@ -315,6 +317,19 @@ void ArtifactJson(JsonWriter& j, const Artifact& a) {
         .Field("from_s", Sec(b.from_us))
         .Field("to_s", Sec(b.to_us))
         .Field("label", b.label)
+        .EndObject();
+  }
+  j.EndArray();
+  j.Key("ops").BeginArray();
+  for (const OpBar& o : a.op_bars) {
+    j.BeginObject()
+        .Field("client", static_cast<uint64_t>(o.client))
+        .Field("what", o.what)
+        .Field("from_s", Sec(o.invoke_us))
+        .Field("to_s", o.complete_us ? Sec(*o.complete_us) : Sec(a.sim_time_us))
+        .Field("open", !o.complete_us.has_value())
+        .Field("outcome", o.outcome)
+        .Field("hl", o.highlighted)
         .EndObject();
   }
   j.EndArray();
@@ -474,8 +489,8 @@ std::string MarkdownReport(const MatrixResult& m) {
   absl::StrAppend(&s, "\n## Telemetry per cell (summed over seeds)\n\n"
                       "| cell | runs | elections | leader changes | retries | timeouts | overloaded | "
                       "auth failures | decode errors | snapshot installs | compactions | refusals | "
-                      "safety / liveness violations |\n"
-                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                      "rollbacks | safety / liveness violations |\n"
+                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const CellResult& c : m.cells) {
     const Telemetry& t = c.telemetry;
     uint64_t retries = 0, timeouts = 0, decode = 0;
@@ -487,8 +502,18 @@ std::string MarkdownReport(const MatrixResult& m) {
     absl::StrAppend(&s, "| ", c.key.Name(), " | ", t.runs, " | ", t.elections, " | ",
                     t.leader_changes, " | ", retries, " | ", timeouts, " | ", t.overloaded, " | ",
                     t.auth_failures, " | ", decode, " | ", t.snapshot_installs, " | ", t.compactions,
-                    " | ", t.start_refusals, " | ", t.safety_violations, " / ",
+                    " | ", t.start_refusals, " | ", t.rollbacks, " | ", t.safety_violations, " / ",
                     t.liveness_violations, " |\n");
+  }
+  bool any_rollback = false;
+  for (const CellResult& c : m.cells) any_rollback = any_rollback || c.telemetry.rollbacks > 0;
+  if (any_rollback) {
+    absl::StrAppend(&s, "\n### Automatic rollbacks and what triggered them\n\n");
+    for (const CellResult& c : m.cells) {
+      for (const std::string& t : c.telemetry.rollback_triggers) {
+        absl::StrAppend(&s, "- ", c.key.Name(), ", ", t, "\n");
+      }
+    }
   }
   absl::StrAppend(&s, "\n### Retries and timeouts by client cohort\n\n");
   for (const CellResult& c : m.cells) {
@@ -563,10 +588,21 @@ table.t td,table.t th{border:1px solid #ddd;padding:2px 6px}
 .pass,.refused{background:#c8e6c9}.fail{background:#ef9a9a}.green{background:#fff59d}
 details{margin:4px 0} summary{cursor:pointer}
 .legend span{margin-right:10px}
-</style></head><body>
+</style>
+<script>
+// Every error the page meets (script errors, failed loads, console.error) is
+// listed in the root element's data-errors attribute; its data-ready says the
+// page script ran to its end. report_browser_test reads both from the DOM.
+(() => {
+  const seen = [], put = m => { seen.push(String(m)); document.documentElement.dataset.errors = seen.join(' | '); };
+  window.addEventListener('error', e => put(e.message || 'failed to load ' + (e.target && (e.target.src || e.target.href))), true);
+  window.addEventListener('unhandledrejection', e => put('unhandled rejection: ' + e.reason));
+  const ce = console.error.bind(console); console.error = (...a) => { put(a.join(' ')); ce(...a); };
+})();
+</script></head><body>
 <h1>Upgrade matrix report</h1>
 <div class="summary" id="summary"></div>
-<div class="legend"><span class="chip PASS">PASS</span><span class="chip REFUSED-as-expected">REFUSED-as-expected</span><span class="chip FAIL">FAIL</span><span class="chip UNEXPECTED-GREEN">UNEXPECTED-GREEN</span> click a cell for its details and artifacts</div>
+<div class="legend"><span class="chip PASS">PASS</span><span class="chip REFUSED-as-expected">REFUSED-as-expected</span><span class="chip FAIL">FAIL</span><span class="chip UNEXPECTED-GREEN">UNEXPECTED-GREEN</span> click a cell for its details and artifacts (a red cell: first violated invariant, reproduction command, timeline, per-step node tables); link to a cell with report.html#cell=SCENARIO/FROM/TO</div>
 <div id="grid"></div>
 <div id="detail">Select a cell.</div>
 <script id="data" type="application/json">
@@ -597,6 +633,7 @@ function rowsTable(rows) {
 }
 document.getElementById('summary').textContent = R.summary.line + ' (policy ' + R.policy_file + ')';
 let selected = null;
+const cellId = c => c.scenario + '/' + c.from + '/' + c.to;
 function grid() {
   const t = el('table', {class: 'grid'});
   t.append(el('tr', {}, el('th', {}, 'scenario'), ...R.pairs.map(p => el('th', {}, p))));
@@ -606,7 +643,7 @@ function grid() {
       const i = R.cells.findIndex(c => c.scenario === s && c.pair === p);
       if (i < 0) { tr.append(el('td', {}, '-')); continue; }
       const c = R.cells[i];
-      const td = el('td', {class: 'cell ' + c.status, title: c.status + ' ' + c.matching + '/' + c.seeds + ' seeds match the policy', onclick: () => show(i, td)}, c.status + ' ' + c.matching + '/' + c.seeds);
+      const td = el('td', {class: 'cell ' + c.status, 'data-cell': cellId(c), title: c.status + ' ' + c.matching + '/' + c.seeds + ' seeds match the policy', onclick: () => show(i, td)}, c.status + ' ' + c.matching + '/' + c.seeds);
       tr.append(td);
     }
     t.append(tr);
@@ -616,11 +653,14 @@ function grid() {
 function timeline(a) {
   const tl = a.timeline; if (!tl || !tl.segments.length) return el('div', {}, 'no timeline');
   const nodes = [...new Set(tl.segments.map(s => s.node))].sort((x, y) => x - y);
-  const W = 1000, L = 60, H = 24, top = 18, end = Math.max(tl.end_s, 0.001);
+  const ops = tl.ops || [];
+  const clients = [...new Set(ops.map(o => o.client))].sort((x, y) => x - y);
+  const W = 1000, L = 60, H = 24, CH = 14, top = 18, end = Math.max(tl.end_s, 0.001);
+  const ctop = top + nodes.length * H + 8;
   const x = t => L + (W - L - 10) * t / end;
   const NS = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(NS, 'svg');
-  const height = top + nodes.length * H + 30;
+  const height = ctop + clients.length * CH + 30;
   svg.setAttribute('width', W); svg.setAttribute('height', height);
   const add = (tag, attrs, text) => { const e = document.createElementNS(NS, tag); for (const k in attrs) e.setAttribute(k, attrs[k]); if (text !== undefined) e.textContent = text; svg.append(e); return e; };
   const color = {leader: '#2e7d32', follower: '#a5d6a7', candidate: '#ffb74d', pre_candidate: '#ffe0b2', precandidate: '#ffe0b2', learner: '#90caf9', down: '#bdbdbd'};
@@ -640,18 +680,27 @@ function timeline(a) {
       const tt = document.createElementNS(NS, 'title'); tt.textContent = b.label + ' ' + b.from_s.toFixed(3) + '-' + b.to_s.toFixed(3) + 's'; r.append(tt);
     }
   }
+  const opColor = {ok: '#78909c', fail: '#ffb74d', info: '#e0e0e0'};
+  clients.forEach((c, i) => add('text', {x: 4, y: ctop + i * CH + 11, 'font-size': 10}, 'c' + c));
+  for (const o of ops) {
+    const i = clients.indexOf(o.client), y = ctop + i * CH;
+    const r = add('rect', {x: x(o.from_s), y: y + 2, width: Math.max(1.5, x(o.to_s) - x(o.from_s)), height: CH - 4, fill: opColor[o.outcome] || '#e0e0e0', stroke: o.hl ? '#c62828' : 'none', 'stroke-width': o.hl ? 2 : 0, class: o.hl ? 'op hl' : 'op'});
+    const tt = document.createElementNS(NS, 'title'); tt.textContent = 'client ' + o.client + ': ' + o.what + ' => ' + o.outcome + (o.open ? ' (never answered)' : '') + ' ' + o.from_s.toFixed(3) + '-' + o.to_s.toFixed(3) + 's' + (o.hl ? ' [in flight at the first violation]' : ''); r.append(tt);
+  }
   for (const st of a.steps) {
     const l = add('line', {x1: x(st.start_s), x2: x(st.start_s), y1: top - 4, y2: top + nodes.length * H, stroke: '#555', 'stroke-dasharray': '2,3', 'stroke-width': 0.6});
     const tt = document.createElementNS(NS, 'title'); tt.textContent = st.number + '. ' + st.text + ' => ' + st.result; l.append(tt);
   }
   add('line', {x1: x(tl.heal_s), x2: x(tl.heal_s), y1: 0, y2: height - 20, stroke: '#1565c0', 'stroke-width': 2});
   add('text', {x: x(tl.heal_s) + 3, y: 12, 'font-size': 11, fill: '#1565c0'}, 'heal');
+  const v = /@(\d+)us:/.exec(a.first_violation || '');  // "SAFETY checker @1500000us: ..."
+  if (v) { const vx = x(v[1] / 1e6); add('line', {x1: vx, x2: vx, y1: 0, y2: height - 20, stroke: '#c62828', 'stroke-width': 2}); add('text', {x: vx + 3, y: height - 18, 'font-size': 11, fill: '#c62828'}, 'violation'); }
   for (let t = 0; t <= end; t += Math.max(1, Math.round(end / 10))) add('text', {x: x(t), y: height - 6, 'font-size': 10}, t + 's');
-  return el('div', {}, el('div', {style: 'font-size:12px;color:#555'}, 'per node: release (label), role (dark green leader, light follower, orange candidate, grey down), term in tooltips; red bands: faults; dashed: steps; blue: heal'), svg);
+  return el('div', {}, el('div', {style: 'font-size:12px;color:#555'}, 'per node: release (label), role (dark green leader, light follower, orange candidate, grey down), term in tooltips; red bands: faults; dashed: steps; blue: heal; red: first violation; below, per client (c1, c2, ...): operations from invocation to answer (grey ok, orange failed, light timed out), red outline: in flight at the first violation'), svg);
 }
 function telemetry(t) {
   const d = el('div');
-  const kv = ['runs','sim_seconds','elections','leader_changes','retries','timeouts','overloaded','auth_failures','unknown_messages','snapshot_installs','snapshots_sent','compactions','start_refusals','safety_violations','liveness_violations','ops_completed','acked_writes','faults_fired','crashes','upgrades'];
+  const kv = ['runs','sim_seconds','elections','leader_changes','retries','timeouts','overloaded','auth_failures','unknown_messages','snapshot_installs','snapshots_sent','compactions','start_refusals','safety_violations','liveness_violations','ops_completed','acked_writes','faults_fired','crashes','upgrades','rollbacks'];
   const tb = el('table', {class: 't'});
   for (const k of kv) tb.append(el('tr', {}, el('th', {}, k.replace(/_/g, ' ')), el('td', {}, typeof t[k] === 'number' && !Number.isInteger(t[k]) ? t[k].toFixed(2) : t[k])));
   d.append(tb);
@@ -699,6 +748,7 @@ function show(i, td) {
   selected = td; td.classList.add('sel');
   const d = document.getElementById('detail');
   d.textContent = '';
+  d.dataset.cell = cellId(c);
   d.append(el('h2', {}, c.scenario + ' ' + c.pair + ': ' + c.status));
   d.append(el('div', {}, 'policy declares: ' + (c.declared.join(', ') || 'none') + '; scenario requires: ' + c.required.join(', ') + ' => ' + (c.supported ? 'supported: every seed must pass' : 'unsupported: every seed must be refused cleanly')));
   d.append(el('div', {}, 'seeds: ', ...c.seed_results.map(s => el('span', {class: 'chip ' + s.outcome, title: s.reason + ' digest ' + s.digest}, s.seed + ':' + s.outcome))));
@@ -706,8 +756,18 @@ function show(i, td) {
   d.append(el('h2', {}, 'telemetry (summed over ' + c.telemetry.runs + ' seeds)'), telemetry(c.telemetry));
 }
 grid();
+// report.html#cell=S/F/T opens that cell with a real click on it; without one,
+// the first cell that does not match the policy opens.
+function openFromHash() {
+  const m = /^#cell=(.+)$/.exec(location.hash);
+  const td = m && [...document.querySelectorAll('td.cell')].find(e => e.dataset.cell === decodeURIComponent(m[1]));
+  if (td) td.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window}));
+  return !!td;
+}
+window.addEventListener('hashchange', openFromHash);
 const firstRed = R.cells.findIndex(c => !c.matches_policy);
-if (firstRed >= 0) { const tds = document.querySelectorAll('td.cell'); const order = []; for (const s of R.scenarios) for (const p of R.pairs) { const i = R.cells.findIndex(c => c.scenario === s && c.pair === p); if (i >= 0) order.push(i); } show(firstRed, tds[order.indexOf(firstRed)]); }
+if (!openFromHash() && firstRed >= 0) { const tds = document.querySelectorAll('td.cell'); const order = []; for (const s of R.scenarios) for (const p of R.pairs) { const i = R.cells.findIndex(c => c.scenario === s && c.pair === p); if (i >= 0) order.push(i); } show(firstRed, tds[order.indexOf(firstRed)]); }
+document.documentElement.dataset.ready = 'yes';
 </script></body></html>
 )HTML";
 

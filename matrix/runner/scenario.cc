@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -41,6 +42,10 @@ const char* StepKindName(StepKind k) {
     case StepKind::kSplitVote: return "split_vote";
     case StepKind::kAddVoterCut: return "add_voter_cut";
     case StepKind::kCatchUp: return "catch_up";
+    case StepKind::kDowngrade: return "downgrade";
+    case StepKind::kAwaitDowngraded: return "await_downgraded";
+    case StepKind::kObserve: return "observe";
+    case StepKind::kGate: return "gate";
   }
   return "?";
 }
@@ -97,6 +102,20 @@ std::string StepString(const Step& s) {
     case StepKind::kCatchUp:
       absl::StrAppend(&out, " ", NodeName(s.node), " within ", Secs(s.duration_us));
       break;
+    case StepKind::kDowngrade:
+      absl::StrAppend(&out, " cluster version to what ", s.tag, " speaks");
+      break;
+    case StepKind::kAwaitDowngraded:
+      absl::StrAppend(&out, " every member readable by ", s.tag, " within ",
+                      Secs(s.duration_us));
+      break;
+    case StepKind::kObserve:
+      absl::StrAppend(&out, " signals for ", Secs(s.duration_us));
+      break;
+    case StepKind::kGate:
+      absl::StrAppend(&out, " signals for ", Secs(s.duration_us),
+                      " against the baseline; degraded: roll back to ", s.tag);
+      break;
     case StepKind::kSplitVote:
       absl::StrAppend(&out, " ", NodeName(s.node), " and ", NodeName(s.peer),
                       " campaign at once; the first voter crashes after voting");
@@ -149,6 +168,19 @@ const std::vector<Scenario>& AllScenarios() {
       {"crash_mid_upgrade",
        "nodes crash (torn writes) while being upgraded; the leader and then every node crash in "
        "the mixed state",
+       {C::kRollingUpgrade}},
+      {"downgrade_procedure",
+       "upgrade every node, finalize, then the explicit downgrade procedure: lower the cluster "
+       "version to what <from> speaks, wait until every node rewrote its data, roll back",
+       {C::kRollingUpgrade, C::kDowngradeByProcedure}},
+      {"staged_rollout",
+       "upgrade one node first, compare its window's signals (errors and timeouts, commit "
+       "latency, leader changes, decode errors, commit rate) with a baseline; degraded: roll "
+       "back automatically (and the rollback is checked like any step), else roll out the rest",
+       {C::kRollingUpgrade}},
+      {"multi_hop",
+       "<from> to <to> through every release between them, each hop a rolling upgrade with "
+       "checks and a finalize (one hop when none lies between)",
        {C::kRollingUpgrade}},
   };
   return *all;
@@ -251,6 +283,12 @@ class Builder {
     }
   }
 
+  // Starts a new hop of a multi-hop path: every node counts as not moved.
+  void NewHop(const std::string& tag) {
+    for (auto& [id, moved] : rolled_) moved = false;
+    hop_tag_ = tag;
+  }
+
   void Check(std::string note) {
     Step& s = Add(StepKind::kCheck);
     s.duration_us = check_us_;
@@ -334,7 +372,7 @@ class Builder {
     if (rolled == 0) {
       label = absl::StrCat("all on ", p_->from);
     } else if (old == 0) {
-      label = absl::StrCat("all on ", p_->to);
+      label = absl::StrCat("all on ", hop_tag_.empty() ? p_->to : hop_tag_);
     } else if (2 * old > n) {
       label = "old majority";
     } else if (2 * old < n) {
@@ -407,12 +445,80 @@ class Builder {
   uint64_t check_us_;
   std::map<api::NodeId, std::string> tags_;
   std::map<api::NodeId, bool> rolled_;
+  std::string hop_tag_;  // multi-hop: the release of the current hop
 };
 
 std::vector<api::NodeId> Range(int n) {
   std::vector<api::NodeId> out;
   for (int i = 1; i <= n; ++i) out.push_back(i);
   return out;
+}
+
+// The explicit procedure of a release that lowers the cluster version
+// (versions/v2/RELEASE.md, "Downgrade procedure"): finalize, ask for the
+// downgrade, wait until every node's data is readable by <from>, roll back.
+void DowngradeProcedure(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  b.StartAll();
+  b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/true);
+  b.Finalize();
+  Step& d = b.Admin(StepKind::kDowngrade, 0, "the procedure's request, to the leader");
+  d.tag = p.from;
+  b.Wait(b.gap());
+  Step& w = b.Admin(StepKind::kAwaitDowngraded, 0,
+                    "no older binary starts before every node rewrote its data");
+  w.tag = p.from;
+  b.Wait(b.gap());
+  b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/false);
+  bg = BackgroundSpec{15, 2, 1, 1, 1, 0, 1, 0, 1, 1, 0};
+}
+
+// A staged rollout with an explicit rollback trigger: a baseline window, one
+// node upgraded, the gate's window, then either the rest of the rollout or
+// (gate degraded) an automatic rollback to <from>, after which the remaining
+// rollout steps are skipped and the cluster must still commit and pass every
+// check. No background faults: a fault inside only one of the two windows
+// would be a signal of the fault, not of the release.
+void StagedRollout(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  const uint64_t window = p.mode == Mode::kFast ? 3'000'000 : 8'000'000;
+  b.StartAll();
+  b.Timed(StepKind::kObserve, 0, window, "baseline: every node on " + p.from);
+  b.Wait(window);
+  std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
+  b.Upgrade(order[0], p.to, "the first stage: one node");
+  b.Check(b.State());
+  Step& gate = b.Timed(StepKind::kGate, 0, window, "the first stage's signals");
+  gate.tag = p.from;
+  b.Wait(window);
+  b.Check("after the gate (rolled out further or rolled back)");
+  for (size_t i = 1; i < order.size(); ++i) {
+    b.Upgrade(order[i], p.to, "the rest of the rollout");
+    b.Check(b.State());
+    b.Wait(b.gap());
+  }
+  Step& fin = b.Admin(StepKind::kFinalize, 0, "raise the cluster version, if rolled out");
+  fin.rollout = true;
+  b.Wait(b.gap());
+  b.Check("the end: " + b.State());
+  bg = BackgroundSpec{};
+}
+
+// v1 -> v2 -> v3: every hop a rolling upgrade in a fresh seeded order, with
+// a check at every mixed state and a finalize, so each hop starts from a
+// cluster finalized on the previous release (how fleets really move).
+void MultiHop(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  b.StartAll();
+  std::vector<std::string> hops = TagsBetween(p.from, p.to);
+  hops.push_back(p.to);
+  for (size_t h = 0; h < hops.size(); ++h) {
+    b.NewHop(hops[h]);
+    for (api::NodeId n : b.Shuffled(Range(p.nodes))) {
+      b.Upgrade(n, hops[h], absl::StrCat("hop ", h + 1, " of ", hops.size()));
+      b.Check(b.State());
+      b.Wait(b.gap());
+    }
+    b.Finalize();
+  }
+  bg = BackgroundSpec{20, 3, 1, 2, 1, 1, 1, 1, 1, 1, 0};
 }
 
 void RollingUpgrade(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
@@ -664,6 +770,20 @@ void CrashMidUpgrade(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
 
 }  // namespace
 
+std::vector<std::string> TagsBetween(absl::string_view from, absl::string_view to) {
+  auto number = [](absl::string_view tag) -> int {
+    tag = tag.substr(0, tag.find('+'));  // a canary counts as its base
+    int n = 0;
+    if (tag.size() < 2 || tag[0] != 'v' || !absl::SimpleAtoi(tag.substr(1), &n)) return -1;
+    return n;
+  };
+  const int a = number(from), b = number(to);
+  std::vector<std::string> out;
+  if (a < 0 || b < 0) return out;
+  for (int i = a + 1; i < b; ++i) out.push_back(absl::StrCat("v", i));
+  return out;
+}
+
 absl::StatusOr<ScenarioPlan> Compile(absl::string_view scenario, absl::string_view from,
                                      absl::string_view to, uint64_t seed, Mode mode) {
   if (FindScenario(scenario) == nullptr) {
@@ -710,6 +830,12 @@ absl::StatusOr<ScenarioPlan> Compile(absl::string_view scenario, absl::string_vi
     LeaderFlaps(p, b, bg);
   } else if (scenario == "crash_mid_upgrade") {
     CrashMidUpgrade(p, b, bg);
+  } else if (scenario == "downgrade_procedure") {
+    DowngradeProcedure(p, b, bg);
+  } else if (scenario == "staged_rollout") {
+    StagedRollout(p, b, bg);
+  } else if (scenario == "multi_hop") {
+    MultiHop(p, b, bg);
   }
   p.planned_end_us = b.now() + b.gap();
   if (!fast) bg.per_min *= 1.5;

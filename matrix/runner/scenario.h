@@ -63,6 +63,16 @@ enum class StepKind {
                  // a new leader takes over without it
   kCatchUp,      // `node` applies the leader's commit index within `duration_us`
                  // (optional: skipped when the leader's config lacks the node)
+  kDowngrade,    // the explicit downgrade procedure's request: ask the leader to
+                 // lower the cluster version to what `tag` speaks (its max protocol);
+                 // skipped when the cluster version is there already
+  kAwaitDowngraded,  // every member up reports a cluster version and a snapshot
+                     // format that `tag` reads, within `duration_us` (the procedure's
+                     // "wait until every node rewrote its data" step)
+  kObserve,      // measure the signals of the next `duration_us` (the gate's baseline)
+  kGate,         // measure the next `duration_us` and compare with the baseline
+                 // (matrix/runner/gate.h); degraded: roll every node back to `tag`
+                 // at once and stop the rollout
 };
 const char* StepKindName(StepKind k);
 
@@ -122,6 +132,12 @@ struct ScenarioPlan {
   // count (or every operation with `ops_in_full`).
   std::string ToString(bool ops_in_full = false) const;
 };
+
+// The releases strictly between `from` and `to` by the tag convention vN
+// (scripts/cut_release.sh enforces it): "v1","v3" -> {"v2"}. Empty when the
+// tags are adjacent, equal, out of order or not of that form (a canary
+// "v2+x" counts as its base v2).
+std::vector<std::string> TagsBetween(absl::string_view from, absl::string_view to);
 
 // InvalidArgument for an unknown scenario or an empty tag.
 absl::StatusOr<ScenarioPlan> Compile(absl::string_view scenario, absl::string_view from,

@@ -197,4 +197,40 @@ TEST(Scenario, ErrorsAreStatuses) {
 }
 
 }  // namespace
+TEST(Scenario, TagsBetweenFollowsTheReleaseNumbers) {
+  EXPECT_EQ(TagsBetween("v1", "v3"), (std::vector<std::string>{"v2"}));
+  EXPECT_EQ(TagsBetween("v1", "v4"), (std::vector<std::string>{"v2", "v3"}));
+  EXPECT_TRUE(TagsBetween("v1", "v2").empty());
+  EXPECT_TRUE(TagsBetween("v2", "v2").empty());
+  EXPECT_TRUE(TagsBetween("v3", "v1").empty());
+  EXPECT_EQ(TagsBetween("v1", "v3+canary"), (std::vector<std::string>{"v2"}));
+  EXPECT_TRUE(TagsBetween("mine", "v3").empty());
+}
+
+// v1 -> v3 goes through v2: every node reaches v2 and the cluster finalizes
+// before any node runs v3.
+TEST(Scenario, MultiHopVisitsEveryReleaseBetweenInOrder) {
+  auto p = Compile("multi_hop", "v1", "v3", 7, Mode::kFast);
+  ASSERT_TRUE(p.ok()) << p.status();
+  int on_v2 = 0, finalizes = 0;
+  bool v3_started = false;
+  for (const Step& s : p->steps) {
+    if (s.kind == StepKind::kFinalize) ++finalizes;
+    if (s.kind != StepKind::kUpgrade) continue;
+    if (s.tag == "v2") {
+      EXPECT_FALSE(v3_started) << StepString(s);
+      EXPECT_EQ(s.from_tag, "v1");
+      ++on_v2;
+    } else {
+      EXPECT_EQ(s.tag, "v3");
+      EXPECT_EQ(s.from_tag, "v2");
+      EXPECT_EQ(on_v2, p->nodes) << "v3 before every node ran v2";
+      EXPECT_EQ(finalizes, 1) << "v3 before the cluster finalized on v2";
+      v3_started = true;
+    }
+  }
+  EXPECT_TRUE(v3_started);
+  EXPECT_EQ(finalizes, 2);
+}
+
 }  // namespace raftlog::runner

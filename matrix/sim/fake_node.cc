@@ -77,7 +77,7 @@ std::string Record(absl::string_view payload) {
   return s;
 }
 
-enum class Variant { kCorrect, kBroken, kRefuse };
+enum class Variant { kCorrect, kBroken, kRefuse, kNoisy };
 
 class FakeNode : public api::Node {
  public:
@@ -196,6 +196,11 @@ class FakeNode : public api::Node {
 
   void Tick() override {
     if (variant_ == Variant::kBroken && synced_ < log_.size()) Sync();
+    if (variant_ == Variant::kNoisy) {
+      for (api::NodeId v : voters_) {
+        if (v != o_.id) ready_.messages.push_back(api::Outbound{v, "noise", std::string("\xff\xff", 2)});
+      }
+    }
     if (!leader()) return;
     for (auto& [f, next] : next_) {
       next = match_[f] + 1;  // resend whatever is not acknowledged
@@ -396,6 +401,9 @@ std::unique_ptr<api::Node> MakeBroken(const api::NodeOptions& o) {
 std::unique_ptr<api::Node> MakeRefusing(const api::NodeOptions& o) {
   return std::make_unique<FakeNode>(o, Variant::kRefuse, "fake_refuse");
 }
+std::unique_ptr<api::Node> MakeNoisy(const api::NodeOptions& o) {
+  return std::make_unique<FakeNode>(o, Variant::kNoisy, "fake_noisy");
+}
 
 api::ReleaseInfo Info(const char* tag, std::unique_ptr<api::Node> (*make)(const api::NodeOptions&)) {
   api::ReleaseInfo i;
@@ -419,8 +427,14 @@ const api::ReleaseInfo& RefusingRelease() {
   return *r;
 }
 
+const api::ReleaseInfo& NoisyRelease() {
+  static const api::ReleaseInfo* r = new api::ReleaseInfo(Info("fake_noisy", &MakeNoisy));
+  return *r;
+}
+
 const api::ReleaseInfo* FindFakeRelease(absl::string_view tag) {
-  for (const api::ReleaseInfo* r : {&FakeRelease(), &BrokenRelease(), &RefusingRelease()}) {
+  for (const api::ReleaseInfo* r :
+       {&FakeRelease(), &BrokenRelease(), &RefusingRelease(), &NoisyRelease()}) {
     if (r->tag == tag) return r;
   }
   return nullptr;

@@ -25,7 +25,11 @@ const api::ReleaseInfo& BrokenRelease();
 // Tag "fake_refuse": Start() always fails with kFailedPrecondition (a release
 // that cannot read the data it finds).
 const api::ReleaseInfo& RefusingRelease();
-// Lookup by tag among the three; nullptr otherwise.
+// Tag "fake_noisy": correct, but every tick sends two bytes no release
+// decodes to every other voter (a release whose peers refuse its messages:
+// what a staged rollout's gate must notice).
+const api::ReleaseInfo& NoisyRelease();
+// Lookup by tag among the fakes; nullptr otherwise.
 const api::ReleaseInfo* FindFakeRelease(absl::string_view tag);
 
 }  // namespace raftlog::sim::fake

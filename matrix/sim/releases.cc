@@ -12,7 +12,7 @@ const api::ReleaseInfo* FindSimRelease(absl::string_view tag) {
 }
 
 std::string SimReleaseTags() {
-  return absl::StrCat(ReleaseTagList(), ",fake,fake_broken,fake_refuse");
+  return absl::StrCat(ReleaseTagList(), ",fake,fake_broken,fake_refuse,fake_noisy");
 }
 
 }  // namespace raftlog::sim

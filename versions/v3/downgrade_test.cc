@@ -67,8 +67,9 @@ struct Cluster {
     ASSERT_EQ(p().RunUntilLeader(100), 1u);
     p().Steps(3);
   }
+  // To cluster version 2 exactly: the v2 -> v1 procedure starts there.
   void Finalize() {
-    std::optional<api::Reply> r = p().Submit(1, testing::Finalize(9, seq++), 20);
+    std::optional<api::Reply> r = p().Submit(1, testing::Finalize(9, seq++, 2), 20);
     ASSERT_TRUE(r.has_value() && r->status.ok());
     p().Steps(3);
   }
@@ -213,11 +214,11 @@ TEST(Downgrade, AutoFinalizeDoesNotUndoIt) {
   Cluster c(64, /*auto_finalize=*/true);
   c.Start();
   c.p().Steps(5);
-  ASSERT_EQ(c.p().node(1)->State().cluster_version, 2u);  // finalized by itself
-  std::optional<api::Reply> r = c.p().Submit(1, Downgrade(9, 1, 1), 20);
+  ASSERT_EQ(c.p().node(1)->State().cluster_version, 3u);  // finalized by itself (all v3)
+  std::optional<api::Reply> r = c.p().Submit(1, Downgrade(9, 1, 2), 20);
   ASSERT_TRUE(r.has_value() && r->status.ok());
   c.p().Steps(30);
-  for (NodeId id : {1, 2, 3}) EXPECT_EQ(c.p().node(id)->State().cluster_version, 1u) << id;
+  for (NodeId id : {1, 2, 3}) EXPECT_EQ(c.p().node(id)->State().cluster_version, 2u) << id;
 }
 
 }  // namespace

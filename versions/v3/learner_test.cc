@@ -44,11 +44,12 @@ struct Cluster {
         MakeMixedPump({1, 2, 3}, seed, rel, TestNodeOptions(snapshot_threshold)));
   }
   Pump& p() { return *pump; }
-  void StartAndFinalize() {
+  // `version` 0: as high as every member speaks (3: all run v3).
+  void StartAndFinalize(uint32_t version = 0) {
     ASSERT_TRUE(p().StartAll().ok());
     ASSERT_EQ(p().RunUntilLeader(100), 1u);
     p().Steps(3);
-    std::optional<api::Reply> r = p().Submit(1, Finalize(9, 1), 20);
+    std::optional<api::Reply> r = p().Submit(1, Finalize(9, 1, version), 20);
     ASSERT_TRUE(r.has_value() && r->status.ok());
     p().Steps(3);
   }
@@ -94,7 +95,7 @@ TEST(Learner, ReplicatesButDoesNotCountForCommitThenIsPromoted) {
   EXPECT_EQ(s4.config.voters, (std::vector<NodeId>{1, 2, 3}));
   EXPECT_EQ(s4.applied_index, c.p().node(1)->State().commit_index);
   EXPECT_EQ(s4.kv_digest, c.p().node(1)->State().kv_digest);
-  EXPECT_EQ(s4.cluster_version, 2u);
+  EXPECT_EQ(s4.cluster_version, 3u);
   for (NodeId id : {1, 2, 3, 4}) {
     EXPECT_TRUE(HasAudit(c.p(), id, "config_change", "add_learner node=4 voters={1,2,3} learners={4}"))
         << id;
@@ -179,10 +180,11 @@ TEST(Learner, PromotionWaitsUntilCaughtUpAndRemovalWorks) {
 }
 
 // A learner that joins after compaction gets a format-2 snapshot carrying the
-// learner list, and knows it is a learner after a restart.
+// learner list, and knows it is a learner after a restart (at cluster
+// version 2, as with a v2 member: format 2 is what cluster version 2 writes).
 TEST(Learner, JoinsThroughAFormat2SnapshotThatCarriesTheLearners) {
   Cluster c(44, /*snapshot_threshold=*/5);
-  c.StartAndFinalize();
+  c.StartAndFinalize(/*version=*/2);
   c.Put(12);
   ASSERT_GT(c.p().node(1)->State().snapshot_index, 0u);
   ASSERT_TRUE(c.p().StartNode(4, {}).ok());

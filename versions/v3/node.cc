@@ -95,7 +95,7 @@ absl::Status Node::Validate(api::NodeId from, const Message& m) {
     return absl::UnimplementedError(absl::StrCat("message from node ", from, ": ", what));
   };
   if (m.protocol_version() < kMinProtocol || m.protocol_version() > kMaxProtocol) {
-    return unknown(absl::StrCat("protocol version ", m.protocol_version(), "; v2 speaks protocol ",
+    return unknown(absl::StrCat("protocol version ", m.protocol_version(), "; v3 speaks protocol ",
                                 kMinProtocol, "..", kMaxProtocol));
   }
   if (!wire::v3::MessageType_IsValid(m.type()) ||
@@ -103,7 +103,7 @@ absl::Status Node::Validate(api::NodeId from, const Message& m) {
     return unknown(absl::StrCat("unknown message type ", static_cast<int>(m.type())));
   }
   if (m.body_case() == Message::BODY_NOT_SET) {
-    return unknown(absl::StrCat("no body v2 knows (type ", MessageTypeName(m.type()), ")"));
+    return unknown(absl::StrCat("no body v3 knows (type ", MessageTypeName(m.type()), ")"));
   }
   if (!BodyMatchesType(m)) {
     return decode_error(absl::StrCat("type ", MessageTypeName(m.type()),
@@ -186,7 +186,7 @@ absl::Status Node::Validate(api::NodeId from, const Message& m) {
         }
         if (cv.version() > kMaxProtocol) {
           return unknown(absl::StrCat("entry ", e.index(), ": cluster version ", cv.version(),
-                                      "; v2 speaks at most ", kMaxProtocol));
+                                      "; v3 speaks at most ", kMaxProtocol));
         }
         break;
       }

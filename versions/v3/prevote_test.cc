@@ -54,7 +54,8 @@ struct Cluster {
     ASSERT_TRUE(r.has_value());
     ASSERT_TRUE(r->status.ok()) << r->status;
     p().Steps(5);
-    for (NodeId id : {1, 2, 3}) ASSERT_EQ(p().node(id)->State().cluster_version, 2u);
+    // All three run v3: finalize raises the cluster version to 3.
+    for (NodeId id : {1, 2, 3}) ASSERT_EQ(p().node(id)->State().cluster_version, 3u);
   }
   // Steps, noting roles after the ticks (when a pre-candidate exists: its
   // pre-vote is decided during the deliveries that follow).

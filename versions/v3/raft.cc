@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "snapshots/format1/format1.h"
+#include "snapshots/format3/constants.h"
 #include "versions/v3/check.h"
 
 namespace raftlog::v3 {
@@ -92,6 +93,46 @@ Raft::Raft(const RaftOptions& options, Storage* storage, Counters* counters)
   RAFTLOG_V1_CHECK(options_.election_ticks > 0 && options_.heartbeat_ticks > 0);
 }
 
+namespace {
+
+// Format 3's metadata section (informational only: no reader needs it, the
+// downgrade to format 2 drops it). Keys: snapshots/format3/constants.h, plus
+// the cluster-version history.
+constexpr char kMetaClusterVersionHistory[] = "cluster_version_history";
+
+// "index:version[:downgrade],..." oldest first: `inherited` (what the
+// snapshot this node started from recorded), then the changes `cv` knows.
+std::string VersionHistoryText(const std::string& inherited, const ClusterVersionHistory& cv) {
+  std::vector<std::string> parts;
+  if (!inherited.empty()) parts.push_back(inherited);
+  // Without a snapshot base the history starts at cluster version 1.
+  if (inherited.empty() && (cv.history().empty() || !cv.history().front().from_snapshot)) {
+    parts.push_back("0:1");
+  }
+  for (const VersionChange& c : cv.history()) {
+    if (c.from_snapshot && !inherited.empty()) continue;  // `inherited` ends with it
+    parts.push_back(absl::StrCat(c.index, ":", c.version, c.downgrade ? ":downgrade" : ""));
+  }
+  return absl::StrJoin(parts, ",");
+}
+
+void AddFormat3Metadata(uint64_t index, const std::string& history,
+                        snapshots::SnapshotState* st) {
+  st->metadata[snapshots::format3::kMetaWriter] = "v3";
+  st->metadata[snapshots::format3::kMetaCreatedAtIndex] = absl::StrCat(index);
+  st->metadata[kMetaClusterVersionHistory] = history;
+  st->metadata[snapshots::format3::kMetaDowngrade] =
+      "to go back to v2: Op::kDowngrade with version 2 on the leader; every node then "
+      "compacts into a format-2 snapshot (versions/v3/RELEASE.md, downgrade 3 -> 2)";
+}
+
+std::string InheritedHistory(const snapshots::SnapshotState& st) {
+  auto it = st.metadata.find(kMetaClusterVersionHistory);
+  return it == st.metadata.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------
 // Recovery.
 
@@ -121,7 +162,7 @@ absl::Status Raft::Restore(const Recovered& r, const std::vector<NodeId>& bootst
       if (s.cluster_version > kMaxProtocol) {  // Node::Start checked already
         return absl::FailedPreconditionError(
             absl::StrCat("snapshot records cluster version ", s.cluster_version,
-                         "; v2 speaks at most ", kMaxProtocol));
+                         "; v3 speaks at most ", kMaxProtocol));
       }
       log_.Reset(s.last_index, s.last_term);
       kv_.FromSnapshot(s);
@@ -129,6 +170,7 @@ absl::Status Raft::Restore(const Recovered& r, const std::vector<NodeId>& bootst
       applied_ = s.last_index;
       snapshot_format_ = r.snapshot_format;
       cv_.Reset(s.last_index, s.cluster_version);
+      inherited_cv_history_ = InheritedHistory(s);
     }
     for (const Entry& e : r.entries) log_.Append(e);
     term_ = r.hard_state.term;
@@ -538,10 +580,11 @@ absl::Status Raft::HandleAppendEntries(const Message& m) {
 
 absl::Status Raft::HandleInstallSnapshot(const Message& m) {
   const wire::v3::InstallSnapshot& is = m.install_snapshot();
-  if (is.format() != kSnapshotFormat && is.format() != kSnapshotFormat2) {
+  if (is.format() != kSnapshotFormat && is.format() != kSnapshotFormat2 &&
+      is.format() != kSnapshotFormat3) {
     Count(kCounterUnknownSnapshotFormat);
     return absl::UnimplementedError(absl::StrCat("snapshot from node ", m.from(), " is in format ",
-                                                 is.format(), "; v2 reads formats 1 and 2"));
+                                                 is.format(), "; v3 reads formats 1, 2 and 3"));
   }
   auto respond = [&](uint64_t match) {
     Message r = NewMessage(m.from(), wire::v3::MESSAGE_TYPE_INSTALL_SNAPSHOT_RESPONSE);
@@ -591,11 +634,11 @@ absl::Status Raft::HandleSnapshotChunk(const Message& m) {
     resp->set_match_index(match);
     out_.messages.push_back(std::move(r));
   };
-  if (c.format() != kSnapshotFormat2) {
+  if (c.format() != kSnapshotFormat2 && c.format() != kSnapshotFormat3) {
     Count(kCounterUnknownSnapshotFormat);
     return absl::UnimplementedError(absl::StrCat("chunked snapshot from node ", m.from(),
                                                  " is in format ", c.format(),
-                                                 "; v2 installs format 2 in chunks"));
+                                                 "; v3 installs formats 2 and 3 in chunks"));
   }
   if (c.last_index() <= commit_) {
     assembler_.reset();
@@ -606,7 +649,7 @@ absl::Status Raft::HandleSnapshotChunk(const Message& m) {
       assembling_term_ != c.last_term()) {
     // Another snapshot than the one in progress: start over at offset 0.
     assembler_ = std::make_unique<snapshots::format2::ChunkAssembler>(
-        std::vector<uint32_t>{kSnapshotFormat2});
+        std::vector<uint32_t>{kSnapshotFormat2, kSnapshotFormat3});
     assembling_index_ = c.last_index();
     assembling_term_ = c.last_term();
   }
@@ -642,7 +685,7 @@ absl::Status Raft::HandleSnapshotChunk(const Message& m) {
   assembler_.reset();
   RAFTLOG_V1_CHECK(file.ok());
   absl::StatusOr<Storage::DecodedSnapshot> decoded = Storage::DecodeSnapshot(*file);
-  if (!decoded.ok() || decoded->format != kSnapshotFormat2 ||
+  if (!decoded.ok() || decoded->format != c.format() ||
       decoded->state.last_index != c.last_index() || decoded->state.last_term != c.last_term() ||
       decoded->state.last_term > m.term()) {
     Count(api::kCounterDecodeErrors);
@@ -653,7 +696,7 @@ absl::Status Raft::HandleSnapshotChunk(const Message& m) {
         decoded.ok() ? "holds another snapshot" : decoded.status().message()));
   }
   if (absl::Status s = CheckSnapshotVersion(decoded->state, m.from()); !s.ok()) return s;
-  if (!RestoreSnapshot(decoded->state, kSnapshotFormat2, *file)) return fatal_;
+  if (!RestoreSnapshot(decoded->state, decoded->format, *file)) return fatal_;
   Count(api::kCounterSnapshotsInstalled);
   respond(file->size(), true, decoded->state.last_index);
   return absl::OkStatus();
@@ -786,7 +829,8 @@ void Raft::SendSnapshot(NodeId to, Progress* pr) {
   }
   if (snapshot_format_ > SnapshotFormatFor(cv_.current())) return;  // wait for the next apply
   if (snapshot_format_ >= kSnapshotFormat2) {
-    // Only reached with cv >= 2 (above): every member speaks v2's messages.
+    // Only reached with cv >= 2 (above): every member speaks v2's messages;
+    // format 3 (the same container) only with cv >= 3.
     if (pr->chunk_snapshot != log_.snapshot_index()) {
       pr->chunk_snapshot = log_.snapshot_index();
       pr->chunk_offset = 0;
@@ -1109,7 +1153,11 @@ bool Raft::Compact() {
   kv_.ToSnapshot(&st);
   // Format 2 only once the committed cluster version is at least 2: a v1
   // peer, or a v1 binary rolled back onto this directory, reads format 1 only.
+  // Format 3 only once it is at least 3: v2 reads formats 1 and 2 only.
   const uint32_t format = SnapshotFormatFor(cv_.current());
+  if (format >= kSnapshotFormat3) {
+    AddFormat3Metadata(applied_, VersionHistoryText(inherited_cv_history_, cv_), &st);
+  }
   if (absl::Status s = storage_->SaveSnapshot(st, format); !s.ok()) {
     Fail(s);
     return false;
@@ -1126,7 +1174,7 @@ absl::Status Raft::CheckSnapshotVersion(const snapshots::SnapshotState& state, N
   Count(kCounterUnknownSnapshotFormat);
   return absl::FailedPreconditionError(absl::StrCat(
       "snapshot from node ", from, " records cluster version ", state.cluster_version,
-      "; v2 speaks at most ", kMaxProtocol));
+      "; v3 speaks at most ", kMaxProtocol));
 }
 
 bool Raft::RestoreSnapshot(const snapshots::SnapshotState& state, uint32_t format,
@@ -1156,6 +1204,7 @@ bool Raft::RestoreSnapshot(const snapshots::SnapshotState& state, uint32_t forma
   snapshot_format_ = format;
   const uint32_t previous_version = cv_.current();
   cv_.Reset(s, state.cluster_version);
+  inherited_cv_history_ = InheritedHistory(state);
   if (previous_version != cv_.current()) {
     Audit("cluster_version", absl::StrCat("index=", s, " from_snapshot=", s, " version=",
                                           cv_.current(), " previous=", previous_version));
@@ -1491,7 +1540,7 @@ void Raft::Propose(const api::Request& req) {
       return;
     default:
       Reply(req, absl::UnimplementedError(
-                     absl::StrCat("release v2 does not support ", api::OpName(req.op))));
+                     absl::StrCat("release v3 does not support ", api::OpName(req.op))));
       return;
   }
 }

@@ -64,11 +64,16 @@
 namespace raftlog::v3 {
 
 // Snapshot format 1 (v1's) is written below cluster version 2 and always read;
-// format 2 (zstd, chunked install) is written once it is at least 2.
+// format 2 (zstd, chunked install) is written at cluster version 2; format 3
+// (format 2's container plus the joint configuration and a metadata section)
+// once it is at least 3. All three are always read.
 inline constexpr uint32_t kSnapshotFormat = 1;
 inline constexpr uint32_t kSnapshotFormat2 = 2;
+inline constexpr uint32_t kSnapshotFormat3 = 3;
 inline constexpr uint32_t SnapshotFormatFor(uint32_t cluster_version) {
-  return cluster_version >= 2 ? kSnapshotFormat2 : kSnapshotFormat;
+  return cluster_version >= 3   ? kSnapshotFormat3
+         : cluster_version >= 2 ? kSnapshotFormat2
+                                : kSnapshotFormat;
 }
 // At most this many entries per AppendEntries message.
 inline constexpr size_t kMaxEntriesPerAppend = 64;
@@ -334,6 +339,10 @@ class Raft {
   ConfigState base_config_;  // as of log_.snapshot_index()
   uint32_t snapshot_format_ = 0;
   ClusterVersionHistory cv_;
+  // The cluster-version history older than cv_'s base, as the newest format-3
+  // snapshot's metadata recorded it (informational: written into the next
+  // format-3 snapshot's metadata; empty when the snapshot had none).
+  std::string inherited_cv_history_;
   bool compact_for_downgrade_ = false;  // set by applying a downgrade entry
   std::map<api::NodeId, ProtocolRange> peer_protocol_;  // leader, this term
 

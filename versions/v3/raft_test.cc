@@ -255,9 +255,9 @@ TEST(Raft, GarbageAndUnknownMessagesAreCountedNeverFatal) {
       static_cast<wire::v3::EntryType>(17));
   s = deliver(bad_entry.SerializeAsString());
   EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented) << s;
-  // 6. A newer protocol version (v2 speaks 1..2; v1's test sent 2 here).
+  // 6. A newer protocol version (v3 speaks 1..3; v1's test sent 2 here).
   Message v2 = ae;
-  v2.set_protocol_version(3);
+  v2.set_protocol_version(4);
   s = deliver(v2.SerializeAsString());
   EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented) << s;
   EXPECT_EQ(counters()["unknown_message_types"], unknown_before + 4);
@@ -352,16 +352,16 @@ TEST(Raft, HostileV2MessagesAreRefusedNeverFatal) {
   EXPECT_TRUE(deliver(pv).ok());
   EXPECT_EQ(n->State().term, term);
 
-  // Protocol 3, a cluster version entry of 3 (a newer release's) or of 0.
+  // Protocol 4, a cluster version entry of 4 (a newer release's) or of 0.
   uint64_t unknown_before = counter("unknown_message_types");
   Message ae = Header(leader, target, term, wire::v3::MESSAGE_TYPE_APPEND_ENTRIES);
-  ae.set_protocol_version(3);
+  ae.set_protocol_version(4);
   EXPECT_EQ(deliver(ae).code(), absl::StatusCode::kUnimplemented);
   ae.set_protocol_version(2);
   const uint64_t last = n->State().last_index;
   ae.mutable_append_entries()->set_prev_log_index(last);
   ae.mutable_append_entries()->set_prev_log_term(n->State().last_term);
-  *ae.mutable_append_entries()->add_entries() = VersionEntry(last + 1, term, 3);
+  *ae.mutable_append_entries()->add_entries() = VersionEntry(last + 1, term, 4);
   EXPECT_EQ(deliver(ae).code(), absl::StatusCode::kUnimplemented);
   EXPECT_EQ(counter("unknown_message_types"), unknown_before + 2);
   uint64_t decode_before = counter("decode_errors");

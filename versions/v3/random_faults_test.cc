@@ -103,9 +103,9 @@ void RunRandomFaults(uint64_t seed, bool rolling) {
     api::ProtocolState s = p.node(id)->State();
     EXPECT_EQ(s.kv_digest, p.node(leader)->State().kv_digest) << "node " << id << " seed " << seed;
     EXPECT_EQ(s.release, "v3");
-    // Every node runs v2 now: the cluster version is 2 (auto-finalize did it
+    // Every node runs v3 now: the cluster version is 3 (auto-finalize did it
     // on the rolling path).
-    EXPECT_EQ(s.cluster_version, 2u) << "node " << id << " seed " << seed;
+    EXPECT_EQ(s.cluster_version, 3u) << "node " << id << " seed " << seed;
   }
   EXPECT_EQ(p.violations(), 0u) << p.first_violation();
 }

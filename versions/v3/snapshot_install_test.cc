@@ -1,7 +1,8 @@
 // Snapshot formats by cluster version: format 1 (one InstallSnapshot) below
 // cluster version 2, format 2 (chunked InstallSnapshotChunk, verified per
-// chunk, resumable) from it on; and the chunked transfer under loss,
-// duplication, damage and a receiver restart.
+// chunk, resumable) at 2, format 3 (the same container, plus metadata) from 3
+// on; and the chunked transfer under loss, duplication, damage and a receiver
+// restart.
 #include <map>
 #include <memory>
 #include <set>
@@ -10,6 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "snapshots/format3/constants.h"
+#include "snapshots/format3/format3.h"
 #include "snapshots/preamble.h"
 #include "versions/api/mem_env.h"
 #include "versions/api/node.h"
@@ -87,8 +90,10 @@ struct Cluster {
     ASSERT_EQ(p().RunUntilLeader(100), 1u);
     p().Steps(3);
   }
-  void Finalize() {
-    std::optional<api::Reply> r = p().Submit(1, testing::Finalize(9, 1), 20);
+  // Raises the cluster version to exactly `version` (2: what a cluster with
+  // a v2 member reaches; 3: all v3).
+  void Finalize(uint32_t version) {
+    std::optional<api::Reply> r = p().Submit(1, testing::Finalize(9, 1, version), 20);
     ASSERT_TRUE(r.has_value());
     ASSERT_TRUE(r->status.ok()) << r->status;
     ASSERT_TRUE(RunUntilConverged(p(), {1, 2, 3}, 50));
@@ -133,7 +138,7 @@ TEST(SnapshotInstall, AfterFinalizeFormat2InChunks) {
   Cluster c(22);
   c.Start();
   c.Write(5, 100);
-  c.Finalize();
+  c.Finalize(2);
   c.LagNode3(40);
   std::string leader_file;
   EXPECT_EQ(SnapshotFileFormat(c.p(), 1, &leader_file), 2u);
@@ -168,13 +173,73 @@ TEST(SnapshotInstall, AfterFinalizeFormat2InChunks) {
   EXPECT_EQ(c.p().node(1)->State().snapshot_format, 2u);
 }
 
+// All v3, finalized to 3: compaction writes format 3 with its metadata
+// (writer, index, cluster-version history, how to go back), the leader sends
+// it in chunks like format 2, and the receiver keeps it byte for byte.
+TEST(SnapshotInstall, AfterFinalizeTo3Format3InChunksWithMetadata) {
+  Cluster c(25);
+  c.Start();
+  c.Write(5, 100);
+  c.Finalize(3);
+  c.LagNode3(40);
+  std::string leader_file;
+  ASSERT_EQ(SnapshotFileFormat(c.p(), 1, &leader_file), 3u);
+  EXPECT_EQ(c.p().node(1)->State().snapshot_format, 3u);
+  absl::StatusOr<snapshots::SnapshotState> st = snapshots::format3::Decode(leader_file);
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(st->cluster_version, 3u);
+  EXPECT_EQ(st->metadata[snapshots::format3::kMetaWriter], "v3");
+  EXPECT_EQ(st->metadata[snapshots::format3::kMetaCreatedAtIndex],
+            absl::StrCat(st->last_index));
+  // Bootstrap at cluster version 1, finalize entry (index 7 here) to 3.
+  const std::string history = st->metadata["cluster_version_history"];
+  EXPECT_EQ(history.substr(0, 4), "0:1,") << history;
+  EXPECT_NE(history.find(":3"), std::string::npos) << history;
+  EXPECT_NE(st->metadata[snapshots::format3::kMetaDowngrade].find("Op::kDowngrade"),
+            std::string::npos);
+  ASSERT_TRUE(c.p().Restart(3).ok());
+  ASSERT_TRUE(RunUntilConverged(c.p(), {1, 2, 3}, 200));
+  api::ProtocolState s3 = c.p().node(3)->State();
+  EXPECT_EQ(c.types.count("InstallSnapshot"), 0u);
+  EXPECT_GE(c.types["InstallSnapshotChunk"], 4);
+  EXPECT_EQ(s3.snapshot_format, 3u);
+  EXPECT_EQ(s3.cluster_version, 3u);
+  EXPECT_EQ(Counter(c.p(), 3, api::kCounterSnapshotsInstalled), 1u);
+  EXPECT_EQ(s3.kv_digest, c.p().node(1)->State().kv_digest);
+  std::string follower_file;
+  ASSERT_EQ(SnapshotFileFormat(c.p(), 3, &follower_file), 3u);
+  if (s3.snapshot_index == c.p().node(1)->State().snapshot_index) {
+    EXPECT_EQ(follower_file, leader_file);
+  }
+  EXPECT_TRUE(c.p().deliver_errors().empty()) << c.p().deliver_errors()[0];
+  EXPECT_EQ(c.p().violations(), 0u) << c.p().first_violation();
+
+  // The cluster version and the format survive a restart from the snapshot
+  // alone, and the next snapshot inherits the history it recorded.
+  ASSERT_GT(c.p().node(1)->State().first_index, 8u);
+  c.p().Crash(1, false);
+  ASSERT_TRUE(c.p().Restart(1).ok());
+  EXPECT_EQ(c.p().node(1)->State().cluster_version, 3u);
+  EXPECT_EQ(c.p().node(1)->State().snapshot_format, 3u);
+  ASSERT_NE(c.p().RunUntilLeader(200), 0u);
+  c.Write(30, 100);
+  std::optional<api::Reply> r = c.p().Submit(1, Compact(9, 99), 0);
+  ASSERT_TRUE(r.has_value() && r->status.ok());
+  std::string again;
+  ASSERT_EQ(SnapshotFileFormat(c.p(), 1, &again), 3u);
+  st = snapshots::format3::Decode(again);
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(st->metadata["cluster_version_history"], history);
+}
+
 // Loss, duplication and damage of chunks: the receiver verifies each chunk
 // against the writer's checksum, answers with its verified prefix, and the
-// leader resumes from there; the install completes once.
-TEST(SnapshotInstall, ChunkedInstallSurvivesLossDuplicationAndDamage) {
-  Cluster c(23);
+// leader resumes from there; the install completes once. Format 2 (cluster
+// version 2) and format 3 (cluster version 3) alike.
+void RunLossDuplicationAndDamage(uint64_t seed, uint32_t version) {
+  Cluster c(seed);
   c.Start();
-  c.Finalize();
+  c.Finalize(version);
   c.LagNode3(40);
   int chunk_no = 0;
   c.extra = [&](const Pump::Envelope& e) {
@@ -198,7 +263,7 @@ TEST(SnapshotInstall, ChunkedInstallSurvivesLossDuplicationAndDamage) {
   ASSERT_TRUE(c.p().Restart(3).ok());
   ASSERT_TRUE(RunUntilConverged(c.p(), {1, 2, 3}, 400));
   EXPECT_GE(chunk_no, 7);
-  EXPECT_EQ(c.p().node(3)->State().snapshot_format, 2u);
+  EXPECT_EQ(c.p().node(3)->State().snapshot_format, version);
   EXPECT_EQ(c.p().node(3)->State().kv_digest, c.p().node(1)->State().kv_digest);
   EXPECT_EQ(Counter(c.p(), 3, api::kCounterSnapshotsInstalled), 1u);
   EXPECT_GE(Counter(c.p(), 3, api::kCounterDecodeErrors), 1u);  // the damaged chunk
@@ -210,12 +275,20 @@ TEST(SnapshotInstall, ChunkedInstallSurvivesLossDuplicationAndDamage) {
   EXPECT_EQ(c.p().violations(), 0u) << c.p().first_violation();
 }
 
+TEST(SnapshotInstall, ChunkedInstallSurvivesLossDuplicationAndDamage) {
+  RunLossDuplicationAndDamage(23, 2);
+}
+
+TEST(SnapshotInstall, Format3ChunkedInstallSurvivesLossDuplicationAndDamage) {
+  RunLossDuplicationAndDamage(26, 3);
+}
+
 // The receiver crashes mid-transfer (its partial file was never published):
 // the leader learns its verified prefix is 0 and starts over.
 TEST(SnapshotInstall, ReceiverRestartMidTransferStartsOver) {
   Cluster c(24);
   c.Start();
-  c.Finalize();
+  c.Finalize(2);
   c.LagNode3(40);
   int delivered = 0;
   bool crashed = false;

@@ -9,6 +9,7 @@
 #include "snapshots/crc32c.h"
 #include "snapshots/format1/format1.h"
 #include "snapshots/format2/format2.h"
+#include "snapshots/format3/format3.h"
 #include "snapshots/preamble.h"
 #include "versions/v3/check.h"
 
@@ -126,7 +127,7 @@ absl::StatusOr<HardState> Storage::DecodeHardState(absl::string_view bytes) {
   uint32_t version = GetFixed32(bytes, 4);
   if (version != kHardStateVersion) {
     return absl::UnimplementedError(
-        absl::StrCat(kHardStateFile, ": version ", version, ", v2 reads version 1"));
+        absl::StrCat(kHardStateFile, ": version ", version, ", v3 reads version 1"));
   }
   HardState hs;
   hs.term = GetFixed64(bytes, 8);
@@ -145,9 +146,14 @@ absl::StatusOr<std::string> Storage::EncodeSnapshot(const snapshots::SnapshotSta
       options.chunk_bytes = kSnapshotChunkBytes;
       return snapshots::format2::Encode(state, options);
     }
+    case snapshots::kFormat3: {
+      snapshots::format3::EncodeOptions options;
+      options.chunk_bytes = kSnapshotChunkBytes;
+      return snapshots::format3::Encode(state, options);
+    }
     default:
       return absl::InvalidArgumentError(
-          absl::StrCat("snapshot format ", format, ": v2 writes formats 1 and 2"));
+          absl::StrCat("snapshot format ", format, ": v3 writes formats 1, 2 and 3"));
   }
 }
 
@@ -162,9 +168,13 @@ absl::StatusOr<Storage::DecodedSnapshot> Storage::DecodeSnapshot(absl::string_vi
     case snapshots::kFormat2:
       state = snapshots::format2::Decode(bytes);
       break;
+    case snapshots::kFormat3:
+      state = snapshots::format3::Decode(bytes);
+      break;
     default:
       return absl::UnimplementedError(absl::StrCat(
-          "snapshot format ", *format, "; v2 reads formats 1 and 2 (a newer release wrote it)"));
+          "snapshot format ", *format,
+          "; v3 reads formats 1, 2 and 3 (a newer release wrote it)"));
   }
   if (!state.ok()) return state.status();
   return DecodedSnapshot{std::move(*state), *format};
@@ -179,17 +189,20 @@ absl::Status Storage::CheckSpeakable(uint32_t max_cluster_version) const {
     absl::StatusOr<std::string> bytes = fs_->Read(path);
     if (bytes.ok()) {
       absl::StatusOr<uint32_t> format = snapshots::ReadPreamble(*bytes);
-      if (format.ok() && *format != snapshots::kFormat1 && *format != snapshots::kFormat2) {
+      if (format.ok() && *format != snapshots::kFormat1 && *format != snapshots::kFormat2 &&
+          *format != snapshots::kFormat3) {
         return absl::UnimplementedError(absl::StrCat(
             "snapshot file ", path, " is in format ", *format,
-            "; v2 reads formats 1 and 2 (a newer release wrote it); nothing was changed"));
+            "; v3 reads formats 1, 2 and 3 (a newer release wrote it); nothing was changed"));
       }
-      if (format.ok() && *format == snapshots::kFormat2) {
-        absl::StatusOr<snapshots::SnapshotState> head = snapshots::format2::DecodeHead(*bytes);
+      if (format.ok() && (*format == snapshots::kFormat2 || *format == snapshots::kFormat3)) {
+        absl::StatusOr<snapshots::SnapshotState> head =
+            *format == snapshots::kFormat2 ? snapshots::format2::DecodeHead(*bytes)
+                                           : snapshots::format3::DecodeHead(*bytes);
         if (head.ok() && head->cluster_version > max_cluster_version) {
           return absl::FailedPreconditionError(absl::StrCat(
               "snapshot file ", path, " records cluster version ", head->cluster_version,
-              "; v2 speaks at most ", max_cluster_version,
+              "; v3 speaks at most ", max_cluster_version,
               ": this data needs a newer release (nothing was changed)"));
         }
       }
@@ -213,14 +226,14 @@ absl::Status Storage::CheckSpeakable(uint32_t max_cluster_version) const {
       if (!wire::v3::EntryType_IsValid(e.type())) {
         return absl::UnimplementedError(absl::StrCat(
             path, ": entry ", e.index(), " has type ", static_cast<int>(e.type()),
-            ", unknown to v2 (a newer release wrote it); nothing was changed"));
+            ", unknown to v3 (a newer release wrote it); nothing was changed"));
       }
       if (e.type() != wire::v3::ENTRY_TYPE_CLUSTER_VERSION) continue;
       wire::v3::ClusterVersionChange cv;
       if (cv.ParseFromString(e.data()) && cv.version() > max_cluster_version) {
         return absl::FailedPreconditionError(absl::StrCat(
             path, ": entry ", e.index(), " sets cluster version ", cv.version(),
-            "; v2 speaks at most ", max_cluster_version,
+            "; v3 speaks at most ", max_cluster_version,
             ": this data needs a newer release (nothing was changed)"));
       }
     }

@@ -16,7 +16,7 @@
 //                        where body is a serialized raftlog.wire.v3.Entry. The
 //                        entries of a segment are contiguous, starting at the
 //                        index in its name; at most kSegmentMaxEntries each.
-//   snap/<last index>    a snapshot in format 1 or 2 (snapshots/FORMAT.md),
+//   snap/<last index>    a snapshot in format 1, 2 or 3 (snapshots/FORMAT.md),
 //                        published by tmp/snap + Sync + Rename. Only the newest
 //                        is kept.
 //   tmp/*                scratch space; leftovers are deleted on Open.
@@ -71,7 +71,7 @@ struct Recovered {
   bool has_hard_state = false;
   HardState hard_state;
   std::optional<snapshots::SnapshotState> snapshot;  // the newest one
-  uint32_t snapshot_format = 0;                       // its format (1 or 2)
+  uint32_t snapshot_format = 0;                       // its format (1, 2 or 3)
   // Contiguous, starting at (snapshot ? snapshot->last_index : 0) + 1.
   std::vector<Entry> entries;
   uint64_t torn_tail_truncations = 0;  // 0 or 1
@@ -109,7 +109,7 @@ class Storage {
   // first, then rewriting the one holding `index`, so a crash in between
   // leaves a prefix). REQUIRES: snapshot_index() < index <= next_index().
   absl::Status TruncateFrom(uint64_t index);
-  // Publishes `state` as the newest snapshot in `format` (1 or 2), then
+  // Publishes `state` as the newest snapshot in `format` (1, 2 or 3), then
   // deletes older snapshot files and the log segments it covers entirely.
   absl::Status SaveSnapshot(const snapshots::SnapshotState& state, uint32_t format);
   // As SaveSnapshot, for a file already encoded (a chunked install keeps the
@@ -131,10 +131,10 @@ class Storage {
   static std::string EncodeRecord(const Entry& entry);
   static std::string EncodeHardState(const HardState& hs);
   static absl::StatusOr<HardState> DecodeHardState(absl::string_view bytes);
-  // Encodes a snapshot in format 1 or 2 (kInvalidArgument for another).
+  // Encodes a snapshot in format 1, 2 or 3 (kInvalidArgument for another).
   static absl::StatusOr<std::string> EncodeSnapshot(const snapshots::SnapshotState& state,
                                                     uint32_t format);
-  // Decodes a snapshot file of a format this release reads (1, 2) and says
+  // Decodes a snapshot file of a format this release reads (1, 2, 3) and says
   // which; kUnimplemented for another format.
   struct DecodedSnapshot {
     snapshots::SnapshotState state;

@@ -338,6 +338,39 @@ TEST(Storage, GapInTheLogIsRefused) {
 // v2: format 2 is written on request (cluster version 2), recovered with its
 // learners and cluster version, and said to be format 2; a corrupt one is
 // refused like a corrupt format 1; format 1 cannot carry learners.
+// v3: format 3 likewise, with its metadata and a joint configuration; a binary
+// speaking at most cluster version 2 refuses it untouched (CheckSpeakable
+// reads the cluster version from format 3's head); format 2 cannot carry
+// metadata.
+TEST(Storage, Format3SnapshotRoundTripsWithMetadataAndClusterVersion) {
+  snapshots::SnapshotState st = SampleState(40, 3);
+  st.learners = {7};
+  st.voters_outgoing = {1, 9};
+  st.cluster_version = 3;
+  st.metadata["writer"] = "v3";
+  MemFileSystem fs;
+  {
+    Storage s(&fs);
+    OpenOk(&fs, &s);
+    ASSERT_TRUE(s.Append(Range(1, 50, 3)).ok());
+    EXPECT_EQ(s.SaveSnapshot(st, 2).code(), absl::StatusCode::kFailedPrecondition);
+    ASSERT_TRUE(s.SaveSnapshot(st, 3).ok());
+  }
+  fs.Crash();
+  Storage s(&fs);
+  ASSERT_TRUE(s.CheckSpeakable(3).ok());
+  absl::Status refused = s.CheckSpeakable(2);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("cluster version 3"), std::string::npos) << refused;
+  Recovered r = OpenOk(&fs, &s);
+  ASSERT_TRUE(r.snapshot.has_value());
+  EXPECT_EQ(r.snapshot_format, 3u);
+  EXPECT_EQ(*r.snapshot, st);
+  absl::StatusOr<Storage::DecodedSnapshot> d = Storage::DecodeSnapshot(*s.ReadSnapshot());
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->format, 3u);
+}
+
 TEST(Storage, Format2SnapshotRoundTripsWithLearnersAndClusterVersion) {
   snapshots::SnapshotState st = SampleState(40, 3);
   st.learners = {7};
@@ -349,7 +382,7 @@ TEST(Storage, Format2SnapshotRoundTripsWithLearnersAndClusterVersion) {
     ASSERT_TRUE(s.Append(Range(1, 50, 3)).ok());
     EXPECT_FALSE(s.SaveSnapshot(st, kSnapshotFormat1).ok());  // format 1 has no learners
     ASSERT_TRUE(s.SaveSnapshot(st, 2).ok());
-    EXPECT_EQ(s.SaveSnapshot(st, 3).code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(s.SaveSnapshot(st, 4).code(), absl::StatusCode::kInvalidArgument);
   }
   fs.Crash();
   Storage s(&fs);

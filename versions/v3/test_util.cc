@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "versions/v1/adapter/adapter.h"
+#include "versions/v2/adapter/adapter.h"
 #include "versions/v3/adapter/adapter.h"
 
 namespace raftlog::v3::testing {
@@ -110,6 +111,9 @@ api::Pump MakeMixedPump(const std::vector<api::NodeId>& ids, uint64_t seed,
     auto rel = releases->release.find(opts.id);
     if (rel != releases->release.end() && rel->second == "v1") {
       return v1::adapter::Release().make_node(opts);
+    }
+    if (rel != releases->release.end() && rel->second == "v2") {
+      return v2::adapter::Release().make_node(opts);
     }
     return adapter::Release().make_node(opts);
   };

@@ -1,5 +1,5 @@
-// Helpers shared by v2's tests: requests, a pump over the v2 adapter (or over
-// a mix of v1 and v2 nodes), and data directories built through v2's own
+// Helpers shared by v3's tests: requests, a pump over the v3 adapter (or over
+// a mix of v1, v2 and v3 nodes), and data directories built through v3's own
 // Storage.
 #ifndef RAFTLOG_VERSIONS_V3_TEST_UTIL_H_
 #define RAFTLOG_VERSIONS_V3_TEST_UTIL_H_
@@ -34,11 +34,12 @@ api::Request Compact(uint64_t client, uint64_t seq);
 // Node options used by tests: election 10 ticks, heartbeat 1.
 api::NodeOptions TestNodeOptions(uint64_t snapshot_threshold = 1000);
 
-// A pump over release v2.
+// A pump over release v3.
 api::Pump MakePump(const std::vector<api::NodeId>& ids, uint64_t seed,
                    const api::NodeOptions& node = TestNodeOptions());
 
-// Which release each node of a mixed pump runs ("v1" or "v3"; absent: v2),
+// Which release each node of a mixed pump runs ("v1", "v2" or "v3"; absent:
+// v3),
 // and per-node overrides of the election timeout (to choose who leads).
 // Changing `release` and then Pump::Crash + Pump::Restart (or StartNode)
 // upgrades or rolls back that node on its own data directory.
@@ -47,8 +48,9 @@ struct MixedReleases {
   std::map<api::NodeId, int> election_ticks;
 };
 
-// A pump whose nodes are built through //versions/v1/adapter or
-// //versions/v3/adapter as `releases` says at the time each node starts.
+// A pump whose nodes are built through //versions/v1/adapter,
+// //versions/v2/adapter or //versions/v3/adapter as `releases` says at the
+// time each node starts.
 api::Pump MakeMixedPump(const std::vector<api::NodeId>& ids, uint64_t seed,
                         std::shared_ptr<MixedReleases> releases,
                         const api::NodeOptions& node = TestNodeOptions());

@@ -1,8 +1,10 @@
-// Mixed v1/v2 clusters, driven through both releases' adapters on the test
-// pump: before finalize a v2 node sends nothing a v1 node would misread;
-// finalize waits for every member; a rollback to v1 stays possible until
-// then; data of a cluster version v2 cannot speak is refused untouched. Some
-// tests only record what v1 (frozen) does with v2 data, for the matrix.
+// Mixed v1/v2/v3 clusters, driven through the releases' adapters on the test
+// pump: before finalize a v3 node sends nothing a v1 (or v2) node would
+// misread; finalize waits for every member and raises the cluster version
+// only as far as every member speaks (1 with a v1 member, 2 with a v2 member,
+// 3 when all run v3); a rollback stays possible until then; data of a cluster
+// version v3 cannot speak is refused untouched. Some tests only record what
+// v1 (frozen) does with newer data, for the matrix.
 #include <map>
 #include <memory>
 #include <set>
@@ -169,7 +171,8 @@ void RunMixedCluster(NodeId leader_id, std::map<NodeId, std::string> release) {
 
   for (NodeId id : {1, 2, 3}) {
     EXPECT_EQ(p.node(id)->State().cluster_version, 1u) << id;
-    EXPECT_EQ(p.node(id)->State().max_protocol, release[id] == "v1" ? 1u : 2u) << id;
+    const uint32_t max = release[id] == "v1" ? 1u : release[id] == "v2" ? 2u : 3u;
+    EXPECT_EQ(p.node(id)->State().max_protocol, max) << id;
   }
   EXPECT_EQ(wire.NotV1Readable(), std::vector<std::string>{});
   EXPECT_EQ(wire.Protocols(), std::set<uint32_t>{1});
@@ -189,8 +192,18 @@ TEST(Upgrade, MixedClusterWithV2MajorityAndV1Leader) {
   RunMixedCluster(3, {{1, "v3"}, {2, "v3"}, {3, "v1"}});
 }
 
+TEST(Upgrade, MixedClusterWithAV3LeaderAndV2Followers) {
+  RunMixedCluster(1, {{1, "v3"}, {2, "v2"}, {3, "v2"}});
+}
+
+TEST(Upgrade, MixedClusterWithAV2LeaderAndV3Followers) {
+  RunMixedCluster(2, {{1, "v3"}, {2, "v2"}, {3, "v3"}});
+}
+
 // Finalize is refused while node 3 runs v1, naming it; after a rolling
-// upgrade of node 3 it commits cluster version 2 on every node.
+// upgrade of node 3 to v2 it raises the cluster version to 2 (not 3: node 3
+// speaks 1..2, and finalize to 3 is refused naming it); after node 3 runs v3
+// too, to 3 on every node.
 TEST(Upgrade, FinalizeWaitsForEveryMemberThenRaisesTheClusterVersion) {
   std::shared_ptr<MixedReleases> rel = Releases({{1, "v3"}, {2, "v3"}, {3, "v1"}}, 1);
   Pump p = MakeMixedPump({1, 2, 3}, 12, rel);
@@ -205,7 +218,7 @@ TEST(Upgrade, FinalizeWaitsForEveryMemberThenRaisesTheClusterVersion) {
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(r->leader_hint, 1u);
-  for (uint32_t version : {0u, 2u}) {
+  for (uint32_t version : {0u, 2u, 3u}) {
     r = p.Submit(1, Finalize(9, 2 + version, version), 0);
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(r->status.code(), absl::StatusCode::kFailedPrecondition) << r->status;
@@ -213,24 +226,30 @@ TEST(Upgrade, FinalizeWaitsForEveryMemberThenRaisesTheClusterVersion) {
     EXPECT_TRUE(absl::StrContains(r->status.message(), "{3: 1..1}")) << r->status;
     EXPECT_EQ(r->leader_hint, 1u);  // the leader itself refused: not "go elsewhere"
   }
-  r = p.Submit(1, Finalize(9, 5, 3), 0);  // nobody speaks 3
+  r = p.Submit(1, Finalize(9, 6, 4), 0);  // nobody speaks 4
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status.code(), absl::StatusCode::kFailedPrecondition) << r->status;
   EXPECT_EQ(p.node(1)->State().cluster_version, 1u);
   EXPECT_EQ(p.node(1)->State().min_protocol, 1u);
-  EXPECT_EQ(p.node(1)->State().max_protocol, 2u);
+  EXPECT_EQ(p.node(1)->State().max_protocol, 3u);
 
-  // Rolling upgrade of node 3 on its own data.
+  // Rolling upgrade of node 3 on its own data, to v2 first.
   uint64_t seq = 1;
   Write(p, 1, &seq, 3, "before");
   p.Crash(3, false);
-  rel->release[3] = "v3";
+  rel->release[3] = "v2";
   ASSERT_TRUE(p.Restart(3).ok());
-  EXPECT_EQ(p.node(3)->State().release, "v3");
+  EXPECT_EQ(p.node(3)->State().release, "v2");
   p.Steps(3);
   const size_t before_finalize = wire.seen.size();
   EXPECT_EQ(wire.NotV1Readable(), std::vector<std::string>{});
-  r = p.Submit(1, Finalize(9, 6, 0), 20);
+  // Exactly 3 is refused, naming the v2 member and its range.
+  r = p.Submit(1, Finalize(9, 7, 3), 0);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status.code(), absl::StatusCode::kFailedPrecondition) << r->status;
+  EXPECT_TRUE(absl::StrContains(r->status.message(), "{3: 1..2}")) << r->status;
+  // As high as every member speaks: 2.
+  r = p.Submit(1, Finalize(9, 8, 0), 20);
   ASSERT_TRUE(r.has_value());
   ASSERT_TRUE(r->status.ok()) << r->status;
   const uint64_t cv_index = r->index;
@@ -238,29 +257,59 @@ TEST(Upgrade, FinalizeWaitsForEveryMemberThenRaisesTheClusterVersion) {
   ASSERT_TRUE(RunUntilConverged(p, {1, 2, 3}, 50));
   for (NodeId id : {1, 2, 3}) {
     EXPECT_EQ(p.node(id)->State().cluster_version, 2u) << id;
+  }
+  for (NodeId id : {1, 2}) {  // v2's audit is v2's: checked on the v3 nodes
     EXPECT_TRUE(HasAudit(p, id, "cluster_version",
                          absl::StrCat("index=", cv_index, " ")))
         << id;
   }
   EXPECT_TRUE(HasAudit(p, 1, "finalize", "version=2 previous=1"));
-  // Finalizing again is a no-op answered with the same index.
-  r = p.Submit(1, Finalize(9, 7, 0), 5);
+  // Finalizing to 2 again is a no-op answered with the same index; "as high
+  // as possible" is refused now (this leader speaks 3, node 3 does not).
+  r = p.Submit(1, Finalize(9, 9, 2), 5);
   ASSERT_TRUE(r.has_value());
   EXPECT_TRUE(r->status.ok()) << r->status;
   EXPECT_EQ(r->index, cv_index);
+  r = p.Submit(1, Finalize(9, 12, 0), 0);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status.code(), absl::StatusCode::kFailedPrecondition) << r->status;
+  EXPECT_TRUE(absl::StrContains(r->status.message(), "{3: 1..2}")) << r->status;
   // A lower version is not a finalize.
-  r = p.Submit(1, Finalize(9, 8, 1), 0);
+  r = p.Submit(1, Finalize(9, 10, 1), 0);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status.code(), absl::StatusCode::kInvalidArgument);
-
-  // Now the messages speak protocol 2.
+  // Now the messages speak protocol 2, never 3 (a v2 member reads 1..2).
   Write(p, 1, &seq, 3, "after");
   EXPECT_TRUE(wire.Protocols(before_finalize).count(2));
+  EXPECT_FALSE(wire.Protocols(before_finalize).count(3));
+
+  // Node 3 to v3: finalize raises the cluster version to 3.
+  p.Crash(3, false);
+  rel->release[3] = "v3";
+  ASSERT_TRUE(p.Restart(3).ok());
+  EXPECT_EQ(p.node(3)->State().release, "v3");
+  p.Steps(3);
+  const size_t before_3 = wire.seen.size();
+  r = p.Submit(1, Finalize(9, 11, 0), 20);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  const uint64_t cv3_index = r->index;
+  EXPECT_GT(cv3_index, cv_index);
+  ASSERT_TRUE(RunUntilConverged(p, {1, 2, 3}, 50));
+  for (NodeId id : {1, 2, 3}) {
+    EXPECT_EQ(p.node(id)->State().cluster_version, 3u) << id;
+    EXPECT_TRUE(HasAudit(p, id, "cluster_version",
+                         absl::StrCat("index=", cv3_index, " ")))
+        << id;
+  }
+  EXPECT_TRUE(HasAudit(p, 1, "finalize", "version=3 previous=2"));
+  Write(p, 1, &seq, 3, "three");
+  EXPECT_TRUE(wire.Protocols(before_3).count(3));
   // The cluster version survives restarts (replayed from the log).
   for (NodeId id : {1, 2, 3}) {
     p.Crash(id, false);
     ASSERT_TRUE(p.Restart(id).ok());
-    EXPECT_EQ(p.node(id)->State().cluster_version, 2u) << id;
+    EXPECT_EQ(p.node(id)->State().cluster_version, 3u) << id;
   }
   ASSERT_NE(p.RunUntilLeader(200), 0u);
   Write(p, 1, &seq, 2, "restarted");
@@ -268,6 +317,8 @@ TEST(Upgrade, FinalizeWaitsForEveryMemberThenRaisesTheClusterVersion) {
   EXPECT_EQ(p.violations(), 0u) << p.first_violation();
 }
 
+// Auto-finalize: with a v1 member the cluster version stays 1; with a v2
+// member it rises to 2 only; once every member runs v3, to 3.
 TEST(Upgrade, AutoFinalizeOnceEveryMemberReportsVersion2) {
   std::shared_ptr<MixedReleases> rel = Releases({{1, "v3"}, {2, "v3"}, {3, "v1"}}, 1);
   api::NodeOptions o = TestNodeOptions();
@@ -281,12 +332,21 @@ TEST(Upgrade, AutoFinalizeOnceEveryMemberReportsVersion2) {
   EXPECT_EQ(p.node(1)->State().cluster_version, 1u);
   EXPECT_EQ(p.node(2)->State().cluster_version, 1u);
   p.Crash(3, false);
+  rel->release[3] = "v2";
+  ASSERT_TRUE(p.Restart(3).ok());
+  p.Steps(10);
+  ASSERT_TRUE(RunUntilConverged(p, {1, 2, 3}, 50));
+  p.Steps(30);
+  for (NodeId id : {1, 2, 3}) EXPECT_EQ(p.node(id)->State().cluster_version, 2u) << id;
+  EXPECT_TRUE(HasAudit(p, 1, "finalize", "version=2 previous=1"));
+  EXPECT_FALSE(HasAudit(p, 1, "finalize", "version=3"));
+  p.Crash(3, false);
   rel->release[3] = "v3";
   ASSERT_TRUE(p.Restart(3).ok());
   p.Steps(10);
   ASSERT_TRUE(RunUntilConverged(p, {1, 2, 3}, 50));
-  for (NodeId id : {1, 2, 3}) EXPECT_EQ(p.node(id)->State().cluster_version, 2u) << id;
-  EXPECT_TRUE(HasAudit(p, 1, "finalize", "version=2"));
+  for (NodeId id : {1, 2, 3}) EXPECT_EQ(p.node(id)->State().cluster_version, 3u) << id;
+  EXPECT_TRUE(HasAudit(p, 1, "finalize", "version=3 previous=2"));
   EXPECT_EQ(p.violations(), 0u) << p.first_violation();
 }
 
@@ -322,12 +382,13 @@ TEST(Upgrade, RollbackToV1BeforeFinalize) {
   EXPECT_EQ(p.violations(), 0u) << p.first_violation();
 }
 
-// What v1 (frozen) does after finalize, recorded for the matrix: a v1 binary
+// What v1 (frozen) does after finalize (to 3, all v3), recorded for the
+// matrix: a v1 binary
 // rolled back onto a finalized node's directory starts (its log holds a
 // CLUSTER_VERSION entry, which v1's storage parses and v1 applies as a
 // no-op), but refuses every protocol-2 message (counted as unknown), so it
 // cannot rejoin; the v2 majority goes on without it, and (check-quorum's
-// lease, cv 2) ignores its ever higher-term RequestVotes: no disruption.
+// lease, cv >= 2) ignores its ever higher-term RequestVotes: no disruption.
 TEST(Upgrade, V1RolledBackAfterFinalizeStartsButIsRefusedOnTheWire) {
   std::shared_ptr<MixedReleases> rel = Releases({{1, "v3"}, {2, "v3"}, {3, "v3"}}, 1);
   Pump p = MakeMixedPump({1, 2, 3}, 15, rel);
@@ -355,7 +416,7 @@ TEST(Upgrade, V1RolledBackAfterFinalizeStartsButIsRefusedOnTheWire) {
   ASSERT_GT(p.deliver_errors().size(), errors_before);
   const absl::Status& e = p.deliver_errors()[errors_before];
   EXPECT_EQ(e.code(), absl::StatusCode::kUnimplemented) << e;
-  EXPECT_TRUE(absl::StrContains(e.message(), "protocol version 2")) << e;
+  EXPECT_TRUE(absl::StrContains(e.message(), "protocol version 3")) << e;
   EXPECT_GT(Counter(p, 3, api::kCounterUnknownMessages), 0u);
   EXPECT_LT(p.node(3)->State().applied_index, p.node(1)->State().commit_index);
   EXPECT_EQ(p.violations(), 0u) << p.first_violation();
@@ -372,7 +433,7 @@ TEST(Upgrade, V1RefusesFormat2OnDiskAndOnTheWire) {
   ASSERT_TRUE(p.StartAll().ok());
   ASSERT_EQ(p.RunUntilLeader(100), 1u);
   p.Steps(3);
-  std::optional<api::Reply> r = p.Submit(1, Finalize(9, 1), 20);
+  std::optional<api::Reply> r = p.Submit(1, Finalize(9, 1, 2), 20);  // format 2 at cluster version 2
   ASSERT_TRUE(r.has_value() && r->status.ok());
   uint64_t seq = 1;
   Write(p, 1, &seq, 15, "k");
@@ -430,20 +491,20 @@ std::map<std::string, std::string> Files(api::MemFileSystem& fs) {
   return out;
 }
 
-std::unique_ptr<api::Node> NewV2Node(api::MemEnv* env, NodeId id) {
+std::unique_ptr<api::Node> NewV3Node(api::MemEnv* env, NodeId id) {
   api::NodeOptions o = TestNodeOptions();
   o.id = id;
   o.env = env->env();
   return adapter::Release().make_node(o);
 }
 
-// Data that says cluster version 3 (a v3 cluster's) is refused by v2 before
-// Start touches anything: the scratch file a normal Open would delete and the
-// torn tail it would repair are still there, byte for byte.
-TEST(Upgrade, RefusesALogOfClusterVersion3BeforeTouchingIt) {
+// Data that says cluster version 4 (a later release's) is refused by v3
+// before Start touches anything: the scratch file a normal Open would delete
+// and the torn tail it would repair are still there, byte for byte.
+TEST(Upgrade, RefusesALogOfClusterVersion4BeforeTouchingIt) {
   api::MemEnv env(1);
   ASSERT_TRUE(WriteDataDir(&env.fs, HardState{3, 1, 3},
-                           {ConfigEntry(1, 1, {1}), VersionEntry(2, 2, 2), VersionEntry(3, 3, 3),
+                           {ConfigEntry(1, 1, {1}), VersionEntry(2, 2, 3), VersionEntry(3, 3, 4),
                             CommandEntry(4, 3, "k", "v")})
                   .ok());
   ASSERT_TRUE(env.fs.Write("tmp/snap", "half a snapshot").ok());
@@ -451,32 +512,33 @@ TEST(Upgrade, RefusesALogOfClusterVersion3BeforeTouchingIt) {
   ASSERT_TRUE(env.fs.Append(Storage::SegmentName(1), std::string("\x05\x00", 2)).ok());
   ASSERT_TRUE(env.fs.Sync(Storage::SegmentName(1)).ok());
   std::map<std::string, std::string> before = Files(env.fs);
-  std::unique_ptr<api::Node> n = NewV2Node(&env, 1);
+  std::unique_ptr<api::Node> n = NewV3Node(&env, 1);
   absl::Status s = n->Start();
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
-  EXPECT_TRUE(absl::StrContains(s.message(), "cluster version 3")) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "cluster version 4")) << s;
   EXPECT_TRUE(absl::StrContains(s.message(), "entry 3")) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "v3 speaks at most 3")) << s;
   EXPECT_EQ(Files(env.fs), before);
 
-  // The same log with version 2 only starts (and repairs the tail then).
+  // The same log with versions 2 and 3 only starts (and repairs the tail then).
   api::MemEnv ok_env(2);
-  ASSERT_TRUE(WriteDataDir(&ok_env.fs, HardState{3, 1, 3},
-                           {ConfigEntry(1, 1, {1}), VersionEntry(2, 2, 2),
-                            CommandEntry(3, 3, "k", "v")})
+  ASSERT_TRUE(WriteDataDir(&ok_env.fs, HardState{3, 1, 4},
+                           {ConfigEntry(1, 1, {1}), VersionEntry(2, 2, 2), VersionEntry(3, 3, 3),
+                            CommandEntry(4, 3, "k", "v")})
                   .ok());
-  n = NewV2Node(&ok_env, 1);
+  n = NewV3Node(&ok_env, 1);
   ASSERT_TRUE(n->Start().ok());
-  EXPECT_EQ(n->State().cluster_version, 2u);
+  EXPECT_EQ(n->State().cluster_version, 3u);
 }
 
-TEST(Upgrade, RefusesASnapshotOfClusterVersion3BeforeTouchingIt) {
+TEST(Upgrade, RefusesASnapshotOfClusterVersion4BeforeTouchingIt) {
   api::MemEnv env(1);
   snapshots::SnapshotState st;
   st.last_index = 10;
   st.last_term = 3;
   st.voters = {1};
   st.config_index = 1;
-  st.cluster_version = 3;
+  st.cluster_version = 4;
   st.kv["k"] = "v";
   {
     Storage storage(&env.fs);
@@ -487,21 +549,21 @@ TEST(Upgrade, RefusesASnapshotOfClusterVersion3BeforeTouchingIt) {
   ASSERT_TRUE(env.fs.Write("tmp/hardstate", "scratch").ok());
   ASSERT_TRUE(env.fs.Sync("tmp/hardstate").ok());
   std::map<std::string, std::string> before = Files(env.fs);
-  std::unique_ptr<api::Node> n = NewV2Node(&env, 1);
+  std::unique_ptr<api::Node> n = NewV3Node(&env, 1);
   absl::Status s = n->Start();
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
-  EXPECT_TRUE(absl::StrContains(s.message(), "cluster version 3")) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "cluster version 4")) << s;
   EXPECT_EQ(Files(env.fs), before);
 
-  // A snapshot in a format v2 does not read (3) is kUnimplemented, untouched.
+  // A snapshot in a format v3 does not read (4) is kUnimplemented, untouched.
   api::MemEnv env3(2);
   std::string file;
-  snapshots::AppendPreamble(3, &file);
+  snapshots::AppendPreamble(4, &file);
   file += std::string(64, '\0');
   ASSERT_TRUE(env3.fs.Write(Storage::SnapshotName(10), file).ok());
   ASSERT_TRUE(env3.fs.Sync(Storage::SnapshotName(10)).ok());
   before = Files(env3.fs);
-  n = NewV2Node(&env3, 1);
+  n = NewV3Node(&env3, 1);
   s = n->Start();
   EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented) << s;
   EXPECT_EQ(Files(env3.fs), before);

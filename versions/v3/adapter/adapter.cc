@@ -39,9 +39,10 @@ api::ReleaseInfo Release() {
   info.tag = kReleaseTag;
   info.min_protocol = kMinProtocol;
   info.max_protocol = kMaxProtocol;
-  // Format 2 is written only once the cluster version is at least 2.
-  info.snapshot_formats_read = {kSnapshotFormat, kSnapshotFormat2};
-  info.snapshot_formats_written = {kSnapshotFormat, kSnapshotFormat2};
+  // Format 2 is written only at cluster version 2, format 3 only once it is
+  // at least 3 (below: format 1).
+  info.snapshot_formats_read = {kSnapshotFormat, kSnapshotFormat2, kSnapshotFormat3};
+  info.snapshot_formats_written = {kSnapshotFormat, kSnapshotFormat2, kSnapshotFormat3};
   info.make_node = &MakeNode;
   return info;
 }

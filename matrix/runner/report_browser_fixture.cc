@@ -1,0 +1,143 @@
+// Writes report.md, report.json and report.html of a synthetic matrix into
+// the directory given as the only argument, for report_browser_test.sh: one
+// cell of every status, two of them red (FAIL) with full artifacts, so the
+// browser test can open a red cell that is not the one the page opens by
+// itself. The cells' contents are made up; what is real is the report code
+// that renders them.
+#include <cstdio>
+#include <string>
+
+#include "matrix/runner/report.h"
+
+namespace raftlog::runner {
+namespace {
+
+CellResult Cell(const std::string& scenario, const std::string& from, const std::string& to,
+                CellStatus status, bool supported) {
+  CellResult c;
+  c.key = {scenario, from, to};
+  c.required = {Capability::kRollingUpgrade};
+  c.declared = supported ? Capabilities{Capability::kRollingUpgrade} : Capabilities{};
+  c.supported = supported;
+  const bool ok = CellOk(status);
+  c.verdict = {status, 2, ok ? 2 : 1};
+  SeedOutcome good = status == CellStatus::kRefused ? SeedOutcome::kRefused : SeedOutcome::kPass;
+  c.seeds = {{1, good, true, 0xabc, 5'000'000, ""}, {2, good, true, 0xdef, 5'000'000, ""}};
+  if (!ok) {
+    c.seeds[1].outcome = status == CellStatus::kFail ? SeedOutcome::kFail : SeedOutcome::kGreen;
+    c.seeds[1].matches_policy = false;
+    c.seeds[1].reason = "see the artifact";
+  }
+  c.telemetry.runs = 2;
+  c.telemetry.sim_time_us = 10'000'000;
+  c.telemetry.history_seed = 1;
+  c.telemetry.config_history.push_back({0, 1, 1, "voters={1,2,3} learners={}"});
+  c.telemetry.version_history.push_back({2'000'000, 1, 7, "cluster version 2"});
+  c.telemetry.cohorts[0].ops = 100;
+  c.telemetry.cohorts[0].retries = 3;
+  c.telemetry.steps[StepResult::kOk] = 4;
+  if (status == CellStatus::kRefused) {
+    c.telemetry.start_refusals = 1;
+    c.telemetry.decode_errors[{to, from, "AppendEntries"}] = 5;
+  }
+  return c;
+}
+
+NodeRow Row(api::NodeId id, const std::string& release, uint64_t term, const std::string& role,
+            uint64_t commit) {
+  return NodeRow{id, "up", release, 1, term, role, 1, commit, commit, commit, 0, "voters={1,2,3}"};
+}
+
+Artifact RedArtifact(const CellKey& key, uint64_t seed, const std::string& invariant) {
+  Artifact a;
+  a.seed = seed;
+  a.verdict.outcome = SeedOutcome::kFail;
+  a.verdict.matches_policy = false;
+  a.first_violation = invariant;
+  a.verdict.first_violation = invariant;
+  a.verdict.reasons = {"safety: 1 violation(s), first: " + invariant};
+  a.verdict.notes = {"step 3 (elect n2) not achieved"};
+  a.reproduce = ReproduceCommand(key, seed, Mode::kFast);
+  a.plan_text = "scenario " + key.scenario + ": " + key.from + " -> " + key.to + ", seed " +
+                std::to_string(seed) + ", mode fast\n  1. upgrade n1\n  2. upgrade n2\n  3. elect n2\n";
+  a.trace_window = "1.000000 crash n2\n1.500000 " + invariant + "\n";
+  a.verdicts = "election_safety: ok\ndurability: 1 violation\n";
+  a.shrunk = true;
+  a.shrunk_from = 12;
+  a.shrunk_to = 2;
+  a.shrink_runs = 9;
+  a.shrunk_plan = "  1. upgrade n1\n";
+  a.shrunk_trace = "1.500000 " + invariant + "\n";
+  for (size_t i = 1; i <= 3; ++i) {
+    StepRecord s;
+    s.number = i;
+    s.step.kind = StepKind::kUpgrade;
+    s.step.node = i;
+    s.step.from_tag = key.from;
+    s.step.tag = key.to;
+    s.start_us = i * 1'000'000;
+    s.end_us = i * 1'000'000 + 400'000;
+    s.result = i == 3 ? StepResult::kStalled : StepResult::kOk;
+    s.detail = i == 3 ? "no commit within 2s" : "";
+    for (api::NodeId n = 1; n <= 3; ++n) {
+      s.before.push_back(Row(n, n < i ? key.to : key.from, i, n == 1 ? "leader" : "follower", 10 * i));
+      s.after.push_back(Row(n, n <= i ? key.to : key.from, i, n == 1 ? "leader" : "follower", 10 * i + 5));
+    }
+    a.steps.push_back(s);
+  }
+  a.final_rows = a.steps.back().after;
+  for (api::NodeId n = 1; n <= 3; ++n) {
+    a.timeline.push_back({n, 0, n * 1'000'000, key.from, n == 1 ? "leader" : "follower", 1});
+    a.timeline.push_back({n, n * 1'000'000, n * 1'000'000 + 200'000, "", "down", 1});
+    a.timeline.push_back({n, n * 1'000'000 + 200'000, 5'000'000, key.to, n == 2 ? "leader" : "follower", 2});
+  }
+  a.bands.push_back({1'000'000, 1'300'000, 2, "crash (tear)"});
+  a.bands.push_back({2'500'000, 3'000'000, 0, "partition {1} | {2,3}"});
+  a.sim_time_us = 5'000'000;
+  a.heal_us = 4'000'000;
+  return a;
+}
+
+MatrixResult Sample() {
+  MatrixResult m;
+  m.mode = Mode::kFast;
+  m.pairs = {{"v1", "v1"}, {"v1", "v2"}, {"v1", "v3"}};
+  m.scenarios = {"rolling_upgrade", "skip_version"};
+  m.policy_file = "versions/policy.txt";
+  m.seeds_run = 12;
+  m.wall_s = 3;
+  m.jobs = 1;
+  CellResult fail1 = Cell("rolling_upgrade", "v1", "v2", CellStatus::kFail, true);
+  // The violation text carries markup: it must show as text, not run.
+  fail1.artifact = RedArtifact(fail1.key, 2, "SAFETY durability @1500000us: acknowledged write lost </script><b>x</b>");
+  CellResult fail2 = Cell("skip_version", "v1", "v2", CellStatus::kFail, true);
+  fail2.artifact = RedArtifact(fail2.key, 7, "SAFETY log_matching @2250000us: n2 and n3 differ at index 14");
+  CellResult green = Cell("rolling_upgrade", "v1", "v3", CellStatus::kUnexpectedGreen, false);
+  green.artifact = RedArtifact(green.key, 2, "policy is stale: skip_version v1 -> v3 passed");
+  green.artifact->verdict.outcome = SeedOutcome::kGreen;
+  m.cells = {
+      Cell("rolling_upgrade", "v1", "v1", CellStatus::kPass, true),
+      fail1,
+      green,
+      Cell("skip_version", "v1", "v1", CellStatus::kPass, true),
+      fail2,
+      Cell("skip_version", "v1", "v3", CellStatus::kRefused, false),
+  };
+  return m;
+}
+
+}  // namespace
+}  // namespace raftlog::runner
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s OUT_DIR\n", argv[0]);
+    return 2;
+  }
+  absl::Status s = raftlog::runner::WriteReports(raftlog::runner::Sample(), argv[1]);
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
