@@ -669,7 +669,8 @@ absl::Status Raft::HandleSnapshotChunk(const Message& m) {
         Count(kCounterUnknownSnapshotFormat);
         assembler_.reset();
         break;
-      default:
+      default:  // not a snapshot head at all, limits exceeded: bad input
+        Count(api::kCounterDecodeErrors);
         assembler_.reset();
         break;
     }
