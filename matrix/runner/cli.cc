@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -26,6 +27,8 @@
 #include "matrix/runner/policy.h"
 #include "matrix/runner/report.h"
 #include "util/user_path.h"
+#include "versions/canaries/detect.h"
+#include "versions/canaries/registry.h"
 #include "versions/registry.h"
 
 ABSL_FLAG(std::string, tags, "",
@@ -54,6 +57,11 @@ ABSL_FLAG(std::string, verify_cells, "",
           "check that this cell list (scenario/from/to,...) is every scenario x every pair of "
           "registered tags, then exit");
 ABSL_FLAG(std::string, regressions, "", "run the named cases of this file (fast mode each)");
+ABSL_FLAG(bool, canaries, false,
+          "run the default matrix cells against every canary release (versions/canaries: from its "
+          "base and every older tag) and print the detection table (also into --out); --seeds "
+          "(default 16), --scenarios, --pairs, --seed and --only narrow it");
+ABSL_FLAG(std::string, only, "", "with --canaries: only this canary tag (v2+ack)");
 
 namespace raftlog::runner {
 
@@ -274,6 +282,84 @@ int RunRegressions(const std::string& path, const Policy& policy, const MatrixOp
   return bad == 0 ? 0 : 1;
 }
 
+// --canaries: the detection table (versions/canaries/detect.h).
+int RunCanaries(const Policy& policy, const std::vector<std::string>& registered,
+                const std::string& out_dir) {
+  using canaries::Canary;
+  std::vector<Canary> all = canaries::Canaries();
+  const std::string only = absl::GetFlag(FLAGS_only);
+  if (!only.empty() && canaries::FindCanaryRelease(only) == nullptr) {
+    std::vector<std::string> tags;
+    for (const Canary& c : all) tags.push_back(c.tag);
+    return Usage(absl::StrCat("unknown canary '", only, "' (registered: ", absl::StrJoin(tags, ","),
+                              ")"));
+  }
+  std::vector<std::string> scenarios = SplitList(absl::GetFlag(FLAGS_scenarios));
+  for (const std::string& s : scenarios) {
+    if (FindScenario(s) == nullptr) return Usage(absl::StrCat("unknown scenario '", s, "'"));
+  }
+  // --pairs=FROM:CANARY narrows the from-tags (of the canaries it names).
+  std::map<std::string, std::set<std::string>> froms;
+  for (const std::string& p : SplitList(absl::GetFlag(FLAGS_pairs))) {
+    std::vector<std::string> ab = absl::StrSplit(p, ':');
+    if (ab.size() != 2) return Usage(absl::StrCat("bad pair '", p, "': expected from:canary"));
+    froms[ab[1]].insert(ab[0]);
+  }
+  canaries::DetectOptions o;
+  o.policy = &policy;
+  o.seeds = absl::GetFlag(FLAGS_seeds) > 0 ? absl::GetFlag(FLAGS_seeds) : 16;
+  o.shrink_runs = absl::GetFlag(FLAGS_shrink_runs) >= 0 ? absl::GetFlag(FLAGS_shrink_runs) : 80;
+  int jobs = absl::GetFlag(FLAGS_jobs);
+  o.jobs = jobs > 0 ? jobs : std::clamp<int>(std::thread::hardware_concurrency(), 1, 8);
+  const uint64_t one_seed = absl::GetFlag(FLAGS_seed);
+  if (one_seed != 0) o.seeds = static_cast<int>(one_seed);
+  if (absl::GetFlag(FLAGS_progress)) {
+    o.progress = [](const std::string& line) { std::cerr << line << "\n" << std::flush; };
+  }
+  CanaryReport report;
+  report.seeds = o.seeds;
+  report.scenarios = scenarios.empty() ? "the default matrix cells (every scenario, from the "
+                                         "canary's base and every older tag)"
+                                       : absl::StrCat("scenarios ", absl::StrJoin(scenarios, ","));
+  const double t0 = WallSeconds();
+  for (const Canary& c : all) {
+    if (!only.empty() && c.tag != only) continue;
+    std::vector<canaries::DetectCell> cells;
+    for (const canaries::DetectCell& cell : canaries::DefaultCells(c, registered)) {
+      if (!scenarios.empty() &&
+          std::find(scenarios.begin(), scenarios.end(), cell.scenario) == scenarios.end()) {
+        continue;
+      }
+      auto f = froms.find(c.tag);
+      if (!froms.empty() && (f == froms.end() || !f->second.count(cell.from))) continue;
+      cells.push_back(cell);
+    }
+    std::cerr << "canary " << c.tag << ": " << cells.size() << " cell(s), up to " << o.seeds
+              << " seed(s) each\n";
+    CanaryRow row = canaries::Detect(c, cells, o);
+    std::vector<std::string> older;
+    for (const std::string& t : registered) {
+      older.push_back(t);
+      if (t == c.base) break;
+    }
+    row.schema = canaries::SchemaCheck(c, older);
+    report.rows.push_back(std::move(row));
+  }
+  report.wall_s = WallSeconds() - t0;
+  Summarize(report);
+  std::cout << CanaryTable(report);
+  if (absl::Status s = WriteCanaryReports(report, out_dir); !s.ok()) {
+    std::cerr << "runner: " << s.message() << "\n";
+    return 2;
+  }
+  std::cout << "reports: " << out_dir << "/report.html, report.md, report.json\n";
+  bool ok = true;
+  for (const CanaryRow& r : report.rows) {
+    if (r.control_red || (r.expected_undetected.empty() && !r.detected)) ok = false;
+  }
+  return ok ? 0 : 1;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -304,6 +390,10 @@ int RunCli(int argc, char** argv) {
   auto policy = Policy::Load(policy_path);
   if (!policy.ok()) return Usage(std::string(policy.status().message()));
   if (absl::Status s = policy->Validate(registered); !s.ok()) return Usage(std::string(s.message()));
+
+  if (absl::GetFlag(FLAGS_canaries)) {
+    return RunCanaries(*policy, registered, util::ResolveUserPath(absl::GetFlag(FLAGS_out)));
+  }
 
   if (absl::GetFlag(FLAGS_list)) {
     std::cout << "scenarios:\n";

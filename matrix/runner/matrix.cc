@@ -336,7 +336,10 @@ MatrixResult RunMatrix(const MatrixOptions& o) {
       CellResult c;
       c.key = CellKey{s, from, to};
       if (sc != nullptr) c.required = sc->requires;
-      if (o.policy != nullptr) c.declared = o.policy->For(from, to);
+      if (o.policy != nullptr) {
+        c.declared = o.policy_tag ? o.policy->For(o.policy_tag(from), o.policy_tag(to))
+                                  : o.policy->For(from, to);
+      }
       c.supported = c.declared.HasAll(c.required);
       m.cells.push_back(std::move(c));
     }

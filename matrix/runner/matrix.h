@@ -52,6 +52,9 @@ struct MatrixOptions {
   bool artifacts_for_all = false;
   bool lin = true;
   const Policy* policy = nullptr;  // REQUIRED
+  // The tag whose declaration the policy is asked about for a cell's tag
+  // (null: the tag itself). A canary "v2+ack" is judged as its base "v2".
+  std::function<std::string(const std::string&)> policy_tag;
   sim::FindReleaseFn find_release;  // REQUIRED
   // Called after every seed (from worker threads, serialized by the matrix).
   struct Progress {

@@ -44,7 +44,9 @@ namespace {
 bool ValidTag(absl::string_view t) {
   if (t.empty()) return false;
   for (char c : t) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') {
+    // '+': a canary tag "<base>+<name>" (versions/canaries).
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-' &&
+        c != '+') {
       return false;
     }
   }

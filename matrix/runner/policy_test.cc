@@ -27,6 +27,13 @@ TEST(Policy, ParsesPairsCommentsAndBlankLines) {
   EXPECT_EQ(p->For("v9", "v9").ToString(), "none");
 }
 
+TEST(Policy, AcceptsCanaryTags) {
+  // A canary "<base>+<name>" (versions/canaries) is a valid tag spelling.
+  auto p = Policy::Parse("v1 -> v2+ack: rolling_upgrade\n", "p.txt");
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_TRUE(p->For("v1", "v2+ack").Has(Capability::kRollingUpgrade));
+}
+
 struct BadCase {
   const char* text;
   const char* message;  // a substring of the error

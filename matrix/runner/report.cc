@@ -807,4 +807,201 @@ absl::Status WriteReports(const MatrixResult& m, const std::string& dir) {
   return WriteFile(dir + "/report.html", HtmlReport(m));
 }
 
+// ---- Canary detection ------------------------------------------------------
+
+namespace {
+
+std::string SeedsText(const CanaryRow& c) {
+  return c.detected ? absl::StrCat(c.seeds_to_first, " (", c.runs, " runs)") : "-";
+}
+
+std::string ShrunkText(const CanaryRow& c) {
+  if (!c.detected) return "-";
+  if (!c.shrinkable) return "not shrunk";
+  if (!c.shrunk) return "not reproduced";
+  return absl::StrCat(c.shrunk_to, " events (from ", c.shrunk_from, "; +", c.shrunk_steps,
+                      " steps)");
+}
+
+std::string ResultText(const CanaryRow& c) {
+  if (!c.expected_undetected.empty()) return c.detected ? "CAUGHT (listed undetected)" : "NOT CAUGHT (known)";
+  if (c.control_red) return "CONTROL RED";
+  return c.detected ? "CAUGHT" : "MISSED";
+}
+
+std::string HtmlEscape(absl::string_view s) {
+  return absl::StrReplaceAll(s, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
+}
+
+std::string Figures(const CanaryReport& r) {
+  const size_t n = r.rows.size();
+  return absl::StrFormat(
+      "detection rate: %d/%d (%.0f%%, target 100%%)\n"
+      "median seeds to first detection: %s (target <= 5)\n"
+      "longest shrunk trace: %s over %d shrunk of %d detected (target < 50 events)\n"
+      "targets: %s\n",
+      r.detected, n, n ? 100.0 * r.detected / n : 0.0,
+      r.detected ? absl::StrFormat("%.1f", r.median_seeds) : "-",
+      r.shrunk ? absl::StrCat(r.max_shrunk, " events") : "-", r.shrunk, r.detected,
+      r.targets_met() ? "met" : "NOT met");
+}
+
+}  // namespace
+
+bool CanaryReport::targets_met() const {
+  return !rows.empty() && detected == static_cast<int>(rows.size()) && median_seeds <= 5 &&
+         shrunk == detected && max_shrunk < 50;
+}
+
+void Summarize(CanaryReport& r) {
+  r.detected = 0;
+  r.shrunk = 0;
+  r.max_shrunk = 0;
+  std::vector<int> seeds;
+  for (const CanaryRow& c : r.rows) {
+    if (!c.detected) continue;
+    ++r.detected;
+    seeds.push_back(c.seeds_to_first);
+    if (!c.shrunk) continue;
+    ++r.shrunk;
+    r.max_shrunk = std::max(r.max_shrunk, c.shrunk_to);
+  }
+  std::sort(seeds.begin(), seeds.end());
+  r.median_seeds = seeds.empty() ? 0
+                   : seeds.size() % 2 ? seeds[seeds.size() / 2]
+                                      : (seeds[seeds.size() / 2 - 1] + seeds[seeds.size() / 2]) / 2.0;
+}
+
+std::string CanaryTable(const CanaryReport& r) {
+  std::string out = absl::StrFormat("canary detection (%s, up to %d seeds per cell)\n",
+                                    r.scenarios, r.seeds);
+  absl::StrAppend(&out, absl::StrFormat("%-15s %-28s %-40s %-13s %-22s %-34s %s\n", "canary",
+                                        "expected", "caught by cell", "seeds-to-1st",
+                                        "diagnosis", "shrunk trace", "result"));
+  for (const CanaryRow& c : r.rows) {
+    std::string expected = c.expected.size() > 28 ? c.expected.substr(0, 25) + "..." : c.expected;
+    absl::StrAppend(&out, absl::StrFormat("%-15s %-28s %-40s %-13s %-22s %-34s %s\n", c.tag,
+                                          expected, c.detected ? c.cell : "-", SeedsText(c),
+                                          c.detected ? c.diagnosis : "-", ShrunkText(c),
+                                          ResultText(c)));
+  }
+  for (const CanaryRow& c : r.rows) {
+    if (!c.schema.empty()) absl::StrAppend(&out, "  ", c.tag, " schema check: ", c.schema, "\n");
+    if (c.detected) {
+      absl::StrAppend(&out, "  ", c.tag, ": ", c.reason.substr(0, 300), "\n    reproduce: ",
+                      c.reproduce, "\n");
+    } else if (!c.expected_undetected.empty()) {
+      absl::StrAppend(&out, "  ", c.tag, " not caught: ", c.expected_undetected, "\n");
+    }
+    for (const std::string& o : c.other) absl::StrAppend(&out, "  ", c.tag, ": ", o, "\n");
+  }
+  absl::StrAppend(&out, Figures(r));
+  return out;
+}
+
+std::string CanaryMarkdownSection(const CanaryReport& r) {
+  std::string out = absl::StrCat("## Canary detection\n\n", MdEscape(r.scenarios), ", up to ",
+                                 r.seeds, " seeds per cell.\n\n",
+                                 "| canary | expected diagnosis | caught by cell | seeds to first "
+                                 "detection | diagnosis | shrunk trace | result |\n"
+                                 "|---|---|---|---|---|---|---|\n");
+  for (const CanaryRow& c : r.rows) {
+    absl::StrAppend(&out, "| ", MdEscape(c.tag), " | ", MdEscape(c.expected), " | ",
+                    MdEscape(c.detected ? c.cell : "-"), " | ", SeedsText(c), " | ",
+                    MdEscape(c.detected ? c.diagnosis : "-"), " | ", MdEscape(ShrunkText(c)),
+                    " | ", ResultText(c), " |\n");
+  }
+  absl::StrAppend(&out, "\n");
+  for (const CanaryRow& c : r.rows) {
+    if (!c.schema.empty()) absl::StrAppend(&out, "- ", MdEscape(c.tag), " schema check: ", MdEscape(c.schema), "\n");
+    if (c.detected) {
+      absl::StrAppend(&out, "- ", MdEscape(c.tag), ": ", MdEscape(c.reason), "; reproduce: `",
+                      c.reproduce, "`\n");
+    } else if (!c.expected_undetected.empty()) {
+      absl::StrAppend(&out, "- ", MdEscape(c.tag), " not caught: ", MdEscape(c.expected_undetected), "\n");
+    }
+  }
+  absl::StrAppend(&out, "\n```\n", Figures(r), "```\n");
+  return out;
+}
+
+std::string CanaryJson(const CanaryReport& r) {
+  JsonWriter j;
+  j.BeginObject();
+  j.Field("scenarios", r.scenarios);
+  j.Field("seeds", r.seeds);
+  j.Field("wall_s", r.wall_s);
+  j.Field("detected", r.detected);
+  j.Field("canaries", static_cast<int>(r.rows.size()));
+  j.Field("median_seeds_to_first_detection", r.median_seeds);
+  j.Field("max_shrunk_events", static_cast<uint64_t>(r.max_shrunk));
+  j.Field("targets_met", r.targets_met());
+  j.Key("rows").BeginArray();
+  for (const CanaryRow& c : r.rows) {
+    j.BeginObject();
+    j.Field("tag", c.tag);
+    j.Field("base", c.base);
+    j.Field("expected", c.expected);
+    j.Field("expected_undetected", c.expected_undetected);
+    j.Field("detected", c.detected);
+    j.Field("cell", c.cell);
+    j.Field("seeds_to_first_detection", c.seeds_to_first);
+    j.Field("runs", c.runs);
+    j.Field("diagnosis", c.diagnosis);
+    j.Field("reason", c.reason);
+    j.Field("reproduce", c.reproduce);
+    j.Field("shrinkable", c.shrinkable);
+    j.Field("shrunk", c.shrunk);
+    j.Field("shrunk_from", static_cast<uint64_t>(c.shrunk_from));
+    j.Field("shrunk_events", static_cast<uint64_t>(c.shrunk_to));
+    j.Field("shrunk_steps", static_cast<uint64_t>(c.shrunk_steps));
+    j.Field("shrunk_trace_events", c.shrunk_trace);
+    j.Field("schema", c.schema);
+    j.Field("control_red", c.control_red);
+    Strings(j, "other", c.other);
+    j.Field("result", ResultText(c));
+    j.EndObject();
+  }
+  j.EndArray();
+  j.EndObject();
+  return j.str();
+}
+
+std::string CanaryHtmlSection(const CanaryReport& r) {
+  std::string out = absl::StrCat(
+      "<section id=\"canaries\"><h2>Canary detection</h2><p>", HtmlEscape(r.scenarios),
+      ", up to ", r.seeds, " seeds per cell.</p>\n<table><tr><th>canary</th><th>expected "
+      "diagnosis</th><th>caught by cell</th><th>seeds to first detection</th><th>diagnosis</th>"
+      "<th>shrunk trace</th><th>result</th></tr>\n");
+  for (const CanaryRow& c : r.rows) {
+    const bool ok = c.detected && !c.control_red;
+    absl::StrAppend(&out, "<tr class=\"", ok ? "caught" : "missed", "\"><td>", HtmlEscape(c.tag),
+                    "</td><td>", HtmlEscape(c.expected), "</td><td>",
+                    HtmlEscape(c.detected ? c.cell : "-"), "</td><td>", SeedsText(c), "</td><td>",
+                    HtmlEscape(c.detected ? c.diagnosis : "-"), "</td><td>",
+                    HtmlEscape(ShrunkText(c)), "</td><td title=\"",
+                    HtmlEscape(c.detected ? c.reproduce : c.expected_undetected), "\">",
+                    ResultText(c), "</td></tr>\n");
+  }
+  absl::StrAppend(&out, "</table><pre>", HtmlEscape(Figures(r)), "</pre></section>\n");
+  return out;
+}
+
+absl::Status WriteCanaryReports(const CanaryReport& r, const std::string& dir) {
+  if (absl::Status s = MakeDirs(dir); !s.ok()) return s;
+  if (absl::Status s = WriteFile(dir + "/report.json", CanaryJson(r)); !s.ok()) return s;
+  if (absl::Status s = WriteFile(dir + "/report.md",
+                                 absl::StrCat("# Canary detection report\n\n",
+                                              CanaryMarkdownSection(r)));
+      !s.ok()) {
+    return s;
+  }
+  return WriteFile(dir + "/report.html",
+                   absl::StrCat("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>"
+                                "canary detection</title><style>body{font-family:sans-serif}"
+                                "td,th{border:1px solid #ccc;padding:2px 6px}tr.caught td{background:"
+                                "#dfd}tr.missed td{background:#fdd}</style></head><body>",
+                                CanaryHtmlSection(r), "</body></html>\n"));
+}
+
 }  // namespace raftlog::runner

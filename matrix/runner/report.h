@@ -10,7 +10,9 @@
 #ifndef RAFTLOG_MATRIX_RUNNER_REPORT_H_
 #define RAFTLOG_MATRIX_RUNNER_REPORT_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "matrix/runner/matrix.h"
@@ -29,6 +31,55 @@ std::string HtmlReport(const MatrixResult& m);
 // Writes report.md, report.json and report.html into `dir` (created if
 // missing).
 absl::Status WriteReports(const MatrixResult& m, const std::string& dir);
+
+// ---- Canary detection (bazel run //matrix:runner -- --canaries) ----------
+//
+// One row per canary release (versions/canaries): the default matrix cells
+// run against it (from its base and every older tag) until one turns red
+// with an expected diagnosis class.
+struct CanaryRow {
+  std::string tag;                  // "v2+ack"
+  std::string base;                 // "v2"
+  std::string expected;             // accepted diagnosis classes, '|'-separated
+  std::string expected_undetected;  // the registry's note, if any
+  bool detected = false;            // red with an accepted class
+  std::string cell;                 // "scenario from->tag" that caught it first
+  int seeds_to_first = 0;           // the seed (1-based, in seed order) of the first detection
+  int runs = 0;                     // simulations spent until then, over every cell
+  std::string diagnosis;            // the class found
+  std::string reason;               // its first reason
+  std::string reproduce;            // one command
+  bool shrinkable = false;          // shrinking was attempted (a detection, shrink runs > 0)
+  bool shrunk = false;              // the shrinker reproduced it
+  size_t shrunk_from = 0, shrunk_to = 0;  // background events before/after shrinking
+  size_t shrunk_steps = 0;          // scenario steps (kept by the shrinker)
+  uint64_t shrunk_trace = 0;        // trace events of the shrunk run (stopped at the violation)
+  std::string schema;               // the wire schema checker's verdict vs older tags, if any
+  std::vector<std::string> other;   // reds with another class, control failures
+  bool control_red = false;         // the base was red on the catching cell's seeds
+};
+
+struct CanaryReport {
+  std::vector<CanaryRow> rows;
+  int seeds = 0;                    // seeds per cell at most
+  std::string scenarios;            // which cells ran ("default matrix" or a list)
+  double wall_s = 0;
+  // The suite's quality figures (issue targets: 100%, <= 5, < 50).
+  int detected = 0;
+  double median_seeds = 0;          // over detected canaries
+  size_t max_shrunk = 0;            // longest shrunk trace (background events) over shrunk ones
+  int shrunk = 0;                   // detected canaries whose failure the shrinker reproduced
+  bool targets_met() const;
+};
+
+// Fills the figures from the rows.
+void Summarize(CanaryReport& r);
+std::string CanaryTable(const CanaryReport& r);          // terminal
+std::string CanaryMarkdownSection(const CanaryReport& r);
+std::string CanaryJson(const CanaryReport& r);
+std::string CanaryHtmlSection(const CanaryReport& r);    // a <section>, self-contained
+// report.md, report.json and report.html holding the canary section.
+absl::Status WriteCanaryReports(const CanaryReport& r, const std::string& dir);
 
 }  // namespace raftlog::runner
 

@@ -117,5 +117,52 @@ TEST(Report, WritesTheThreeFiles) {
   EXPECT_FALSE(WriteReports(Sample(), "/proc/no/such/dir").ok());
 }
 
+CanaryReport SampleCanaries() {
+  CanaryReport r;
+  r.seeds = 16;
+  r.scenarios = "test cells";
+  CanaryRow a;
+  a.tag = "v2+vote";
+  a.base = "v2";
+  a.expected = "election_safety|durability";
+  a.detected = true;
+  a.cell = "leader_flaps v1->v2+vote";
+  a.seeds_to_first = 3;
+  a.runs = 40;
+  a.diagnosis = "election_safety";
+  a.reason = "two leaders in term 11 <b>";
+  a.reproduce = "bazel run //matrix:runner -- --canaries --only=v2+vote";
+  a.shrinkable = a.shrunk = true;
+  a.shrunk_from = 4000;
+  a.shrunk_to = 12;
+  CanaryRow b;
+  b.tag = "v2+reconfig";
+  b.expected = "election_safety";
+  b.expected_undetected = "FINDING: why";
+  r.rows = {a, b};
+  Summarize(r);
+  return r;
+}
+
+TEST(Report, CanaryTableShowsRowsAndTheThreeFigures) {
+  CanaryReport r = SampleCanaries();
+  EXPECT_EQ(r.detected, 1);
+  EXPECT_EQ(r.median_seeds, 3);
+  EXPECT_EQ(r.max_shrunk, 12u);
+  EXPECT_FALSE(r.targets_met()) << "one canary is not caught";
+  const std::string t = CanaryTable(r);
+  EXPECT_TRUE(absl::StrContains(t, "leader_flaps v1->v2+vote")) << t;
+  EXPECT_TRUE(absl::StrContains(t, "12 events (from 4000")) << t;
+  EXPECT_TRUE(absl::StrContains(t, "NOT CAUGHT (known)")) << t;
+  EXPECT_TRUE(absl::StrContains(t, "detection rate: 1/2 (50%")) << t;
+  EXPECT_TRUE(absl::StrContains(t, "median seeds to first detection: 3.0")) << t;
+  EXPECT_TRUE(absl::StrContains(t, "longest shrunk trace: 12 events")) << t;
+  EXPECT_TRUE(absl::StrContains(CanaryMarkdownSection(r), "| v2+vote | election_safety\\|durability"));
+  EXPECT_TRUE(absl::StrContains(CanaryJson(r), "\"seeds_to_first_detection\": 3"));
+  const std::string h = CanaryHtmlSection(r);
+  EXPECT_TRUE(absl::StartsWith(h, "<section id=\"canaries\">"));
+  EXPECT_FALSE(absl::StrContains(h, "<b>")) << "text is escaped";
+}
+
 }  // namespace
 }  // namespace raftlog::runner

@@ -94,6 +94,13 @@ absl::StatusOr<uint32_t> DowngradeTarget(uint32_t requested, uint32_t current,
         current, "; raising it is Op::kFinalize"));
   }
   if (requested == current) return current;
+  if (requested + 1 < current) {
+    // One version at a time: each step rewrites the data for the release
+    // right below (3 -> 2: format 2; 2 -> 1: format 1, no learners).
+    return absl::InvalidArgumentError(absl::StrCat(
+        "downgrade from cluster version ", current, " to ", requested,
+        " skips a version: downgrade to ", current - 1, " first (one version at a time)"));
+  }
   std::vector<api::NodeId> lacking;
   for (const auto& [id, r] : members) {
     if (MinOf(r) > requested) lacking.push_back(id);

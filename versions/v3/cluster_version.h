@@ -96,7 +96,8 @@ absl::StatusOr<uint32_t> FinalizeTarget(uint32_t requested, uint32_t current,
 
 // Checks a downgrade request to `requested` (> 0).
 // Returns `current` when already there (answer OK), else `requested`.
-// kInvalidArgument: requested 0, or above current (that is Op::kFinalize).
+// kInvalidArgument: requested 0, or above current (that is Op::kFinalize), or
+// more than one below current (3 -> 1: "downgrade to 2 first"; since v3).
 // kFailedPrecondition: a member does not speak `requested` (its min_protocol
 // is above it).
 absl::StatusOr<uint32_t> DowngradeTarget(uint32_t requested, uint32_t current,

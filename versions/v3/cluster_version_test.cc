@@ -76,5 +76,18 @@ TEST(ClusterVersion, DowngradeNeedsAVersionEveryMemberSpeaks) {
   EXPECT_NE(t.status().message().find("2: 2..3"), absl::string_view::npos) << t.status();
 }
 
+// v3: one version at a time; 3 -> 2 needs every member to speak 2.
+TEST(ClusterVersion, DowngradeGoesOneVersionAtATime) {
+  const ProtocolRange v3{1, 3};
+  MemberReports all = {{1, v3}, {2, v3}, {3, kV2}};
+  EXPECT_EQ(*DowngradeTarget(2, 3, all), 2u);
+  absl::StatusOr<uint32_t> t = DowngradeTarget(1, 3, all);
+  ASSERT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(t.status().message().find("downgrade to 2 first"), absl::string_view::npos)
+      << t.status();
+  MemberReports only3 = {{1, v3}, {2, ProtocolRange{3, 3}}};
+  EXPECT_EQ(DowngradeTarget(2, 3, only3).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
 }  // namespace
 }  // namespace raftlog::v3

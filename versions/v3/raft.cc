@@ -1036,6 +1036,12 @@ void Raft::ApplyCommitted() {
     if (compact_for_downgrade_) {
       compact_for_downgrade_ = false;
       if (!Compact()) return;
+      // Covered records of a higher cluster version left in a partly covered
+      // segment would still make the lower release refuse the directory.
+      if (absl::Status s = storage_->ScrubCoveredVersionEntries(cv_.current()); !s.ok()) {
+        Fail(s);
+        return;
+      }
       Audit("downgrade_compacted", absl::StrCat("snapshot_index=", log_.snapshot_index(),
                                                 " format=", snapshot_format_,
                                                 " cluster_version=", cv_.current()));
@@ -1206,6 +1212,15 @@ bool Raft::RestoreSnapshot(const snapshots::SnapshotState& state, uint32_t forma
   const uint32_t previous_version = cv_.current();
   cv_.Reset(s, state.cluster_version);
   inherited_cv_history_ = InheritedHistory(state);
+  if (keep) {
+    // The kept log's covered part may hold a CLUSTER_VERSION record above the
+    // snapshot's version (a downgrade this node did not apply itself): as
+    // after a downgrade compaction.
+    if (absl::Status st = storage_->ScrubCoveredVersionEntries(cv_.current()); !st.ok()) {
+      Fail(st);
+      return false;
+    }
+  }
   if (previous_version != cv_.current()) {
     Audit("cluster_version", absl::StrCat("index=", s, " from_snapshot=", s, " version=",
                                           cv_.current(), " previous=", previous_version));

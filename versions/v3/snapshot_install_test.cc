@@ -73,6 +73,7 @@ struct Cluster {
   std::map<std::string, int> types;  // messages by Outbound::type
   std::function<bool(const Pump::Envelope&)> extra;  // more filtering, if set
   uint64_t seq = 1;
+  uint64_t fin_seq = 0;
   api::SeededRandom rnd{5};
 
   explicit Cluster(uint64_t seed) {
@@ -93,7 +94,7 @@ struct Cluster {
   // Raises the cluster version to exactly `version` (2: what a cluster with
   // a v2 member reaches; 3: all v3).
   void Finalize(uint32_t version) {
-    std::optional<api::Reply> r = p().Submit(1, testing::Finalize(9, 1, version), 20);
+    std::optional<api::Reply> r = p().Submit(1, testing::Finalize(9, ++fin_seq, version), 20);
     ASSERT_TRUE(r.has_value());
     ASSERT_TRUE(r->status.ok()) << r->status;
     ASSERT_TRUE(RunUntilConverged(p(), {1, 2, 3}, 50));
@@ -230,6 +231,69 @@ TEST(SnapshotInstall, AfterFinalizeTo3Format3InChunksWithMetadata) {
   st = snapshots::format3::Decode(again);
   ASSERT_TRUE(st.ok()) << st.status();
   EXPECT_EQ(st->metadata["cluster_version_history"], history);
+}
+
+// A v3 node in a cluster with a v2 member never writes (nor sends) format 3:
+// finalize goes as far as 2, compaction writes format 2 and the v2 member
+// installs it in chunks. Once that member runs v3 and the cluster version is
+// 3, every node writes format 3 and the leader sends format 3.
+TEST(SnapshotInstall, V3WithAV2MemberNeverWritesFormat3ThenDoesAfterFinalizeTo3) {
+  Cluster c(27);
+  c.rel->release[3] = "v2";
+  std::set<uint32_t> formats_sent, protocols;
+  c.extra = [&](const Pump::Envelope& e) {
+    wire::v3::Message m;
+    if (m.ParseFromString(e.bytes)) {
+      protocols.insert(m.protocol_version());
+      if (m.has_install_snapshot_chunk()) formats_sent.insert(m.install_snapshot_chunk().format());
+      if (m.has_install_snapshot()) formats_sent.insert(m.install_snapshot().format());
+    }
+    return true;
+  };
+  c.Start();
+  ASSERT_EQ(c.p().node(3)->State().release, "v2");
+  c.Write(5, 100);
+  c.Finalize(0);  // as high as every member speaks: 2 (node 3 runs v2)
+  for (NodeId id : {1, 2, 3}) ASSERT_EQ(c.p().node(id)->State().cluster_version, 2u) << id;
+  c.LagNode3(40);
+  for (NodeId id : {1, 2}) {
+    EXPECT_EQ(c.p().node(id)->State().snapshot_format, 2u) << id;
+    EXPECT_EQ(SnapshotFileFormat(c.p(), id), 2u) << id;
+  }
+  ASSERT_TRUE(c.p().Restart(3).ok());
+  ASSERT_TRUE(RunUntilConverged(c.p(), {1, 2, 3}, 200));
+  EXPECT_EQ(c.p().node(3)->State().release, "v2");
+  EXPECT_EQ(c.p().node(3)->State().snapshot_format, 2u);
+  EXPECT_EQ(c.p().node(3)->State().kv_digest, c.p().node(1)->State().kv_digest);
+  EXPECT_GE(c.types["InstallSnapshotChunk"], 4);
+  EXPECT_EQ(formats_sent, std::set<uint32_t>{2});
+  EXPECT_EQ(protocols.count(3), 0u);
+  c.Write(10, 100);
+  for (NodeId id : {1, 2, 3}) EXPECT_LE(SnapshotFileFormat(c.p(), id), 2u) << id;
+  EXPECT_TRUE(c.p().deliver_errors().empty()) << c.p().deliver_errors()[0];
+
+  // Node 3 to v3 on its own data; now finalize reaches 3.
+  c.p().Crash(3, false);
+  c.rel->release[3] = "v3";
+  ASSERT_TRUE(c.p().Restart(3).ok());
+  c.p().Steps(5);
+  c.Finalize(0);
+  for (NodeId id : {1, 2, 3}) ASSERT_EQ(c.p().node(id)->State().cluster_version, 3u) << id;
+  formats_sent.clear();
+  c.LagNode3(40);
+  for (NodeId id : {1, 2}) {
+    EXPECT_EQ(c.p().node(id)->State().snapshot_format, 3u) << id;
+    EXPECT_EQ(SnapshotFileFormat(c.p(), id), 3u) << id;
+  }
+  ASSERT_TRUE(c.p().Restart(3).ok());
+  ASSERT_TRUE(RunUntilConverged(c.p(), {1, 2, 3}, 200));
+  EXPECT_EQ(c.p().node(3)->State().snapshot_format, 3u);
+  EXPECT_EQ(SnapshotFileFormat(c.p(), 3), 3u);
+  EXPECT_EQ(c.p().node(3)->State().kv_digest, c.p().node(1)->State().kv_digest);
+  EXPECT_EQ(formats_sent, std::set<uint32_t>{3});
+  EXPECT_EQ(protocols.count(3), 1u);
+  EXPECT_TRUE(c.p().deliver_errors().empty()) << c.p().deliver_errors()[0];
+  EXPECT_EQ(c.p().violations(), 0u) << c.p().first_violation();
 }
 
 // Loss, duplication and damage of chunks: the receiver verifies each chunk

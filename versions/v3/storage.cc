@@ -508,6 +508,47 @@ absl::Status Storage::DiscardLog(uint64_t next_index) {
   return absl::OkStatus();
 }
 
+absl::Status Storage::ScrubCoveredVersionEntries(uint32_t max_version) {
+  if (segments_.empty() || segments_.front().first > snapshot_index_) return absl::OkStatus();
+  Segment& seg = segments_.front();
+  absl::StatusOr<std::string> data = fs_->Read(seg.path);
+  if (!data.ok()) return data.status();
+  if (data->size() < seg.ends.back()) {
+    return absl::DataLossError(absl::StrCat(seg.path, ": shorter than its records"));
+  }
+  std::string out;
+  std::vector<uint64_t> ends;
+  bool changed = false;
+  size_t off = 0;
+  for (size_t k = 0; k < seg.ends.size(); ++k) {
+    absl::string_view record = absl::string_view(*data).substr(off, seg.ends[k] - off);
+    off = seg.ends[k];
+    if (seg.first + k <= snapshot_index_ && record.size() >= kRecordHeaderBytes) {
+      absl::string_view body = record.substr(kRecordHeaderBytes);
+      Entry e;
+      wire::v3::ClusterVersionChange cv;
+      if (e.ParseFromArray(body.data(), static_cast<int>(body.size())) &&
+          e.type() == wire::v3::ENTRY_TYPE_CLUSTER_VERSION && cv.ParseFromString(e.data()) &&
+          cv.version() > max_version) {
+        Entry noop;
+        noop.set_index(e.index());
+        noop.set_term(e.term());
+        noop.set_type(wire::v3::ENTRY_TYPE_NOOP);
+        out += EncodeRecord(noop);
+        ends.push_back(out.size());
+        changed = true;
+        continue;
+      }
+    }
+    out.append(record.data(), record.size());
+    ends.push_back(out.size());
+  }
+  if (!changed) return absl::OkStatus();
+  if (absl::Status s = WriteAtomically(seg.path, out); !s.ok()) return s;
+  seg.ends = std::move(ends);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> Storage::ReadSnapshot() const {
   if (!has_snapshot_) return absl::NotFoundError("no snapshot written yet");
   return fs_->Read(SnapshotName(snapshot_index_));

@@ -118,6 +118,14 @@ class Storage {
   // Drops the whole log (after installing a snapshot the log disagrees with);
   // the next Append starts at `next_index`. Deletes last segment first.
   absl::Status DiscardLog(uint64_t next_index);
+  // The downgrade procedure (since v3): the log segment that the snapshot
+  // covers only in part keeps records at or below the snapshot index, which
+  // an older release still reads (v2's Start refuses any CLUSTER_VERSION
+  // record above what it speaks, wherever it is). Rewrites (atomically) every
+  // such CLUSTER_VERSION record whose version is above `max_version` as a
+  // NOOP entry of the same index and term, so the directory no longer needs a
+  // newer reader. Nothing to do (nothing written) when there is none.
+  absl::Status ScrubCoveredVersionEntries(uint32_t max_version);
   // The bytes of the newest snapshot file. kNotFound when there is none.
   absl::StatusOr<std::string> ReadSnapshot() const;
 
