@@ -316,6 +316,32 @@ TEST(ReadIndex, BelowClusterVersion3GetsGoThroughTheLog) {
   }
 }
 
+// After the downgrade to cluster version 2, Gets go through the log again.
+TEST(ReadIndex, AfterDowngradeTo2GetsGoThroughTheLogAgain) {
+  Cluster c(81);
+  c.Start(0);
+  Pump& p = c.p();
+  c.MustPut(1, 1, "k", "a");
+  std::optional<api::Reply> g = p.Submit(1, Get(2, 1, "k"), 10);
+  ASSERT_TRUE(g.has_value() && g->status.ok());
+  EXPECT_EQ(Counter(p, 1, kCounterReadIndexReads), 1u);
+  std::optional<api::Reply> d = p.Submit(1, Downgrade(9, 2, 2), 20);
+  ASSERT_TRUE(d.has_value() && d->status.ok()) << (d ? d->status.ToString() : "no reply");
+  p.Steps(3);
+  for (NodeId id : {1, 2, 3}) ASSERT_EQ(p.node(id)->State().cluster_version, 2u) << id;
+  std::optional<api::Reply> f = p.Submit(2, StaleGet(2, 2, "k"), 0);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->status.code(), absl::StatusCode::kFailedPrecondition) << f->status;
+  const uint64_t before = p.node(1)->State().last_index;
+  g = p.Submit(1, Get(2, 3, "k"), 10);
+  ASSERT_TRUE(g.has_value() && g->status.ok());
+  EXPECT_EQ(g->value, "a");
+  EXPECT_EQ(g->index, before + 1);
+  EXPECT_EQ(p.node(1)->State().last_index, before + 1);
+  EXPECT_EQ(Counter(p, 1, kCounterReadIndexReads), 1u);
+  EXPECT_EQ(Counter(p, 2, kCounterStaleReads), 0u);
+}
+
 // Reads issued while a round is in flight share the next round.
 TEST(ReadIndex, ReadsAreBatchedPerRound) {
   Cluster c(78);
