@@ -13,6 +13,7 @@
 #include "matrix/sim/linearizability.h"
 #include "matrix/sim/random.h"
 #include "matrix/runner/gate.h"
+#include "matrix/runner/membership_durability.h"
 #include "matrix/runner/op_bars.h"
 #include "matrix/runner/replica_agreement.h"
 #include "matrix/sim/trace.h"
@@ -113,6 +114,9 @@ class Driver {
         cluster_(p.seed, ClusterOptions(p, o), &trace_, &checkers_),
         workload_(sim::DeriveSeed(p.seed, "workload"), p.workload, p.background.ops, &history_) {
     checkers_.Add(std::make_unique<ReplicaAgreement>());
+    auto membership = std::make_unique<MembershipDurability>();
+    membership_ = membership.get();
+    checkers_.Add(std::move(membership));
     auto sampler = std::make_unique<Sampler>();
     sampler_ = sampler.get();
     checkers_.Add(std::move(sampler));
@@ -172,6 +176,7 @@ class Driver {
       RunUntil(cluster_.now() + p_.drain_us, [this] { return workload_.ReadBackDone(); });
       read_back_done = workload_.ReadBackDone();
     }
+    ScanAdminReplies();
     checkers_.Finish(cluster_.now());
     return Result(read_back_done, heal_at);
   }
@@ -712,6 +717,18 @@ class Driver {
       case StepKind::kGate:
         window_start_ = Sample();
         return Wait(now + s.duration_us);
+      case StepKind::kAddVotersAtOnce: {
+        api::NodeId l = cluster_.Leader();
+        if (l == 0) return Finish(StepResult::kSkipped, "no leader");
+        for (api::NodeId target : {s.node, s.peer}) {
+          api::Request r;
+          r.op = api::Op::kAddVoter;
+          r.target = target;
+          cluster_.SubmitAdmin(r, l);
+        }
+        return Finish(StepResult::kOk, absl::StrCat("asked ", Who(l), " to add n", s.node,
+                                                    " and n", s.peer, " in one instant"));
+      }
       case StepKind::kCatchUp: {
         api::NodeId l = cluster_.Leader();
         const api::ProtocolState* ls = l ? cluster_.state(l) : nullptr;
@@ -732,7 +749,18 @@ class Driver {
     }
   }
 
+  // Feeds every administrative reply not seen yet to the membership checker,
+  // also the answers to requests no step waits for (kAddVotersAtOnce).
+  void ScanAdminReplies() {
+    const auto& replies = cluster_.admin_replies();
+    for (; admin_scanned_ < replies.size(); ++admin_scanned_) {
+      const sim::AdminReply& a = replies[admin_scanned_];
+      membership_->OnAdminReply(a.time_us, a.request, a.reply);
+    }
+  }
+
   void Poll() {
+    ScanAdminReplies();
     const Step& s = Cur();
     const uint64_t now = cluster_.now();
     bool done = false;
@@ -1067,6 +1095,9 @@ class Driver {
       const bool ready = l != 0 && (admin_.request.target != 0 || s.kind == StepKind::kFinalize ||
                                     s.kind == StepKind::kDowngrade);
       if (ready) {
+        if (admin_.request.op == api::Op::kRemoveVoter) {
+          membership_->OnRemovalAsked(admin_.request.target);
+        }
         cluster_.SubmitAdmin(admin_.request, l);
         admin_.in_flight = true;
         admin_.sent_us = now;
@@ -1180,6 +1211,8 @@ class Driver {
   bool hit_bound_ = false;
   uint64_t faults_fired_ = 0, faults_skipped_ = 0;
   uint64_t downgrade_index_ = 0;  // index of the accepted downgrade request (0: none)
+  MembershipDurability* membership_ = nullptr;  // owned by checkers_
+  size_t admin_scanned_ = 0;
   CounterSample window_start_;    // kObserve, kGate: the counters at the window's start
   WindowSignals gate_baseline_;
   bool have_baseline_ = false;

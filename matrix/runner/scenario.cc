@@ -44,6 +44,7 @@ const char* StepKindName(StepKind k) {
     case StepKind::kCatchUp: return "catch_up";
     case StepKind::kDowngrade: return "downgrade";
     case StepKind::kAwaitDowngraded: return "await_downgraded";
+    case StepKind::kAddVotersAtOnce: return "add_voters_at_once";
     case StepKind::kObserve: return "observe";
     case StepKind::kGate: return "gate";
   }
@@ -108,6 +109,9 @@ std::string StepString(const Step& s) {
     case StepKind::kAwaitDowngraded:
       absl::StrAppend(&out, " every member readable by ", s.tag, " within ",
                       Secs(s.duration_us));
+      break;
+    case StepKind::kAddVotersAtOnce:
+      absl::StrAppend(&out, " ", NodeName(s.node), " and ", NodeName(s.peer));
       break;
     case StepKind::kObserve:
       absl::StrAppend(&out, " signals for ", Secs(s.duration_us));
@@ -699,6 +703,19 @@ void MembershipMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.Join(n5, p.to);
   b.Admin(StepKind::kAddVoter, n5);
   b.CatchUp(n5, "");
+  // Two changes asked for at once: the second must be refused while the
+  // first is in flight (or build on it), never silently undo it.
+  const api::NodeId n9 = p.nodes + 6, n10 = p.nodes + 7;
+  b.Join(n9, p.to);
+  b.Join(n10, p.to);
+  {
+    Step& s = b.Add(StepKind::kAddVotersAtOnce, n9);
+    s.peer = n10;
+    s.note = "two membership changes in flight at once";
+  }
+  b.Admin(StepKind::kAddVoter, n9, "waits until n9 is a voter");
+  b.Admin(StepKind::kAddVoter, n10, "waits until n10 is a voter");
+  b.Check(b.State());
   b.Admin(StepKind::kRemove, 0, "replace the leader: remove whoever leads now");
   b.Check("after replacing the leader");
   b.Wait(b.gap());

@@ -69,6 +69,9 @@ enum class StepKind {
   kAwaitDowngraded,  // every member up reports a cluster version and a snapshot
                      // format that `tag` reads, within `duration_us` (the procedure's
                      // "wait until every node rewrote its data" step)
+  kAddVotersAtOnce,  // ask the leader to add `node` and `peer` in the same instant
+                     // without waiting (a release must refuse the second while the
+                     // first is in flight, or keep both); later steps wait for them
   kObserve,      // measure the signals of the next `duration_us` (the gate's baseline)
   kGate,         // measure the next `duration_us` and compare with the baseline
                  // (matrix/runner/gate.h); degraded: roll every node back to `tag`

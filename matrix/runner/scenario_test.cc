@@ -157,7 +157,7 @@ TEST(Scenario, MembershipAddsANewNodeRemovesAnOldOneAndTheLeader) {
     if (s.kind == StepKind::kRemove) (s.node == 0 ? remove_leader : remove_node) = true;
     if (s.kind == StepKind::kAddLearner) learner = true;
   }
-  EXPECT_EQ(joins, 5);  // n4, n5, n7, n8 in the mixed state, n6 after finalize
+  EXPECT_EQ(joins, 7);  // n4, n5, n7, n8, n9, n10 in the mixed state, n6 after finalize
   EXPECT_TRUE(remove_leader);
   EXPECT_TRUE(remove_node);
   EXPECT_TRUE(learner);

@@ -257,7 +257,11 @@ bool Cluster::StepOne() {
   ++stats_.steps;
   trace_->AddDelivery(now_us_, d.from, d.to, d.digest, d.type, /*dropped=*/false);
   absl::Status s = n->node->Deliver(d.from, d.bytes);
-  if (!s.ok()) {
+  if (s.code() == absl::StatusCode::kUnauthenticated) {
+    ++stats_.auth_dropped;
+    trace_->Add(now_us_, "auth_failure",
+                absl::StrCat(d.from, "->", d.to, "(", n->tag, ") ", d.type, ": ", s.message()));
+  } else if (!s.ok()) {
     std::string sender = d.sender_tag >= 0 ? tag_names_[d.sender_tag] : "?";
     ++decode_errors_[DecodeErrorKey{sender, n->tag, d.type}];
     trace_->Add(now_us_, "decode_error",

@@ -88,6 +88,12 @@ struct ClusterStats {
   uint64_t submits_lost = 0;      // request arrived at a down node
   uint64_t starts = 0, stops = 0, crashes = 0, refusals = 0, upgrades = 0;
   uint64_t leader_changes = 0;    // a node observed becoming leader
+  // Deliver answered kUnauthenticated: a message without a valid MAC
+  // (releases that authenticate, e.g. v3 at cluster version 3). Not a decode
+  // error: the nodes count it (api::kCounterAuthFailures), and a message sent
+  // unsealed just before the switch and delivered late is dropped like a
+  // lost one. A key mismatch shows up as auth failures and a stall.
+  uint64_t auth_dropped = 0;
 };
 
 class Cluster {

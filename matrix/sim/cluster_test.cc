@@ -26,7 +26,46 @@ class GarbageNode : public api::Node {
   api::Ready ready_;
 };
 
+// A release whose nodes refuse every message as unauthenticated (as v3 does
+// a message without a valid MAC) and send one to node 1 on every tick. Each
+// node records the cluster key it was given.
+std::vector<std::string>& KeysGiven() {
+  static std::vector<std::string> keys;
+  return keys;
+}
+
+class StrictNode : public api::Node {
+ public:
+  absl::Status Start() override { return absl::OkStatus(); }
+  absl::Status Deliver(api::NodeId, absl::string_view) override {
+    return absl::UnauthenticatedError("no mac");
+  }
+  void Tick() override { ready_.messages.push_back({1, "plain", "\x08\x01"}); }
+  void Submit(const api::Request&) override {}
+  api::Ready TakeReady() override {
+    api::Ready r;
+    std::swap(r, ready_);
+    return r;
+  }
+  api::ProtocolState State() const override { return {}; }
+  std::optional<api::EntryId> EntryAt(uint64_t) const override { return std::nullopt; }
+  std::map<std::string, uint64_t> Counters() const override { return {}; }
+
+ private:
+  api::Ready ready_;
+};
+
 const api::ReleaseInfo* Find(absl::string_view tag) {
+  static api::ReleaseInfo strict = [] {
+    api::ReleaseInfo r;
+    r.tag = "strict";
+    r.make_node = [](const api::NodeOptions& o) -> std::unique_ptr<api::Node> {
+      KeysGiven().push_back(o.cluster_key);
+      return std::make_unique<StrictNode>();
+    };
+    return r;
+  }();
+  if (tag == "strict") return &strict;
   static api::ReleaseInfo garbage = [] {
     api::ReleaseInfo r;
     r.tag = "garbage";
@@ -145,6 +184,26 @@ TEST(Cluster, DecodeErrorsAreAttributedBySenderReceiverAndType) {
   EXPECT_EQ(std::get<2>(key), "junk");
   EXPECT_GE(count, 3u);
   EXPECT_EQ(c.ReleaseCounters()[api::kCounterUnknownMessages], count);  // the receiver agrees
+}
+
+// Every node gets the same non-empty cluster key by default (so releases
+// that authenticate do so in every run), and a message refused as
+// unauthenticated is counted apart from decode errors: a message sent
+// unsealed just before a cluster switches to authentication and delivered
+// late is dropped like a lost one, not a wire incompatibility.
+TEST(Cluster, SameClusterKeyEverywhereAndAuthFailuresAreNotDecodeErrors) {
+  KeysGiven().clear();
+  Trace trace;
+  Cluster c(5, Options({"strict", "strict", "strict"}), &trace, nullptr);
+  c.StartAll();
+  RunTo(c, 50'000);
+  ASSERT_EQ(KeysGiven().size(), 3u);
+  for (const std::string& k : KeysGiven()) {
+    EXPECT_FALSE(k.empty());
+    EXPECT_EQ(k, ClusterOptions().cluster_key);
+  }
+  EXPECT_TRUE(c.decode_errors().empty());
+  EXPECT_GE(c.stats().auth_dropped, 3u);
 }
 
 TEST(Cluster, SameSeedSameTraceDigest) {

@@ -30,6 +30,8 @@
 
 namespace raftlog::api {
 
+inline constexpr char kPumpClusterKey[] = "pump-cluster-key";
+
 class Pump {
  public:
   using MakeNode = std::function<std::unique_ptr<Node>(const NodeOptions&)>;
@@ -38,7 +40,14 @@ class Pump {
     std::vector<NodeId> ids = {1, 2, 3};
     uint64_t seed = 1;
     // Template for every node; id, env and bootstrap_voters are filled in.
-    NodeOptions node;
+    // Every node gets the same cluster key (kPumpClusterKey), as in
+    // matrix/sim, so releases that authenticate peer messages (v3 at cluster
+    // version 3) can be finalized there; set it to "" to run without one.
+    NodeOptions node = [] {
+      NodeOptions o;
+      o.cluster_key = kPumpClusterKey;
+      return o;
+    }();
     // Deliveries per DeliverAll() at most (a livelock guard).
     size_t max_deliveries = 100000;
   };

@@ -101,16 +101,18 @@ TEST(Cluster, ElectsALeaderAndServesReadsAndWrites) {
     EXPECT_NE(u->status.message().find("requires cluster version 2"), std::string::npos)
         << u->status;
   }
-  // Operations v2 does not have (v1's list also had finalize, downgrade and
-  // the learner operations).
+  // Joint consensus (v2 answered kUnimplemented) waits for cluster version 3.
   for (api::Op op : {api::Op::kChangeConfig}) {
     api::Request r;
     r.client_id = 3;
     r.sequence = 1;
     r.op = op;
+    r.new_voters = {1, 2};
     std::optional<api::Reply> u = p.Submit(leader, r, 0);
     ASSERT_TRUE(u.has_value());
-    EXPECT_EQ(u->status.code(), absl::StatusCode::kUnimplemented) << api::OpName(op);
+    EXPECT_EQ(u->status.code(), absl::StatusCode::kFailedPrecondition) << api::OpName(op);
+    EXPECT_NE(u->status.message().find("requires cluster version 3"), std::string::npos)
+        << u->status;
   }
   EXPECT_EQ(p.violations(), 0u) << p.first_violation();
   EXPECT_TRUE(p.deliver_errors().empty());

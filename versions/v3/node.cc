@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "versions/v3/auth.h"
 #include "versions/v3/check.h"
 
 namespace raftlog::v3 {
@@ -27,6 +28,18 @@ bool BodyMatchesType(const Message& m) {
       return m.has_install_snapshot_chunk_response();
     default: return false;
   }
+}
+
+// An AppendEntries carrying a CLUSTER_VERSION entry that raises the cluster
+// version to 3 or more (authenticated messages). Validated already.
+bool RaisesToAuthenticated(const Message& m) {
+  if (!m.has_append_entries()) return false;
+  for (const Entry& e : m.append_entries().entries()) {
+    if (e.type() != wire::v3::ENTRY_TYPE_CLUSTER_VERSION) continue;
+    wire::v3::ClusterVersionChange cv;
+    if (cv.ParseFromString(e.data()) && cv.version() >= 3 && !cv.downgrade()) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -59,13 +72,14 @@ Node::Node(const api::NodeOptions& options) : options_(options), storage_(option
   ro.random = options_.env.random;
   ro.auto_finalize = options_.auto_finalize;
   ro.max_inflight_requests = options_.max_inflight_requests;
+  ro.has_cluster_key = !options_.cluster_key.empty();
   raft_ = std::make_unique<Raft>(ro, &storage_, &counters_);
   // Present from the start, so a report shows 0 rather than nothing.
   for (const char* name :
        {api::kCounterDecodeErrors, api::kCounterElections, api::kCounterLeaderChanges,
         api::kCounterSnapshotsSent, api::kCounterSnapshotsInstalled, api::kCounterCompactions,
-        api::kCounterUnknownMessages, api::kCounterOverloaded, kCounterTornTail,
-        kCounterReadIndexReads, kCounterStaleReads}) {
+        api::kCounterUnknownMessages, api::kCounterOverloaded, api::kCounterAuthFailures,
+        kCounterTornTail, kCounterReadIndexReads, kCounterStaleReads}) {
     counters_[name] = 0;
   }
 }
@@ -79,6 +93,13 @@ absl::Status Node::Start() {
   if (!recovered.ok()) return recovered.status();
   counters_[kCounterTornTail] += recovered->torn_tail_truncations;
   if (absl::Status s = raft_->Restore(*recovered, options_.bootstrap_voters); !s.ok()) return s;
+  if (raft_->cluster_version() >= 3 && options_.cluster_key.empty()) {
+    // Cluster version 3 authenticates every peer message: without the key
+    // this node could neither be heard nor hear anyone.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no cluster key: the data directory is at cluster version ", raft_->cluster_version(),
+        ", which authenticates every peer message; start with NodeOptions::cluster_key set"));
+  }
   if (absl::Status s = raft_->Flush(); !s.ok()) return s;
   started_ = true;
   AfterInput();
@@ -174,6 +195,23 @@ absl::Status Node::Validate(api::NodeId from, const Message& m) {
                 "entry ", e.index(), ": learners not sorted, unique, non-zero and non-voters"));
           }
         }
+        // Joint consensus (since v3): only ENTER_JOINT names C_old.
+        if ((cc.voters_outgoing_size() > 0) !=
+            (cc.type() == wire::v3::CONFIG_CHANGE_TYPE_ENTER_JOINT)) {
+          return decode_error(absl::StrCat("entry ", e.index(), ": voters_outgoing ",
+                                           cc.voters_outgoing_size() > 0 ? "set" : "missing",
+                                           " in a ", cc.type(), " change"));
+        }
+        for (int i = 0; i < cc.voters_outgoing_size(); ++i) {
+          if (cc.voters_outgoing(i) == 0 ||
+              (i > 0 && cc.voters_outgoing(i) <= cc.voters_outgoing(i - 1)) ||
+              std::binary_search(cc.learners().begin(), cc.learners().end(),
+                                 cc.voters_outgoing(i))) {
+            return decode_error(absl::StrCat(
+                "entry ", e.index(),
+                ": voters_outgoing not sorted, unique, non-zero and non-learners"));
+          }
+        }
         break;
       }
       case wire::v3::ENTRY_TYPE_CLUSTER_VERSION: {
@@ -207,11 +245,46 @@ absl::Status Node::Deliver(api::NodeId from, absl::string_view bytes) {
     return absl::DataLossError(
         absl::StrCat("undecodable message from node ", from, " (", bytes.size(), " bytes)"));
   }
+  if (absl::Status s = Authenticate(from, bytes, m); !s.ok()) return s;
   if (absl::Status s = Validate(from, m); !s.ok()) return s;
+  if (!seal_latched_ && RaisesToAuthenticated(m)) seal_latched_ = true;
   absl::Status status = raft_->Step(m);
   AfterInput();
   if (!raft_->fatal().ok()) return raft_->fatal();
   return status;
+}
+
+bool Node::SendsMac() const {
+  return !options_.cluster_key.empty() && (raft_->cluster_version() >= 3 || seal_latched_);
+}
+
+absl::Status Node::Authenticate(api::NodeId from, absl::string_view bytes, const Message& m) {
+  const bool required = raft_->cluster_version() >= 3;
+  // Below cv 3: a message without a MAC is accepted (v2 peers, and v3 peers
+  // that have not applied cv 3), and so is one with a MAC when this node has
+  // no key to check it with (an unknown field, as for v2).
+  if (!required && (m.mac().empty() || options_.cluster_key.empty())) return absl::OkStatus();
+  absl::Status s = auth::Verify(options_.cluster_key, bytes, m);
+  if (s.ok()) {
+    seal_latched_ = true;
+    return absl::OkStatus();
+  }
+  ++counters_[api::kCounterAuthFailures];
+  std::string reason(s.message());
+  if (m.mac().empty() && m.protocol_version() < 3) {
+    absl::StrAppend(&reason, "; claims protocol version ", m.protocol_version(),
+                    ", which cluster version 3 does not accept unauthenticated");
+  }
+  raft_->RecordAudit(
+      "auth_failure",
+      absl::StrCat("node=", options_.id, " from=", from, " claimed_from=", m.from(),
+                   " type=", MessageTypeName(m.type()), " protocol_version=",
+                   m.protocol_version(), " term=", m.term(), " cluster_version=",
+                   raft_->cluster_version(), " reason=", reason));
+  AfterInput();
+  return absl::UnauthenticatedError(
+      absl::StrCat("message from node ", from, " (", MessageTypeName(m.type()),
+                   ") dropped: ", reason));
 }
 
 void Node::Tick() {
@@ -236,11 +309,12 @@ void Node::Submit(const api::Request& request) {
 void Node::AfterInput() {
   (void)raft_->Flush();  // on failure the core is stopped; TakeOutput drops messages
   Output out = raft_->TakeOutput();
+  const bool mac = SendsMac();
   for (wire::v3::Message& m : out.messages) {
     api::Outbound o;
     o.to = m.to();
     o.type = MessageTypeName(m.type());
-    o.bytes = m.SerializeAsString();
+    o.bytes = mac ? auth::Seal(options_.cluster_key, &m) : m.SerializeAsString();
     ready_.messages.push_back(std::move(o));
   }
   for (api::Reply& r : out.replies) ready_.replies.push_back(std::move(r));
@@ -270,6 +344,7 @@ api::ProtocolState Node::State() const {
   s.last_term = r.log().last_term();
   s.config.voters = r.config().voters;
   s.config.learners = r.config().learners;
+  s.config.voters_outgoing = r.config().voters_outgoing;
   s.config_index = r.config().index;
   if (s.role == api::Role::kFollower &&
       std::binary_search(s.config.learners.begin(), s.config.learners.end(), options_.id)) {

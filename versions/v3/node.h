@@ -10,6 +10,16 @@
 // ever crashes the node. Start() refuses, before touching anything, a data
 // directory of a cluster version or snapshot format v2 cannot speak.
 //
+// Authentication (cv >= 3, auth.h): once this node has applied cluster
+// version 3 it seals every message it sends with an HMAC-SHA256 over
+// NodeOptions::cluster_key and drops (counted auth_failures, audited
+// auth_failure, kUnauthenticated) every message without a valid MAC, whatever
+// protocol version it claims, before any other check. Below cv 3 it sends no
+// MAC, unless a peer has already shown it a valid one or it received the
+// entry that raises the cluster version to 3 (see RELEASE.md,
+// "Authentication", for why that keeps the switch live), and accepts messages with or without one (a MAC present is
+// verified when this node has a key, ignored otherwise, as v2 does).
+//
 // Durability: every input syncs what its outputs depend on before it returns
 // (storage syncs on every write; the hard state is flushed at the end of the
 // input). A storage failure stops the node: later inputs are refused and no
@@ -57,12 +67,25 @@ class Node {
  private:
   // Flushes the hard state and moves the core's outputs into ready_.
   void AfterInput();
+  // The MAC check at the decode boundary (see the file comment): OK, or the
+  // message is dropped, counted and audited.
+  absl::Status Authenticate(api::NodeId from, absl::string_view bytes,
+                            const wire::v3::Message& m);
+  // Outgoing messages are sealed with a MAC.
+  bool SendsMac() const;
 
   api::NodeOptions options_;
   v3::Counters counters_;
   Storage storage_;
   std::unique_ptr<Raft> raft_;
   bool started_ = false;
+  // Latched for this incarnation once a peer's valid MAC was accepted (some
+  // node applied cv 3, or has not applied a downgrade from it yet) or an
+  // AppendEntries brought a CLUSTER_VERSION entry raising it to 3 or more
+  // (its commit is near): from then on this node seals what it sends,
+  // whatever its own cluster version, so a peer that already requires MACs
+  // hears it.
+  bool seal_latched_ = false;
   api::Ready ready_;
 };
 

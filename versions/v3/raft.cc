@@ -27,6 +27,8 @@ const char* ChangeName(wire::v3::ConfigChangeType t) {
     case wire::v3::CONFIG_CHANGE_TYPE_ADD_LEARNER: return "add_learner";
     case wire::v3::CONFIG_CHANGE_TYPE_PROMOTE_LEARNER: return "promote_learner";
     case wire::v3::CONFIG_CHANGE_TYPE_REMOVE_LEARNER: return "remove_learner";
+    case wire::v3::CONFIG_CHANGE_TYPE_ENTER_JOINT: return "enter_joint";
+    case wire::v3::CONFIG_CHANGE_TYPE_LEAVE_JOINT: return "leave_joint";
     default: return "unknown";
   }
 }
@@ -35,6 +37,7 @@ ConfigState ConfigFromChange(const wire::v3::ConfigChange& cc, uint64_t index) {
   ConfigState c;
   c.voters.assign(cc.voters().begin(), cc.voters().end());
   c.learners.assign(cc.learners().begin(), cc.learners().end());
+  c.voters_outgoing.assign(cc.voters_outgoing().begin(), cc.voters_outgoing().end());
   c.index = index;
   return c;
 }
@@ -166,7 +169,7 @@ absl::Status Raft::Restore(const Recovered& r, const std::vector<NodeId>& bootst
       }
       log_.Reset(s.last_index, s.last_term);
       kv_.FromSnapshot(s);
-      base_config_ = ConfigState{s.voters, s.config_index, s.learners};
+      base_config_ = ConfigState{s.voters, s.config_index, s.learners, s.voters_outgoing};
       applied_ = s.last_index;
       snapshot_format_ = r.snapshot_format;
       cv_.Reset(s.last_index, s.cluster_version);
@@ -198,7 +201,12 @@ absl::Status Raft::Restore(const Recovered& r, const std::vector<NodeId>& bootst
 // Roles.
 
 bool Raft::IsVoter(NodeId id) const {
-  return std::binary_search(config_.voters.begin(), config_.voters.end(), id);
+  return std::binary_search(config_.voters.begin(), config_.voters.end(), id) ||
+         std::binary_search(config_.voters_outgoing.begin(), config_.voters_outgoing.end(), id);
+}
+
+quorum::JointConfig Raft::Voters() const {
+  return quorum::JointConfig{config_.voters, config_.voters_outgoing};
 }
 
 void Raft::ResetForTerm(uint64_t term) {
@@ -216,6 +224,7 @@ void Raft::ResetForTerm(uint64_t term) {
   // Requests pending on a former leader are not answered: their outcome is
   // unknown to this node (node.h, Reply).
   pending_.clear();
+  joint_pending_.reset();
   DropReads();
 }
 
@@ -256,11 +265,11 @@ void Raft::Campaign() {
   if (!fatal_.ok() || !IsVoter(options_.id) || role_ == api::Role::kLeader) return;
   BecomeCandidate();
   votes_[options_.id] = true;
-  if (Quorum() <= 1) {
+  if (quorum::JointVote(Voters(), votes_) == quorum::VoteResult::kWon) {
     BecomeLeader();
     return;
   }
-  for (NodeId peer : config_.voters) {
+  for (NodeId peer : quorum::Union(Voters())) {
     if (peer == options_.id) continue;
     Message m = NewMessage(peer, wire::v3::MESSAGE_TYPE_REQUEST_VOTE);
     m.mutable_request_vote()->set_last_log_index(log_.last_index());
@@ -313,7 +322,7 @@ void Raft::Tick() {
 
 void Raft::PreCampaign() {
   if (!fatal_.ok() || !IsVoter(options_.id) || role_ == api::Role::kLeader) return;
-  if (Quorum() <= 1) {
+  if (quorum::JointVote(Voters(), {{options_.id, true}}) == quorum::VoteResult::kWon) {
     Campaign();
     return;
   }
@@ -322,7 +331,7 @@ void Raft::PreCampaign() {
   role_ = api::Role::kPreCandidate;
   votes_[options_.id] = true;
   Count(kCounterPreVotes);
-  for (NodeId peer : config_.voters) {
+  for (NodeId peer : quorum::Union(Voters())) {
     if (peer == options_.id) continue;
     Message m = NewMessage(peer, wire::v3::MESSAGE_TYPE_PRE_VOTE);
     m.set_term(term_ + 1);  // the term it would campaign in
@@ -333,12 +342,13 @@ void Raft::PreCampaign() {
 }
 
 void Raft::CheckQuorum() {
-  size_t active = IsVoter(options_.id) ? 1 : 0;
+  std::map<NodeId, bool> active;  // joint: a majority of both halves
+  if (IsVoter(options_.id)) active[options_.id] = true;
   for (auto& [peer, pr] : progress_) {
-    if (pr.recent_active && IsVoter(peer)) ++active;
+    if (pr.recent_active && IsVoter(peer)) active[peer] = true;
     pr.recent_active = false;
   }
-  if (active < Quorum()) {
+  if (quorum::JointVote(Voters(), active) != quorum::VoteResult::kWon) {
     // Cut off from a majority for an election timeout: a new leader may
     // already exist on the other side; stop taking requests.
     Count(kCounterCheckQuorumStepDowns);
@@ -493,14 +503,10 @@ void Raft::HandlePreVote(const Message& m) {
 void Raft::HandlePreVoteResponse(const Message& m) {
   if (!IsVoter(m.from())) return;
   votes_[m.from()] = m.pre_vote_response().granted() && m.term() == term_ + 1;
-  size_t granted = 0, rejected = 0;
-  for (const auto& [voter, yes] : votes_) {
-    if (!IsVoter(voter)) continue;
-    (yes ? granted : rejected)++;
-  }
-  if (granted >= Quorum()) {
+  const quorum::VoteResult result = quorum::JointVote(Voters(), votes_);
+  if (result == quorum::VoteResult::kWon) {
     Campaign();  // a real election, in term + 1
-  } else if (rejected >= Quorum()) {
+  } else if (result == quorum::VoteResult::kLost) {
     BecomeFollower(term_, 0);
   }
 }
@@ -508,14 +514,10 @@ void Raft::HandlePreVoteResponse(const Message& m) {
 void Raft::HandleVoteResponse(const Message& m) {
   if (!IsVoter(m.from())) return;
   votes_[m.from()] = m.request_vote_response().granted();
-  size_t granted = 0, rejected = 0;
-  for (const auto& [voter, yes] : votes_) {
-    if (!IsVoter(voter)) continue;
-    (yes ? granted : rejected)++;
-  }
-  if (granted >= Quorum()) {
+  const quorum::VoteResult result = quorum::JointVote(Voters(), votes_);
+  if (result == quorum::VoteResult::kWon) {
     BecomeLeader();
-  } else if (rejected >= Quorum()) {
+  } else if (result == quorum::VoteResult::kLost) {
     BecomeFollower(term_, 0);
   }
 }
@@ -920,17 +922,17 @@ void Raft::BroadcastAppend() {
 
 void Raft::MaybeCommit() {
   if (role_ != api::Role::kLeader || config_.voters.empty()) return;
-  std::vector<uint64_t> matches;
-  for (NodeId v : config_.voters) {
+  std::map<NodeId, uint64_t> acked;
+  for (NodeId v : quorum::Union(Voters())) {
     if (v == options_.id) {
-      matches.push_back(log_.last_index());  // synced on append
+      acked[v] = log_.last_index();  // synced on append
     } else {
       auto it = progress_.find(v);
-      matches.push_back(it == progress_.end() ? 0 : it->second.match);
+      acked[v] = it == progress_.end() ? 0 : it->second.match;
     }
   }
-  std::sort(matches.begin(), matches.end(), std::greater<uint64_t>());
-  const uint64_t n = matches[Quorum() - 1];
+  // Joint: the smaller of what a majority of each half holds.
+  const uint64_t n = quorum::JointCommitted(Voters(), acked);
   // Section 5.4.2: only an entry of the current term is committed by
   // counting replicas; earlier ones commit with it.
   if (n > commit_ && log_.MatchTerm(n, term_)) {
@@ -945,7 +947,7 @@ void Raft::SyncProgress() {
   if (role_ != api::Role::kLeader) return;
   // Voters and learners both receive replication; only voters count for
   // commit (MaybeCommit) and elections.
-  std::vector<NodeId> members = config_.voters;
+  std::vector<NodeId> members = quorum::Union(Voters());
   members.insert(members.end(), config_.learners.begin(), config_.learners.end());
   for (NodeId v : members) {
     if (v == options_.id) continue;
@@ -1047,8 +1049,10 @@ void Raft::ApplyCommitted() {
                                                 " cluster_version=", cv_.current()));
     }
   }
+  MaybeLeaveJoint();
   // A leader that removed itself leads until that change commits, then
   // steps down (thesis 4.2.2); outside the configuration it never campaigns.
+  // Joint consensus: a leader in C_old only leads until LEAVE_JOINT commits.
   if (role_ == api::Role::kLeader && !IsVoter(options_.id) && config_.index <= commit_) {
     BecomeFollower(term_, 0);
   }
@@ -1092,6 +1096,27 @@ void Raft::ApplyEntry(const Entry& e) {
       const bool show_learners = !learners.empty() ||
                                  cc.type() == wire::v3::CONFIG_CHANGE_TYPE_PROMOTE_LEARNER ||
                                  cc.type() == wire::v3::CONFIG_CHANGE_TYPE_REMOVE_LEARNER;
+      if (cc.type() == wire::v3::CONFIG_CHANGE_TYPE_ENTER_JOINT ||
+          cc.type() == wire::v3::CONFIG_CHANGE_TYPE_LEAVE_JOINT) {
+        // Joint consensus: the voter configuration before and after, e.g.
+        // enter {1,2,3} -> {3,4,5}&&{1,2,3}, leave {3,4,5}&&{1,2,3} -> {3,4,5}.
+        const ConfigState before = ConfigAt(e.index() - 1);
+        const ConfigState after = ConfigFromChange(cc, e.index());
+        Audit("config_change",
+              absl::StrCat("index=", e.index(), " term=", e.term(), " ", ChangeName(cc.type()),
+                           " voters=", VotersString(after.voters),
+                           " voters_outgoing=", VotersString(after.voters_outgoing),
+                           " learners=", VotersString(after.learners), " before=",
+                           quorum::JointString({before.voters, before.voters_outgoing}),
+                           " after=", quorum::JointString({after.voters, after.voters_outgoing})));
+        if (cc.type() == wire::v3::CONFIG_CHANGE_TYPE_ENTER_JOINT &&
+            pending != pending_.end()) {
+          joint_pending_ = pending->second;  // answered when LEAVE_JOINT applies
+        } else {
+          ReplyPending(e);
+        }
+        break;
+      }
       Audit("config_change",
             absl::StrCat("index=", e.index(), " term=", e.term(), " ", ChangeName(cc.type()),
                          " node=", cc.node_id(), " voters=", VotersString(voters),
@@ -1153,8 +1178,12 @@ bool Raft::Compact() {
   st.last_index = applied_;
   st.last_term = *log_.Term(applied_);
   ConfigState config = ConfigAt(applied_);
+  // Formats 1 and 2 cannot hold a joint configuration: compaction waits
+  // until LEAVE_JOINT is applied (joint lasts about one round trip).
+  if (CompactionWaitsForJoint()) return true;
   st.voters = config.voters;
   st.learners = config.learners;
+  st.voters_outgoing = config.voters_outgoing;
   st.config_index = config.index;
   st.cluster_version = cv_.current();
   kv_.ToSnapshot(&st);
@@ -1205,7 +1234,8 @@ bool Raft::RestoreSnapshot(const snapshots::SnapshotState& state, uint32_t forma
     log_.Reset(s, state.last_term);
   }
   kv_.FromSnapshot(state);
-  base_config_ = ConfigState{state.voters, state.config_index, state.learners};
+  base_config_ =
+      ConfigState{state.voters, state.config_index, state.learners, state.voters_outgoing};
   commit_ = s;
   applied_ = s;
   snapshot_format_ = format;
@@ -1227,13 +1257,18 @@ bool Raft::RestoreSnapshot(const snapshots::SnapshotState& state, uint32_t forma
   }
   ConfigState before = config_;
   SetConfig(ConfigAt(log_.last_index()));
-  if (config_.voters != before.voters || config_.learners != before.learners) {
+  if (config_.voters != before.voters || config_.learners != before.learners ||
+      config_.voters_outgoing != before.voters_outgoing) {
     const bool show_learners = !config_.learners.empty() || !before.learners.empty();
     Audit("config_change",
           absl::StrCat("index=", config_.index, " from_snapshot=", s,
                        " voters=", VotersString(config_.voters),
                        show_learners ? absl::StrCat(" learners=", VotersString(config_.learners))
-                                     : std::string()));
+                                     : std::string(),
+                       config_.joint() || before.joint()
+                           ? absl::StrCat(" voters_outgoing=",
+                                          VotersString(config_.voters_outgoing))
+                           : std::string()));
   }
   return true;
 }
@@ -1353,6 +1388,79 @@ void Raft::ProposeConfigChange(const api::Request& req) {
   MaybeCommit();
 }
 
+void Raft::ProposeJointChange(const api::Request& req) {
+  if (RefuseUnsettled(req)) return;
+  if (cv_.current() < 3) {
+    // A v2 member would refuse ENTER_JOINT: joint consensus waits for finalize.
+    Reply(req, absl::FailedPreconditionError(absl::StrCat(
+                   api::OpName(req.op), " requires cluster version 3 (the cluster version is ",
+                   cv_.current(), "; finalize first)")));
+    return;
+  }
+  if (req.new_voters.empty()) {
+    Reply(req, absl::InvalidArgumentError("new_voters is empty"));
+    return;
+  }
+  std::vector<NodeId> incoming = req.new_voters;
+  std::sort(incoming.begin(), incoming.end());
+  if (auto dup = std::adjacent_find(incoming.begin(), incoming.end()); dup != incoming.end()) {
+    Reply(req, absl::InvalidArgumentError(
+                   absl::StrCat("new_voters lists node ", *dup, " more than once")));
+    return;
+  }
+  if (incoming.front() == 0) {
+    Reply(req, absl::InvalidArgumentError("new_voters holds node 0"));
+    return;
+  }
+  if (incoming == config_.voters) {
+    Reply(req, absl::OkStatus(), config_.index);  // already so: nothing to do
+    return;
+  }
+  // Learners stay learners unless listed (then they become voters); voters
+  // not listed leave the configuration with LEAVE_JOINT.
+  std::vector<NodeId> learners;
+  for (NodeId l : config_.learners) {
+    if (!std::binary_search(incoming.begin(), incoming.end(), l)) learners.push_back(l);
+  }
+  wire::v3::ConfigChange cc;
+  cc.set_type(wire::v3::CONFIG_CHANGE_TYPE_ENTER_JOINT);
+  for (NodeId v : incoming) cc.add_voters(v);
+  for (NodeId l : learners) cc.add_learners(l);
+  for (NodeId v : config_.voters) cc.add_voters_outgoing(v);
+  uint64_t index = AppendLocal(wire::v3::ENTRY_TYPE_CONFIG, cc.SerializeAsString());
+  if (index == 0) return;
+  pending_[index] = Pending{req.client_id, req.sequence, req.op};
+  BroadcastAppend();
+  MaybeCommit();
+}
+
+void Raft::MaybeLeaveJoint() {
+  // Whoever leads once the joint configuration committed (the leader that
+  // entered it, or a later one once it committed an entry of its term)
+  // moves on to C_new alone (thesis 4.3; etcd's auto-leave).
+  if (role_ != api::Role::kLeader || !fatal_.ok() || !config_.joint() ||
+      config_.index > commit_ || !log_.MatchTerm(commit_, term_)) {
+    return;
+  }
+  wire::v3::ConfigChange cc;
+  cc.set_type(wire::v3::CONFIG_CHANGE_TYPE_LEAVE_JOINT);
+  for (NodeId v : config_.voters) cc.add_voters(v);
+  for (NodeId l : config_.learners) cc.add_learners(l);
+  uint64_t index = AppendLocal(wire::v3::ENTRY_TYPE_CONFIG, cc.SerializeAsString());
+  if (index == 0) return;
+  if (joint_pending_.has_value()) {
+    pending_[index] = *joint_pending_;
+    joint_pending_.reset();
+  }
+  BroadcastAppend();
+  MaybeCommit();
+}
+
+bool Raft::CompactionWaitsForJoint() const {
+  return applied_ > log_.snapshot_index() && ConfigAt(applied_).joint() &&
+         SnapshotFormatFor(cv_.current()) < kSnapshotFormat3;  // 1, 2: no voters_outgoing
+}
+
 // ---------------------------------------------------------------------------
 // Cluster version.
 
@@ -1388,7 +1496,7 @@ void Raft::RecordProtocol(const Message& m) {
 
 MemberReports Raft::Members() const {
   MemberReports out;
-  std::vector<NodeId> ids = config_.voters;
+  std::vector<NodeId> ids = quorum::Union(Voters());
   ids.insert(ids.end(), config_.learners.begin(), config_.learners.end());
   for (NodeId id : ids) {
     if (id == options_.id) {
@@ -1423,6 +1531,11 @@ bool Raft::RefuseUnsettled(const api::Request& req) {
   if (config_.index > commit_) {
     Reply(req, absl::UnavailableError(absl::StrCat("configuration change at index ",
                                                    config_.index, " is not committed yet")));
+    return true;
+  }
+  if (config_.joint()) {  // LEAVE_JOINT not appended yet
+    Reply(req, absl::UnavailableError(absl::StrCat(
+                   "joint configuration at index ", config_.index, " is not left yet")));
     return true;
   }
   if (uint64_t at = PendingVersionChange(); at != 0) {
@@ -1460,6 +1573,15 @@ void Raft::ProposeVersionChange(const api::Request& req) {
     Reply(req, absl::OkStatus(), cv_.last_index());  // already there
     return;
   }
+  if (raise && *target >= 3 && !options_.has_cluster_key) {
+    // Cluster version 3 authenticates every peer message: never run it
+    // unauthenticated.
+    Reply(req, absl::FailedPreconditionError(absl::StrCat(
+                   "no cluster key: cluster version ", *target,
+                   " authenticates every peer message; set NodeOptions::cluster_key, the same "
+                   "on every node, and restart them first")));
+    return;
+  }
   if (!raise && *target < 2 && !config_.learners.empty()) {
     // Cluster version 1 has no learners, and format 1 cannot hold them.
     Reply(req, absl::FailedPreconditionError(absl::StrCat(
@@ -1483,8 +1605,11 @@ void Raft::MaybeAutoFinalize() {
     return;
   }
   absl::StatusOr<uint32_t> target = FinalizeTarget(0, cv_.current(), Members());
-  if (!target.ok() || *target <= cv_.current()) return;
-  if (AppendVersionChange(*target, false) == 0) return;
+  if (!target.ok()) return;
+  // No cluster key: stop at 2 rather than run cluster version 3 unauthenticated.
+  const uint32_t version = options_.has_cluster_key ? *target : std::min<uint32_t>(*target, 2);
+  if (version <= cv_.current()) return;
+  if (AppendVersionChange(version, false) == 0) return;
   BroadcastAppend();
   MaybeCommit();
 }
@@ -1546,12 +1671,22 @@ void Raft::Propose(const api::Request& req) {
     case api::Op::kPromoteLearner:
       ProposeConfigChange(req);
       return;
+    case api::Op::kChangeConfig:
+      ProposeJointChange(req);
+      return;
     case api::Op::kFinalize:
     case api::Op::kDowngrade:
       ProposeVersionChange(req);
       return;
     case api::Op::kCompact:
       // Local to this node, on any role.
+      if (CompactionWaitsForJoint()) {
+        Reply(req, absl::UnavailableError(absl::StrCat(
+                       "the configuration at applied index ", applied_,
+                       " is joint and snapshot format ", SnapshotFormatFor(cv_.current()),
+                       " cannot hold it; retry once LEAVE_JOINT is applied")));
+        return;
+      }
       if (Compact()) Reply(req, absl::OkStatus(), log_.snapshot_index());
       return;
     default:
@@ -1565,11 +1700,10 @@ void Raft::Propose(const api::Request& req) {
 // Reads (cv >= 3).
 
 bool Raft::HasQuorum(const std::set<NodeId>& acks) const {
-  size_t n = 0;
-  for (NodeId v : config_.voters) {
-    if (acks.count(v) != 0) ++n;
-  }
-  return n >= Quorum();
+  // Joint: a majority of each half (quorum.h); non-voters are ignored.
+  std::map<NodeId, bool> votes;
+  for (NodeId id : acks) votes[id] = true;
+  return quorum::JointVote(Voters(), votes) == quorum::VoteResult::kWon;
 }
 
 size_t Raft::PendingReads() const {

@@ -41,12 +41,20 @@
 //    InstallSnapshotChunk messages, one verified unit at a time, resumable;
 //    below it format 1 in one InstallSnapshot, as v1. Format 1 and 2 are
 //    always read.
+// What v3 adds, gated the same way:
+//  - cv >= 3: joint consensus (thesis 4.3) for arbitrary voter changes
+//    (Op::kChangeConfig): ENTER_JOINT puts C_new & C_old in effect on append;
+//    elections, pre-votes, commit and check-quorum then need a majority of
+//    both (quorum.h); once it commits the leader appends LEAVE_JOINT, and a
+//    leader outside C_new steps down when that commits. Compaction never
+//    writes a joint configuration into a format that cannot hold it (1, 2).
 #ifndef RAFTLOG_VERSIONS_V3_RAFT_H_
 #define RAFTLOG_VERSIONS_V3_RAFT_H_
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -58,6 +66,7 @@
 #include "versions/v3/cluster_version.h"
 #include "versions/v3/kv.h"
 #include "versions/v3/log.h"
+#include "versions/v3/quorum.h"
 #include "versions/v3/storage.h"
 #include "wire/v3/raft.pb.h"
 
@@ -112,6 +121,10 @@ struct RaftOptions {
   // Leader: client requests pending (appended, not yet applied) at most;
   // more are answered kResourceExhausted "overloaded". 0: no limit.
   uint64_t max_inflight_requests = 1000;
+  // NodeOptions::cluster_key is set. Without one, finalize to cluster
+  // version 3 (which authenticates every peer message) is refused and
+  // auto-finalize stops at 2.
+  bool has_cluster_key = false;
 };
 
 // A configuration and the index of the entry (or snapshot) that set it.
@@ -119,6 +132,9 @@ struct ConfigState {
   std::vector<api::NodeId> voters;  // sorted, unique
   uint64_t index = 0;
   std::vector<api::NodeId> learners;  // sorted, unique, disjoint from voters (since v2)
+  // Joint consensus (since v3): C_old while joint, else empty; sorted, unique.
+  std::vector<api::NodeId> voters_outgoing;
+  bool joint() const { return !voters_outgoing.empty(); }
 };
 
 // What an input produced. Messages may leave only after Flush() succeeded.
@@ -177,6 +193,9 @@ class Raft {
   // Leader: what each peer reported of its protocol range in this term.
   const std::map<api::NodeId, ProtocolRange>& peer_protocols() const { return peer_protocol_; }
   const absl::Status& fatal() const { return fatal_; }
+  // An audit event about an input Node dropped before the core saw it (an
+  // authentication failure), in this node's chain.
+  void RecordAudit(const std::string& kind, const std::string& detail) { Audit(kind, detail); }
   // The configuration in effect at `index` (latest config entry at or before
   // it, else the snapshot's).
   ConfigState ConfigAt(uint64_t index) const;
@@ -217,10 +236,20 @@ class Raft {
     api::Op op = api::Op::kGet;
   };
 
+  // A voter of either half of the configuration (joint or not).
   bool IsVoter(api::NodeId id) const;
   bool IsLearner(api::NodeId id) const;
+  // The voter configuration every quorum is counted in (quorum.h).
+  quorum::JointConfig Voters() const;
   // Add/remove voter (v1's), add/promote/remove learner (cv >= 2).
   void ProposeConfigChange(const api::Request& req);
+  // Op::kChangeConfig (cv >= 3): appends ENTER_JOINT (C_new & C_old).
+  void ProposeJointChange(const api::Request& req);
+  // Leader: once the joint configuration committed, appends LEAVE_JOINT.
+  void MaybeLeaveJoint();
+  // The configuration at the applied index is joint and the snapshot format
+  // the cluster version writes cannot hold it: compaction waits.
+  bool CompactionWaitsForJoint() const;
   // Every member of the configuration (voters and learners) with what this
   // leader knows of its protocol range; itself with its own.
   MemberReports Members() const;
@@ -237,9 +266,9 @@ class Raft {
   uint64_t AppendVersionChange(uint32_t version, bool downgrade);
   void MaybeAutoFinalize();
   void RecordProtocol(const wire::v3::Message& m);
-  size_t Quorum() const { return config_.voters.size() / 2 + 1; }
-  // True when `acks` holds a quorum of the configuration's voters: the one
-  // place a ReadIndex round is decided (a joint configuration extends it).
+  // True when `acks` holds a quorum of the configuration's voters (joint: a
+  // majority of each half, quorum.h): the one place a ReadIndex round is
+  // decided.
   bool HasQuorum(const std::set<api::NodeId>& acks) const;
 
   // ReadIndex (cv >= 3, thesis 6.4). A linearizable Get on the leader joins
@@ -352,6 +381,9 @@ class Raft {
   std::map<api::NodeId, bool> votes_;
   std::map<api::NodeId, Progress> progress_;
   std::map<uint64_t, Pending> pending_;  // leader: log index -> request
+  // Leader: the kChangeConfig request whose ENTER_JOINT applied, answered
+  // when the LEAVE_JOINT this leader appends applies.
+  std::optional<Pending> joint_pending_;
   // Leader, ReadIndex: reads not in a round yet, rounds in flight by
   // context, reads confirmed and waiting for apply (read_index, request).
   std::vector<api::Request> read_queue_;

@@ -17,6 +17,7 @@
 #include "versions/api/node.h"
 #include "versions/api/mem_env.h"
 #include "versions/api/pump.h"
+#include "versions/v3/auth.h"
 #include "versions/v3/node.h"
 #include "versions/v3/raft.h"
 #include "versions/v3/test_util.h"
@@ -414,6 +415,9 @@ wire::v3::Message AppendAck(NodeId from, uint64_t term, uint64_t match, uint64_t
   return m;
 }
 
+// What a peer of a cv-3 cluster sends: sealed with the cluster key.
+std::string Sealed(wire::v3::Message m) { return auth::Seal(kTestClusterKey, &m); }
+
 // The read_context of the last AppendEntries in `ready` (0 when none).
 uint64_t LastContext(const api::Ready& ready) {
   uint64_t context = 0;
@@ -447,7 +451,7 @@ TEST(ReadIndex, NewLeaderWaitsForAnEntryOfItsTermBeforeTakingTheReadIndex) {
   vote.set_to(1);
   vote.set_term(3);
   vote.mutable_request_vote_response()->set_granted(true);
-  ASSERT_TRUE(n.Deliver(2, vote.SerializeAsString()).ok());
+  ASSERT_TRUE(n.Deliver(2, Sealed(vote)).ok());
   ASSERT_EQ(n.State().role, api::Role::kLeader);
   ASSERT_EQ(n.State().last_index, 5u);  // its NOOP
   n.TakeReady();
@@ -458,19 +462,19 @@ TEST(ReadIndex, NewLeaderWaitsForAnEntryOfItsTermBeforeTakingTheReadIndex) {
   EXPECT_TRUE(ready.replies.empty());
   // Node 2 answers it without holding the NOOP: the leader is confirmed, but
   // its commit index (3) is not known to be the cluster's.
-  ASSERT_TRUE(n.Deliver(2, AppendAck(2, 3, 4, LastContext(ready)).SerializeAsString()).ok());
+  ASSERT_TRUE(n.Deliver(2, Sealed(AppendAck(2, 3, 4, LastContext(ready)))).ok());
   ready = n.TakeReady();
   EXPECT_TRUE(ready.replies.empty()) << "answered from commit index 3: " << ready.replies[0].value;
 
   // The NOOP commits (and 4 with it): the round starts now, and needs a
   // quorum of its own.
-  ASSERT_TRUE(n.Deliver(2, AppendAck(2, 3, 5, 0).SerializeAsString()).ok());
+  ASSERT_TRUE(n.Deliver(2, Sealed(AppendAck(2, 3, 5, 0))).ok());
   EXPECT_EQ(n.State().commit_index, 5u);
   ready = n.TakeReady();
   EXPECT_TRUE(ready.replies.empty());
   const uint64_t context = LastContext(ready);
   ASSERT_GT(context, 0u);
-  ASSERT_TRUE(n.Deliver(3, AppendAck(3, 3, 5, context).SerializeAsString()).ok());
+  ASSERT_TRUE(n.Deliver(3, Sealed(AppendAck(3, 3, 5, context))).ok());
   ready = n.TakeReady();
   ASSERT_EQ(ready.replies.size(), 1u);
   EXPECT_TRUE(ready.replies[0].status.ok()) << ready.replies[0].status;

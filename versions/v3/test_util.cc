@@ -85,6 +85,7 @@ api::NodeOptions TestNodeOptions(uint64_t snapshot_threshold) {
   o.election_ticks = 10;
   o.heartbeat_ticks = 1;
   o.snapshot_threshold = snapshot_threshold;
+  o.cluster_key = kTestClusterKey;
   return o;
 }
 

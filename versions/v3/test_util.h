@@ -31,7 +31,11 @@ api::Request Finalize(uint64_t client, uint64_t seq, uint32_t version = 0);
 api::Request Downgrade(uint64_t client, uint64_t seq, uint32_t version);
 api::Request Compact(uint64_t client, uint64_t seq);
 
-// Node options used by tests: election 10 ticks, heartbeat 1.
+// The cluster key TestNodeOptions gives every node (cluster version 3
+// authenticates peer messages with it).
+inline constexpr char kTestClusterKey[] = "v3-test-cluster-key";
+
+// Node options used by tests: election 10 ticks, heartbeat 1, kTestClusterKey.
 api::NodeOptions TestNodeOptions(uint64_t snapshot_threshold = 1000);
 
 // A pump over release v3.

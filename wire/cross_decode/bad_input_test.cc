@@ -160,6 +160,9 @@ void FindLargestBytes(Message* m, BytesSlot* best) {
   std::vector<const FieldDescriptor*> fields;
   r->ListFields(*m, &fields);
   for (const FieldDescriptor* f : fields) {
+    // The envelope's MAC (v3) is not a payload: an older release keeps it
+    // as an unknown field and never looks at it.
+    if (f->name() == "mac" && f->containing_type()->name() == "Message") continue;
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
       if (f->is_repeated()) {
         for (int i = 0; i < r->FieldSize(*m, f); ++i) {
