@@ -145,6 +145,36 @@ std::optional<std::string> KvStore::Get(const std::string& key) const {
   return it->second;
 }
 
+CommandResult KvStore::Read(uint64_t client_id, uint64_t sequence, const std::string& key) const {
+  CommandResult r;
+  if (client_id != 0) {
+    auto it = sessions_.find(client_id);
+    if (it != sessions_.end()) {
+      const snapshots::Session& s = it->second;
+      if (sequence == s.last_sequence) {
+        r.value = s.response;
+        r.found = s.found;
+        r.succeeded = s.succeeded;
+        r.index = s.last_index;
+        r.duplicate = true;
+        return r;
+      }
+      if (sequence < s.last_sequence) {
+        r.status = absl::OutOfRangeError(
+            absl::StrCat("client ", client_id, " sequence ", sequence,
+                         " is older than its last applied sequence ", s.last_sequence,
+                         "; that outcome is no longer kept"));
+        r.duplicate = true;
+        return r;
+      }
+    }
+  }
+  auto it = kv_.find(key);
+  r.found = it != kv_.end();
+  if (r.found) r.value = it->second;
+  return r;
+}
+
 const snapshots::Session* KvStore::FindSession(uint64_t client_id) const {
   auto it = sessions_.find(client_id);
   return it == sessions_.end() ? nullptr : &it->second;

@@ -44,6 +44,11 @@ class KvStore {
   CommandResult Apply(const wire::v3::Command& cmd, uint64_t index);
 
   std::optional<std::string> Get(const std::string& key) const;
+  // A Get answered from the current state without the log (ReadIndex or a
+  // stale read, v3): the session rules of Apply (a repeated sequence gets the
+  // recorded outcome, an older one kOutOfRange) without recording anything;
+  // index is left 0 for the caller to fill.
+  CommandResult Read(uint64_t client_id, uint64_t sequence, const std::string& key) const;
   size_t size() const { return kv_.size(); }
   const snapshots::Session* FindSession(uint64_t client_id) const;
 

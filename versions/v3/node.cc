@@ -79,7 +79,7 @@ Node::Node(const api::NodeOptions& options) : options_(options), storage_(option
        {api::kCounterDecodeErrors, api::kCounterElections, api::kCounterLeaderChanges,
         api::kCounterSnapshotsSent, api::kCounterSnapshotsInstalled, api::kCounterCompactions,
         api::kCounterUnknownMessages, api::kCounterOverloaded, api::kCounterAuthFailures,
-        kCounterTornTail}) {
+        kCounterTornTail, kCounterReadIndexReads, kCounterStaleReads}) {
     counters_[name] = 0;
   }
 }

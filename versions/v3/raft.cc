@@ -225,6 +225,7 @@ void Raft::ResetForTerm(uint64_t term) {
   // unknown to this node (node.h, Reply).
   pending_.clear();
   joint_pending_.reset();
+  DropReads();
 }
 
 void Raft::BecomeFollower(uint64_t term, NodeId leader) {
@@ -292,9 +293,13 @@ void Raft::Tick() {
     }
     if (++heartbeat_elapsed_ >= options_.heartbeat_ticks) {
       heartbeat_elapsed_ = 0;
+      // Reads queued behind a round in flight (or whose round lost its
+      // messages) start a new one on this heartbeat.
+      MaybeStartReadRound(/*force=*/true);
       std::vector<NodeId> peers;
       for (const auto& [peer, pr] : progress_) peers.push_back(peer);
       for (NodeId peer : peers) SendAppend(peer, /*heartbeat=*/true);
+      AdvanceReads();
       if (options_.auto_finalize) MaybeAutoFinalize();
     }
     if (cv_.current() >= 2 && ++election_elapsed_ >= options_.election_ticks) {
@@ -439,7 +444,17 @@ absl::Status Raft::Step(const Message& m) {
                                                                  : HandleSnapshotChunk(m);
       break;
     case wire::v3::MESSAGE_TYPE_APPEND_ENTRIES_RESPONSE:
-      if (role_ == api::Role::kLeader) HandleAppendResponse(m);
+      if (role_ == api::Role::kLeader) {
+        // ReadIndex: any answer of this term to an AppendEntries carrying a
+        // read context confirms this leader as of that context.
+        auto it = progress_.find(m.from());
+        const uint64_t context = m.append_entries_response().read_context();
+        if (it != progress_.end() && context > it->second.read_ack) {
+          it->second.read_ack = context;
+        }
+        HandleAppendResponse(m);
+        AdvanceReads();
+      }
       break;
     case wire::v3::MESSAGE_TYPE_INSTALL_SNAPSHOT_RESPONSE:
       if (role_ == api::Role::kLeader) HandleSnapshotResponse(m);
@@ -511,6 +526,8 @@ absl::Status Raft::HandleAppendEntries(const Message& m) {
   const wire::v3::AppendEntries& ae = m.append_entries();
   Message r = NewMessage(m.from(), wire::v3::MESSAGE_TYPE_APPEND_ENTRIES_RESPONSE);
   wire::v3::AppendEntriesResponse* resp = r.mutable_append_entries_response();
+  // ReadIndex: echoed on every answer (0, absent on the wire, when none).
+  resp->set_read_context(ae.read_context());
   const uint64_t prev = ae.prev_log_index();
   if (prev < commit_) {
     // Everything up to commit_ is committed, hence in the leader's log too.
@@ -654,7 +671,8 @@ absl::Status Raft::HandleSnapshotChunk(const Message& m) {
         Count(kCounterUnknownSnapshotFormat);
         assembler_.reset();
         break;
-      default:
+      default:  // not a snapshot head at all, limits exceeded: bad input
+        Count(api::kCounterDecodeErrors);
         assembler_.reset();
         break;
     }
@@ -794,6 +812,7 @@ void Raft::SendAppend(NodeId to, bool heartbeat) {
   ae->set_prev_log_index(prev);
   ae->set_prev_log_term(*prev_term);
   ae->set_leader_commit(commit_);
+  if (cv_.current() >= 3) ae->set_read_context(read_context_);
   for (Entry& e : log_.Slice(pr.next, log_.last_index(), kMaxEntriesPerAppend)) {
     *ae->add_entries() = std::move(e);
   }
@@ -920,6 +939,7 @@ void Raft::MaybeCommit() {
     commit_ = n;
     ApplyCommitted();
     if (role_ == api::Role::kLeader) BroadcastAppend();
+    AdvanceReads();  // reads that waited for an entry of this term to commit
   }
 }
 
@@ -1036,6 +1056,7 @@ void Raft::ApplyCommitted() {
   if (role_ == api::Role::kLeader && !IsVoter(options_.id) && config_.index <= commit_) {
     BecomeFollower(term_, 0);
   }
+  ServeReads();
   MaybeCompact();
 }
 
@@ -1120,6 +1141,9 @@ void Raft::ApplyEntry(const Entry& e) {
       // Always, not only when the format changes: the log up to here holds
       // CLUSTER_VERSION entries, which the lower release cannot read.
       if (cv.downgrade()) compact_for_downgrade_ = true;
+      // Below cv 3 no read context goes out: rounds in flight would never
+      // be acknowledged, so their reads are dropped (indeterminate).
+      if (cv_.current() < 3) DropReads();
       break;
     }
     default:
@@ -1599,19 +1623,31 @@ void Raft::Propose(const api::Request& req) {
     return;
   }
   if (IsClientOp(req.op)) {
+    // cv >= 3: a Get that allows a stale answer is served by any node from
+    // its applied state (below cv 3 the flag is ignored: through the log).
+    if (req.op == api::Op::kGet && req.stale_read_ok && cv_.current() >= 3) {
+      Count(kCounterStaleReads);
+      ReplyRead(req, /*stale=*/true);
+      return;
+    }
     if (role_ != api::Role::kLeader) {
       ReplyNotLeader(req);
       return;
     }
     // Admission control (local, no gate): a bounded queue instead of an
-    // unbounded one; the client backs off and retries.
-    if (options_.max_inflight_requests > 0 &&
-        pending_.size() >= options_.max_inflight_requests) {
+    // unbounded one; the client backs off and retries. Reads waiting for
+    // ReadIndex count too.
+    const size_t inflight = pending_.size() + PendingReads();
+    if (options_.max_inflight_requests > 0 && inflight >= options_.max_inflight_requests) {
       Count(api::kCounterOverloaded);
       Reply(req, absl::ResourceExhaustedError(absl::StrCat(
-                     "overloaded: ", pending_.size(), " requests pending on leader ",
+                     "overloaded: ", inflight, " requests pending on leader ",
                      options_.id, " (max_inflight_requests ", options_.max_inflight_requests,
                      "); retry later")));
+      return;
+    }
+    if (req.op == api::Op::kGet && cv_.current() >= 3) {
+      ProposeRead(req);  // ReadIndex: nothing appended
       return;
     }
     wire::v3::Command cmd;
@@ -1658,6 +1694,106 @@ void Raft::Propose(const api::Request& req) {
                      absl::StrCat("release v3 does not support ", api::OpName(req.op))));
       return;
   }
+}
+
+// ---------------------------------------------------------------------------
+// Reads (cv >= 3).
+
+bool Raft::HasQuorum(const std::set<NodeId>& acks) const {
+  // Joint: a majority of each half (quorum.h); non-voters are ignored.
+  std::map<NodeId, bool> votes;
+  for (NodeId id : acks) votes[id] = true;
+  return quorum::JointVote(Voters(), votes) == quorum::VoteResult::kWon;
+}
+
+size_t Raft::PendingReads() const {
+  size_t n = read_queue_.size() + read_confirmed_.size();
+  for (const auto& [context, round] : read_rounds_) n += round.reads.size();
+  return n;
+}
+
+void Raft::ProposeRead(const api::Request& req) {
+  read_queue_.push_back(req);
+  AdvanceReads();
+}
+
+bool Raft::MaybeStartReadRound(bool force) {
+  if (role_ != api::Role::kLeader || read_queue_.empty()) return false;
+  // The commit index is the leader's only once it committed an entry of its
+  // own term (thesis 6.4 step 1): until then the reads wait.
+  if (!log_.MatchTerm(commit_, term_)) return false;
+  // Batching: one round at a time, the reads queued meanwhile go in the next
+  // (at the end of this one, or on the next heartbeat when it stalls).
+  if (!force && !read_rounds_.empty()) return false;
+  ReadRound& round = read_rounds_[++read_context_];
+  round.read_index = commit_;
+  round.reads = std::move(read_queue_);
+  read_queue_.clear();
+  return true;
+}
+
+void Raft::AdvanceReads() {
+  while (role_ == api::Role::kLeader) {
+    // Rounds in context order: an ack of a context acknowledges every
+    // earlier one, so once a round lacks a quorum the later ones do too.
+    while (!read_rounds_.empty()) {
+      auto round = read_rounds_.begin();
+      std::set<NodeId> acks = {options_.id};
+      for (const auto& [peer, pr] : progress_) {
+        if (pr.read_ack >= round->first) acks.insert(peer);
+      }
+      if (!HasQuorum(acks)) break;
+      for (api::Request& r : round->second.reads) {
+        read_confirmed_.emplace_back(round->second.read_index, std::move(r));
+      }
+      read_rounds_.erase(round);
+    }
+    ServeReads();
+    if (!MaybeStartReadRound(/*force=*/false)) return;
+    // The new round's context leaves on a heartbeat to every peer.
+    std::vector<NodeId> peers;
+    for (const auto& [peer, pr] : progress_) peers.push_back(peer);
+    for (NodeId peer : peers) SendAppend(peer, /*heartbeat=*/true);
+  }
+}
+
+void Raft::ServeReads() {
+  if (role_ != api::Role::kLeader || read_confirmed_.empty()) return;
+  std::vector<std::pair<uint64_t, api::Request>> waiting;
+  for (auto& [read_index, req] : read_confirmed_) {
+    if (read_index > applied_) {
+      waiting.emplace_back(read_index, std::move(req));
+      continue;
+    }
+    Count(kCounterReadIndexReads);
+    ReplyRead(req, /*stale=*/false);
+  }
+  read_confirmed_ = std::move(waiting);
+}
+
+void Raft::DropReads() {
+  read_queue_.clear();
+  read_rounds_.clear();
+  read_confirmed_.clear();
+}
+
+void Raft::ReplyRead(const api::Request& req, bool stale) {
+  CommandResult result = kv_.Read(req.client_id, req.sequence, req.key);
+  api::Reply r;
+  r.client_id = req.client_id;
+  r.sequence = req.sequence;
+  r.status = result.status;
+  r.value = result.value;
+  r.found = result.found;
+  // The state the answer was read from (a repeated sequence: the index its
+  // recorded outcome took effect at, as v2).
+  r.index = result.duplicate ? result.index : applied_;
+  // kGet has no use for `succeeded` (kCas only): true marks a stale read.
+  // Releases before v3 never set it on a Get.
+  r.succeeded = stale;
+  r.leader_hint = leader_;
+  r.hint_term = term_;
+  out_.replies.push_back(std::move(r));
 }
 
 // ---------------------------------------------------------------------------

@@ -55,6 +55,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,9 @@ inline constexpr char kCounterClusterVersionChanges[] = "cluster_version_changes
 inline constexpr char kCounterPreVotes[] = "pre_votes_started";
 inline constexpr char kCounterCheckQuorumStepDowns[] = "check_quorum_step_downs";
 inline constexpr char kCounterVotesIgnoredInLease[] = "votes_ignored_in_lease";
+// Since v3: Gets answered by ReadIndex (no log entry) and as stale reads.
+inline constexpr char kCounterReadIndexReads[] = "read_index_reads";
+inline constexpr char kCounterStaleReads[] = "stale_reads";
 
 using Counters = std::map<std::string, uint64_t>;
 
@@ -216,6 +220,15 @@ class Raft {
     uint64_t chunk_sent = 0;
     // Check-quorum (cv >= 2): heard from in the current election period.
     bool recent_active = false;
+    // ReadIndex (cv >= 3): the highest read_context this peer echoed in this
+    // term.
+    uint64_t read_ack = 0;
+  };
+  // ReadIndex (cv >= 3): linearizable Gets waiting for a heartbeat round
+  // (context) to be acknowledged by a quorum, then for applied >= read_index.
+  struct ReadRound {
+    uint64_t read_index = 0;
+    std::vector<api::Request> reads;
   };
   struct Pending {
     uint64_t client_id = 0;
@@ -253,6 +266,26 @@ class Raft {
   uint64_t AppendVersionChange(uint32_t version, bool downgrade);
   void MaybeAutoFinalize();
   void RecordProtocol(const wire::v3::Message& m);
+  // True when `acks` holds a quorum of the configuration's voters (joint: a
+  // majority of each half, quorum.h): the one place a ReadIndex round is
+  // decided.
+  bool HasQuorum(const std::set<api::NodeId>& acks) const;
+
+  // ReadIndex (cv >= 3, thesis 6.4). A linearizable Get on the leader joins
+  // read_queue_; a round starts (read_index = commit index, a new context
+  // on a heartbeat to every peer) once the leader committed an entry of its
+  // term; a round acknowledged by a quorum moves its reads to
+  // read_confirmed_, answered once applied >= read_index. Leadership lost:
+  // every read is dropped unanswered.
+  void ProposeRead(const api::Request& req);
+  bool MaybeStartReadRound(bool force);
+  void AdvanceReads();
+  void ServeReads();
+  void DropReads();
+  size_t PendingReads() const;
+  // A Get answered from the applied state, without the log (ReadIndex or
+  // stale); `stale` marks the reply (Reply::succeeded, see RELEASE.md).
+  void ReplyRead(const api::Request& req, bool stale);
 
   // Roles.
   void ResetForTerm(uint64_t term);
@@ -351,6 +384,12 @@ class Raft {
   // Leader: the kChangeConfig request whose ENTER_JOINT applied, answered
   // when the LEAVE_JOINT this leader appends applies.
   std::optional<Pending> joint_pending_;
+  // Leader, ReadIndex: reads not in a round yet, rounds in flight by
+  // context, reads confirmed and waiting for apply (read_index, request).
+  std::vector<api::Request> read_queue_;
+  std::map<uint64_t, ReadRound> read_rounds_;
+  std::vector<std::pair<uint64_t, api::Request>> read_confirmed_;
+  uint64_t read_context_ = 0;  // the latest round started (never reused)
 
   // Leader: the current snapshot file split for a chunked install; the
   // chunks are views into snap_file_.

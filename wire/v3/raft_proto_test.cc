@@ -56,6 +56,9 @@ const std::set<std::string>& AddedInV3() {
       "raftlog.wire.v3.ConfigChange.voters_outgoing",
       // Authentication.
       "raftlog.wire.v3.Message.mac",
+      // ReadIndex.
+      "raftlog.wire.v3.AppendEntries.read_context",
+      "raftlog.wire.v3.AppendEntriesResponse.read_context",
   };
   return added;
 }
