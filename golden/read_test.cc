@@ -131,6 +131,8 @@ api::NodeOptions ReaderOptions() {
   o.election_ticks = 10;
   o.heartbeat_ticks = 1;
   o.snapshot_threshold = uint64_t{1} << 40;
+  // Data at cluster version 3 (v3's goldens) needs the cluster's key.
+  o.cluster_key = api::kPumpClusterKey;
   return o;
 }
 

@@ -126,7 +126,8 @@ TEST(BadInput, HugeLengthClaimsAreRefusedAndCounted) {
       std::optional<std::vector<WireField>> fields = SplitFields(s.bytes);
       ASSERT_TRUE(fields.has_value());
       for (const WireField& f : *fields) {
-        if (f.wire_type != 2) continue;
+        // Field 6 of the envelope is v3's MAC, opaque bytes, not a body.
+        if (f.wire_type != 2 || f.number == 6) continue;
         std::string body(s.bytes.substr(f.value_begin, f.end - f.value_begin));
         std::optional<std::string> lying_body = WithLyingLength(body, k64MiB);
         if (lying_body.has_value()) {
