@@ -465,6 +465,11 @@ void DowngradeProcedure(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.StartAll();
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/true);
   b.Finalize();
+  // Snapshots in the finalized format: what the procedure must rewrite.
+  for (api::NodeId n : Range(p.nodes)) {
+    b.Add(StepKind::kCompact, n).note = "a snapshot in the format the new cluster version selects";
+  }
+  b.Wait(b.gap());
   Step& d = b.Admin(StepKind::kDowngrade, 0, "the procedure's request, to the leader");
   d.tag = p.from;
   b.Wait(b.gap());

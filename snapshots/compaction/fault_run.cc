@@ -339,7 +339,13 @@ bool FaultRun::Execute(Request r) {
     HandleCrashes();
     if (reply.has_value() && reply->status.ok()) {
       CheckOutcome(r, *reply);
-      result_.acked.push_back({r, *reply});
+      AckedOp acked{r, *reply};
+      if (r.op == Op::kGet && release_.max_protocol >= 3) {
+        const NodeId leader = pump_.Leader();
+        acked.logged = leader == 0 || pump_.node(leader) == nullptr ||
+                       pump_.node(leader)->State().cluster_version < 3;
+      }
+      result_.acked.push_back(std::move(acked));
       return true;
     }
     if (reply.has_value() && reply->status.code() == absl::StatusCode::kOutOfRange) {
@@ -465,6 +471,7 @@ void FaultRun::FinalChecks() {
   // The fault-free reference fed the same commands at the same indices.
   std::map<uint64_t, Request> claims;
   for (const AckedOp& a : result_.acked) {
+    if (!a.logged) continue;
     auto [it, inserted] = claims.emplace(a.reply.index, a.request);
     if (!inserted) {
       Failure(absl::StrCat("client ", a.request.client_id, " seq ", a.request.sequence,

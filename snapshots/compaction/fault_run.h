@@ -97,6 +97,10 @@ struct FiredCrash {
 struct AckedOp {
   api::Request request;
   api::Reply reply;
+  // False for a Get served without a log entry (ReadIndex: v3 and later at
+  // cluster version 3, versions/v3/RELEASE.md "Reads"): its reply index is
+  // the leader's applied index, which an entry of its own may also claim.
+  bool logged = true;
 };
 
 struct RunResult {
