@@ -9,9 +9,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "matrix/check/checker_set.h"
+#include "matrix/check/replica_agreement.h"
 #include "matrix/sim/linearizability.h"
 #include "matrix/sim/random.h"
-#include "matrix/runner/replica_agreement.h"
 #include "matrix/sim/trace.h"
 
 namespace raftlog::runner {
@@ -105,7 +105,7 @@ class Driver {
         checkers_(CheckOptions(p)),
         cluster_(p.seed, ClusterOptions(p, o), &trace_, &checkers_),
         workload_(sim::DeriveSeed(p.seed, "workload"), p.workload, p.background.ops, &history_) {
-    checkers_.Add(std::make_unique<ReplicaAgreement>());
+    checkers_.Add(std::make_unique<check::ReplicaAgreement>());
     auto sampler = std::make_unique<Sampler>();
     sampler_ = sampler.get();
     checkers_.Add(std::move(sampler));
