@@ -1,8 +1,12 @@
 #include "snapshots/crc32c.h"
 
+#include <cstdint>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
+#include "snapshots/crc32c_internal.h"
 
 namespace raftlog {
 namespace {
@@ -48,6 +52,36 @@ TEST(Crc32c, DetectsSingleBitFlips) {
     flipped[i / 8] = static_cast<char>(flipped[i / 8] ^ (1 << (i % 8)));
     EXPECT_NE(Crc32c(flipped), original) << "bit " << i;
   }
+}
+
+// Every implementation (the bytewise reference, slicing-by-8, SSE4.2 when the
+// CPU has it) computes the same value at every length and alignment, from
+// any running value.
+TEST(Crc32c, ImplementationsAgreeAtEveryLengthAndAlignment) {
+  std::mt19937_64 rng(42);
+  std::string buffer(4096 + 16, '\0');
+  for (char& ch : buffer) ch = static_cast<char>(rng());
+  std::vector<crc32c_internal::Fn> fns = {&crc32c_internal::Slicing8};
+  if (crc32c_internal::Fn hw = crc32c_internal::Hardware()) fns.push_back(hw);
+  for (size_t offset = 0; offset < 8; ++offset) {
+    for (size_t size = 0; size <= 300; ++size) {
+      const uint32_t start = static_cast<uint32_t>(rng());
+      const char* p = buffer.data() + offset;
+      const uint32_t want = crc32c_internal::Bytewise(start, p, size);
+      for (crc32c_internal::Fn fn : fns) {
+        ASSERT_EQ(fn(start, p, size), want) << "offset " << offset << " size " << size;
+      }
+    }
+  }
+  const uint32_t want = crc32c_internal::Bytewise(~0u, buffer.data() + 3, 4096);
+  for (crc32c_internal::Fn fn : fns) EXPECT_EQ(fn(~0u, buffer.data() + 3, 4096), want);
+  EXPECT_EQ(Crc32c(absl::string_view(buffer.data() + 3, 4096)), ~want);
+}
+
+TEST(Crc32c, SelectedImplementationIsOneOfTheChecked) {
+  crc32c_internal::Fn s = crc32c_internal::Selected();
+  EXPECT_TRUE(s == &crc32c_internal::Slicing8 || s == crc32c_internal::Hardware())
+      << crc32c_internal::SelectedName();
 }
 
 }  // namespace

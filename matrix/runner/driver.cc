@@ -10,12 +10,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "matrix/check/checker_set.h"
+#include "matrix/check/replica_agreement.h"
 #include "matrix/sim/linearizability.h"
 #include "matrix/sim/random.h"
 #include "matrix/runner/gate.h"
 #include "matrix/runner/membership_durability.h"
 #include "matrix/runner/op_bars.h"
-#include "matrix/runner/replica_agreement.h"
 #include "matrix/sim/trace.h"
 
 namespace raftlog::runner {
@@ -55,35 +55,6 @@ namespace {
 
 std::string Secs(uint64_t us) { return absl::StrFormat("%.3fs", us / 1e6); }
 
-enum class ActionKind {
-  kFault,          // plan.background.faults[index] fires
-  kRestart,        // node restarts with tag ("" = its last good release)
-  kHealPartition,  // partition `amount` heals
-  kRestoreDrift,
-  kRestoreDisk,
-  kEndStorm,
-  kStepDue,        // step `index` begins
-  kPoll,           // the waiting step looks at the cluster again
-  kCut,            // isolate `node` for `amount` microseconds (kAddVoterCut)
-};
-
-struct Action {
-  uint64_t time_us = 0;
-  uint64_t seq = 0;
-  ActionKind kind = ActionKind::kFault;
-  size_t index = 0;
-  api::NodeId node = 0;
-  std::string tag;
-  int64_t amount = 0;
-  int step = -1;  // kRestart: the step that asked for it (its refusal is the step's)
-};
-
-struct Later {
-  bool operator()(const Action& a, const Action& b) const {
-    return a.time_us != b.time_us ? a.time_us > b.time_us : a.seq > b.seq;
-  }
-};
-
 constexpr uint64_t kPollUs = 20'000;
 // The client operations a red cell's timeline draws: around the first
 // violation (or the end of the run), at most this many.
@@ -104,34 +75,25 @@ bool Retryable(const absl::Status& s) {
   }
 }
 
-class Driver {
+class Driver : public sim::SimulationHooks {
  public:
   Driver(const ScenarioPlan& p, const ExecOptions& o)
       : p_(p),
         o_(o),
-        trace_(o.trace_keep),
-        checkers_(CheckOptions(p)),
-        cluster_(p.seed, ClusterOptions(p, o), &trace_, &checkers_),
-        workload_(sim::DeriveSeed(p.seed, "workload"), p.workload, p.background.ops, &history_) {
-    checkers_.Add(std::make_unique<ReplicaAgreement>());
+        so_(SimOptionsFor(p, o)),
+        sim_(so_, p.background, this),
+        trace_(sim_.trace()),
+        checkers_(sim_.checkers()),
+        history_(sim_.history()),
+        cluster_(sim_.cluster()),
+        workload_(sim_.workload()) {
+    checkers_.Add(std::make_unique<check::ReplicaAgreement>());
     auto membership = std::make_unique<MembershipDurability>();
     membership_ = membership.get();
     checkers_.Add(std::move(membership));
     auto sampler = std::make_unique<Sampler>();
     sampler_ = sampler.get();
     checkers_.Add(std::move(sampler));
-    cluster_.set_reply_fn([this](uint64_t t, api::NodeId from, const api::Reply& r,
-                                 std::optional<api::EntryId> entry) {
-      workload_.OnReply(t, from, r, entry);
-    });
-    workload_.set_ack_fn([this](const check::Ack& ack) {
-      checkers_.OnAck(ack);
-      trace_.AddNumbers(ack.time_us, "ack", ack.client_id, ack.sequence);
-    });
-    storm_ = p.network;
-    storm_.drop = std::max<sim::Ppm>(storm_.drop, sim::ToPpm(0.2));
-    storm_.duplicate = std::max<sim::Ppm>(storm_.duplicate, sim::ToPpm(0.1));
-    storm_.reorder = std::max<sim::Ppm>(storm_.reorder, sim::ToPpm(0.3));
     records_.resize(p.steps.size());
   }
 
@@ -140,40 +102,30 @@ class Driver {
     for (int i = 1; i <= p_.nodes; ++i) initial.push_back(i);
     workload_.set_nodes(initial);
     workload_.Begin(0);
-    for (size_t i = 0; i < p_.background.faults.size(); ++i) {
-      Action a;
-      a.time_us = p_.background.faults[i].time_us;
-      a.kind = ActionKind::kFault;
-      a.index = i;
-      Push(std::move(a));
-    }
+    sim_.ScheduleFaults();
     uint64_t bound = p_.planned_end_us + 30'000'000;
     for (const Step& s : p_.steps) bound += s.duration_us;
     if (!p_.steps.empty()) {
-      Action a;
-      a.time_us = p_.steps[0].at_us;
-      a.kind = ActionKind::kStepDue;
-      a.index = 0;
-      Push(std::move(a));
+      sim_.Schedule(p_.steps[0].at_us, [this] { Begin(0); });
     } else {
       steps_done_ = true;
     }
-    RunUntil(bound, [this] { return steps_done_ && cluster_.now() >= p_.planned_end_us; });
-    if (!steps_done_ && !stopped_) {
+    sim_.RunUntil(bound, [this] { return steps_done_ && cluster_.now() >= p_.planned_end_us; });
+    if (!steps_done_ && !sim_.stopped()) {
       // A wait that never ends would be a driver bug: every wait has a deadline.
       if (current_ < records_.size()) Finish(StepResult::kStalled, "the run's time bound ran out");
     }
-    if (!stopped_) Heal();
+    if (!sim_.stopped()) sim_.Heal();
     const uint64_t heal_at = cluster_.now();
-    if (!stopped_) RunUntil(heal_at + p_.liveness_us, [] { return false; });
-    if (!stopped_) {
+    if (!sim_.stopped()) sim_.RunUntil(heal_at + p_.liveness_us);
+    if (!sim_.stopped()) {
       workload_.StopIssuing();
-      RunUntil(cluster_.now() + p_.drain_us, [this] { return workload_.Idle(); });
+      sim_.RunUntil(cluster_.now() + p_.drain_us, [this] { return workload_.Idle(); });
     }
     bool read_back_done = false;
-    if (!stopped_) {
+    if (!sim_.stopped()) {
       workload_.StartReadBack(cluster_.now());
-      RunUntil(cluster_.now() + p_.drain_us, [this] { return workload_.ReadBackDone(); });
+      sim_.RunUntil(cluster_.now() + p_.drain_us, [this] { return workload_.ReadBackDone(); });
       read_back_done = workload_.ReadBackDone();
     }
     ScanAdminReplies();
@@ -182,65 +134,68 @@ class Driver {
   }
 
  private:
-  static check::CheckerOptions CheckOptions(const ScenarioPlan& p) {
-    check::CheckerOptions c;
-    c.liveness_bound_us = p.liveness_bound_us;
-    return c;
-  }
-  static sim::ClusterOptions ClusterOptions(const ScenarioPlan& p, const ExecOptions& o) {
-    sim::ClusterOptions c;
-    c.tags.assign(p.nodes, p.from);  // n1..nodes bootstrap together
-    c.election_ticks = p.election_ticks;
-    c.tick_interval_us = p.tick_interval_us;
-    c.snapshot_threshold = p.snapshot_threshold;
-    c.network.defaults = p.network;
-    c.max_drift_ppm = 20'000;
-    c.find_release = o.find_release;
-    return c;
+  static sim::SimOptions SimOptionsFor(const ScenarioPlan& p, const ExecOptions& o) {
+    sim::SimOptions s;
+    s.seed = p.seed;
+    s.cluster.tags.assign(p.nodes, p.from);  // n1..nodes bootstrap together
+    s.cluster.election_ticks = p.election_ticks;
+    s.cluster.tick_interval_us = p.tick_interval_us;
+    s.cluster.snapshot_threshold = p.snapshot_threshold;
+    s.cluster.network.defaults = p.network;
+    s.cluster.max_drift_ppm = 20'000;
+    s.cluster.find_release = o.find_release;
+    s.workload = p.workload;
+    s.checks.liveness_bound_us = p.liveness_bound_us;
+    s.checks_enabled = true;
+    s.trace_keep = o.trace_keep;
+    s.max_steps = o.max_steps;
+    s.stop_at_step_bound = true;
+    s.stop_at_violation = o.stop_at_violation;
+    s.stop_after_us = o.stop_after_us;
+    // The scenario's trace: steps and acknowledgements, no client lines; a
+    // fault's end shows as the next event, its band on the timeline.
+    s.trace_clients = false;
+    s.trace_fault_ends = false;
+    s.heal_restores_drift = false;
+    return s;
   }
 
-  void Push(Action a) {
-    a.seq = next_seq_++;
-    actions_.push(std::move(a));
-  }
-  uint64_t NextAction() const { return actions_.empty() ? UINT64_MAX : actions_.top().time_us; }
+  // ---- hooks (sim::SimulationHooks) ---------------------------------------
 
-  template <typename Done>
-  void RunUntil(uint64_t end, Done done) {
-    while (!stopped_) {
-      if (loop_steps_ >= o_.max_steps) {
-        hit_bound_ = true;
-        stopped_ = true;
-        break;
-      }
-      uint64_t ta = NextAction(), tc = cluster_.NextTime(), tw = workload_.NextTime();
-      uint64_t t = std::min({ta, tc, tw});
-      if (t > end) break;
-      cluster_.AdvanceTo(std::max(t, cluster_.now()));
-      ++loop_steps_;
-      // Fixed order on ties: scheduled actions, then the cluster, then clients.
-      if (ta <= cluster_.now()) {
-        Action a = actions_.top();
-        actions_.pop();
-        Do(a);
-      } else if (tc <= cluster_.now()) {
-        cluster_.StepOne();
-      } else {
-        auto sub = workload_.Step(cluster_.now());
-        if (sub && !cluster_.Submit(sub->node, sub->request)) {
-          trace_.AddNumbers(cluster_.now(), "lost_request", sub->node, sub->request.client_id);
-        }
-      }
-      if (vote_.armed) VoteTrigger();
-      checkers_.OnTime(cluster_.now());
-      if ((o_.stop_at_violation && checkers_.safety_violations() > 0) ||
-          cluster_.now() >= o_.stop_after_us) {
-        stopped_ = true;
-        break;
-      }
-      if (done()) return;
+  void AfterEvent() override {
+    if (vote_.armed) VoteTrigger();
+  }
+  void OnAck(const check::Ack& ack) override {
+    trace_.AddNumbers(ack.time_us, "ack", ack.client_id, ack.sequence);
+  }
+  bool Excluded(api::NodeId id) const override { return Removed(id); }
+  const char* SkipFault(sim::FaultKind kind) const override {
+    switch (kind) {
+      case sim::FaultKind::kUpgrade: return "upgrades are scenario steps";
+      case sim::FaultKind::kMembership: return "membership changes are scenario steps";
+      default: return nullptr;
     }
-    if (!stopped_ && cluster_.now() < end && end != UINT64_MAX) cluster_.AdvanceTo(end);
+  }
+  void OnFaultBand(uint64_t duration_us, api::NodeId node, const std::string& label) override {
+    Band(duration_us, node, label);
+  }
+  // A node a fault or a step took down comes back on its last good release
+  // (or the step's); a refusal is the step's.
+  bool Restart(api::NodeId node, const std::string& want, int step) override {
+    if (Up(node) || Removed(node)) return true;
+    std::string tag = !want.empty() ? want : good_tag_[node];
+    absl::Status s = StartOrRollBack(node, tag);
+    if (!s.ok() && step >= 0) {
+      StepRecord& r = records_[step];
+      r.result = StepResult::kRefused;
+      r.detail = absl::StrCat("n", node, " refused to start as ", tag, ": ", s.ToString());
+      rollout_stopped_ = true;
+    }
+    return true;
+  }
+  void BeforeHeal() override {
+    if (!records_.empty() && records_.back().after.empty()) records_.back().after = Rows();
+    lag_.clear();
   }
 
   // ---- cluster views -----------------------------------------------------
@@ -311,55 +266,13 @@ class Driver {
 
   // ---- actions -----------------------------------------------------------
 
-  void Do(const Action& a) {
-    const uint64_t now = cluster_.now();
-    switch (a.kind) {
-      case ActionKind::kFault:
-        Fire(p_.background.faults[a.index]);
-        return;
-      case ActionKind::kRestart: {
-        if (Up(a.node) || Removed(a.node)) return;
-        std::string tag = !a.tag.empty() ? a.tag : good_tag_[a.node];
-        absl::Status s = StartOrRollBack(a.node, tag);
-        if (!s.ok() && a.step >= 0) {
-          StepRecord& r = records_[a.step];
-          r.result = StepResult::kRefused;
-          r.detail = absl::StrCat("n", a.node, " refused to start as ", tag, ": ", s.ToString());
-          rollout_stopped_ = true;
-        }
-        return;
-      }
-      case ActionKind::kHealPartition:
-        cluster_.network().Heal(static_cast<int>(a.amount));
-        trace_.AddNumbers(now, "heal_partition", static_cast<uint64_t>(a.amount));
-        return;
-      case ActionKind::kRestoreDrift:
-        if (sim::SimClock* c = cluster_.clock(a.node)) c->SetDrift(a.amount);
-        return;
-      case ActionKind::kRestoreDisk:
-        if (--slow_disks_[a.node] == 0) {
-          if (sim::SimDisk* d = cluster_.disk(a.node)) d->set_faults(sim::DiskFaults());
-        }
-        return;
-      case ActionKind::kEndStorm:
-        if (--storms_ == 0) cluster_.network().SetDefaults(p_.network);
-        return;
-      case ActionKind::kStepDue:
-        Begin(a.index);
-        return;
-      case ActionKind::kPoll:
-        if (a.index == current_ && waiting_) Poll();
-        return;
-      case ActionKind::kCut: {
-        if (!Up(a.node)) return;
-        sim::Partition part = sim::Partition::Isolate(a.node, Members());
-        Band(static_cast<uint64_t>(a.amount), a.node, "cut off after a change");
-        trace_.Add(now, "cut", part.name);
-        ScheduleHeal(cluster_.network().StartPartition(std::move(part)),
-                     static_cast<uint64_t>(a.amount));
-        return;
-      }
-    }
+  // Isolates `node` (kAddVoterCut) for `duration_us`.
+  void Cut(api::NodeId node, uint64_t duration_us) {
+    if (!Up(node)) return;
+    sim::Partition part = sim::Partition::Isolate(node, Members());
+    Band(duration_us, node, "cut off after a change");
+    trace_.Add(cluster_.now(), "cut", part.name);
+    ScheduleHeal(cluster_.network().StartPartition(std::move(part)), duration_us);
   }
 
   api::NodeId Resolve(api::NodeId n) const {
@@ -368,112 +281,11 @@ class Driver {
     return n;
   }
 
-  void Skip(const sim::Fault& f, absl::string_view why) {
-    ++faults_skipped_;
-    trace_.Add(cluster_.now(), "fault_skipped", absl::StrCat(sim::FaultString(f), ": ", why));
-  }
-
   void ScheduleRestart(api::NodeId n, uint64_t after_us, std::string tag, int step) {
-    Action a;
-    a.time_us = cluster_.now() + after_us;
-    a.kind = ActionKind::kRestart;
-    a.node = n;
-    a.tag = std::move(tag);
-    a.step = step;
-    Push(std::move(a));
+    sim_.ScheduleRestart(cluster_.now() + after_us, n, std::move(tag), step);
   }
   void ScheduleHeal(int pid, uint64_t after_us) {
-    Action a;
-    a.time_us = cluster_.now() + after_us;
-    a.kind = ActionKind::kHealPartition;
-    a.amount = pid;
-    Push(std::move(a));
-  }
-
-  void Fire(const sim::Fault& f) {
-    const uint64_t now = cluster_.now();
-    const bool cluster_wide = f.kind == sim::FaultKind::kStorm ||
-                              (f.kind == sim::FaultKind::kPartition && f.shape == sim::Shape::kHalves);
-    api::NodeId n = cluster_wide ? 0 : Resolve(f.node);
-    if (!cluster_wide && n == 0) return Skip(f, "no such node (no leader)");
-    ++faults_fired_;
-    trace_.Add(now, "fault", absl::StrCat(sim::FaultString(f), n ? absl::StrCat(" -> n", n) : ""));
-    switch (f.kind) {
-      case sim::FaultKind::kCrash:
-      case sim::FaultKind::kStop:
-        if (!Up(n)) return Skip(f, "node not up");
-        if (f.kind == sim::FaultKind::kCrash) cluster_.Crash(n, f.tear); else cluster_.Stop(n);
-        Band(f.duration_us, n, absl::StrCat(sim::FaultKindName(f.kind), f.tear ? " (tear)" : ""));
-        ScheduleRestart(n, f.duration_us, "", -1);
-        return;
-      case sim::FaultKind::kUpgrade:
-        return Skip(f, "upgrades are scenario steps");
-      case sim::FaultKind::kPartition: {
-        std::vector<api::NodeId> all = Members();
-        sim::Partition part;
-        switch (f.shape) {
-          case sim::Shape::kIsolate: part = sim::Partition::Isolate(n, all); break;
-          case sim::Shape::kOneWayOut: part = sim::Partition::OneWay({n}, all); break;
-          case sim::Shape::kOneWayIn: part = sim::Partition::OneWay(all, {n}); break;
-          case sim::Shape::kHalves: {
-            api::SeededRandom r(static_cast<uint64_t>(f.amount));
-            for (size_t i = all.size(); i > 1; --i) std::swap(all[i - 1], all[r.Uniform(i)]);
-            part = sim::Partition::Split(all, all.size() / 2);
-            break;
-          }
-        }
-        Band(f.duration_us, n, part.name);
-        trace_.Add(now, "partition", part.name);
-        ScheduleHeal(cluster_.network().StartPartition(std::move(part)), f.duration_us);
-        return;
-      }
-      case sim::FaultKind::kClockJump:
-        cluster_.clock(n)->Jump(f.amount);
-        Band(0, n, absl::StrCat("clock +", Secs(f.amount)));
-        return;
-      case sim::FaultKind::kClockDrift: {
-        Action a;
-        a.time_us = now + f.duration_us;
-        a.kind = ActionKind::kRestoreDrift;
-        a.node = n;
-        a.amount = cluster_.clock(n)->drift_ppm();
-        cluster_.clock(n)->SetDrift(f.amount);
-        Band(f.duration_us, n, absl::StrCat("drift ", f.amount, "ppm"));
-        Push(std::move(a));
-        return;
-      }
-      case sim::FaultKind::kSlowDisk: {
-        sim::DiskFaults slow;
-        slow.slow_sync = sim::kMillion;
-        cluster_.disk(n)->set_faults(slow);
-        ++slow_disks_[n];
-        Band(f.duration_us, n, "slow disk");
-        Action a;
-        a.time_us = now + f.duration_us;
-        a.kind = ActionKind::kRestoreDisk;
-        a.node = n;
-        Push(std::move(a));
-        return;
-      }
-      case sim::FaultKind::kStorm: {
-        cluster_.network().SetDefaults(storm_);
-        ++storms_;
-        Band(f.duration_us, 0, "network storm");
-        Action a;
-        a.time_us = now + f.duration_us;
-        a.kind = ActionKind::kEndStorm;
-        Push(std::move(a));
-        return;
-      }
-      case sim::FaultKind::kMembership:
-        return Skip(f, "membership changes are scenario steps");
-      case sim::FaultKind::kCompact: {
-        api::Request r;
-        r.op = api::Op::kCompact;
-        if (!cluster_.SubmitAdmin(r, n)) Skip(f, "node not up");
-        return;
-      }
-    }
+    sim_.ScheduleHealPartition(cluster_.now() + after_us, pid);
   }
 
   // ---- steps ---------------------------------------------------------------
@@ -506,11 +318,7 @@ class Driver {
                absl::StrCat(r.number, ". ", StepResultName(r.result), " ", r.detail));
     size_t next = current_ + 1;
     if (next < p_.steps.size()) {
-      Action a;
-      a.time_us = std::max(p_.steps[next].at_us, cluster_.now());
-      a.kind = ActionKind::kStepDue;
-      a.index = next;
-      Push(std::move(a));
+      sim_.Schedule(std::max(p_.steps[next].at_us, cluster_.now()), [this, next] { Begin(next); });
     } else {
       steps_done_ = true;
       current_ = records_.size();
@@ -523,11 +331,9 @@ class Driver {
     SchedulePoll();
   }
   void SchedulePoll() {
-    Action a;
-    a.time_us = cluster_.now() + kPollUs;
-    a.kind = ActionKind::kPoll;
-    a.index = current_;
-    Push(std::move(a));
+    sim_.Schedule(cluster_.now() + kPollUs, [this, i = current_] {
+      if (i == current_ && waiting_) Poll();
+    });
   }
 
   void Execute() {
@@ -685,12 +491,7 @@ class Driver {
         r.op = api::Op::kAddVoter;
         r.target = s.node;
         cluster_.SubmitAdmin(r, l);
-        Action a;
-        a.time_us = now + s.delay_us;
-        a.kind = ActionKind::kCut;
-        a.node = l;
-        a.amount = static_cast<int64_t>(s.duration_us);
-        Push(std::move(a));
+        sim_.Schedule(now + s.delay_us, [this, l, d = s.duration_us] { Cut(l, d); });
         return Finish(StepResult::kOk, absl::StrCat("asked ", Who(l), "; it is cut off at ",
                                                     Secs(now + s.delay_us)));
       }
@@ -1109,27 +910,6 @@ class Driver {
     return false;
   }
 
-  void Heal() {
-    const uint64_t now = cluster_.now();
-    if (!records_.empty() && records_.back().after.empty()) records_.back().after = Rows();
-    while (!actions_.empty()) actions_.pop();  // pending restores are moot
-    cluster_.network().HealAll();
-    lag_.clear();
-    sim::LinkFaults calm = p_.network;
-    calm.drop = calm.duplicate = calm.reorder = calm.spike = 0;
-    cluster_.network().SetDefaults(calm);
-    cluster_.network().ClearLinkOverrides();
-    storms_ = 0;
-    slow_disks_.clear();
-    for (api::NodeId id : cluster_.ids()) cluster_.disk(id)->set_faults(sim::DiskFaults());
-    for (api::NodeId id : Members()) {
-      if (Up(id)) continue;
-      (void)StartOrRollBack(id, good_tag_[id]);
-    }
-    trace_.Add(now, "healed", "all faults healed");
-    checkers_.OnHealed(now);
-  }
-
   RunResult Result(bool read_back_done, uint64_t heal_at) {
     RunResult r;
     r.scenario = p_.scenario;
@@ -1140,7 +920,7 @@ class Driver {
     r.trace_events = trace_.events();
     r.sim_time_us = cluster_.now();
     r.heal_us = heal_at;
-    r.loop_steps = loop_steps_;
+    r.loop_steps = sim_.steps();
     r.cluster = cluster_.stats();
     r.network = cluster_.network().stats();
     r.release_counters = cluster_.ReleaseCounters();
@@ -1149,9 +929,9 @@ class Driver {
     r.cohorts = workload_.cohorts();
     r.ops_completed = workload_.completed();
     r.acked_writes = workload_.acked_writes();
-    r.faults_fired = faults_fired_;
+    r.faults_fired = sim_.faults_fired();
+    r.faults_skipped = sim_.faults_skipped();
     r.rollbacks = rollbacks_;
-    r.faults_skipped = faults_skipped_;
     r.safety_violations = checkers_.safety_violations();
     r.liveness_violations = checkers_.liveness_violations();
     r.violations = checkers_.Violations();
@@ -1189,8 +969,8 @@ class Driver {
       r.op_bars = OpBarsAround(history_, violation_us.value_or(cluster_.now()), kOpBarsBeforeUs,
                                kOpBarsAfterUs, kMaxOpBars, violation_us);
     }
-    r.hit_step_bound = hit_bound_;
-    if (o_.lin_check && !stopped_) {
+    r.hit_step_bound = sim_.hit_step_bound();
+    if (o_.lin_check && !sim_.stopped()) {
       r.lin = sim::CheckHistory(history_, o_.lin_max_states);
     }
     return r;
@@ -1198,18 +978,14 @@ class Driver {
 
   const ScenarioPlan& p_;
   const ExecOptions& o_;
-  sim::Trace trace_;
-  check::CheckerSet checkers_;
+  const sim::SimOptions so_;
+  sim::Simulation sim_;  // the run loop, background faults and heal
+  sim::Trace& trace_;
+  check::CheckerSet& checkers_;
+  lin::History& history_;
+  sim::Cluster& cluster_;
+  sim::Workload& workload_;
   Sampler* sampler_ = nullptr;
-  lin::History history_;
-  sim::Cluster cluster_;
-  sim::Workload workload_;
-  std::priority_queue<Action, std::vector<Action>, Later> actions_;
-  uint64_t next_seq_ = 0;
-  uint64_t loop_steps_ = 0;
-  bool stopped_ = false;
-  bool hit_bound_ = false;
-  uint64_t faults_fired_ = 0, faults_skipped_ = 0;
   uint64_t downgrade_index_ = 0;  // index of the accepted downgrade request (0: none)
   MembershipDurability* membership_ = nullptr;  // owned by checkers_
   size_t admin_scanned_ = 0;
@@ -1218,9 +994,6 @@ class Driver {
   bool have_baseline_ = false;
   std::vector<std::string> rollbacks_;  // "@t n2 v2->v1; rollback triggered by: ..."
   std::map<api::NodeId, std::string> good_tag_;
-  std::map<api::NodeId, int> slow_disks_;
-  int storms_ = 0;
-  sim::LinkFaults storm_;
   std::set<api::NodeId> removed_;
   std::map<api::NodeId, int> lag_;
   std::map<api::NodeId, uint64_t> lag_since_;

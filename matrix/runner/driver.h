@@ -2,13 +2,14 @@
 // workload and checkers, in simulated time, and returns everything a verdict
 // and a report need.
 //
-// It follows matrix/sim's phases (simulation.h): steps and background faults,
-// heal, liveness, drain, read-back; safety checkers after every node step
-// throughout. On top of matrix/sim's Simulate() it adds what a scenario needs
-// and Simulate() has no hook for: steps that wait on the cluster (checks,
-// administrative requests with retries, elections), nodes that join or leave,
-// a per-node table before and after every step, refusals attributed to the
-// step that caused them, and telemetry sampled from ProtocolState.
+// It runs on matrix/sim's run loop (sim::Simulation, simulation.h), with
+// matrix/sim's phases: steps and background faults, heal, liveness, drain,
+// read-back; safety checkers after every node step throughout. Through
+// sim::SimulationHooks and scheduled actions it adds what a scenario needs:
+// steps that wait on the cluster (checks, administrative requests with
+// retries, elections), nodes that join or leave, a per-node table before and
+// after every step, refusals attributed to the step that caused them, and
+// telemetry sampled from ProtocolState.
 //
 // Step outcomes:
 //  ok             did what it says;

@@ -11,438 +11,440 @@
 namespace raftlog::sim {
 namespace {
 
-enum class ActionKind {
-  kFault,         // plan.faults[index] fires
-  kRestart,       // node restarts with tag
-  kHealPartition, // partition id heals
-  kRestoreDrift,  // node's drift back to amount
-  kRestoreDisk,   // node's slow fsync ends
-  kEndStorm,
-  kAddBack,       // membership: add node back as voter
-};
-
-struct Action {
-  uint64_t time_us = 0;
-  uint64_t seq = 0;
-  ActionKind kind = ActionKind::kFault;
-  size_t index = 0;
-  api::NodeId node = 0;
-  std::string tag;
-  int64_t amount = 0;
-};
-
-struct ActionLater {
-  bool operator()(const Action& a, const Action& b) const {
-    return a.time_us != b.time_us ? a.time_us > b.time_us : a.seq > b.seq;
-  }
-};
-
 std::string Seconds(uint64_t us) { return absl::StrFormat("%.3fs", us / 1e6); }
 
-// One run's mutable state and its loop.
-class Runner {
- public:
-  Runner(const SimOptions& o, const Plan& plan)
-      : o_(o),
-        plan_(plan),
-        trace_(o.trace_keep),
-        checkers_(o.checks),
-        cluster_(o.seed, o.cluster, &trace_, o.checks_enabled ? &checkers_ : nullptr),
-        workload_(DeriveSeed(o.seed, "workload"), o.workload, plan.ops, &history_) {
-    cluster_.set_reply_fn([this](uint64_t t, api::NodeId from, const api::Reply& r,
-                                 std::optional<api::EntryId> entry) {
-      workload_.OnReply(t, from, r, entry);
-    });
-    cluster_.set_admin_fn([this](const AdminReply& ar) {
-      // A re-add refused (another change in flight, not the leader any more):
-      // try again a little later, boundedly.
-      if (ar.request.op != api::Op::kAddVoter || ar.reply.status.ok()) return;
-      if (++readd_failures_[ar.request.target] > 20) return;
-      removed_.insert(ar.request.target);
-      Action a;
-      a.time_us = cluster_.now() + 250'000;
-      a.kind = ActionKind::kAddBack;
-      a.node = ar.request.target;
-      Push(std::move(a));
-    });
-    workload_.set_ack_fn([this](const check::Ack& ack) {
-      if (o_.checks_enabled) checkers_.OnAck(ack);
-    });
-    workload_.set_trace(&trace_);
-    storm_ = o.cluster.network.defaults;
-    storm_.drop = std::max<Ppm>(storm_.drop, ToPpm(0.2));
-    storm_.duplicate = std::max<Ppm>(storm_.duplicate, ToPpm(0.1));
-    storm_.reorder = std::max<Ppm>(storm_.reorder, ToPpm(0.3));
-  }
-
-  SimResult Run() {
-    cluster_.StartAll();
-    for (api::NodeId id : cluster_.ids()) {
-      if (cluster_.status(id) == NodeStatus::kUp) good_tag_[id] = cluster_.tag(id);
-      initial_drift_[id] = cluster_.clock(id)->drift_ppm();
-    }
-    workload_.set_nodes(cluster_.ids());
-    workload_.Begin(0);
-    for (size_t i = 0; i < plan_.faults.size(); ++i) {
-      Action a;
-      a.time_us = plan_.faults[i].time_us;
-      a.kind = ActionKind::kFault;
-      a.index = i;
-      Push(std::move(a));
-    }
-    const uint64_t heal_at = o_.duration_us;
-    RunUntil(heal_at, [] { return false; });
-    if (!stopped_) Heal();
-    const uint64_t live_end = heal_at + o_.liveness_us;
-    if (!stopped_) RunUntil(live_end, [] { return false; });
-    if (!stopped_) {
-      workload_.StopIssuing();
-      RunUntil(cluster_.now() + o_.drain_us, [this] { return workload_.Idle(); });
-    }
-    bool read_back_done = false;
-    if (!stopped_ && o_.read_back) {
-      workload_.StartReadBack(cluster_.now());
-      RunUntil(cluster_.now() + o_.drain_us, [this] { return workload_.ReadBackDone(); });
-      read_back_done = workload_.ReadBackDone();
-    }
-    if (o_.checks_enabled) checkers_.Finish(cluster_.now());
-    return Result(read_back_done);
-  }
-
- private:
-  void Push(Action a) {
-    a.seq = next_seq_++;
-    actions_.push(std::move(a));
-  }
-  uint64_t NextAction() const { return actions_.empty() ? UINT64_MAX : actions_.top().time_us; }
-
-  template <typename Done>
-  void RunUntil(uint64_t end, Done done) {
-    while (!stopped_ && steps_ < o_.max_steps) {
-      uint64_t ta = NextAction(), tc = cluster_.NextTime(), tw = workload_.NextTime();
-      uint64_t t = std::min({ta, tc, tw});
-      if (t > end) break;
-      cluster_.AdvanceTo(std::max(t, cluster_.now()));
-      ++steps_;
-      // Fixed order on ties: scheduled faults, then the cluster, then clients.
-      if (ta <= cluster_.now()) {
-        Action a = actions_.top();
-        actions_.pop();
-        Do(a);
-      } else if (tc <= cluster_.now()) {
-        cluster_.StepOne();
-      } else {
-        auto sub = workload_.Step(cluster_.now());
-        if (sub) {
-          if (!cluster_.Submit(sub->node, sub->request)) {
-            trace_.AddNumbers(cluster_.now(), "lost_request", sub->node, sub->request.client_id);
-          }
-        }
-      }
-      if (o_.checks_enabled) {
-        checkers_.OnTime(cluster_.now());
-        if (!window_taken_ && checkers_.safety_violations() > 0) {
-          // The failure artifact: the trace around the first violation and
-          // every node's state right after it.
-          window_taken_ = true;
-          violation_window_ = trace_.Tail(o_.trace_keep);
-          violation_table_ = cluster_.StateTable();
-          if (o_.stop_at_violation) {
-            stopped_ = true;
-            break;
-          }
-        }
-      }
-      if (o_.progress && cluster_.now() >= next_progress_) Progress();
-      if (done()) return;
-    }
-    if (!stopped_ && cluster_.now() < end && end != UINT64_MAX) cluster_.AdvanceTo(end);
-  }
-
-  void Progress() {
-    next_progress_ = cluster_.now() + o_.progress_every_us;
-    api::NodeId leader = cluster_.Leader();
-    const api::ProtocolState* s = leader ? cluster_.state(leader) : nullptr;
-    o_.progress(absl::StrCat("t=", Seconds(cluster_.now()), " steps=", steps_,
-                             " delivered=", cluster_.stats().delivered, " leader=",
-                             leader ? absl::StrCat("n", leader) : "none",
-                             s ? absl::StrCat(" term=", s->term, " commit=", s->commit_index) : "",
-                             " up=", cluster_.up_ids().size(), " ops_done=",
-                             workload_.completed(), " violations=",
-                             checkers_.safety_violations()));
-  }
-
-  api::NodeId Resolve(api::NodeId n) {
-    if (n == 0) return cluster_.Leader();
-    return cluster_.status(n) == NodeStatus::kAbsent ? 0 : n;
-  }
-
-  void Skip(const Fault& f, absl::string_view why) {
-    ++faults_skipped_;
-    trace_.Add(cluster_.now(), "fault_skipped", absl::StrCat(FaultString(f), ": ", why));
-  }
-
-  void Do(const Action& a) {
-    const uint64_t now = cluster_.now();
-    switch (a.kind) {
-      case ActionKind::kFault:
-        Fire(plan_.faults[a.index]);
-        return;
-      case ActionKind::kRestart: {
-        if (cluster_.status(a.node) == NodeStatus::kUp) return;
-        std::string tag = a.tag.empty() ? cluster_.tag(a.node) : a.tag;
-        if (cluster_.Start(a.node, tag).ok()) good_tag_[a.node] = tag;
-        return;
-      }
-      case ActionKind::kHealPartition:
-        cluster_.network().Heal(static_cast<int>(a.amount));
-        trace_.AddNumbers(now, "heal_partition", static_cast<uint64_t>(a.amount));
-        return;
-      case ActionKind::kRestoreDrift:
-        if (SimClock* c = cluster_.clock(a.node)) c->SetDrift(a.amount);
-        trace_.AddNumbers(now, "drift_restored", a.node);
-        return;
-      case ActionKind::kRestoreDisk:
-        if (--slow_disks_[a.node] == 0) {
-          if (SimDisk* d = cluster_.disk(a.node)) d->set_faults(o_.cluster.disk);
-          trace_.AddNumbers(now, "disk_restored", a.node);
-        }
-        return;
-      case ActionKind::kEndStorm:
-        if (--storms_ == 0) {
-          cluster_.network().SetDefaults(o_.cluster.network.defaults);
-          trace_.AddNumbers(now, "storm_end", 0);
-        }
-        return;
-      case ActionKind::kAddBack: {
-        api::Request r;
-        r.op = api::Op::kAddVoter;
-        r.target = a.node;
-        if (cluster_.SubmitAdmin(r)) {
-          removed_.erase(a.node);
-          return;
-        }
-        trace_.AddNumbers(now, "admin_no_leader", a.node);
-        if (a.amount < 20) {  // retry while there is no leader, boundedly
-          Action again = a;
-          again.time_us = now + 250'000;
-          again.amount = a.amount + 1;
-          Push(std::move(again));
-        }
-        return;
-      }
-    }
-  }
-
-  void Fire(const Fault& f) {
-    const uint64_t now = cluster_.now();
-    api::NodeId n = f.kind == FaultKind::kStorm || (f.kind == FaultKind::kPartition &&
-                                                    f.shape == Shape::kHalves)
-                        ? 0
-                        : Resolve(f.node);
-    bool needs_node = !(f.kind == FaultKind::kStorm ||
-                        (f.kind == FaultKind::kPartition && f.shape == Shape::kHalves));
-    if (needs_node && n == 0) return Skip(f, "no such node (no leader)");
-    ++faults_fired_;
-    trace_.Add(now, "fault", absl::StrCat(FaultString(f), needs_node ? absl::StrCat(" -> n", n) : ""));
-    switch (f.kind) {
-      case FaultKind::kCrash:
-      case FaultKind::kStop: {
-        if (cluster_.status(n) != NodeStatus::kUp) return Skip(f, "node not up");
-        if (f.kind == FaultKind::kCrash) cluster_.Crash(n, f.tear); else cluster_.Stop(n);
-        Action a;
-        a.time_us = now + f.duration_us;
-        a.kind = ActionKind::kRestart;
-        a.node = n;
-        a.tag = f.tag;
-        Push(std::move(a));
-        return;
-      }
-      case FaultKind::kUpgrade: {
-        cluster_.Stop(n);
-        std::string tag = f.tag.empty() ? cluster_.tag(n) : f.tag;
-        if (cluster_.Start(n, tag).ok()) good_tag_[n] = tag;
-        return;
-      }
-      case FaultKind::kPartition: {
-        std::vector<api::NodeId> all = cluster_.ids();
-        Partition p;
-        switch (f.shape) {
-          case Shape::kIsolate: p = Partition::Isolate(n, all); break;
-          case Shape::kOneWayOut: p = Partition::OneWay({n}, all); break;
-          case Shape::kOneWayIn: p = Partition::OneWay(all, {n}); break;
-          case Shape::kHalves: {
-            api::SeededRandom r(static_cast<uint64_t>(f.amount));
-            for (size_t i = all.size(); i > 1; --i) std::swap(all[i - 1], all[r.Uniform(i)]);
-            p = Partition::Split(all, all.size() / 2);
-            break;
-          }
-        }
-        trace_.Add(now, "partition", p.name);
-        Action a;
-        a.time_us = now + f.duration_us;
-        a.kind = ActionKind::kHealPartition;
-        a.amount = cluster_.network().StartPartition(std::move(p));
-        Push(std::move(a));
-        return;
-      }
-      case FaultKind::kClockJump:
-        cluster_.clock(n)->Jump(f.amount);
-        return;
-      case FaultKind::kClockDrift: {
-        Action a;
-        a.time_us = now + f.duration_us;
-        a.kind = ActionKind::kRestoreDrift;
-        a.node = n;
-        a.amount = cluster_.clock(n)->drift_ppm();
-        cluster_.clock(n)->SetDrift(f.amount);
-        Push(std::move(a));
-        return;
-      }
-      case FaultKind::kSlowDisk: {
-        DiskFaults slow = o_.cluster.disk;
-        slow.slow_sync = kMillion;
-        cluster_.disk(n)->set_faults(slow);
-        ++slow_disks_[n];
-        Action a;
-        a.time_us = now + f.duration_us;
-        a.kind = ActionKind::kRestoreDisk;
-        a.node = n;
-        Push(std::move(a));
-        return;
-      }
-      case FaultKind::kStorm: {
-        cluster_.network().SetDefaults(storm_);
-        ++storms_;
-        Action a;
-        a.time_us = now + f.duration_us;
-        a.kind = ActionKind::kEndStorm;
-        Push(std::move(a));
-        return;
-      }
-      case FaultKind::kMembership: {
-        api::Request r;
-        r.op = api::Op::kRemoveVoter;
-        r.target = n;
-        if (!cluster_.SubmitAdmin(r)) return Skip(f, "no leader for the admin request");
-        removed_.insert(n);
-        Action a;
-        a.time_us = now + f.duration_us;
-        a.kind = ActionKind::kAddBack;
-        a.node = n;
-        Push(std::move(a));
-        return;
-      }
-      case FaultKind::kCompact: {
-        api::Request r;
-        r.op = api::Op::kCompact;
-        if (!cluster_.SubmitAdmin(r, n)) Skip(f, "node not up");
-        return;
-      }
-    }
-  }
-
-  void Heal() {
-    const uint64_t now = cluster_.now();
-    while (!actions_.empty()) actions_.pop();  // pending restores are moot
-    cluster_.network().HealAll();
-    LinkFaults calm = o_.cluster.network.defaults;
-    calm.drop = calm.duplicate = calm.reorder = calm.spike = 0;
-    cluster_.network().SetDefaults(calm);
-    cluster_.network().ClearLinkOverrides();
-    storms_ = 0;
-    slow_disks_.clear();
-    DiskFaults healthy = o_.cluster.disk;
-    healthy.slow_sync = 0;
-    healthy.read_bit_flip = 0;
-    for (api::NodeId id : cluster_.ids()) {
-      cluster_.disk(id)->set_faults(healthy);
-      cluster_.clock(id)->SetDrift(initial_drift_[id]);
-    }
-    for (api::NodeId id : cluster_.ids()) {
-      if (cluster_.status(id) == NodeStatus::kUp) continue;
-      auto it = good_tag_.find(id);
-      std::string tag = it != good_tag_.end() ? it->second : cluster_.tag(id);
-      (void)cluster_.Start(id, tag);
-    }
-    // Voters removed by a membership fault come back (the re-add is an
-    // admin request, so it waits for a leader).
-    for (api::NodeId id : removed_) {
-      Action a;
-      a.time_us = now;
-      a.kind = ActionKind::kAddBack;
-      a.node = id;
-      Push(std::move(a));
-    }
-    trace_.Add(now, "healed", "all faults healed");
-    if (o_.checks_enabled) checkers_.OnHealed(now);
-  }
-
-  SimResult Result(bool read_back_done) {
-    SimResult r;
-    r.seed = o_.seed;
-    r.digest = trace_.digest();
-    r.trace_events = trace_.events();
-    r.sim_time_us = cluster_.now();
-    r.steps = steps_;
-    r.cluster = cluster_.stats();
-    r.network = cluster_.network().stats();
-    r.disk = cluster_.DiskTotals();
-    r.release_counters = cluster_.ReleaseCounters();
-    r.decode_errors = cluster_.decode_errors();
-    r.refusals = cluster_.refusals();
-    r.workload_stats = workload_.StatsString();
-    r.ops_completed = workload_.completed();
-    r.acked_writes = workload_.acked_writes();
-    r.late_replies = workload_.late_replies();
-    r.stale_hints_ignored = workload_.stale_hints_ignored();
-    r.faults_fired = faults_fired_;
-    r.faults_skipped = faults_skipped_;
-    r.safety_violations = checkers_.safety_violations();
-    r.liveness_violations = checkers_.liveness_violations();
-    r.violations = checkers_.Violations();
-    r.verdicts = checkers_.Verdicts();
-    for (const auto& v : r.violations) {
-      if (!v.liveness) {
-        r.first_violation_us = v.time_us;
-        break;
-      }
-    }
-    r.trace_tail = trace_.Tail(o_.trace_keep);
-    r.violation_window = violation_window_;
-    r.violation_state_table = violation_table_;
-    r.state_table = cluster_.StateTable();
-    r.read_back_done = read_back_done;
-    r.history = std::move(history_);
-    if (o_.lin_check) r.lin = o_.lin_check(r.history);
-    return r;
-  }
-
-  const SimOptions& o_;
-  const Plan& plan_;
-  Trace trace_;
-  check::CheckerSet checkers_;
-  lin::History history_;
-  Cluster cluster_;
-  Workload workload_;
-  std::priority_queue<Action, std::vector<Action>, ActionLater> actions_;
-  uint64_t next_seq_ = 0;
-  uint64_t steps_ = 0;
-  bool stopped_ = false;
-  bool window_taken_ = false;
-  std::string violation_window_, violation_table_;
-  uint64_t next_progress_ = 0;
-  uint64_t faults_fired_ = 0, faults_skipped_ = 0;
-  std::map<api::NodeId, std::string> good_tag_;
-  std::map<api::NodeId, int64_t> initial_drift_;
-  std::map<api::NodeId, int> slow_disks_;
-  std::set<api::NodeId> removed_;  // voters removed and not yet re-added
-  std::map<api::NodeId, int> readd_failures_;
-  int storms_ = 0;
-  LinkFaults storm_;
-};
-
 }  // namespace
+
+Simulation::Simulation(const SimOptions& o, const Plan& plan, SimulationHooks* hooks)
+    : o_(o),
+      plan_(plan),
+      hooks_(hooks),
+      trace_(o.trace_keep),
+      checkers_(o.checks),
+      cluster_(o.seed, o.cluster, &trace_, o.checks_enabled ? &checkers_ : nullptr),
+      workload_(DeriveSeed(o.seed, "workload"), o.workload, plan.ops, &history_) {
+  cluster_.set_reply_fn([this](uint64_t t, api::NodeId from, const api::Reply& r,
+                               std::optional<api::EntryId> entry) {
+    workload_.OnReply(t, from, r, entry);
+  });
+  cluster_.set_admin_fn([this](const AdminReply& ar) { OnAdminReply(ar); });
+  workload_.set_ack_fn([this](const check::Ack& ack) {
+    if (o_.checks_enabled) checkers_.OnAck(ack);
+    if (hooks_ != nullptr) hooks_->OnAck(ack);
+  });
+  if (o.trace_clients) workload_.set_trace(&trace_);
+  storm_ = o.cluster.network.defaults;
+  storm_.drop = std::max<Ppm>(storm_.drop, ToPpm(0.2));
+  storm_.duplicate = std::max<Ppm>(storm_.duplicate, ToPpm(0.1));
+  storm_.reorder = std::max<Ppm>(storm_.reorder, ToPpm(0.3));
+}
+
+void Simulation::OnAdminReply(const AdminReply& ar) {
+  // Membership faults re-add the voters they removed, unless membership is
+  // the caller's business (its own admin requests are its own).
+  if (hooks_ != nullptr && hooks_->SkipFault(FaultKind::kMembership) != nullptr) return;
+  // A re-add refused (another change in flight, not the leader any more):
+  // try again a little later, boundedly.
+  if (ar.request.op != api::Op::kAddVoter || ar.reply.status.ok()) return;
+  if (++readd_failures_[ar.request.target] > 20) return;
+  removed_.insert(ar.request.target);
+  Action a;
+  a.time_us = cluster_.now() + 250'000;
+  a.kind = ActionKind::kAddBack;
+  a.node = ar.request.target;
+  Push(std::move(a));
+}
+
+SimResult Simulation::Run() {
+  cluster_.StartAll();
+  for (api::NodeId id : cluster_.ids()) {
+    if (cluster_.status(id) == NodeStatus::kUp) good_tag_[id] = cluster_.tag(id);
+    initial_drift_[id] = cluster_.clock(id)->drift_ppm();
+  }
+  workload_.set_nodes(cluster_.ids());
+  workload_.Begin(0);
+  ScheduleFaults();
+  const uint64_t heal_at = o_.duration_us;
+  RunUntil(heal_at);
+  if (!stopped_) Heal();
+  const uint64_t live_end = heal_at + o_.liveness_us;
+  if (!stopped_) RunUntil(live_end);
+  if (!stopped_) {
+    workload_.StopIssuing();
+    RunUntil(cluster_.now() + o_.drain_us, [this] { return workload_.Idle(); });
+  }
+  bool read_back_done = false;
+  if (!stopped_ && o_.read_back) {
+    workload_.StartReadBack(cluster_.now());
+    RunUntil(cluster_.now() + o_.drain_us, [this] { return workload_.ReadBackDone(); });
+    read_back_done = workload_.ReadBackDone();
+  }
+  if (o_.checks_enabled) checkers_.Finish(cluster_.now());
+  SimResult r = Result(read_back_done);
+  if (o_.lin_check) r.lin = o_.lin_check(r.history);
+  return r;
+}
+
+void Simulation::ScheduleFaults() {
+  for (size_t i = 0; i < plan_.faults.size(); ++i) {
+    Action a;
+    a.time_us = plan_.faults[i].time_us;
+    a.kind = ActionKind::kFault;
+    a.index = i;
+    Push(std::move(a));
+  }
+}
+
+void Simulation::Push(Action a) {
+  a.seq = next_seq_++;
+  actions_.push(std::move(a));
+}
+
+void Simulation::Schedule(uint64_t time_us, std::function<void()> fn) {
+  Action a;
+  a.time_us = time_us;
+  a.kind = ActionKind::kCall;
+  a.fn = std::move(fn);
+  Push(std::move(a));
+}
+
+void Simulation::ScheduleRestart(uint64_t time_us, api::NodeId node, std::string tag, int step) {
+  Action a;
+  a.time_us = time_us;
+  a.kind = ActionKind::kRestart;
+  a.node = node;
+  a.tag = std::move(tag);
+  a.step = step;
+  Push(std::move(a));
+}
+
+void Simulation::ScheduleHealPartition(uint64_t time_us, int id) {
+  Action a;
+  a.time_us = time_us;
+  a.kind = ActionKind::kHealPartition;
+  a.amount = id;
+  Push(std::move(a));
+}
+
+bool Simulation::StepOnce(uint64_t end) {
+  if (stopped_) return false;
+  if (steps_ >= o_.max_steps) {
+    hit_step_bound_ = true;
+    if (o_.stop_at_step_bound) stopped_ = true;
+    return false;
+  }
+  uint64_t ta = NextAction(), tc = cluster_.NextTime(), tw = workload_.NextTime();
+  uint64_t t = std::min({ta, tc, tw});
+  if (t > end) return false;
+  cluster_.AdvanceTo(std::max(t, cluster_.now()));
+  ++steps_;
+  // Fixed order on ties: scheduled actions, then the cluster, then clients.
+  if (ta <= cluster_.now()) {
+    // The top is moved out before pop(): pop() only compares time and seq.
+    Action a = std::move(const_cast<Action&>(actions_.top()));
+    actions_.pop();
+    Do(a);
+  } else if (tc <= cluster_.now()) {
+    cluster_.StepOne();
+  } else {
+    auto sub = workload_.Step(cluster_.now());
+    if (sub && !cluster_.Submit(sub->node, sub->request)) {
+      trace_.AddNumbers(cluster_.now(), "lost_request", sub->node, sub->request.client_id);
+    }
+  }
+  if (hooks_ != nullptr) hooks_->AfterEvent();
+  if (o_.checks_enabled) {
+    checkers_.OnTime(cluster_.now());
+    if (!window_taken_ && checkers_.safety_violations() > 0) {
+      // The failure artifact: the trace around the first violation and
+      // every node's state right after it.
+      window_taken_ = true;
+      violation_window_ = trace_.Tail(o_.trace_keep);
+      violation_table_ = cluster_.StateTable();
+      if (o_.stop_at_violation) {
+        stopped_ = true;
+        return false;
+      }
+    }
+  }
+  if (cluster_.now() >= o_.stop_after_us) {
+    stopped_ = true;
+    return false;
+  }
+  if (o_.progress && cluster_.now() >= next_progress_) Progress();
+  return true;
+}
+
+void Simulation::Progress() {
+  next_progress_ = cluster_.now() + o_.progress_every_us;
+  api::NodeId leader = cluster_.Leader();
+  const api::ProtocolState* s = leader ? cluster_.state(leader) : nullptr;
+  o_.progress(absl::StrCat("t=", Seconds(cluster_.now()), " steps=", steps_,
+                           " delivered=", cluster_.stats().delivered, " leader=",
+                           leader ? absl::StrCat("n", leader) : "none",
+                           s ? absl::StrCat(" term=", s->term, " commit=", s->commit_index) : "",
+                           " up=", cluster_.up_ids().size(), " ops_done=",
+                           workload_.completed(), " violations=",
+                           checkers_.safety_violations()));
+}
+
+api::NodeId Simulation::Resolve(api::NodeId n) const {
+  if (n == 0) return cluster_.Leader();
+  if (cluster_.status(n) == NodeStatus::kAbsent) return 0;
+  if (hooks_ != nullptr && hooks_->Excluded(n)) return 0;
+  return n;
+}
+
+void Simulation::Skip(const Fault& f, absl::string_view why) {
+  ++faults_skipped_;
+  trace_.Add(cluster_.now(), "fault_skipped", absl::StrCat(FaultString(f), ": ", why));
+}
+
+void Simulation::Band(uint64_t duration_us, api::NodeId node, const std::string& label) {
+  if (hooks_ != nullptr) hooks_->OnFaultBand(duration_us, node, label);
+}
+
+void Simulation::Do(Action& a) {
+  const uint64_t now = cluster_.now();
+  switch (a.kind) {
+    case ActionKind::kFault:
+      Fire(plan_.faults[a.index]);
+      return;
+    case ActionKind::kCall:
+      a.fn();
+      return;
+    case ActionKind::kRestart: {
+      if (hooks_ != nullptr && hooks_->Restart(a.node, a.tag, a.step)) return;
+      if (cluster_.status(a.node) == NodeStatus::kUp) return;
+      std::string tag = a.tag.empty() ? cluster_.tag(a.node) : a.tag;
+      if (cluster_.Start(a.node, tag).ok()) good_tag_[a.node] = tag;
+      return;
+    }
+    case ActionKind::kHealPartition:
+      cluster_.network().Heal(static_cast<int>(a.amount));
+      trace_.AddNumbers(now, "heal_partition", static_cast<uint64_t>(a.amount));
+      return;
+    case ActionKind::kRestoreDrift:
+      if (SimClock* c = cluster_.clock(a.node)) c->SetDrift(a.amount);
+      if (o_.trace_fault_ends) trace_.AddNumbers(now, "drift_restored", a.node);
+      return;
+    case ActionKind::kRestoreDisk:
+      if (--slow_disks_[a.node] == 0) {
+        if (SimDisk* d = cluster_.disk(a.node)) d->set_faults(o_.cluster.disk);
+        if (o_.trace_fault_ends) trace_.AddNumbers(now, "disk_restored", a.node);
+      }
+      return;
+    case ActionKind::kEndStorm:
+      if (--storms_ == 0) {
+        cluster_.network().SetDefaults(o_.cluster.network.defaults);
+        if (o_.trace_fault_ends) trace_.AddNumbers(now, "storm_end", 0);
+      }
+      return;
+    case ActionKind::kAddBack: {
+      api::Request r;
+      r.op = api::Op::kAddVoter;
+      r.target = a.node;
+      if (cluster_.SubmitAdmin(r)) {
+        removed_.erase(a.node);
+        return;
+      }
+      trace_.AddNumbers(now, "admin_no_leader", a.node);
+      if (a.amount < 20) {  // retry while there is no leader, boundedly
+        Action again = a;
+        again.time_us = now + 250'000;
+        again.amount = a.amount + 1;
+        Push(std::move(again));
+      }
+      return;
+    }
+  }
+}
+
+void Simulation::Fire(const Fault& f) {
+  const uint64_t now = cluster_.now();
+  const bool cluster_wide =
+      f.kind == FaultKind::kStorm || (f.kind == FaultKind::kPartition && f.shape == Shape::kHalves);
+  api::NodeId n = cluster_wide ? 0 : Resolve(f.node);
+  if (!cluster_wide && n == 0) return Skip(f, "no such node (no leader)");
+  ++faults_fired_;
+  trace_.Add(now, "fault", absl::StrCat(FaultString(f), n ? absl::StrCat(" -> n", n) : ""));
+  if (hooks_ != nullptr) {
+    if (const char* why = hooks_->SkipFault(f.kind)) return Skip(f, why);
+  }
+  switch (f.kind) {
+    case FaultKind::kCrash:
+    case FaultKind::kStop: {
+      if (cluster_.status(n) != NodeStatus::kUp) return Skip(f, "node not up");
+      if (f.kind == FaultKind::kCrash) cluster_.Crash(n, f.tear); else cluster_.Stop(n);
+      Band(f.duration_us, n, absl::StrCat(FaultKindName(f.kind), f.tear ? " (tear)" : ""));
+      ScheduleRestart(now + f.duration_us, n, f.tag);
+      return;
+    }
+    case FaultKind::kUpgrade: {
+      cluster_.Stop(n);
+      std::string tag = f.tag.empty() ? cluster_.tag(n) : f.tag;
+      if (cluster_.Start(n, tag).ok()) good_tag_[n] = tag;
+      return;
+    }
+    case FaultKind::kPartition: {
+      std::vector<api::NodeId> all;
+      for (api::NodeId id : cluster_.ids()) {
+        if (hooks_ == nullptr || !hooks_->Excluded(id)) all.push_back(id);
+      }
+      Partition p;
+      switch (f.shape) {
+        case Shape::kIsolate: p = Partition::Isolate(n, all); break;
+        case Shape::kOneWayOut: p = Partition::OneWay({n}, all); break;
+        case Shape::kOneWayIn: p = Partition::OneWay(all, {n}); break;
+        case Shape::kHalves: {
+          api::SeededRandom r(static_cast<uint64_t>(f.amount));
+          for (size_t i = all.size(); i > 1; --i) std::swap(all[i - 1], all[r.Uniform(i)]);
+          p = Partition::Split(all, all.size() / 2);
+          break;
+        }
+      }
+      Band(f.duration_us, n, p.name);
+      trace_.Add(now, "partition", p.name);
+      ScheduleHealPartition(now + f.duration_us, cluster_.network().StartPartition(std::move(p)));
+      return;
+    }
+    case FaultKind::kClockJump:
+      cluster_.clock(n)->Jump(f.amount);
+      Band(0, n, absl::StrCat("clock +", Seconds(f.amount)));
+      return;
+    case FaultKind::kClockDrift: {
+      Action a;
+      a.time_us = now + f.duration_us;
+      a.kind = ActionKind::kRestoreDrift;
+      a.node = n;
+      a.amount = cluster_.clock(n)->drift_ppm();
+      cluster_.clock(n)->SetDrift(f.amount);
+      Band(f.duration_us, n, absl::StrCat("drift ", f.amount, "ppm"));
+      Push(std::move(a));
+      return;
+    }
+    case FaultKind::kSlowDisk: {
+      DiskFaults slow = o_.cluster.disk;
+      slow.slow_sync = kMillion;
+      cluster_.disk(n)->set_faults(slow);
+      ++slow_disks_[n];
+      Band(f.duration_us, n, "slow disk");
+      Action a;
+      a.time_us = now + f.duration_us;
+      a.kind = ActionKind::kRestoreDisk;
+      a.node = n;
+      Push(std::move(a));
+      return;
+    }
+    case FaultKind::kStorm: {
+      cluster_.network().SetDefaults(storm_);
+      ++storms_;
+      Band(f.duration_us, 0, "network storm");
+      Action a;
+      a.time_us = now + f.duration_us;
+      a.kind = ActionKind::kEndStorm;
+      Push(std::move(a));
+      return;
+    }
+    case FaultKind::kMembership: {
+      api::Request r;
+      r.op = api::Op::kRemoveVoter;
+      r.target = n;
+      if (!cluster_.SubmitAdmin(r)) return Skip(f, "no leader for the admin request");
+      removed_.insert(n);
+      Action a;
+      a.time_us = now + f.duration_us;
+      a.kind = ActionKind::kAddBack;
+      a.node = n;
+      Push(std::move(a));
+      return;
+    }
+    case FaultKind::kCompact: {
+      api::Request r;
+      r.op = api::Op::kCompact;
+      if (!cluster_.SubmitAdmin(r, n)) Skip(f, "node not up");
+      return;
+    }
+  }
+}
+
+void Simulation::Heal() {
+  const uint64_t now = cluster_.now();
+  if (hooks_ != nullptr) hooks_->BeforeHeal();
+  while (!actions_.empty()) actions_.pop();  // pending restores are moot
+  cluster_.network().HealAll();
+  LinkFaults calm = o_.cluster.network.defaults;
+  calm.drop = calm.duplicate = calm.reorder = calm.spike = 0;
+  cluster_.network().SetDefaults(calm);
+  cluster_.network().ClearLinkOverrides();
+  storms_ = 0;
+  slow_disks_.clear();
+  DiskFaults healthy = o_.cluster.disk;
+  healthy.slow_sync = 0;
+  healthy.read_bit_flip = 0;
+  for (api::NodeId id : cluster_.ids()) {
+    cluster_.disk(id)->set_faults(healthy);
+    if (o_.heal_restores_drift) cluster_.clock(id)->SetDrift(initial_drift_[id]);
+  }
+  for (api::NodeId id : cluster_.ids()) {
+    if (cluster_.status(id) == NodeStatus::kUp) continue;
+    if (hooks_ != nullptr && hooks_->Excluded(id)) continue;
+    if (hooks_ != nullptr && hooks_->Restart(id, "", -1)) continue;
+    auto it = good_tag_.find(id);
+    std::string tag = it != good_tag_.end() ? it->second : cluster_.tag(id);
+    (void)cluster_.Start(id, tag);
+  }
+  // Voters removed by a membership fault come back (the re-add is an
+  // admin request, so it waits for a leader).
+  for (api::NodeId id : removed_) {
+    Action a;
+    a.time_us = now;
+    a.kind = ActionKind::kAddBack;
+    a.node = id;
+    Push(std::move(a));
+  }
+  trace_.Add(now, "healed", "all faults healed");
+  if (o_.checks_enabled) checkers_.OnHealed(now);
+}
+
+SimResult Simulation::Result(bool read_back_done) {
+  SimResult r;
+  r.seed = o_.seed;
+  r.digest = trace_.digest();
+  r.trace_events = trace_.events();
+  r.sim_time_us = cluster_.now();
+  r.steps = steps_;
+  r.cluster = cluster_.stats();
+  r.network = cluster_.network().stats();
+  r.disk = cluster_.DiskTotals();
+  r.release_counters = cluster_.ReleaseCounters();
+  r.decode_errors = cluster_.decode_errors();
+  r.refusals = cluster_.refusals();
+  r.workload_stats = workload_.StatsString();
+  r.ops_completed = workload_.completed();
+  r.acked_writes = workload_.acked_writes();
+  r.late_replies = workload_.late_replies();
+  r.stale_hints_ignored = workload_.stale_hints_ignored();
+  r.faults_fired = faults_fired_;
+  r.faults_skipped = faults_skipped_;
+  r.safety_violations = checkers_.safety_violations();
+  r.liveness_violations = checkers_.liveness_violations();
+  r.violations = checkers_.Violations();
+  r.verdicts = checkers_.Verdicts();
+  for (const auto& v : r.violations) {
+    if (!v.liveness) {
+      r.first_violation_us = v.time_us;
+      break;
+    }
+  }
+  r.trace_tail = trace_.Tail(o_.trace_keep);
+  r.violation_window = violation_window_;
+  r.violation_state_table = violation_table_;
+  r.state_table = cluster_.StateTable();
+  r.read_back_done = read_back_done;
+  r.history = std::move(history_);
+  return r;
+}
 
 Plan MakePlan(const SimOptions& o) {
   return MakePlan(o.seed, o.faults, o.workload, o.cluster.tags.size(), o.duration_us,
@@ -450,8 +452,8 @@ Plan MakePlan(const SimOptions& o) {
 }
 
 SimResult Simulate(const SimOptions& options, const Plan& plan) {
-  Runner runner(options, plan);
-  return runner.Run();
+  Simulation sim(options, plan);
+  return sim.Run();
 }
 
 std::string SimResult::Summary() const {

@@ -1,9 +1,9 @@
-#include "matrix/runner/replica_agreement.h"
+#include "matrix/check/replica_agreement.h"
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
-namespace raftlog::runner {
+namespace raftlog::check {
 namespace {
 
 void Step(ReplicaAgreement& c, api::NodeId id, const char* tag, uint64_t applied, uint64_t digest,
@@ -13,7 +13,7 @@ void Step(ReplicaAgreement& c, api::NodeId id, const char* tag, uint64_t applied
   s.applied_index = applied;
   s.kv_digest = digest;
   std::vector<api::AppliedEntry> none;
-  c.OnStep(check::NodeStep{t, id, tag, &s, nullptr, &none});
+  c.OnStep(NodeStep{t, id, tag, &s, nullptr, &none});
 }
 
 TEST(ReplicaAgreement, EqualStateAtEqualIndexIsFine) {
@@ -35,7 +35,7 @@ TEST(ReplicaAgreement, DifferentStateAtTheSameIndexIsReportedOnce) {
   Step(c, 3, "v2", 7, 0x22, 200);  // e.g. restored from a snapshot without sessions
   Step(c, 2, "v1", 7, 0x33, 300);  // same index again: reported once per index
   ASSERT_EQ(c.violation_count(), 1u);
-  const check::Violation& v = c.violations()[0];
+  const Violation& v = c.violations()[0];
   EXPECT_EQ(v.checker, "replica_agreement");
   EXPECT_EQ(v.time_us, 200u);
   EXPECT_TRUE(absl::StrContains(v.message, "n1@v2 and n3@v2 applied through index 7")) << v.message;
@@ -55,4 +55,4 @@ TEST(ReplicaAgreement, MemoryIsBounded) {
 }
 
 }  // namespace
-}  // namespace raftlog::runner
+}  // namespace raftlog::check

@@ -13,8 +13,8 @@
 // compared. Memory: one entry per applied index, at most kMaxIndexes (the
 // oldest are forgotten first); each violation is reported once per index,
 // at most kMaxReports in all.
-#ifndef RAFTLOG_MATRIX_RUNNER_REPLICA_AGREEMENT_H_
-#define RAFTLOG_MATRIX_RUNNER_REPLICA_AGREEMENT_H_
+#ifndef RAFTLOG_MATRIX_CHECK_REPLICA_AGREEMENT_H_
+#define RAFTLOG_MATRIX_CHECK_REPLICA_AGREEMENT_H_
 
 #include <cstdint>
 #include <map>
@@ -22,15 +22,15 @@
 
 #include "matrix/check/checker.h"
 
-namespace raftlog::runner {
+namespace raftlog::check {
 
-class ReplicaAgreement : public check::Checker {
+class ReplicaAgreement : public Checker {
  public:
   static constexpr size_t kMaxIndexes = 1 << 16;
   static constexpr int kMaxReports = 8;
 
   ReplicaAgreement() : Checker("replica_agreement") {}
-  void OnStep(const check::NodeStep& step) override;
+  void OnStep(const NodeStep& step) override;
   uint64_t comparisons() const { return comparisons_; }
 
  private:
@@ -46,6 +46,6 @@ class ReplicaAgreement : public check::Checker {
   int reports_ = 0;
 };
 
-}  // namespace raftlog::runner
+}  // namespace raftlog::check
 
-#endif  // RAFTLOG_MATRIX_RUNNER_REPLICA_AGREEMENT_H_
+#endif  // RAFTLOG_MATRIX_CHECK_REPLICA_AGREEMENT_H_

@@ -1,10 +1,10 @@
-#include "matrix/runner/replica_agreement.h"
+#include "matrix/check/replica_agreement.h"
 
 #include "absl/strings/str_format.h"
 
-namespace raftlog::runner {
+namespace raftlog::check {
 
-void ReplicaAgreement::OnStep(const check::NodeStep& step) {
+void ReplicaAgreement::OnStep(const NodeStep& step) {
   const api::ProtocolState& s = *step.state;
   if (s.applied_index == 0) return;
   auto last = last_applied_.find(step.id);
@@ -28,4 +28,4 @@ void ReplicaAgreement::OnStep(const check::NodeStep& step) {
                          s.kv_digest));
 }
 
-}  // namespace raftlog::runner
+}  // namespace raftlog::check
