@@ -67,23 +67,36 @@ ShrinkOutcome ShrinkPlan(const ScenarioPlan& plan, const ExecOptions& options, i
     }
   }
 
+  keep = DdminComplements(
+      std::move(keep), [&] { return out.runs < max_runs; },
+      [&](const std::vector<size_t>& candidate) {
+        ScenarioPlan p = with(candidate);
+        RunResult r = Execute(p, o);
+        ++out.runs;
+        if (!fails(r)) return false;
+        out.plan = std::move(p);
+        out.result = std::move(r);
+        return true;
+      });
+  out.events_after = keep.size();
+  return out;
+}
+
+std::vector<size_t> DdminComplements(std::vector<size_t> keep,
+                                     const std::function<bool()>& budget_left,
+                                     const std::function<bool(const std::vector<size_t>&)>& fails) {
   size_t n = 2;
-  while (keep.size() >= 2 && out.runs < max_runs) {
+  while (keep.size() >= 2 && budget_left()) {
     const size_t chunk = (keep.size() + n - 1) / n;
     bool reduced = false;
-    for (size_t start = 0; start < keep.size() && out.runs < max_runs; start += chunk) {
+    for (size_t start = 0; start < keep.size() && budget_left(); start += chunk) {
       std::vector<size_t> complement;
       complement.reserve(keep.size());
       for (size_t j = 0; j < keep.size(); ++j) {
         if (j < start || j >= start + chunk) complement.push_back(keep[j]);
       }
-      ScenarioPlan p = with(complement);
-      RunResult r = Execute(p, o);
-      ++out.runs;
-      if (fails(r)) {
+      if (fails(complement)) {
         keep = std::move(complement);
-        out.plan = std::move(p);
-        out.result = std::move(r);
         n = std::max<size_t>(n - 1, 2);
         reduced = true;
         break;
@@ -94,8 +107,7 @@ ShrinkOutcome ShrinkPlan(const ScenarioPlan& plan, const ExecOptions& options, i
       n = std::min(2 * n, keep.size());
     }
   }
-  out.events_after = keep.size();
-  return out;
+  return keep;
 }
 
 }  // namespace raftlog::runner

@@ -122,27 +122,9 @@ ClassShrink ShrinkByClass(const runner::ScenarioPlan& plan, const runner::ExecOp
     out.after = 0;
     return out;
   }
-  size_t n = 2;
-  while (keep.size() >= 2 && runs < max_runs) {
-    const size_t chunk = (keep.size() + n - 1) / n;
-    bool reduced = false;
-    for (size_t start = 0; start < keep.size() && runs < max_runs; start += chunk) {
-      std::vector<size_t> complement;
-      for (size_t j = 0; j < keep.size(); ++j) {
-        if (j < start || j >= start + chunk) complement.push_back(keep[j]);
-      }
-      if (fails(complement, &out.trace_events)) {
-        keep = std::move(complement);
-        n = std::max<size_t>(n - 1, 2);
-        reduced = true;
-        break;
-      }
-    }
-    if (!reduced) {
-      if (n >= keep.size()) break;
-      n = std::min(2 * n, keep.size());
-    }
-  }
+  keep = runner::DdminComplements(
+      std::move(keep), [&] { return runs < max_runs; },
+      [&](const std::vector<size_t>& candidate) { return fails(candidate, &out.trace_events); });
   out.after = keep.size();
   return out;
 }
