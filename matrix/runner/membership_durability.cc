@@ -41,6 +41,10 @@ void MembershipDurability::OnStep(const check::NodeStep& step) {
   if (step.state == nullptr) return;
   const api::ProtocolState& s = *step.state;
   const api::Config& c = s.config;
+  // Only a configuration this node knows to be committed is the cluster's:
+  // an old leader cut off with its own uncommitted change at the same index
+  // holds a divergent entry there until the new leader overwrites it.
+  if (s.config_index > s.commit_index) return;
   for (auto& [member, w] : watched_) {
     if (w.reported || s.config_index < w.index) continue;
     if (Holds(c.voters, member) || Holds(c.learners, member) ||

@@ -2,9 +2,11 @@
 // never silently undone.
 //
 // Once AddVoter / AddLearner / PromoteLearner of node X is acknowledged at
-// log index i, every configuration any node adopts from an entry at or after
-// i (ProtocolState.config_index >= i) must still hold X (as voter, learner or
-// outgoing voter) until a removal of X was asked for. A release whose leader
+// log index i, every committed configuration a node holds from an entry at or
+// after i (config_index >= i, config_index <= its commit index) must still
+// hold X (as voter, learner or outgoing voter) until a removal of X was asked
+// for. (An uncommitted configuration may be a divergent suffix that a new
+// leader overwrites, so it is not judged.) A release whose leader
 // accepts a second change while the first is in flight, both computed from
 // the same committed configuration, drops the first one: the acknowledged
 // member disappears from the next configuration, which this checker names.

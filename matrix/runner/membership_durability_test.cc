@@ -1,5 +1,7 @@
 #include "matrix/runner/membership_durability.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
@@ -24,6 +26,7 @@ class MembershipDurabilityTest : public ::testing::Test {
             std::vector<api::NodeId> learners = {}) {
     state_.id = id;
     state_.config_index = config_index;
+    state_.commit_index = std::max(config_index, commit_floor_);
     state_.config.voters = std::move(voters);
     state_.config.learners = std::move(learners);
     check::NodeStep s;
@@ -35,6 +38,7 @@ class MembershipDurabilityTest : public ::testing::Test {
   }
   MembershipDurability checker_;
   api::ProtocolState state_;
+  uint64_t commit_floor_ = 0;
   uint64_t now_ = 0;
 };
 
@@ -70,6 +74,27 @@ TEST_F(MembershipDurabilityTest, ARemovalAskedForEndsTheWatch) {
   checker_.OnAdminReply(3, Add(4), Ok(15));  // not watched again after a removal
   Step(1, 16, {1, 2, 3});
   EXPECT_EQ(checker_.violation_count(), 0u);
+}
+
+// A leader cut off with its own uncommitted change at the index where the new
+// leader's acknowledged change landed: divergent, not yet overwritten.
+TEST_F(MembershipDurabilityTest, AnUncommittedDivergentConfigurationIsNotJudged) {
+  checker_.OnAdminReply(1, Add(8), Ok(30));
+  state_ = api::ProtocolState();
+  state_.id = 1;
+  state_.config_index = 30;
+  state_.commit_index = 29;
+  state_.config.voters = {1, 2, 3, 7};
+  check::NodeStep s;
+  s.time_us = 5;
+  s.id = 1;
+  s.tag = "vX";
+  s.state = &state_;
+  checker_.OnStep(s);
+  EXPECT_EQ(checker_.violation_count(), 0u);
+  state_.commit_index = 30;  // had it committed that entry, it would be the cluster's
+  checker_.OnStep(s);
+  EXPECT_EQ(checker_.violation_count(), 1u);
 }
 
 TEST_F(MembershipDurabilityTest, RefusedAdditionsAreNotWatched) {
