@@ -963,7 +963,7 @@ class Driver : public sim::SimulationHooks {
     r.installs = sampler_->installs();
     r.timeline = sampler_->timeline();
     r.bands = std::move(bands_);
-    {
+    if (o_.trace_keep > 0) {  // like the trace lines: only runs that build an artifact
       std::optional<uint64_t> violation_us;
       if (!r.violations.empty()) violation_us = r.violations.front().time_us;
       r.op_bars = OpBarsAround(history_, violation_us.value_or(cluster_.now()), kOpBarsBeforeUs,

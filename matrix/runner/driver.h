@@ -122,7 +122,9 @@ struct RunResult {
   std::map<std::pair<std::string, std::string>, uint64_t> installs;
   std::vector<Segment> timeline;
   std::vector<FaultBand> bands;
-  std::vector<OpBar> op_bars;  // client operations around the first violation
+  // Client operations around the first violation (empty when trace_keep is 0,
+  // as in the matrix's per-seed runs: an artifact reruns its seed).
+  std::vector<OpBar> op_bars;
   bool hit_step_bound = false;   // max_steps ran out (a driver bug or a livelock)
 
   bool safety_failed() const { return safety_violations > 0; }

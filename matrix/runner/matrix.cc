@@ -14,6 +14,16 @@
 
 namespace raftlog::runner {
 
+void RunOnThreads(int jobs, const std::function<void()>& worker) {
+  if (jobs <= 1) {
+    worker();
+    return;
+  }
+  std::vector<std::thread> threads;
+  for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
+  for (std::thread& t : threads) t.join();
+}
+
 std::vector<std::pair<std::string, std::string>> PairsOf(const std::vector<std::string>& tags) {
   std::vector<std::pair<std::string, std::string>> out;
   for (size_t i = 0; i < tags.size(); ++i) {
@@ -385,14 +395,7 @@ MatrixResult RunMatrix(const MatrixOptions& o) {
       if (o.progress) o.progress(progress);
     }
   };
-  const int jobs = std::min<int>(m.jobs, std::max<size_t>(1, items.size()));
-  if (jobs <= 1) {
-    worker();
-  } else {
-    std::vector<std::thread> threads;
-    for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
-    for (std::thread& t : threads) t.join();
-  }
+  RunOnThreads(std::min<int>(m.jobs, std::max<size_t>(1, items.size())), worker);
   // Fold in a fixed order.
   std::vector<std::vector<SeedVerdict>> verdicts(m.cells.size());
   for (Item& it : items) {

@@ -36,6 +36,11 @@ struct CellKey {
 // The pairs of a tag list (registry order): every (a, b) with a not newer than b.
 std::vector<std::pair<std::string, std::string>> PairsOf(const std::vector<std::string>& tags);
 
+// Runs `worker` on `jobs` threads at once (on the caller's thread when jobs
+// <= 1) and returns when every copy returned. Workers share their queue
+// themselves (an atomic index); each run's simulation stays single-threaded.
+void RunOnThreads(int jobs, const std::function<void()>& worker);
+
 struct MatrixOptions {
   std::vector<std::pair<std::string, std::string>> pairs;  // columns, in order
   std::vector<std::string> scenarios;                      // rows, in order

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <set>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -170,14 +169,8 @@ runner::CanaryRow Detect(const Canary& c, const std::vector<DetectCell>& cells,
         run.cls = Classify(run.result, run.verdict);
       }
     };
-    const int jobs = std::max(1, std::min<int>(o.jobs, static_cast<int>(runs.size())));
-    if (jobs <= 1) {
-      worker();
-    } else {
-      std::vector<std::thread> threads;
-      for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
-      for (std::thread& t : threads) t.join();
-    }
+    runner::RunOnThreads(std::max(1, std::min<int>(o.jobs, static_cast<int>(runs.size()))),
+                         worker);
     for (Run& run : runs) {
       ++row.runs;
       const DetectCell& cell = usable[run.cell];
