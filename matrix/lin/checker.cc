@@ -645,6 +645,7 @@ absl::StatusOr<CheckResult> Check(const History& history,
     std::vector<POp> search_ops = DropUnobservable(ops, model);
     SearchResult full = Search(search_ops, model, options);
     result.states_explored += full.states;
+    result.max_search_states = std::max(result.max_search_states, full.states);
     if (full.verdict == SearchVerdict::kOk) continue;
     if (full.verdict == SearchVerdict::kUnknown) {
       if (result.unknown_keys.empty()) {
@@ -671,6 +672,7 @@ absl::StatusOr<CheckResult> Check(const History& history,
         SearchResult r =
             Search(Prefix(search_ops, cuts[mid]), model, options);
         result.states_explored += r.states;
+        result.max_search_states = std::max(result.max_search_states, r.states);
         if (r.verdict == SearchVerdict::kBad) {
           hi = mid;
         } else {

@@ -120,6 +120,9 @@ struct CheckResult {
   size_t ops_checked = 0;  // after dropping :fail and indeterminate reads
   size_t keys = 0;
   uint64_t states_explored = 0;  // all searches, including minimization
+  // The largest single search (one key, or one prefix while minimizing):
+  // what `max_states` bounds, so the figure to size the budget by.
+  uint64_t max_search_states = 0;
   std::vector<Value> bad_keys;      // in key order
   std::vector<Value> unknown_keys;  // in key order
 

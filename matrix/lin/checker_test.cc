@@ -344,6 +344,9 @@ TEST(CheckerTest, StateBudgetGivesUnknown) {
             std::string::npos)
       << result->reason;
   EXPECT_EQ(result->unknown_keys, (std::vector<Value>{Value::Str("k")}));
+  // The one search ran past its budget: the largest search is that one.
+  EXPECT_GT(result->max_search_states, 100u);
+  EXPECT_EQ(result->max_search_states, result->states_explored);
   // Deterministic: the same input stops at the same point.
   auto again = Check(h, options);
   ASSERT_TRUE(again.ok());
@@ -378,6 +381,9 @@ TEST(CheckerTest, BadKeyWinsOverUnknownKey) {
   EXPECT_EQ(result->verdict, Verdict::kNotLinearizable);
   EXPECT_EQ(result->window_key, Value::Str("j"));
   EXPECT_EQ(result->unknown_keys, (std::vector<Value>{Value::Str("k")}));
+  // The largest search is key "k"'s (over its budget), not the sum of all.
+  EXPECT_GT(result->max_search_states, 100u);
+  EXPECT_LT(result->max_search_states, result->states_explored);
 }
 
 TEST(CheckerTest, InferModel) {

@@ -26,6 +26,8 @@
 #include "matrix/runner/matrix.h"
 #include "matrix/runner/policy.h"
 #include "matrix/runner/report.h"
+#include "matrix/runner/verdict.h"
+#include "matrix/sim/linearizability.h"
 #include "util/user_path.h"
 #include "versions/canaries/detect.h"
 #include "versions/canaries/registry.h"
@@ -47,6 +49,9 @@ ABSL_FLAG(int, jobs, 0, "seeds run side by side (0: one per core, at most 8)");
 ABSL_FLAG(std::string, policy, "", "policy file (default: versions/policy.txt)");
 ABSL_FLAG(int, shrink_runs, -1, "simulations spent shrinking each red cell (default 80; 0: none)");
 ABSL_FLAG(bool, lin, true, "check linearizability of every history");
+ABSL_FLAG(uint64_t, lin_max_states, raftlog::sim::kDefaultLinMaxStates,
+          "linearizability search budget (configurations one search may enter); a seed whose "
+          "search runs out is UNKNOWN, never a pass");
 ABSL_FLAG(std::string, color, "auto", "auto, always or never");
 ABSL_FLAG(bool, progress, true, "progress on stderr while running");
 ABSL_FLAG(bool, list, false, "list scenarios, registered tags and the policy, then exit");
@@ -243,7 +248,7 @@ class ProgressPrinter {
 
 int Usage(const std::string& msg) {
   std::cerr << "runner: " << msg << "\n";
-  return 2;
+  return kExitUsage;
 }
 
 int RunRegressions(const std::string& path, const Policy& policy, const MatrixOptions& base) {
@@ -254,6 +259,7 @@ int RunRegressions(const std::string& path, const Policy& policy, const MatrixOp
   auto cases = ParseRegressions(ss.str(), path);
   if (!cases.ok()) return Usage(std::string(cases.status().message()));
   int bad = 0;
+  std::vector<CellStatus> statuses;
   for (const RegressionCase& c : *cases) {
     for (const std::string& t : {c.from, c.to}) {
       if (FindRelease(t) == nullptr) {
@@ -269,6 +275,7 @@ int RunRegressions(const std::string& path, const Policy& policy, const MatrixOp
     o.progress = nullptr;
     MatrixResult m = RunMatrix(o);
     const CellResult& cell = m.cells.front();
+    statuses.push_back(cell.verdict.status);
     const bool ok = CellOk(cell.verdict.status);
     if (!ok) ++bad;
     std::cout << absl::StrFormat("%-32s %-24s %s->%s seed %-6d %s\n", c.name, c.scenario, c.from,
@@ -279,7 +286,7 @@ int RunRegressions(const std::string& path, const Policy& policy, const MatrixOp
     }
   }
   std::cout << cases->size() << " regression case(s), " << bad << " not matching the policy\n";
-  return bad == 0 ? 0 : 1;
+  return ExitCodeFor(statuses);
 }
 
 // --canaries: the detection table (versions/canaries/detect.h).
@@ -367,9 +374,14 @@ int RunCli(int argc, char** argv) {
   args = NormalizeFlagNames(args);
   std::vector<char*> cargs;
   for (std::string& a : args) cargs.push_back(a.data());
-  absl::SetProgramUsageMessage(
+  absl::SetProgramUsageMessage(absl::StrCat(
       "the upgrade matrix: bazel run //matrix:runner -- [--tags=v1,v2] [--scenarios=a,b] "
-      "[--seeds=N] [--seed=S] [--dry-run] [--mode=fast|full] [--out=DIR]");
+      "[--seeds=N] [--seed=S] [--dry-run] [--mode=fast|full] [--out=DIR]\n"
+      "exit status: ", kExitOk, " every cell matches the policy (PASS, REFUSED-as-expected); ",
+      kExitMismatch, " some cell is FAIL or UNEXPECTED-GREEN; ", kExitUsage,
+      " usage or configuration error; ", kExitUnknown,
+      " no cell is FAIL or UNEXPECTED-GREEN but some is UNKNOWN (a seed's linearizability "
+      "search ran out of budget: raise --lin_max_states)"));
   absl::ParseCommandLine(static_cast<int>(cargs.size()), cargs.data());
 
   const std::vector<std::string> registered = RegisteredTags();
@@ -493,6 +505,8 @@ int RunCli(int argc, char** argv) {
   o.policy = &*policy;
   o.find_release = &Find;
   o.lin = absl::GetFlag(FLAGS_lin);
+  o.lin_max_states = absl::GetFlag(FLAGS_lin_max_states);
+  if (o.lin_max_states == 0) return Usage("--lin_max_states must be positive");
   o.shrink_runs = absl::GetFlag(FLAGS_shrink_runs) >= 0 ? absl::GetFlag(FLAGS_shrink_runs) : 80;
   o.wall_clock = &WallSeconds;
   o.artifacts_for_all = absl::GetFlag(FLAGS_seed) != 0;
@@ -539,10 +553,10 @@ int RunCli(int argc, char** argv) {
   std::cout << TerminalTable(m, use_color);
   if (absl::Status s = WriteReports(m, out_dir); !s.ok()) {
     std::cerr << "runner: " << s.message() << "\n";
-    return 2;
+    return kExitUsage;
   }
   std::cout << "reports: " << out_dir << "/report.html, report.md, report.json\n";
-  return m.ok() ? 0 : 1;
+  return m.exit_code();
 }
 
 }  // namespace raftlog::runner

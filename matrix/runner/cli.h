@@ -3,9 +3,12 @@
 //   bazel run //matrix:runner -- [--tags=v1,v2] [--pairs=v1:v2] [--scenarios=a,b]
 //       [--seeds=N] [--seed=S] [--dry-run] [--mode=fast|full] [--out=DIR] [--jobs=J]
 //
-// Exit status: 0 when every cell matches the policy (PASS or
-// REFUSED-as-expected), 1 when some cell does not (FAIL or UNEXPECTED-GREEN),
-// 2 on a usage or configuration error (unknown tag, bad policy ...).
+// Exit status (verdict.h): 0 when every cell matches the policy (PASS or
+// REFUSED-as-expected), 1 when some cell is FAIL or UNEXPECTED-GREEN, 2 on a
+// usage or configuration error (unknown tag, bad policy ...), 3 when no cell
+// is FAIL or UNEXPECTED-GREEN but some is UNKNOWN (a seed's linearizability
+// search ran out of budget: --lin_max_states). A Bazel cell test fails on
+// any non-zero status, UNKNOWN included.
 //
 // Also the pieces the Bazel targets use: --test (a cell as a test: seeds
 // sharded by TEST_TOTAL_SHARDS / TEST_SHARD_INDEX, reports under

@@ -924,6 +924,7 @@ class Driver : public sim::SimulationHooks {
     r.cluster = cluster_.stats();
     r.network = cluster_.network().stats();
     r.release_counters = cluster_.ReleaseCounters();
+    r.release_counters_by_tag = cluster_.ReleaseCountersByTag();
     r.decode_errors = cluster_.decode_errors();
     r.refusals = cluster_.refusals();
     r.cohorts = workload_.cohorts();

@@ -101,6 +101,8 @@ struct RunResult {
   sim::ClusterStats cluster;
   sim::NetworkStats network;
   std::map<std::string, uint64_t> release_counters;
+  // The same per release tag (what each release did: feature coverage).
+  std::map<std::string, std::map<std::string, uint64_t>> release_counters_by_tag;
   std::map<sim::DecodeErrorKey, uint64_t> decode_errors;
   std::vector<sim::Refusal> refusals;
   std::map<int, sim::CohortStats> cohorts;

@@ -45,6 +45,24 @@ bool MatrixResult::ok() const {
   return true;
 }
 
+int MatrixResult::exit_code() const {
+  std::vector<CellStatus> statuses;
+  for (const CellResult& c : cells) statuses.push_back(c.verdict.status);
+  return ExitCodeFor(statuses);
+}
+
+uint64_t MatrixResult::lin_unknown_seeds() const {
+  uint64_t n = 0;
+  for (const CellResult& c : cells) n += c.telemetry.lin_unknown_seeds;
+  return n;
+}
+
+uint64_t MatrixResult::lin_max_search_states() const {
+  uint64_t n = 0;
+  for (const CellResult& c : cells) n = std::max(n, c.telemetry.lin_max_search_states);
+  return n;
+}
+
 const CellResult* MatrixResult::Find(const std::string& scenario, const std::string& from,
                                      const std::string& to) const {
   for (const CellResult& c : cells) {
@@ -104,6 +122,11 @@ void Merge(Telemetry& a, const Telemetry& b) {
   for (const auto& [k, v] : b.cohorts) AddCohort(a.cohorts[k], v);
   for (const auto& [k, v] : b.decode_errors) a.decode_errors[k] += v;
   for (const auto& [k, v] : b.installs) a.installs[k] += v;
+  a.lin_unknown_seeds += b.lin_unknown_seeds;
+  a.lin_max_search_states = std::max(a.lin_max_search_states, b.lin_max_search_states);
+  for (const auto& [tag, counters] : b.counters_by_release) {
+    for (const auto& [k, v] : counters) a.counters_by_release[tag][k] += v;
+  }
   if (a.config_history.empty() && a.version_history.empty()) {
     a.history_seed = b.history_seed;
     a.config_history = b.config_history;
@@ -145,6 +168,11 @@ void Telemetry::Add(const RunResult& r) {
   for (const auto& [k, v] : r.cohorts) AddCohort(cohorts[k], v);
   for (const auto& [k, v] : r.decode_errors) decode_errors[k] += v;
   for (const auto& [k, v] : r.installs) installs[k] += v;
+  if (r.lin.checked && r.lin.unknown) ++lin_unknown_seeds;
+  lin_max_search_states = std::max(lin_max_search_states, r.lin.max_search_states);
+  for (const auto& [tag, counters] : r.release_counters_by_tag) {
+    for (const auto& [k, v] : counters) counters_by_release[tag][k] += v;
+  }
   if (config_history.empty() && version_history.empty()) {
     history_seed = r.seed;
     config_history = r.config_history;
@@ -173,6 +201,7 @@ ExecOptions ExecFor(const MatrixOptions& o) {
   ExecOptions e;
   e.find_release = o.find_release;
   e.lin_check = o.lin;
+  e.lin_max_states = o.lin_max_states;
   return e;
 }
 
@@ -344,6 +373,8 @@ MatrixResult RunMatrix(const MatrixOptions& o) {
   m.scenarios = o.scenarios;
   m.policy_file = o.policy ? o.policy->filename() : "";
   m.jobs = std::max(1, o.jobs);
+  m.lin = o.lin;
+  m.lin_max_states = o.lin ? o.lin_max_states : 0;
   const double t0 = o.wall_clock ? o.wall_clock() : 0;
   for (const std::string& s : o.scenarios) {
     const Scenario* sc = FindScenario(s);

@@ -22,6 +22,7 @@
 #include "matrix/runner/policy.h"
 #include "matrix/runner/scenario.h"
 #include "matrix/runner/verdict.h"
+#include "matrix/sim/linearizability.h"
 
 namespace raftlog::runner {
 
@@ -56,6 +57,9 @@ struct MatrixOptions {
   // ones too, of its first seed (reproducing one seed: --seed).
   bool artifacts_for_all = false;
   bool lin = true;
+  // Per-search budget of the linearizability check (configurations one
+  // search may enter); a seed whose search runs out is UNKNOWN.
+  uint64_t lin_max_states = sim::kDefaultLinMaxStates;
   const Policy* policy = nullptr;  // REQUIRED
   // The tag whose declaration the policy is asked about for a cell's tag
   // (null: the tag itself). A canary "v2+ack" is judged as its base "v2".
@@ -106,6 +110,12 @@ struct Telemetry {
   uint64_t history_seed = 0;
   std::vector<HistoryEvent> config_history;
   std::vector<HistoryEvent> version_history;
+  // Linearizability: seeds whose search ran out of budget (UNKNOWN), and the
+  // largest single search any seed needed (to size the budget by).
+  uint64_t lin_unknown_seeds = 0;
+  uint64_t lin_max_search_states = 0;
+  // The releases' counters per release tag (feature coverage: coverage.h).
+  std::map<std::string, std::map<std::string, uint64_t>> counters_by_release;
 
   void Add(const RunResult& r);
 };
@@ -155,7 +165,15 @@ struct MatrixResult {
   uint64_t seeds_run = 0;
   double wall_s = 0;
   int jobs = 1;
+  bool lin = true;
+  uint64_t lin_max_states = 0;  // the budget the run used
   bool ok() const;  // every cell matches the policy
+  // kExitOk, kExitMismatch or kExitUnknown (verdict.h).
+  int exit_code() const;
+  // Over every cell: seeds UNKNOWN for their linearizability search, and the
+  // largest single search.
+  uint64_t lin_unknown_seeds() const;
+  uint64_t lin_max_search_states() const;
   const CellResult* Find(const std::string& scenario, const std::string& from,
                          const std::string& to) const;
 };

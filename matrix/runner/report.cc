@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "matrix/runner/coverage.h"
 #include "util/json.h"
 
 namespace raftlog::runner {
@@ -29,6 +30,7 @@ std::string CellText(const CellResult& c) {
     case CellStatus::kFail: word = "FAIL"; break;
     case CellStatus::kRefused: word = "REFUSED-as-expected"; break;
     case CellStatus::kUnexpectedGreen: word = "UNEXPECTED-GREEN"; break;
+    case CellStatus::kUnknown: word = "UNKNOWN"; break;
   }
   return absl::StrCat(word, " ", c.verdict.matching, "/", c.verdict.seeds);
 }
@@ -39,12 +41,13 @@ const char* Color(CellStatus s) {
     case CellStatus::kFail: return "\033[1;31m";
     case CellStatus::kRefused: return "\033[36m";
     case CellStatus::kUnexpectedGreen: return "\033[1;33m";
+    case CellStatus::kUnknown: return "\033[1;35m";  // magenta: never green
   }
   return "";
 }
 
 struct Counts {
-  int pass = 0, fail = 0, refused = 0, green = 0;
+  int pass = 0, fail = 0, refused = 0, green = 0, unknown = 0;
 };
 Counts CountCells(const MatrixResult& m) {
   Counts k;
@@ -54,19 +57,38 @@ Counts CountCells(const MatrixResult& m) {
       case CellStatus::kFail: ++k.fail; break;
       case CellStatus::kRefused: ++k.refused; break;
       case CellStatus::kUnexpectedGreen: ++k.green; break;
+      case CellStatus::kUnknown: ++k.unknown; break;
     }
   }
   return k;
+}
+
+std::string Verdict(const MatrixResult& m) {
+  switch (m.exit_code()) {
+    case kExitOk: return "every cell matches the policy";
+    case kExitUnknown:
+      return "SOME CELLS ARE UNKNOWN (a linearizability search ran out of budget: not a pass)";
+    default: return "SOME CELLS DO NOT MATCH THE POLICY";
+  }
 }
 
 std::string SummaryLine(const MatrixResult& m) {
   Counts k = CountCells(m);
   const double rate = m.wall_s > 0 ? m.seeds_run / m.wall_s : 0;
   return absl::StrFormat(
-      "%d cells (%s mode): %d PASS, %d REFUSED-as-expected, %d FAIL, %d UNEXPECTED-GREEN; "
-      "%d seeds in %.1fs wall (%.1f seeds/s, %d job(s)); %s",
-      m.cells.size(), ModeName(m.mode), k.pass, k.refused, k.fail, k.green, m.seeds_run, m.wall_s,
-      rate, m.jobs, m.ok() ? "every cell matches the policy" : "SOME CELLS DO NOT MATCH THE POLICY");
+      "%d cells (%s mode): %d PASS, %d REFUSED-as-expected, %d FAIL, %d UNEXPECTED-GREEN, "
+      "%d UNKNOWN; %d seeds in %.1fs wall (%.1f seeds/s, %d job(s)); %s",
+      m.cells.size(), ModeName(m.mode), k.pass, k.refused, k.fail, k.green, k.unknown,
+      m.seeds_run, m.wall_s, rate, m.jobs, Verdict(m));
+}
+
+// "linearizability: 0 unknown seed(s); largest search 5120 states (budget
+// 2000000 per search)", or "linearizability: not checked".
+std::string LinLine(const MatrixResult& m) {
+  if (!m.lin) return "linearizability: not checked (--lin=false)";
+  return absl::StrFormat("linearizability: %d unknown seed(s); largest search %d states (budget %d "
+                         "per search)",
+                         m.lin_unknown_seeds(), m.lin_max_search_states(), m.lin_max_states);
 }
 
 std::vector<std::string> PairNames(const MatrixResult& m) {
@@ -136,7 +158,8 @@ std::string TerminalTable(const MatrixResult& m, bool color) {
       absl::StrAppend(&out, "  reproduce: ", a.reproduce, "\n");
     }
   }
-  absl::StrAppend(&out, "\n", SummaryLine(m), "\n");
+  absl::StrAppend(&out, "\n", SummaryLine(m), "\n", LinLine(m), "\n",
+                  SummarizeCoverage(m).Line(), "\n");
   return out;
 }
 
@@ -213,7 +236,9 @@ void TelemetryJson(JsonWriter& j, const Telemetry& t) {
       .Field("upgrades", t.upgrades)
       .Field("messages_delivered", t.messages_delivered)
       .Field("messages_dropped", t.messages_dropped)
-      .Field("rollbacks", t.rollbacks);
+      .Field("rollbacks", t.rollbacks)
+      .Field("lin_unknown_seeds", t.lin_unknown_seeds)
+      .Field("lin_max_search_states", t.lin_max_search_states);
   Strings(j, "rollback_triggers", t.rollback_triggers);
   j.Key("steps").BeginObject();
   for (const auto& [k, v] : t.steps) j.Field(StepResultName(k), v);
@@ -337,6 +362,39 @@ void ArtifactJson(JsonWriter& j, const Artifact& a) {
   j.EndObject();
 }
 
+// [{"release": "v3", "has_table": true, "exercised": 20, "total": 31,
+//   "paths": [{"counter": ..., "meaning": ..., "count": N}, ...]}, ...]
+void CellCoverageJson(JsonWriter& j, const std::vector<ReleaseCoverage>& releases) {
+  j.BeginArray();
+  for (const ReleaseCoverage& r : releases) {
+    j.BeginObject()
+        .Field("release", r.tag)
+        .Field("has_table", r.has_table)
+        .Field("exercised", static_cast<uint64_t>(r.exercised()))
+        .Field("total", static_cast<uint64_t>(r.paths.size()));
+    j.Key("paths").BeginArray();
+    for (const auto& [p, n] : r.paths) {
+      j.BeginObject().Field("counter", p.counter).Field("meaning", p.meaning).Field("count", n).EndObject();
+    }
+    j.EndArray();
+    j.EndObject();
+  }
+  j.EndArray();
+}
+
+void CoverageJson(JsonWriter& j, const RunCoverage& rc) {
+  j.Key("feature_coverage")
+      .BeginObject()
+      .Field("paths", static_cast<uint64_t>(rc.paths()))
+      .Field("exercised", static_cast<uint64_t>(rc.exercised()))
+      .Field("complete", rc.complete())
+      .Field("line", rc.Line());
+  Strings(j, "never_exercised", rc.Gaps());
+  j.Key("releases");
+  CellCoverageJson(j, rc.releases);
+  j.EndObject();
+}
+
 }  // namespace
 
 std::string JsonReport(const MatrixResult& m) {
@@ -363,8 +421,19 @@ std::string JsonReport(const MatrixResult& m) {
       .Field("refused_as_expected", k.refused)
       .Field("fail", k.fail)
       .Field("unexpected_green", k.green)
+      .Field("unknown", k.unknown)
+      .Field("exit_code", m.exit_code())
       .Field("line", SummaryLine(m))
       .EndObject();
+  j.Key("linearizability")
+      .BeginObject()
+      .Field("checked", m.lin)
+      .Field("budget_per_search", m.lin_max_states)
+      .Field("unknown_seeds", m.lin_unknown_seeds())
+      .Field("largest_search_states", m.lin_max_search_states())
+      .Field("line", LinLine(m))
+      .EndObject();
+  CoverageJson(j, SummarizeCoverage(m));
   j.Key("cells").BeginArray();
   for (const CellResult& c : m.cells) {
     j.BeginObject()
@@ -392,6 +461,8 @@ std::string JsonReport(const MatrixResult& m) {
     j.EndArray();
     j.Key("telemetry");
     TelemetryJson(j, c.telemetry);
+    j.Key("feature_paths");
+    CellCoverageJson(j, CellCoverage(c.key, c.telemetry.counters_by_release));
     j.Key("artifact");
     if (c.artifact) {
       ArtifactJson(j, *c.artifact);
@@ -422,14 +493,49 @@ std::string Fence(absl::string_view text) {
   return absl::StrCat(f, "\n", text, text.empty() || text.back() == '\n' ? "" : "\n", f, "\n");
 }
 
+// The run's paths per release, the paths no cell exercised, and per cell
+// the exercised count per release with the non-zero counts.
+std::string FeatureCoverageMarkdown(const MatrixResult& m) {
+  const RunCoverage rc = SummarizeCoverage(m);
+  std::string s = absl::StrCat(
+      "\n## Feature coverage\n\nA feature path is a release counter that moves when the "
+      "release takes one of its features' code paths (matrix/runner/coverage.h). ",
+      rc.Line(), "\n\n| release | exercised | paths |\n|---|---|---|\n");
+  for (const ReleaseCoverage& r : rc.releases) {
+    absl::StrAppend(&s, "| ", r.tag, " | ", r.exercised(), " | ", r.paths.size(), " |\n");
+  }
+  const std::vector<std::string> gaps = rc.Gaps();
+  absl::StrAppend(&s, "\n### Paths no cell exercised\n\n");
+  if (gaps.empty()) absl::StrAppend(&s, "none\n");
+  for (const std::string& g : gaps) absl::StrAppend(&s, "- ", MdEscape(g), "\n");
+  absl::StrAppend(&s, "\n### Feature paths per cell (summed over seeds)\n\n");
+  for (const CellResult& c : m.cells) {
+    std::vector<std::string> parts;
+    for (const ReleaseCoverage& r : CellCoverage(c.key, c.telemetry.counters_by_release)) {
+      std::vector<std::string> counts;
+      for (const auto& [p, n] : r.paths) {
+        if (n > 0) counts.push_back(absl::StrCat(p.counter, "=", n));
+      }
+      parts.push_back(absl::StrCat(r.tag, " ", r.exercised(), "/", r.paths.size(),
+                                   counts.empty() ? "" : " (", absl::StrJoin(counts, " "),
+                                   counts.empty() ? "" : ")"));
+    }
+    absl::StrAppend(&s, "- ", c.key.Name(), ": ", absl::StrJoin(parts, "; "), "\n");
+  }
+  return s;
+}
+
 }  // namespace
 
 std::string MarkdownReport(const MatrixResult& m) {
   std::string s = "# Upgrade matrix report\n\n";
-  absl::StrAppend(&s, SummaryLine(m), "\n\nPolicy: `", m.policy_file,
+  absl::StrAppend(&s, SummaryLine(m), "\n\n", LinLine(m), "\n\n", SummarizeCoverage(m).Line(),
+                  "\n\nPolicy: `", m.policy_file,
                   "`. A cell is (scenario, from, to); each runs every seed. "
                   "PASS and REFUSED-as-expected match the policy; FAIL and UNEXPECTED-GREEN do not "
-                  "(an unexpected green means the policy is stale).\n\n## Matrix\n\n");
+                  "(an unexpected green means the policy is stale); UNKNOWN does not either: a "
+                  "seed's linearizability search ran out of budget, so nothing was shown about "
+                  "its history.\n\n## Matrix\n\n");
   std::vector<std::string> pairs = PairNames(m);
   absl::StrAppend(&s, "| scenario | ", absl::StrJoin(pairs, " | "), " |\n|---|");
   for (size_t i = 0; i < pairs.size(); ++i) absl::StrAppend(&s, "---|");
@@ -486,11 +592,13 @@ std::string MarkdownReport(const MatrixResult& m) {
                       Fence(a.shrunk_plan), "\n", Fence(a.shrunk_trace), "\n</details>\n");
     }
   }
+  absl::StrAppend(&s, FeatureCoverageMarkdown(m));
   absl::StrAppend(&s, "\n## Telemetry per cell (summed over seeds)\n\n"
                       "| cell | runs | elections | leader changes | retries | timeouts | overloaded | "
                       "auth failures | decode errors | snapshot installs | compactions | refusals | "
-                      "rollbacks | safety / liveness violations |\n"
-                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                      "rollbacks | safety / liveness violations | lin unknown seeds | "
+                      "largest lin search |\n"
+                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const CellResult& c : m.cells) {
     const Telemetry& t = c.telemetry;
     uint64_t retries = 0, timeouts = 0, decode = 0;
@@ -503,7 +611,8 @@ std::string MarkdownReport(const MatrixResult& m) {
                     t.leader_changes, " | ", retries, " | ", timeouts, " | ", t.overloaded, " | ",
                     t.auth_failures, " | ", decode, " | ", t.snapshot_installs, " | ", t.compactions,
                     " | ", t.start_refusals, " | ", t.rollbacks, " | ", t.safety_violations, " / ",
-                    t.liveness_violations, " |\n");
+                    t.liveness_violations, " | ", t.lin_unknown_seeds, " | ",
+                    t.lin_max_search_states, " |\n");
   }
   bool any_rollback = false;
   for (const CellResult& c : m.cells) any_rollback = any_rollback || c.telemetry.rollbacks > 0;
@@ -576,6 +685,7 @@ td.cell:hover{outline:2px solid #333}
 .FAIL{background:#ef9a9a;color:#b71c1c}
 .REFUSED-as-expected{background:#d7ecf7;color:#0d47a1}
 .UNEXPECTED-GREEN{background:#fff59d;color:#8d6e00}
+.UNKNOWN{background:#e1bee7;color:#4a148c}
 .sel{outline:3px solid #000}
 #detail{background:#fff;border:1px solid #ccc;padding:10px 14px;margin-top:10px}
 pre{background:#f3f3f3;border:1px solid #ddd;padding:6px;overflow:auto;max-height:420px;font-size:12px}
@@ -585,7 +695,8 @@ table.t td,table.t th{border:1px solid #ddd;padding:2px 6px}
 .res-ok{color:#1b5e20}.res-refused,.res-stalled{color:#b71c1c;font-weight:600}
 .res-skipped,.res-not{color:#777}
 .chip{display:inline-block;padding:1px 6px;margin:1px;border-radius:3px;font-size:12px}
-.pass,.refused{background:#c8e6c9}.fail{background:#ef9a9a}.green{background:#fff59d}
+.pass,.refused{background:#c8e6c9}.fail{background:#ef9a9a}.green{background:#fff59d}.unknown{background:#e1bee7}
+.zero{color:#b71c1c;font-weight:600}
 details{margin:4px 0} summary{cursor:pointer}
 .legend span{margin-right:10px}
 </style>
@@ -602,8 +713,9 @@ details{margin:4px 0} summary{cursor:pointer}
 </script></head><body>
 <h1>Upgrade matrix report</h1>
 <div class="summary" id="summary"></div>
-<div class="legend"><span class="chip PASS">PASS</span><span class="chip REFUSED-as-expected">REFUSED-as-expected</span><span class="chip FAIL">FAIL</span><span class="chip UNEXPECTED-GREEN">UNEXPECTED-GREEN</span> click a cell for its details and artifacts (a red cell: first violated invariant, reproduction command, timeline, per-step node tables); link to a cell with report.html#cell=SCENARIO/FROM/TO</div>
+<div class="legend"><span class="chip PASS">PASS</span><span class="chip REFUSED-as-expected">REFUSED-as-expected</span><span class="chip FAIL">FAIL</span><span class="chip UNEXPECTED-GREEN">UNEXPECTED-GREEN</span><span class="chip UNKNOWN">UNKNOWN</span> click a cell for its details and artifacts (a red cell: first violated invariant, reproduction command, timeline, per-step node tables); link to a cell with report.html#cell=SCENARIO/FROM/TO</div>
 <div id="grid"></div>
+<div id="coverage"></div>
 <div id="detail">Select a cell.</div>
 <script id="data" type="application/json">
 )HTML";
@@ -631,7 +743,23 @@ function rowsTable(rows) {
   for (const r of rows || []) t.append(el('tr', {}, ...cols.map(c => el('td', {}, c === 'node' ? 'n' + r.node : c === 'leader' ? (r.leader ? 'n' + r.leader : '-') : r[c]))));
   return t;
 }
-document.getElementById('summary').textContent = R.summary.line + ' (policy ' + R.policy_file + ')';
+document.getElementById('summary').append(el('div', {}, R.summary.line + ' (policy ' + R.policy_file + ')'), el('div', {}, R.linearizability.line), el('div', {id: 'coverage-line'}, R.feature_coverage.line));
+function pathsTable(releases) {
+  const t = el('table', {class: 't'}, el('tr', {}, ...['release','path','count','meaning'].map(c => el('th', {}, c))));
+  for (const r of releases) {
+    if (!r.has_table) { t.append(el('tr', {}, el('td', {}, r.release), el('td', {class: 'zero'}, 'no feature-path table'), el('td', {}, ''), el('td', {}, ''))); continue; }
+    for (const p of r.paths) t.append(el('tr', {}, el('td', {}, r.release), el('td', {class: p.count ? '' : 'zero'}, p.counter), el('td', {}, p.count), el('td', {}, p.meaning)));
+  }
+  return t;
+}
+function coverage() {
+  const fc = R.feature_coverage, d = document.getElementById('coverage');
+  d.append(el('h2', {}, 'feature coverage: ' + fc.exercised + '/' + fc.paths + ' paths exercised'));
+  d.append(el('div', {}, fc.releases.map(r => r.release + ' ' + r.exercised + '/' + r.total).join(', ')));
+  if (fc.never_exercised.length) d.append(el('h3', {}, 'paths no cell exercised (' + fc.never_exercised.length + ')'), el('ul', {id: 'never-exercised'}, ...fc.never_exercised.map(g => el('li', {}, g))));
+  else d.append(el('div', {}, 'every path of every release was exercised'));
+  d.append(det('every path with its count over the run', pathsTable(fc.releases), false));
+}
 let selected = null;
 const cellId = c => c.scenario + '/' + c.from + '/' + c.to;
 function grid() {
@@ -700,7 +828,7 @@ function timeline(a) {
 }
 function telemetry(t) {
   const d = el('div');
-  const kv = ['runs','sim_seconds','elections','leader_changes','retries','timeouts','overloaded','auth_failures','unknown_messages','snapshot_installs','snapshots_sent','compactions','start_refusals','safety_violations','liveness_violations','ops_completed','acked_writes','faults_fired','crashes','upgrades','rollbacks'];
+  const kv = ['runs','sim_seconds','elections','leader_changes','retries','timeouts','overloaded','auth_failures','unknown_messages','snapshot_installs','snapshots_sent','compactions','start_refusals','safety_violations','liveness_violations','ops_completed','acked_writes','faults_fired','crashes','upgrades','rollbacks','lin_unknown_seeds','lin_max_search_states'];
   const tb = el('table', {class: 't'});
   for (const k of kv) tb.append(el('tr', {}, el('th', {}, k.replace(/_/g, ' ')), el('td', {}, typeof t[k] === 'number' && !Number.isInteger(t[k]) ? t[k].toFixed(2) : t[k])));
   d.append(tb);
@@ -754,8 +882,10 @@ function show(i, td) {
   d.append(el('div', {}, 'seeds: ', ...c.seed_results.map(s => el('span', {class: 'chip ' + s.outcome, title: s.reason + ' digest ' + s.digest}, s.seed + ':' + s.outcome))));
   if (c.artifact) d.append(artifact(c.artifact));
   d.append(el('h2', {}, 'telemetry (summed over ' + c.telemetry.runs + ' seeds)'), telemetry(c.telemetry));
+  d.append(el('h2', {}, 'feature paths (' + c.feature_paths.map(r => r.release + ' ' + r.exercised + '/' + r.total).join(', ') + ')'), pathsTable(c.feature_paths));
 }
 grid();
+coverage();
 // report.html#cell=S/F/T opens that cell with a real click on it; without one,
 // the first cell that does not match the policy opens.
 function openFromHash() {

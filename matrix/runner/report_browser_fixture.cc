@@ -24,7 +24,9 @@ CellResult Cell(const std::string& scenario, const std::string& from, const std:
   SeedOutcome good = status == CellStatus::kRefused ? SeedOutcome::kRefused : SeedOutcome::kPass;
   c.seeds = {{1, good, true, 0xabc, 5'000'000, ""}, {2, good, true, 0xdef, 5'000'000, ""}};
   if (!ok) {
-    c.seeds[1].outcome = status == CellStatus::kFail ? SeedOutcome::kFail : SeedOutcome::kGreen;
+    c.seeds[1].outcome = status == CellStatus::kFail      ? SeedOutcome::kFail
+                         : status == CellStatus::kUnknown ? SeedOutcome::kUnknown
+                                                          : SeedOutcome::kGreen;
     c.seeds[1].matches_policy = false;
     c.seeds[1].reason = "see the artifact";
   }
@@ -36,6 +38,12 @@ CellResult Cell(const std::string& scenario, const std::string& from, const std:
   c.telemetry.cohorts[0].ops = 100;
   c.telemetry.cohorts[0].retries = 3;
   c.telemetry.steps[StepResult::kOk] = 4;
+  // Feature paths: elections everywhere, compactions only where the cell is
+  // not a plain v1 one; the rest stays unexercised in the run.
+  c.telemetry.counters_by_release[from]["elections_started"] = 4;
+  c.telemetry.counters_by_release[to]["elections_started"] = 3;
+  if (to != "v1") c.telemetry.counters_by_release[to]["compactions"] = 2;
+  if (status == CellStatus::kUnknown) c.telemetry.lin_unknown_seeds = 1;
   if (status == CellStatus::kRefused) {
     c.telemetry.start_refusals = 1;
     c.telemetry.decode_errors[{to, from, "AppendEntries"}] = 5;
@@ -102,7 +110,7 @@ MatrixResult Sample() {
   MatrixResult m;
   m.mode = Mode::kFast;
   m.pairs = {{"v1", "v1"}, {"v1", "v2"}, {"v1", "v3"}};
-  m.scenarios = {"rolling_upgrade", "skip_version"};
+  m.scenarios = {"rolling_upgrade", "skip_version", "leader_flaps"};
   m.policy_file = "versions/policy.txt";
   m.seeds_run = 12;
   m.wall_s = 3;
@@ -122,7 +130,9 @@ MatrixResult Sample() {
       Cell("skip_version", "v1", "v1", CellStatus::kPass, true),
       fail2,
       Cell("skip_version", "v1", "v3", CellStatus::kRefused, false),
+      Cell("leader_flaps", "v1", "v1", CellStatus::kUnknown, true),
   };
+  m.lin_max_states = 2'000'000;
   return m;
 }
 

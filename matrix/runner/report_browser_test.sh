@@ -8,7 +8,9 @@
 #      report logs nothing), and the page's own error hook lists any error,
 #      failed load or console.error on <html data-errors>; <html data-ready>
 #      proves its script ran to the end;
-#  (b) show the grid: one <td class="cell STATUS"> per cell;
+#  (b) show the grid: one <td class="cell STATUS"> per cell (UNKNOWN too, in
+#      the legend as well), and the feature coverage section with the paths
+#      no cell exercised;
 #  (c) show a red cell's reproduction command after a click on it:
 #      report.html#cell=S/F/T makes the page dispatch a click event on that
 #      cell, which runs the cell's own click handler; the DOM dumped after the
@@ -84,12 +86,15 @@ check_clean() {  # (a)
 check_grid() {  # (b)
   grep -q '<div id="grid"><table class="grid">' "$DOM" || { echo "no grid table"; return 1; }
   local status want got
-  for want in "PASS 2" "FAIL 2" "REFUSED-as-expected 1" "UNEXPECTED-GREEN 1"; do
+  for want in "PASS 2" "FAIL 2" "REFUSED-as-expected 1" "UNEXPECTED-GREEN 1" "UNKNOWN 1"; do
     status=${want% *}
     got=$(grep -oE "<td class=\"cell $status( sel)?\" data-cell=\"[a-z_]+/v[0-9]/v[0-9]\"" "$DOM" | wc -l)
     [[ "$got" == "${want#* }" ]] || { echo "grid: $got cells $status, want ${want#* }"; return 1; }
   done
   grep -q '<div class="legend"><span class="chip PASS">PASS</span>' "$DOM" || { echo "no legend"; return 1; }
+  grep -q '<span class="chip UNKNOWN">UNKNOWN</span>' "$DOM" || { echo "no UNKNOWN in the legend"; return 1; }
+  grep -q '<div id="coverage"><h2>feature coverage: ' "$DOM" || { echo "no feature coverage section"; return 1; }
+  grep -q '<ul id="never-exercised"><li>v1 became_leader: ' "$DOM" || { echo "no list of paths never exercised"; return 1; }
 }
 
 # check_opened CELL REPRO OTHER_REPRO: CELL is the selected one and the details

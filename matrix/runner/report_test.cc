@@ -87,6 +87,77 @@ TEST(Report, JsonAndMarkdownCarryStatusesTelemetryAndArtifacts) {
   EXPECT_TRUE(absl::StrContains(md, "v2 -> v1 AppendEntries: 5"));
 }
 
+// The sample with its red cell made UNKNOWN instead: a seed whose
+// linearizability search ran out of budget, nothing red.
+MatrixResult UnknownSample() {
+  MatrixResult m = Sample();
+  CellResult& c = m.cells[1];
+  c.verdict = {CellStatus::kUnknown, 2, 1};
+  c.seeds[1].outcome = SeedOutcome::kUnknown;
+  c.seeds[1].reason = "linearizability unknown (search budget exhausted, not a pass)";
+  c.telemetry.lin_unknown_seeds = 1;
+  c.telemetry.lin_max_search_states = 2'000'001;
+  c.artifact->verdict.outcome = SeedOutcome::kUnknown;
+  c.artifact->first_violation = c.seeds[1].reason;
+  m.lin_max_states = 2'000'000;
+  return m;
+}
+
+TEST(Report, AnUnknownCellIsItsOwnStatusNeverGreenAndExitsNonZero) {
+  MatrixResult m = UnknownSample();
+  EXPECT_FALSE(m.ok());
+  EXPECT_EQ(m.exit_code(), kExitUnknown);
+  EXPECT_NE(m.exit_code(), 0);
+  EXPECT_NE(m.exit_code(), kExitMismatch);
+  EXPECT_EQ(Sample().exit_code(), kExitMismatch);
+  const std::string t = TerminalTable(m, /*color=*/false);
+  EXPECT_TRUE(absl::StrContains(t, "rolling_upgrade | PASS 2/2 | UNKNOWN 1/2")) << t;
+  EXPECT_TRUE(absl::StrContains(t, "UNKNOWN rolling_upgrade v1->v2")) << t;
+  EXPECT_TRUE(absl::StrContains(t, "0 UNEXPECTED-GREEN, 1 UNKNOWN;")) << t;
+  EXPECT_TRUE(absl::StrContains(t, "SOME CELLS ARE UNKNOWN")) << t;
+  EXPECT_TRUE(absl::StrContains(
+      t, "linearizability: 1 unknown seed(s); largest search 2000001 states (budget 2000000"))
+      << t;
+  const std::string colored = TerminalTable(m, true);
+  EXPECT_TRUE(absl::StrContains(colored, "\033[1;35mUNKNOWN 1/2")) << "magenta, never green";
+  EXPECT_FALSE(absl::StrContains(colored, "\033[32mUNKNOWN"));
+  const std::string j = JsonReport(m);
+  EXPECT_TRUE(absl::StrContains(j, "\"status\": \"UNKNOWN\""));
+  EXPECT_TRUE(absl::StrContains(j, "\"outcome\": \"unknown\""));
+  EXPECT_TRUE(absl::StrContains(j, "\"unknown\": 1"));
+  EXPECT_TRUE(absl::StrContains(j, "\"exit_code\": 3"));
+  EXPECT_TRUE(absl::StrContains(j, "\"lin_unknown_seeds\": 1"));
+  EXPECT_TRUE(absl::StrContains(j, "\"largest_search_states\": 2000001"));
+  const std::string md = MarkdownReport(m);
+  EXPECT_TRUE(absl::StrContains(md, "| rolling_upgrade | PASS 2/2 | **UNKNOWN 1/2** |")) << md;
+  EXPECT_TRUE(absl::StrContains(md, "### UNKNOWN: rolling_upgrade v1->v2")) << md;
+  const std::string h = HtmlReport(m);
+  EXPECT_TRUE(absl::StrContains(h, ".UNKNOWN{background:#e1bee7"));
+  EXPECT_TRUE(absl::StrContains(h, "<span class=\"chip UNKNOWN\">UNKNOWN</span>"));
+}
+
+TEST(Report, FeatureCoverageShowsPathCountsPerCellAndWhatNoCellExercised) {
+  MatrixResult m = Sample();
+  m.cells[0].telemetry.counters_by_release["v1"]["elections_started"] = 6;
+  m.cells[1].telemetry.counters_by_release["v2"]["pre_votes_started"] = 4;
+  const std::string t = TerminalTable(m, false);
+  EXPECT_TRUE(absl::StrContains(t, "feature paths exercised: v1 1/")) << t;
+  EXPECT_TRUE(absl::StrContains(t, "never exercised: v1 became_leader")) << t;
+  EXPECT_FALSE(absl::StrContains(t, "v2 pre_votes_started,")) << t;
+  const std::string j = JsonReport(m);
+  EXPECT_TRUE(absl::StrContains(j, "\"feature_coverage\": {")) << j;
+  EXPECT_TRUE(absl::StrContains(j, "\"never_exercised\": [")) << j;
+  EXPECT_TRUE(absl::StrContains(j, "\"v1 became_leader: a candidate won an election\"")) << j;
+  EXPECT_TRUE(absl::StrContains(j, "\"feature_paths\": [")) << j;
+  EXPECT_TRUE(absl::StrContains(j, "\"release\": \"v1\"")) << j;
+  EXPECT_TRUE(absl::StrContains(j, "\"counter\": \"elections_started\",")) << j;
+  const std::string md = MarkdownReport(m);
+  EXPECT_TRUE(absl::StrContains(md, "## Feature coverage")) << md;
+  EXPECT_TRUE(absl::StrContains(md, "### Paths no cell exercised\n\n- v1 became_leader: ")) << md;
+  EXPECT_TRUE(absl::StrContains(md, "- rolling_upgrade v1->v2: v1 0/")) << md;
+  EXPECT_TRUE(absl::StrContains(md, "(pre_votes_started=4)")) << md;
+}
+
 TEST(Report, HtmlIsSelfContainedAndEmbedsTheJsonSafely) {
   std::string h = HtmlReport(Sample());
   EXPECT_TRUE(absl::StartsWith(h, "<!DOCTYPE html>"));

@@ -1,8 +1,11 @@
 #!/bin/bash
 # The runner binary end to end: listing, dry runs, usage errors, a real cell
-# with its report files, a stale policy (unexpected green, exit 1), sharding.
+# with its report files, a stale policy (unexpected green, exit 1), a
+# linearizability search out of budget (UNKNOWN, exit 3, and a cell test that
+# fails on it), sharding.
 set -uo pipefail
 R="$1"
+CELL_TEST="$2"  # the wrapper every Bazel cell test runs
 T="${TEST_TMPDIR:-$(mktemp -d)}"
 fail() { echo "FAIL: $*"; exit 1; }
 expect_exit() {  # want_status description command...
@@ -41,6 +44,19 @@ printf 'v1 -> v1: none\n' >"$T/stale.txt"
 expect_exit 1 "stale policy" "$R" --scenarios=rolling_upgrade --pairs=v1:v1 --seeds=1 --policy="$T/stale.txt" --out="$T/rep2" --shrink_runs=0
 grep -q "UNEXPECTED-GREEN 0/1" "$T/out" || { cat "$T/out"; fail "no unexpected green"; }
 grep -q "reproduce: bazel run //matrix:runner -- --scenarios=rolling_upgrade --pairs=v1:v1 --seed=1" "$T/out" || fail "no reproduction command"
+
+# No silent pass: with a budget of one state per search every history is too
+# big to judge; the cell is UNKNOWN, never PASS, and the exit status is 3.
+expect_exit 3 "lin budget exhausted" "$R" --scenarios=rolling_upgrade --pairs=v1:v1 --seeds=1 --lin_max_states=1 --out="$T/rep3" --shrink_runs=0
+grep -q "rolling_upgrade | UNKNOWN 0/1" "$T/out" || { cat "$T/out"; fail "cell not UNKNOWN 0/1"; }
+grep -q "linearizability: 1 unknown seed(s)" "$T/out" || { cat "$T/out"; fail "no unknown seed count"; }
+grep -q '"status": "UNKNOWN"' "$T/rep3/report.json" || fail "report.json lacks the UNKNOWN cell"
+grep -q '"exit_code": 3' "$T/rep3/report.json" || fail "report.json lacks the exit code"
+expect_exit 2 "zero lin budget" "$R" --lin_max_states=0
+# A Bazel cell test (cell_test.sh, as matrix/cells.bzl runs it) fails on it too.
+mkdir -p "$T/cell_outputs"
+TEST_UNDECLARED_OUTPUTS_DIR="$T/cell_outputs" \
+  expect_exit 3 "cell test on an UNKNOWN cell" "$CELL_TEST" "$R" --test --scenarios=rolling_upgrade --pairs=v1:v1 --mode=fast --seeds=1 --lin_max_states=1
 
 # Test mode: shard 1 of 2 runs seeds 2 and 4 of 1..4; reports under the outputs dir.
 mkdir -p "$T/outputs"

@@ -11,6 +11,7 @@ const char* SeedOutcomeName(SeedOutcome o) {
     case SeedOutcome::kRefused: return "refused";
     case SeedOutcome::kGreen: return "green";
     case SeedOutcome::kFail: return "fail";
+    case SeedOutcome::kUnknown: return "unknown";
   }
   return "?";
 }
@@ -21,6 +22,7 @@ const char* CellStatusName(CellStatus s) {
     case CellStatus::kFail: return "FAIL";
     case CellStatus::kRefused: return "REFUSED-as-expected";
     case CellStatus::kUnexpectedGreen: return "UNEXPECTED-GREEN";
+    case CellStatus::kUnknown: return "UNKNOWN";
   }
   return "?";
 }
@@ -105,6 +107,16 @@ SeedVerdict Judge(const RunResult& r, bool supported, const std::string& unsuppo
           ": the policy is stale (declare it), or the release should have refused"));
     }
   }
+  if (v.outcome != SeedOutcome::kFail && r.lin.checked && r.lin.unknown) {
+    // Red stays red; anything else rests on a history nobody could judge.
+    v.notes.insert(v.notes.begin(),
+                   absl::StrCat("without the linearizability search the seed would be: ",
+                                SeedOutcomeName(v.outcome)));
+    v.outcome = SeedOutcome::kUnknown;
+    v.reasons.insert(v.reasons.begin(),
+                     absl::StrCat("linearizability unknown (search budget exhausted, not a pass): ",
+                                  r.lin.detail));
+  }
   v.matches_policy = v.outcome == (supported ? SeedOutcome::kPass : SeedOutcome::kRefused);
   return v;
 }
@@ -112,21 +124,37 @@ SeedVerdict Judge(const RunResult& r, bool supported, const std::string& unsuppo
 CellVerdict Aggregate(const std::vector<SeedVerdict>& seeds, bool supported) {
   CellVerdict c;
   c.seeds = static_cast<int>(seeds.size());
-  bool fail = false, green = false;
+  bool fail = false, green = false, unknown = false;
   for (const SeedVerdict& s : seeds) {
     if (s.matches_policy) ++c.matching;
-    if (s.outcome == SeedOutcome::kFail) fail = true;
-    if (s.outcome == SeedOutcome::kGreen) green = true;
-    if (supported && s.outcome != SeedOutcome::kPass) fail = true;
+    switch (s.outcome) {
+      case SeedOutcome::kFail: fail = true; break;
+      // Neither a refusal nor a green is what a supported cell promises.
+      case SeedOutcome::kGreen: green = true; fail = fail || supported; break;
+      case SeedOutcome::kRefused: fail = fail || supported; break;
+      case SeedOutcome::kUnknown: unknown = true; break;
+      case SeedOutcome::kPass: break;
+    }
   }
   if (fail) {
     c.status = CellStatus::kFail;
-  } else if (supported) {
-    c.status = CellStatus::kPass;
+  } else if (green) {
+    c.status = CellStatus::kUnexpectedGreen;
+  } else if (unknown) {
+    c.status = CellStatus::kUnknown;
   } else {
-    c.status = green ? CellStatus::kUnexpectedGreen : CellStatus::kRefused;
+    c.status = supported ? CellStatus::kPass : CellStatus::kRefused;
   }
   return c;
+}
+
+int ExitCodeFor(const std::vector<CellStatus>& cells) {
+  bool unknown = false;
+  for (CellStatus s : cells) {
+    if (s == CellStatus::kFail || s == CellStatus::kUnexpectedGreen) return kExitMismatch;
+    if (s == CellStatus::kUnknown) unknown = true;
+  }
+  return unknown ? kExitUnknown : kExitOk;
 }
 
 }  // namespace raftlog::runner

@@ -14,6 +14,12 @@
 //    -> REFUSED (as expected); a liveness loss without any refusal -> FAIL
 //    (neither served nor refused); a seed that passes everything without a
 //    refusal -> UNEXPECTED-GREEN: the policy is stale.
+//  - no silent pass: a seed that is not red but whose linearizability search
+//    ran out of budget (neither shown linearizable nor not) is UNKNOWN, not
+//    a pass, a refusal or a green: nothing was shown about its history. A
+//    cell with an unknown seed and no FAIL or UNEXPECTED-GREEN seed is
+//    UNKNOWN: it does not match the policy (the runner exits kExitUnknown),
+//    and a bigger budget (--lin_max_states) or a smaller history settles it.
 #ifndef RAFTLOG_MATRIX_RUNNER_VERDICT_H_
 #define RAFTLOG_MATRIX_RUNNER_VERDICT_H_
 
@@ -24,7 +30,7 @@
 
 namespace raftlog::runner {
 
-enum class SeedOutcome { kPass, kRefused, kGreen, kFail };
+enum class SeedOutcome { kPass, kRefused, kGreen, kFail, kUnknown };
 const char* SeedOutcomeName(SeedOutcome o);
 
 struct SeedVerdict {
@@ -41,11 +47,20 @@ struct SeedVerdict {
 // of an unexpected green: "downgrade_after_finalize for v1 -> v2".
 SeedVerdict Judge(const RunResult& r, bool supported, const std::string& unsupported_why = "");
 
-enum class CellStatus { kPass, kFail, kRefused, kUnexpectedGreen };
-// "PASS", "FAIL", "REFUSED-as-expected", "UNEXPECTED-GREEN".
+enum class CellStatus { kPass, kFail, kRefused, kUnexpectedGreen, kUnknown };
+// "PASS", "FAIL", "REFUSED-as-expected", "UNEXPECTED-GREEN", "UNKNOWN".
 const char* CellStatusName(CellStatus s);
 // Matches the policy: PASS or REFUSED-as-expected.
 inline bool CellOk(CellStatus s) { return s == CellStatus::kPass || s == CellStatus::kRefused; }
+
+// The runner's exit status (documented in README.md and --help).
+inline constexpr int kExitOk = 0;         // every cell matches the policy
+inline constexpr int kExitMismatch = 1;   // some cell is FAIL or UNEXPECTED-GREEN
+inline constexpr int kExitUsage = 2;      // a usage or configuration error
+inline constexpr int kExitUnknown = 3;    // no mismatch, but some cell is UNKNOWN
+// The exit status for a set of cell statuses: a mismatch outranks UNKNOWN
+// (a definite finding over a missing one), UNKNOWN outranks every match.
+int ExitCodeFor(const std::vector<CellStatus>& cells);
 
 struct CellVerdict {
   CellStatus status = CellStatus::kPass;

@@ -93,6 +93,67 @@ TEST(Judge, ALivenessLossWithoutARefusalIsRedEitherWay) {
   EXPECT_EQ(Judge(l, true).outcome, SeedOutcome::kFail);
 }
 
+TEST(Judge, AnExhaustedLinearizabilitySearchIsUnknownNeverAPass) {
+  RunResult r = Clean();
+  r.lin.unknown = true;
+  r.lin.detail = "unknown, 900 ops over 8 keys; budget exhausted: key \"k3\": state budget exhausted";
+  SeedVerdict s = Judge(r, /*supported=*/true);
+  EXPECT_EQ(s.outcome, SeedOutcome::kUnknown);
+  EXPECT_FALSE(s.matches_policy);
+  ASSERT_FALSE(s.reasons.empty());
+  EXPECT_TRUE(absl::StrContains(s.reasons[0], "linearizability unknown")) << s.reasons[0];
+  EXPECT_TRUE(absl::StrContains(s.reasons[0], "key \"k3\"")) << s.reasons[0];
+  ASSERT_FALSE(s.notes.empty());
+  EXPECT_TRUE(absl::StrContains(s.notes[0], "would be: pass")) << s.notes[0];
+  EXPECT_STREQ(SeedOutcomeName(s.outcome), "unknown");
+  // A clean refusal of an unsupported cell is not "nothing lost" either.
+  RunResult refused = r;
+  refused.refusals.push_back({1, 2, "v1", absl::UnimplementedError("snapshot format 2")});
+  EXPECT_EQ(Judge(refused, false).outcome, SeedOutcome::kUnknown);
+  // Nor is a green one a proof that the policy is stale.
+  EXPECT_EQ(Judge(r, false).outcome, SeedOutcome::kUnknown);
+  // Red stays red.
+  RunResult red = r;
+  red.safety_violations = 1;
+  red.violations.push_back({"durability", 1'000, "acknowledged write lost", false});
+  EXPECT_EQ(Judge(red, true).outcome, SeedOutcome::kFail);
+  // Not checked at all (--lin=false) is not unknown: nothing was attempted.
+  RunResult off = r;
+  off.lin.checked = false;
+  EXPECT_EQ(Judge(off, true).outcome, SeedOutcome::kPass);
+}
+
+TEST(Aggregate, AnUnknownSeedMakesTheCellUnknownUnlessSomethingIsRed) {
+  SeedVerdict pass, refused, green, fail, unknown;
+  refused.outcome = SeedOutcome::kRefused;
+  green.outcome = SeedOutcome::kGreen;
+  green.matches_policy = false;
+  fail.outcome = SeedOutcome::kFail;
+  fail.matches_policy = false;
+  unknown.outcome = SeedOutcome::kUnknown;
+  unknown.matches_policy = false;
+  CellVerdict c = Aggregate({pass, unknown, pass}, true);
+  EXPECT_EQ(c.status, CellStatus::kUnknown);
+  EXPECT_EQ(c.matching, 2);
+  EXPECT_FALSE(CellOk(c.status)) << "UNKNOWN never matches the policy";
+  EXPECT_STREQ(CellStatusName(c.status), "UNKNOWN");
+  EXPECT_EQ(Aggregate({unknown, fail}, true).status, CellStatus::kFail);
+  EXPECT_EQ(Aggregate({refused, unknown}, false).status, CellStatus::kUnknown);
+  EXPECT_EQ(Aggregate({refused, unknown, green}, false).status, CellStatus::kUnexpectedGreen);
+  EXPECT_EQ(Aggregate({unknown, refused}, true).status, CellStatus::kFail);
+}
+
+TEST(ExitCode, UnknownHasItsOwnNonZeroStatusBelowAMismatch) {
+  EXPECT_EQ(ExitCodeFor({CellStatus::kPass, CellStatus::kRefused}), kExitOk);
+  EXPECT_EQ(ExitCodeFor({CellStatus::kPass, CellStatus::kUnknown}), kExitUnknown);
+  EXPECT_EQ(ExitCodeFor({CellStatus::kUnknown, CellStatus::kFail}), kExitMismatch);
+  EXPECT_EQ(ExitCodeFor({CellStatus::kUnexpectedGreen, CellStatus::kUnknown}), kExitMismatch);
+  EXPECT_NE(kExitUnknown, kExitOk);
+  EXPECT_NE(kExitUnknown, kExitMismatch);
+  EXPECT_NE(kExitUnknown, kExitUsage);
+  EXPECT_EQ(ExitCodeFor({}), kExitOk);
+}
+
 TEST(Aggregate, FoldsSeedsIntoCellStatuses) {
   SeedVerdict pass, refused, green, fail;
   refused.outcome = SeedOutcome::kRefused;

@@ -168,7 +168,10 @@ absl::Status Cluster::Start(api::NodeId id, absl::string_view tag) {
 
 void Cluster::Down(SimNode& n, NodeStatus why) {
   if (n.node) {
-    for (const auto& [k, v] : n.node->Counters()) retired_counters_[k] += v;
+    for (const auto& [k, v] : n.node->Counters()) {
+      retired_counters_[k] += v;
+      retired_counters_by_tag_[n.tag][k] += v;
+    }
   }
   n.node.reset();
   n.log.node_ = nullptr;
@@ -376,6 +379,15 @@ std::map<std::string, uint64_t> Cluster::ReleaseCounters() const {
   for (const auto& n : nodes_) {
     if (!n || !n->node) continue;
     for (const auto& [k, v] : n->node->Counters()) out[k] += v;
+  }
+  return out;
+}
+
+std::map<std::string, std::map<std::string, uint64_t>> Cluster::ReleaseCountersByTag() const {
+  std::map<std::string, std::map<std::string, uint64_t>> out = retired_counters_by_tag_;
+  for (const auto& n : nodes_) {
+    if (!n || !n->node) continue;
+    for (const auto& [k, v] : n->node->Counters()) out[n->tag][k] += v;
   }
   return out;
 }

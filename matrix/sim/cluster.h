@@ -155,6 +155,9 @@ class Cluster {
   const std::vector<AdminReply>& admin_replies() const { return admin_replies_; }
   // The releases' own counters, summed over nodes and incarnations.
   std::map<std::string, uint64_t> ReleaseCounters() const;
+  // The same per release tag: an incarnation's counters go to the tag it ran
+  // (an upgraded node's old incarnation to the old tag).
+  std::map<std::string, std::map<std::string, uint64_t>> ReleaseCountersByTag() const;
   // Disk stats summed over nodes.
   DiskStats DiskTotals() const;
   // One line per node: id, status, release, cluster version, term, role,
@@ -188,6 +191,7 @@ class Cluster {
   std::vector<Refusal> refusals_;
   std::vector<AdminReply> admin_replies_;
   std::map<std::string, uint64_t> retired_counters_;
+  std::map<std::string, std::map<std::string, uint64_t>> retired_counters_by_tag_;
 };
 
 }  // namespace raftlog::sim

@@ -184,6 +184,13 @@ TEST(Cluster, DecodeErrorsAreAttributedBySenderReceiverAndType) {
   EXPECT_EQ(std::get<2>(key), "junk");
   EXPECT_GE(count, 3u);
   EXPECT_EQ(c.ReleaseCounters()[api::kCounterUnknownMessages], count);  // the receiver agrees
+  // Per release: the receivers ran "fake", the sender counted nothing.
+  auto by_tag = c.ReleaseCountersByTag();
+  EXPECT_EQ(by_tag["fake"][api::kCounterUnknownMessages], count);
+  EXPECT_EQ(by_tag["garbage"][api::kCounterUnknownMessages], 0u);
+  // A crashed incarnation's counters stay with the tag it ran.
+  c.Crash(1, /*tear=*/false);
+  EXPECT_EQ(c.ReleaseCountersByTag()["fake"][api::kCounterUnknownMessages], count);
 }
 
 // Every node gets the same non-empty cluster key by default (so releases

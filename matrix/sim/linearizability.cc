@@ -18,12 +18,16 @@ LinVerdict CheckHistory(const lin::History& history, uint64_t max_states) {
     v.detail = absl::StrCat("checker error: ", r.status().ToString());
     return v;
   }
+  v.states = r->states_explored;
+  v.max_search_states = r->max_search_states;
   v.detail = absl::StrCat(lin::VerdictName(r->verdict), ", ", r->ops_checked, " ops over ",
-                          r->keys, " keys, ", r->states_explored, " states");
+                          r->keys, " keys, ", r->states_explored, " states (largest search ",
+                          r->max_search_states, ", budget ", max_states, " per search)");
   switch (r->verdict) {
     case lin::Verdict::kLinearizable:
       break;
     case lin::Verdict::kUnknown:
+      v.unknown = true;
       absl::StrAppend(&v.detail, "; budget exhausted: ", r->reason);
       break;
     case lin::Verdict::kNotLinearizable: {

@@ -10,10 +10,18 @@
 
 namespace raftlog::sim {
 
-// Checks `history` with the kv model. An unknown verdict (budget exhausted)
-// counts as linearizable=true with the reason in `detail`; a checker error
-// counts as not linearizable (the history the simulator wrote is malformed).
-LinVerdict CheckHistory(const lin::History& history, uint64_t max_states = 2'000'000);
+// The default per-key search budget (configurations entered by one search).
+// Sized on the fast matrix: its largest search needs far fewer (the runner's
+// telemetry reports the largest, per cell and for the run).
+inline constexpr uint64_t kDefaultLinMaxStates = 2'000'000;
+
+// Checks `history` with the kv model. An unknown verdict (some key's search
+// ran out of budget) sets `unknown` with the key and budget in `detail`
+// (`linearizable` stays true: nothing was shown wrong, and nothing shown
+// right either); a checker error counts as not linearizable (the history the
+// simulator wrote is malformed). `states` and `max_search_states` carry the
+// search's size either way.
+LinVerdict CheckHistory(const lin::History& history, uint64_t max_states = kDefaultLinMaxStates);
 
 }  // namespace raftlog::sim
 

@@ -492,7 +492,8 @@ std::string SimResult::Summary() const {
   absl::StrAppend(&s, verdicts);
   for (const auto& v : violations) absl::StrAppend(&s, check::ViolationString(v), "\n");
   if (lin.checked) {
-    absl::StrAppend(&s, "linearizability: ", lin.linearizable ? "ok" : "VIOLATED",
+    absl::StrAppend(&s, "linearizability: ",
+                    !lin.linearizable ? "VIOLATED" : lin.unknown ? "UNKNOWN" : "ok",
                     lin.detail.empty() ? "" : " (", lin.detail, lin.detail.empty() ? "" : ")", "\n");
   } else {
     absl::StrAppend(&s, "linearizability: not checked\n");

@@ -44,6 +44,12 @@ namespace raftlog::sim {
 struct LinVerdict {
   bool checked = false;      // a checker ran
   bool linearizable = true;
+  // The search ran out of budget on some key: neither shown linearizable nor
+  // shown not (`linearizable` stays true, nothing was shown wrong). Never a
+  // pass: the runner judges such a run UNKNOWN.
+  bool unknown = false;
+  uint64_t states = 0;       // configurations explored, every key and search
+  uint64_t max_search_states = 0;  // the largest single search (what the budget bounds)
   std::string detail;        // the checker's own words
 };
 using LinCheckFn = std::function<LinVerdict(const lin::History&)>;
