@@ -31,6 +31,7 @@ std::string Classify(const RunResult& r, const SeedVerdict& v) {
   if (r.hit_step_bound) return "livelock";
   if (!r.read_back_done) return "read_back";
   if (v.matches_policy && v.outcome == SeedOutcome::kPass) return "";
+  if (v.outcome == SeedOutcome::kUnknown) return "lin_unknown";  // not shown red, nor green
   if (!r.decode_errors.empty()) return "wire";
   // A node's own recovery finding its data inconsistent (kDataLoss) is a
   // durability finding, told apart from a clean version refusal.

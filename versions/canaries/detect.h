@@ -23,7 +23,8 @@ namespace raftlog::canaries {
 // state_machine_safety, leader_completeness, durability, config_safety,
 // replica_agreement ...), or linearizability, livelock, read_back, wire
 // (messages rejected), data_loss_on_restart (a node refused its own data with
-// kDataLoss), refusal, liveness.
+// kDataLoss), refusal, liveness; lin_unknown when nothing is red but the
+// linearizability search ran out of budget (not a detection, not green).
 std::string Classify(const runner::RunResult& r, const runner::SeedVerdict& v);
 
 // `cls` is one of the '|'-separated classes of `expected`.
