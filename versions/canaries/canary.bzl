@@ -87,6 +87,7 @@ _BASES = {
             "quorum.h",
             "raft.cc",
             "raft.h",
+            "raft_admission.cc",
             "raft_apply.cc",
             "raft_cluster_version.cc",
             "raft_durable.cc",

@@ -2,7 +2,7 @@
 // input (Step, Tick, Propose) and the outputs. The handlers live with their
 // concern: raft_election.cc, raft_replication.cc, raft_apply.cc,
 // raft_snapshot.cc, raft_membership.cc, raft_cluster_version.cc,
-// raft_read.cc and raft_durable.cc.
+// raft_read.cc, raft_admission.cc and raft_durable.cc.
 #include "versions/v3/raft.h"
 
 #include <algorithm>
@@ -139,25 +139,34 @@ absl::Status Raft::Step(const Message& m) {
     // whose last term is above the hard state's term.
     if (absl::Status s = Flush(); !s.ok()) return s;
   } else if (m.term() < term_) {
-    Count(kCounterStaleTerm);
-    // Tell a stale candidate or leader the current term, so it steps down.
-    if (type == wire::v3::MESSAGE_TYPE_REQUEST_VOTE) {
-      Message r = NewMessage(m.from(), wire::v3::MESSAGE_TYPE_REQUEST_VOTE_RESPONSE);
-      r.mutable_request_vote_response()->set_granted(false);
-      out_.messages.push_back(std::move(r));
-    } else if (type == wire::v3::MESSAGE_TYPE_PRE_VOTE) {
-      Message r = NewMessage(m.from(), wire::v3::MESSAGE_TYPE_PRE_VOTE_RESPONSE);
-      r.mutable_pre_vote_response()->set_granted(false);
-      out_.messages.push_back(std::move(r));
-    } else if (from_leader) {
-      Message r = NewMessage(m.from(), wire::v3::MESSAGE_TYPE_APPEND_ENTRIES_RESPONSE);
-      r.mutable_append_entries_response()->set_success(false);
-      r.mutable_append_entries_response()->set_last_index(log_.last_index());
-      out_.messages.push_back(std::move(r));
-    }
+    RejectStaleTerm(m, from_leader);
     return absl::OkStatus();
   }
+  return StepInTerm(m);
+}
 
+void Raft::RejectStaleTerm(const Message& m, bool from_leader) {
+  const wire::v3::MessageType type = m.type();
+  Count(kCounterStaleTerm);
+  // Tell a stale candidate or leader the current term, so it steps down.
+  if (type == wire::v3::MESSAGE_TYPE_REQUEST_VOTE) {
+    Message r = NewMessage(m.from(), wire::v3::MESSAGE_TYPE_REQUEST_VOTE_RESPONSE);
+    r.mutable_request_vote_response()->set_granted(false);
+    out_.messages.push_back(std::move(r));
+  } else if (type == wire::v3::MESSAGE_TYPE_PRE_VOTE) {
+    Message r = NewMessage(m.from(), wire::v3::MESSAGE_TYPE_PRE_VOTE_RESPONSE);
+    r.mutable_pre_vote_response()->set_granted(false);
+    out_.messages.push_back(std::move(r));
+  } else if (from_leader) {
+    Message r = NewMessage(m.from(), wire::v3::MESSAGE_TYPE_APPEND_ENTRIES_RESPONSE);
+    r.mutable_append_entries_response()->set_success(false);
+    r.mutable_append_entries_response()->set_last_index(log_.last_index());
+    out_.messages.push_back(std::move(r));
+  }
+}
+
+absl::Status Raft::StepInTerm(const Message& m) {
+  const wire::v3::MessageType type = m.type();
   if (role_ == api::Role::kLeader) {
     auto it = progress_.find(m.from());
     if (it != progress_.end()) it->second.recent_active = true;  // check-quorum
@@ -230,29 +239,12 @@ void Raft::Propose(const api::Request& req) {
     return;
   }
   if (IsClientOp(req.op)) {
-    // cv >= 3: a Get that allows a stale answer is served by any node from
-    // its applied state (below cv 3 the flag is ignored: through the log).
-    if (req.op == api::Op::kGet && req.stale_read_ok && cv_.current() >= 3) {
-      Count(kCounterStaleReads);
-      ReplyRead(req, /*stale=*/true);
-      return;
-    }
+    if (ServeStaleRead(req)) return;
     if (role_ != api::Role::kLeader) {
       ReplyNotLeader(req);
       return;
     }
-    // Admission control (local, no gate): a bounded queue instead of an
-    // unbounded one; the client backs off and retries. Reads waiting for
-    // ReadIndex count too.
-    const size_t inflight = pending_.size() + PendingReads();
-    if (options_.max_inflight_requests > 0 && inflight >= options_.max_inflight_requests) {
-      Count(api::kCounterOverloaded);
-      Reply(req, absl::ResourceExhaustedError(absl::StrCat(
-                     "overloaded: ", inflight, " requests pending on leader ",
-                     options_.id, " (max_inflight_requests ", options_.max_inflight_requests,
-                     "); retry later")));
-      return;
-    }
+    if (RefuseOverloaded(req)) return;
     if (req.op == api::Op::kGet && cv_.current() >= 3) {
       ProposeRead(req);  // ReadIndex: nothing appended
       return;

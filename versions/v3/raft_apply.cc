@@ -16,21 +16,6 @@ namespace {
 using api::NodeId;
 using wire::v3::Message;
 using raft_internal::ConfigFromChange;
-using raft_internal::VotersString;
-
-const char* ChangeName(wire::v3::ConfigChangeType t) {
-  switch (t) {
-    case wire::v3::CONFIG_CHANGE_TYPE_BOOTSTRAP: return "bootstrap";
-    case wire::v3::CONFIG_CHANGE_TYPE_ADD_VOTER: return "add_voter";
-    case wire::v3::CONFIG_CHANGE_TYPE_REMOVE_VOTER: return "remove_voter";
-    case wire::v3::CONFIG_CHANGE_TYPE_ADD_LEARNER: return "add_learner";
-    case wire::v3::CONFIG_CHANGE_TYPE_PROMOTE_LEARNER: return "promote_learner";
-    case wire::v3::CONFIG_CHANGE_TYPE_REMOVE_LEARNER: return "remove_learner";
-    case wire::v3::CONFIG_CHANGE_TYPE_ENTER_JOINT: return "enter_joint";
-    case wire::v3::CONFIG_CHANGE_TYPE_LEAVE_JOINT: return "leave_joint";
-    default: return "unknown";
-  }
-}
 
 }  // namespace
 
@@ -146,63 +131,11 @@ void Raft::ApplyEntry(const Entry& e) {
       break;
     }
     case wire::v3::ENTRY_TYPE_CONFIG: {
-      wire::v3::ConfigChange cc;
-      if (!cc.ParseFromString(e.data())) break;
-      Count(kCounterConfigChanges);
-      std::vector<NodeId> voters(cc.voters().begin(), cc.voters().end());
-      std::vector<NodeId> learners(cc.learners().begin(), cc.learners().end());
-      // v1's detail, plus the learners when there are any or they changed.
-      const bool show_learners = !learners.empty() ||
-                                 cc.type() == wire::v3::CONFIG_CHANGE_TYPE_PROMOTE_LEARNER ||
-                                 cc.type() == wire::v3::CONFIG_CHANGE_TYPE_REMOVE_LEARNER;
-      if (cc.type() == wire::v3::CONFIG_CHANGE_TYPE_ENTER_JOINT ||
-          cc.type() == wire::v3::CONFIG_CHANGE_TYPE_LEAVE_JOINT) {
-        // Joint consensus: the voter configuration before and after, e.g.
-        // enter {1,2,3} -> {3,4,5}&&{1,2,3}, leave {3,4,5}&&{1,2,3} -> {3,4,5}.
-        const ConfigState before = ConfigAt(e.index() - 1);
-        const ConfigState after = ConfigFromChange(cc, e.index());
-        Audit("config_change",
-              absl::StrCat("index=", e.index(), " term=", e.term(), " ", ChangeName(cc.type()),
-                           " voters=", VotersString(after.voters),
-                           " voters_outgoing=", VotersString(after.voters_outgoing),
-                           " learners=", VotersString(after.learners), " before=",
-                           quorum::JointString({before.voters, before.voters_outgoing}),
-                           " after=", quorum::JointString({after.voters, after.voters_outgoing})));
-        if (cc.type() == wire::v3::CONFIG_CHANGE_TYPE_ENTER_JOINT &&
-            pending != pending_.end()) {
-          joint_pending_ = pending->second;  // answered when LEAVE_JOINT applies
-        } else {
-          ReplyPending(e);
-        }
-        break;
-      }
-      Audit("config_change",
-            absl::StrCat("index=", e.index(), " term=", e.term(), " ", ChangeName(cc.type()),
-                         " node=", cc.node_id(), " voters=", VotersString(voters),
-                         show_learners ? absl::StrCat(" learners=", VotersString(learners))
-                                       : std::string()));
-      ReplyPending(e);
+      ApplyConfigEntry(e, pending == pending_.end() ? nullptr : &pending->second);
       break;
     }
     case wire::v3::ENTRY_TYPE_CLUSTER_VERSION: {
-      wire::v3::ClusterVersionChange cv;
-      if (!cv.ParseFromString(e.data())) break;  // validated on receipt
-      const uint32_t previous = cv_.current();
-      cv_.Apply(e.index(), cv.version(), cv.downgrade());
-      Count(kCounterClusterVersionChanges);
-      Audit("cluster_version", absl::StrCat("index=", e.index(), " term=", e.term(),
-                                            " version=", cv.version(), " previous=", previous,
-                                            cv.downgrade() ? " downgrade" : ""));
-      ReplyPending(e);
-      // The downgrade procedure: stop using what the lower version lacks and
-      // rewrite the snapshot in its format, so the directory no longer needs
-      // a newer reader (done once applied_ covers this entry).
-      // Always, not only when the format changes: the log up to here holds
-      // CLUSTER_VERSION entries, which the lower release cannot read.
-      if (cv.downgrade()) compact_for_downgrade_ = true;
-      // Below cv 3 no read context goes out: rounds in flight would never
-      // be acknowledged, so their reads are dropped (indeterminate).
-      if (cv_.current() < 3) DropReads();
+      ApplyClusterVersionEntry(e);
       break;
     }
     default:

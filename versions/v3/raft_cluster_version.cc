@@ -168,4 +168,25 @@ void Raft::MaybeAutoFinalize() {
   MaybeCommit();
 }
 
+void Raft::ApplyClusterVersionEntry(const Entry& e) {
+  wire::v3::ClusterVersionChange cv;
+  if (!cv.ParseFromString(e.data())) return;  // validated on receipt
+  const uint32_t previous = cv_.current();
+  cv_.Apply(e.index(), cv.version(), cv.downgrade());
+  Count(kCounterClusterVersionChanges);
+  Audit("cluster_version", absl::StrCat("index=", e.index(), " term=", e.term(),
+                                        " version=", cv.version(), " previous=", previous,
+                                        cv.downgrade() ? " downgrade" : ""));
+  ReplyPending(e);
+  // The downgrade procedure: stop using what the lower version lacks and
+  // rewrite the snapshot in its format, so the directory no longer needs
+  // a newer reader (done once applied_ covers this entry).
+  // Always, not only when the format changes: the log up to here holds
+  // CLUSTER_VERSION entries, which the lower release cannot read.
+  if (cv.downgrade()) compact_for_downgrade_ = true;
+  // Below cv 3 no read context goes out: rounds in flight would never
+  // be acknowledged, so their reads are dropped (indeterminate).
+  if (cv_.current() < 3) DropReads();
+}
+
 }  // namespace raftlog::v3

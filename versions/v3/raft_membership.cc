@@ -7,12 +7,29 @@
 
 #include "absl/strings/str_cat.h"
 #include "versions/v3/check.h"
+#include "versions/v3/raft_internal.h"
 
 namespace raftlog::v3 {
 namespace {
 
 using api::NodeId;
 using wire::v3::Message;
+using raft_internal::ConfigFromChange;
+using raft_internal::VotersString;
+
+const char* ChangeName(wire::v3::ConfigChangeType t) {
+  switch (t) {
+    case wire::v3::CONFIG_CHANGE_TYPE_BOOTSTRAP: return "bootstrap";
+    case wire::v3::CONFIG_CHANGE_TYPE_ADD_VOTER: return "add_voter";
+    case wire::v3::CONFIG_CHANGE_TYPE_REMOVE_VOTER: return "remove_voter";
+    case wire::v3::CONFIG_CHANGE_TYPE_ADD_LEARNER: return "add_learner";
+    case wire::v3::CONFIG_CHANGE_TYPE_PROMOTE_LEARNER: return "promote_learner";
+    case wire::v3::CONFIG_CHANGE_TYPE_REMOVE_LEARNER: return "remove_learner";
+    case wire::v3::CONFIG_CHANGE_TYPE_ENTER_JOINT: return "enter_joint";
+    case wire::v3::CONFIG_CHANGE_TYPE_LEAVE_JOINT: return "leave_joint";
+    default: return "unknown";
+  }
+}
 
 }  // namespace
 
@@ -46,23 +63,43 @@ void Raft::ProposeConfigChange(const api::Request& req) {
   const NodeId t = req.target;
   std::vector<NodeId> voters = config_.voters;
   std::vector<NodeId> learners = config_.learners;
+  wire::v3::ConfigChangeType type = wire::v3::CONFIG_CHANGE_TYPE_UNSPECIFIED;
+  if (!PlanConfigChange(req, &voters, &learners, &type)) return;
+  wire::v3::ConfigChange cc;
+  cc.set_type(type);
+  cc.set_node_id(t);
+  for (NodeId v : voters) cc.add_voters(v);
+  for (NodeId l : learners) cc.add_learners(l);
+  uint64_t index = AppendLocal(wire::v3::ENTRY_TYPE_CONFIG, cc.SerializeAsString());
+  if (index == 0) return;
+  pending_[index] = Pending{req.client_id, req.sequence, req.op};
+  BroadcastAppend();
+  MaybeCommit();
+}
+
+bool Raft::PlanConfigChange(const api::Request& req, std::vector<NodeId>* voters_out,
+                            std::vector<NodeId>* learners_out,
+                            wire::v3::ConfigChangeType* type_out) {
+  const NodeId t = req.target;
+  std::vector<NodeId>& voters = *voters_out;
+  std::vector<NodeId>& learners = *learners_out;
+  wire::v3::ConfigChangeType& type = *type_out;
   auto insert = [](std::vector<NodeId>* ids, NodeId id) {
     ids->insert(std::upper_bound(ids->begin(), ids->end(), id), id);
   };
   auto erase = [](std::vector<NodeId>* ids, NodeId id) {
     ids->erase(std::find(ids->begin(), ids->end(), id));
   };
-  wire::v3::ConfigChangeType type = wire::v3::CONFIG_CHANGE_TYPE_UNSPECIFIED;
   switch (req.op) {
     case api::Op::kAddVoter:
       if (IsVoter(t)) {
         Reply(req, absl::OkStatus(), config_.index);  // already so: nothing to do
-        return;
+        return false;
       }
       if (IsLearner(t)) {
         Reply(req, absl::FailedPreconditionError(absl::StrCat(
                        "node ", t, " is a learner; promote it with kPromoteLearner")));
-        return;
+        return false;
       }
       insert(&voters, t);
       type = wire::v3::CONFIG_CHANGE_TYPE_ADD_VOTER;
@@ -75,24 +112,24 @@ void Raft::ProposeConfigChange(const api::Request& req) {
       }
       if (!IsVoter(t)) {
         Reply(req, absl::OkStatus(), config_.index);
-        return;
+        return false;
       }
       erase(&voters, t);
       if (voters.empty()) {
         Reply(req, absl::InvalidArgumentError("cannot remove the last voter"));
-        return;
+        return false;
       }
       type = wire::v3::CONFIG_CHANGE_TYPE_REMOVE_VOTER;
       break;
     case api::Op::kAddLearner:
       if (IsLearner(t)) {
         Reply(req, absl::OkStatus(), config_.index);
-        return;
+        return false;
       }
       if (IsVoter(t)) {
         Reply(req, absl::FailedPreconditionError(
                        absl::StrCat("node ", t, " is a voter; remove it first to demote it")));
-        return;
+        return false;
       }
       insert(&learners, t);
       type = wire::v3::CONFIG_CHANGE_TYPE_ADD_LEARNER;
@@ -100,12 +137,12 @@ void Raft::ProposeConfigChange(const api::Request& req) {
     case api::Op::kPromoteLearner: {
       if (IsVoter(t)) {
         Reply(req, absl::OkStatus(), config_.index);
-        return;
+        return false;
       }
       if (!IsLearner(t)) {
         Reply(req, absl::FailedPreconditionError(
                        absl::StrCat("node ", t, " is not a learner; add it with kAddLearner")));
-        return;
+        return false;
       }
       // Caught up: holds everything committed, so it can count for commit at
       // once without stalling the cluster.
@@ -115,7 +152,7 @@ void Raft::ProposeConfigChange(const api::Request& req) {
         Reply(req, absl::UnavailableError(absl::StrCat("learner ", t, " is not caught up (match ",
                                                        match, ", commit ", commit_,
                                                        "); retry later")));
-        return;
+        return false;
       }
       erase(&learners, t);
       insert(&voters, t);
@@ -125,16 +162,7 @@ void Raft::ProposeConfigChange(const api::Request& req) {
     default:
       RAFTLOG_V1_CHECK(false);
   }
-  wire::v3::ConfigChange cc;
-  cc.set_type(type);
-  cc.set_node_id(t);
-  for (NodeId v : voters) cc.add_voters(v);
-  for (NodeId l : learners) cc.add_learners(l);
-  uint64_t index = AppendLocal(wire::v3::ENTRY_TYPE_CONFIG, cc.SerializeAsString());
-  if (index == 0) return;
-  pending_[index] = Pending{req.client_id, req.sequence, req.op};
-  BroadcastAppend();
-  MaybeCommit();
+  return true;
 }
 
 void Raft::ProposeJointChange(const api::Request& req) {
@@ -203,6 +231,44 @@ void Raft::MaybeLeaveJoint() {
   }
   BroadcastAppend();
   MaybeCommit();
+}
+
+void Raft::ApplyConfigEntry(const Entry& e, const Pending* pending) {
+  wire::v3::ConfigChange cc;
+  if (!cc.ParseFromString(e.data())) return;
+  Count(kCounterConfigChanges);
+  std::vector<NodeId> voters(cc.voters().begin(), cc.voters().end());
+  std::vector<NodeId> learners(cc.learners().begin(), cc.learners().end());
+  // v1's detail, plus the learners when there are any or they changed.
+  const bool show_learners = !learners.empty() ||
+                             cc.type() == wire::v3::CONFIG_CHANGE_TYPE_PROMOTE_LEARNER ||
+                             cc.type() == wire::v3::CONFIG_CHANGE_TYPE_REMOVE_LEARNER;
+  if (cc.type() == wire::v3::CONFIG_CHANGE_TYPE_ENTER_JOINT ||
+      cc.type() == wire::v3::CONFIG_CHANGE_TYPE_LEAVE_JOINT) {
+    // Joint consensus: the voter configuration before and after, e.g.
+    // enter {1,2,3} -> {3,4,5}&&{1,2,3}, leave {3,4,5}&&{1,2,3} -> {3,4,5}.
+    const ConfigState before = ConfigAt(e.index() - 1);
+    const ConfigState after = ConfigFromChange(cc, e.index());
+    Audit("config_change",
+          absl::StrCat("index=", e.index(), " term=", e.term(), " ", ChangeName(cc.type()),
+                       " voters=", VotersString(after.voters),
+                       " voters_outgoing=", VotersString(after.voters_outgoing),
+                       " learners=", VotersString(after.learners), " before=",
+                       quorum::JointString({before.voters, before.voters_outgoing}),
+                       " after=", quorum::JointString({after.voters, after.voters_outgoing})));
+    if (cc.type() == wire::v3::CONFIG_CHANGE_TYPE_ENTER_JOINT && pending != nullptr) {
+      joint_pending_ = *pending;  // answered when LEAVE_JOINT applies
+    } else {
+      ReplyPending(e);
+    }
+    return;
+  }
+  Audit("config_change",
+        absl::StrCat("index=", e.index(), " term=", e.term(), " ", ChangeName(cc.type()),
+                     " node=", cc.node_id(), " voters=", VotersString(voters),
+                     show_learners ? absl::StrCat(" learners=", VotersString(learners))
+                                   : std::string()));
+  ReplyPending(e);
 }
 
 }  // namespace raftlog::v3

@@ -15,6 +15,17 @@ using wire::v3::Message;
 
 }  // namespace
 
+bool Raft::ServeStaleRead(const api::Request& req) {
+  // cv >= 3: a Get that allows a stale answer is served by any node from
+  // its applied state (below cv 3 the flag is ignored: through the log).
+  if (req.op == api::Op::kGet && req.stale_read_ok && cv_.current() >= 3) {
+    Count(kCounterStaleReads);
+    ReplyRead(req, /*stale=*/true);
+    return true;
+  }
+  return false;
+}
+
 bool Raft::HasQuorum(const std::set<NodeId>& acks) const {
   // Joint: a majority of each half (quorum.h); non-voters are ignored.
   std::map<NodeId, bool> votes;
