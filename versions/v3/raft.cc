@@ -66,9 +66,9 @@ wire::v3::CommandOp ToCommandOp(api::Op op) {
 
 Raft::Raft(const RaftOptions& options, Storage* storage, Counters* counters)
     : options_(options), storage_(storage), counters_(counters) {
-  RAFTLOG_V1_CHECK(options_.id != 0);
-  RAFTLOG_V1_CHECK(options_.random != nullptr);
-  RAFTLOG_V1_CHECK(options_.election_ticks > 0 && options_.heartbeat_ticks > 0);
+  RAFTLOG_V3_CHECK(options_.id != 0);
+  RAFTLOG_V3_CHECK(options_.random != nullptr);
+  RAFTLOG_V3_CHECK(options_.election_ticks > 0 && options_.heartbeat_ticks > 0);
 }
 
 // ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-// The Raft core of release v2: Step(message) / Tick() / Propose(request) in,
+// The Raft core of release v3: Step(message) / Tick() / Propose(request) in,
 // an Output value out (etcd raft's Step/Ready shape). No I/O of its own other
 // than through Storage, which syncs before returning; so by the time an input
 // returns, everything the queued messages and replies depend on is durable

@@ -46,7 +46,7 @@ bool Raft::AppendToLog(const std::vector<Entry>& entries) {
 }
 
 bool Raft::TruncateLog(uint64_t index) {
-  RAFTLOG_V1_CHECK(index > commit_);
+  RAFTLOG_V3_CHECK(index > commit_);
   if (absl::Status s = storage_->TruncateFrom(index); !s.ok()) {
     Fail(s);
     return false;
@@ -76,7 +76,7 @@ void Raft::SetConfig(const ConfigState& config) {
 void Raft::ApplyCommitted() {
   while (applied_ < commit_ && fatal_.ok()) {
     const Entry* e = log_.At(applied_ + 1);
-    RAFTLOG_V1_CHECK(e != nullptr);
+    RAFTLOG_V3_CHECK(e != nullptr);
     ApplyEntry(*e);
     applied_ = e->index();
     if (compact_for_downgrade_) {

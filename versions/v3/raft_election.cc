@@ -48,7 +48,7 @@ void Raft::BecomeCandidate() {
 }
 
 void Raft::BecomeLeader() {
-  RAFTLOG_V1_CHECK(role_ == api::Role::kCandidate);
+  RAFTLOG_V3_CHECK(role_ == api::Role::kCandidate);
   role_ = api::Role::kLeader;
   leader_ = options_.id;
   heartbeat_elapsed_ = 0;

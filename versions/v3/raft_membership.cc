@@ -160,7 +160,7 @@ bool Raft::PlanConfigChange(const api::Request& req, std::vector<NodeId>* voters
       break;
     }
     default:
-      RAFTLOG_V1_CHECK(false);
+      RAFTLOG_V3_CHECK(false);
   }
   return true;
 }

@@ -157,7 +157,7 @@ absl::Status Raft::HandleSnapshotChunk(const Message& m) {
   }
   absl::StatusOr<std::string> file = assembler_->TakeFile();
   assembler_.reset();
-  RAFTLOG_V1_CHECK(file.ok());
+  RAFTLOG_V3_CHECK(file.ok());
   absl::StatusOr<Storage::DecodedSnapshot> decoded = Storage::DecodeSnapshot(*file);
   if (!decoded.ok() || decoded->format != c.format() ||
       decoded->state.last_index != c.last_index() || decoded->state.last_term != c.last_term() ||
