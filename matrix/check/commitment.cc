@@ -87,8 +87,9 @@ void Commitment::OnStep(const NodeStep& step) {
   checked_.config = s.config;
   checked_.entry = entry ? *entry : api::EntryId{};
   // A reporter that does not hold its own commit index (covered by its
-  // snapshot) names no entry to look for.
-  if (!entry || s.config.voters.empty()) return;
+  // snapshot) names no entry to look for. A node's first step of an
+  // incarnation reports what it bootstrapped or recovered, not a decision.
+  if (!entry || s.config.voters.empty() || change.first_seen || change.restarted) return;
   ++quorum_checks_;
   std::string detail;
   if (HasQuorum(checked_, &detail) || quorum_reports_ >= kMaxReports) return;

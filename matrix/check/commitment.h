@@ -10,7 +10,8 @@
 // and while that configuration is joint by a majority of `voters` AND a
 // majority of `voters_outgoing`. Learners never count. Committing c commits
 // every index below it (log matching), so only the highest newly committed
-// index of a step is checked. A voter "holds" c when the last log it showed
+// index of a step is checked. The first step of a node's incarnation is not
+// checked: its commit index is what it bootstrapped or recovered. A voter "holds" c when the last log it showed
 // (LogShadow) has the same entry at c, or c is covered by its snapshot.
 // A node that is down still holds the log it showed last (it synced it before
 // acknowledging anything); once it restarts, only its recovered log counts:
