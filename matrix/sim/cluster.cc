@@ -202,6 +202,7 @@ bool Cluster::Submit(api::NodeId id, const api::Request& r) {
   }
   ++stats_.submits;
   ++stats_.steps;
+  if (checkers_) checkers_->OnSubmit(now_us_, id, r);
   n->node->Submit(r);
   AfterStep(*n);
   return true;
@@ -304,6 +305,9 @@ void Cluster::AfterStep(SimNode& n) {
       admin_replies_.push_back(std::move(ar));
       if (admin_fn_) admin_fn_(admin_replies_.back());
       continue;
+    }
+    if (checkers_) {
+      checkers_->OnReply(check::ClientReply{now_us_, n.id, n.tag, n.state.term, n.state.role, &r});
     }
     if (!reply_fn_) continue;
     std::optional<api::EntryId> entry;
