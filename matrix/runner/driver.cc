@@ -1333,6 +1333,14 @@ class Driver : public sim::SimulationHooks {
     fault_telemetry_["overload storm client_timeouts"] += o.f.client_timeouts;
     fault_telemetry_["overload storm client_retries"] += o.f.client_retries;
     fault_telemetry_["overload storm not_leader"] += o.f.not_leader;
+    // Successful operations per window, summed over seeds: the cell's storm
+    // and recovery shares of its baseline (windows of equal length).
+    fault_telemetry_["overload baseline ok_ops"] += o.f.baseline.ok;
+    fault_telemetry_["overload storm ok_ops"] += o.f.storm.ok;
+    fault_telemetry_["overload recovery_windows"] += o.f.recovery.size();
+    fault_telemetry_[v.ok ? "overload judged ok" : "overload judged degraded"] +=
+        o.f.admission_control ? 1 : 0;
+    fault_telemetry_["overload without admission control"] += o.f.admission_control ? 0 : 1;
     fault_telemetry_["overload queue_peak"] =
         std::max(fault_telemetry_["overload queue_peak"], o.f.open_requests_peak);
     Finish(v.ok ? StepResult::kOk : StepResult::kStalled,
