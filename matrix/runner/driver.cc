@@ -1028,7 +1028,12 @@ class Driver : public sim::SimulationHooks {
   static constexpr size_t kCaptureKeep = 512;     // latest messages kept
   static constexpr size_t kEarlierAppendsKeep = 64;
   static constexpr size_t kCandidates = 16;       // latest messages to a target to pick from
-  static constexpr int kAdversaryRounds = 3;      // injection rounds per step
+  static constexpr int kAdversaryRounds = 3;      // rounds of altered messages per step
+  // Recent AppendEntries replayed to every target this often, the latest
+  // few with entries each time: duplicates and reorderings of the moment
+  // (a follower whose commit index has not passed them yet).
+  static constexpr uint64_t kReplayEveryUs = 100'000;
+  static constexpr size_t kReplaysPerRound = 3;
 
   struct Captured {
     uint64_t time_us = 0;
@@ -1082,6 +1087,11 @@ class Driver : public sim::SimulationHooks {
         if (current_ == step && waiting_) AdversaryRound(k);
       });
     }
+    for (uint64_t t = kReplayEveryUs; t < s.duration_us; t += kReplayEveryUs) {
+      sim_.Schedule(now + t, [this, step] {
+        if (current_ == step && waiting_) ReplayRound();
+      });
+    }
     Wait(now + s.duration_us);
   }
 
@@ -1091,17 +1101,36 @@ class Driver : public sim::SimulationHooks {
     return true;
   }
 
-  void AdversaryRound(int round) {
+  std::vector<api::NodeId> AdversaryTargets() const {
     const Step& s = Cur();
     std::vector<api::NodeId> targets;
     for (api::NodeId id : Members()) {
       if (Up(id) && !cluster_.paused(id) && (s.node == 0 || id == s.node)) targets.push_back(id);
     }
-    if (targets.empty()) return Tally("no target up");
+    return targets;
+  }
+
+  void AdversaryRound(int round) {
+    const std::vector<api::NodeId> targets = AdversaryTargets();
+    if (targets.empty()) return Tally("adversary no target up");
     api::SeededRandom r(sim::DeriveSeed(p_.seed, "adversary", (current_ << 8) | round));
     const api::NodeId t = targets[r.Uniform(targets.size())];
     InjectAltered(t, r);
-    InjectReplays(t, r);
+    InjectOldReplay(t, r);
+  }
+
+  // The latest AppendEntries with entries to each target again, oldest last.
+  void ReplayRound() {
+    for (api::NodeId t : AdversaryTargets()) {
+      std::vector<Captured> recent;
+      for (auto it = captured_.rbegin(); it != captured_.rend() && recent.size() < kReplaysPerRound;
+           ++it) {
+        if (it->to == t && it->type == "AppendEntries" && IsAppendWithEntries(it->bytes)) {
+          recent.push_back(*it);
+        }
+      }
+      for (const Captured& c : recent) InjectOne(t, c.from, Injection::kReplay, c.bytes, c.type);
+    }
   }
 
   // A captured message to `t` (not a snapshot), altered every way, as its
@@ -1113,7 +1142,7 @@ class Driver : public sim::SimulationHooks {
         pick.push_back(&*it);
       }
     }
-    if (pick.empty()) return Tally("no message to alter");
+    if (pick.empty()) return Tally("adversary no message to alter");
     const Captured c = *pick[r.Uniform(pick.size())];
     for (Injection kind : {Injection::kForged, Injection::kStripped, Injection::kOlderClaim}) {
       for (api::NodeId sender : {c.from, kNonMemberId}) {
@@ -1121,7 +1150,7 @@ class Driver : public sim::SimulationHooks {
         if (st == nullptr || cluster_.paused(t)) return;
         absl::StatusOr<std::string> bytes = Alter(c.bytes, kind, sender, st->term + 1);
         if (!bytes.ok()) {
-          Tally("unalterable");
+          Tally("adversary unalterable");
           continue;
         }
         InjectOne(t, sender, kind, *bytes, c.type);
@@ -1129,15 +1158,8 @@ class Driver : public sim::SimulationHooks {
     }
   }
 
-  // The latest AppendEntries to `t` again, and one captured before the step.
-  void InjectReplays(api::NodeId t, api::SeededRandom& r) {
-    for (auto it = captured_.rbegin(); it != captured_.rend(); ++it) {
-      if (it->to == t && it->type == "AppendEntries") {
-        const Captured c = *it;
-        InjectOne(t, c.from, Injection::kReplay, c.bytes, c.type);
-        break;
-      }
-    }
+  // An AppendEntries captured before the step, long after it was sent.
+  void InjectOldReplay(api::NodeId t, api::SeededRandom& r) {
     std::vector<const Captured*> old;
     for (const Captured& c : earlier_appends_) {
       if (c.to == t) old.push_back(&c);
