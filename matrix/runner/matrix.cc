@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -73,6 +74,15 @@ const CellResult* MatrixResult::Find(const std::string& scenario, const std::str
 
 namespace {
 
+// Counts add up; peaks ("... peak", "... max_held") keep the highest.
+void AddFaultSteps(std::map<std::string, uint64_t>& to,
+                   const std::map<std::string, uint64_t>& from) {
+  for (const auto& [k, v] : from) {
+    const bool peak = absl::EndsWith(k, "_peak") || absl::EndsWith(k, "max_held");
+    to[k] = peak ? std::max(to[k], v) : to[k] + v;
+  }
+}
+
 void AddCohort(sim::CohortStats& a, const sim::CohortStats& b) {
   a.ops += b.ops;
   a.ok += b.ok;
@@ -127,6 +137,7 @@ void Merge(Telemetry& a, const Telemetry& b) {
   for (const auto& [tag, counters] : b.counters_by_release) {
     for (const auto& [k, v] : counters) a.counters_by_release[tag][k] += v;
   }
+  AddFaultSteps(a.fault_steps, b.fault_steps);
   if (a.config_history.empty() && a.version_history.empty()) {
     a.history_seed = b.history_seed;
     a.config_history = b.config_history;
@@ -165,6 +176,7 @@ void Telemetry::Add(const RunResult& r) {
   messages_delivered += r.cluster.delivered;
   messages_dropped += r.network.dropped_random + r.network.dropped_partition + r.cluster.dropped_down;
   for (const StepRecord& s : r.steps) ++steps[s.result];
+  AddFaultSteps(fault_steps, r.fault_telemetry);
   for (const auto& [k, v] : r.cohorts) AddCohort(cohorts[k], v);
   for (const auto& [k, v] : r.decode_errors) decode_errors[k] += v;
   for (const auto& [k, v] : r.installs) installs[k] += v;

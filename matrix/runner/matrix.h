@@ -116,6 +116,9 @@ struct Telemetry {
   uint64_t lin_max_search_states = 0;
   // The releases' counters per release tag (feature coverage: coverage.h).
   std::map<std::string, std::map<std::string, uint64_t>> counters_by_release;
+  // RunResult::fault_telemetry summed (adversary injections by outcome,
+  // pauses, the overload storm's rejections; queue and held peaks: max).
+  std::map<std::string, uint64_t> fault_steps;
 
   void Add(const RunResult& r);
 };
