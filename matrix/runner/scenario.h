@@ -76,6 +76,15 @@ enum class StepKind {
   kGate,         // measure the next `duration_us` and compare with the baseline
                  // (matrix/runner/gate.h); degraded: roll every node back to `tag`
                  // at once and stop the rollout
+  kChangeConfig, // joint consensus: ask the leader to make the voters exactly `voters`
+                 // (Op::kChangeConfig), then wait until every live member reports that
+                 // configuration, not joint, within `duration_us` (else stalled); with
+                 // `crash_after`, crash the leader right after the request (ENTER_JOINT
+                 // appended, LEAVE_JOINT not yet) for `delay_us`; with `isolate_after`,
+                 // cut the old set's majority off the rest for `delay_us` while joint
+  kPromoteCut,   // ask the leader to promote learner `node`; `delay_us` after the request
+                 // cut `node` off until the matching kRejoin (a learner partitioned
+                 // during its promotion); waits for the answer like kPromote
 };
 const char* StepKindName(StepKind k);
 
@@ -97,6 +106,15 @@ struct Step {
   // the step "not supported", not a refusal.
   bool optional = false;
   std::string note;          // what the step means: "old majority: n1@v2 n2@v1 n3@v1"
+  // kChangeConfig: the requested voter set (sorted).
+  std::vector<api::NodeId> voters;
+  // A feature gated off here (the cluster version is below what it needs, or
+  // a release lacks it): a definite "no" from the leader (kUnimplemented,
+  // kFailedPrecondition) is the expected outcome ("not supported", shown, not
+  // red); an acceptance is red whatever the policy (the gate leaked).
+  bool expect_refusal = false;
+  bool crash_after = false;    // kChangeConfig: crash the leader right after the request
+  bool isolate_after = false;  // kChangeConfig: cut the old set's majority off while joint
 };
 // "@1.500s upgrade n2 v1->v2  [old majority: ...]"
 std::string StepString(const Step& s);
