@@ -965,8 +965,16 @@ class Driver : public sim::SimulationHooks {
         records_[current_ - 1].result != StepResult::kOk || prev.from_tag == prev.tag) {
       return;
     }
+    const api::NodeId l = cluster_.Leader();
+    const api::ProtocolState* ls = l ? cluster_.state(l) : nullptr;
+    if (ls == nullptr) return;
     for (api::NodeId id : Members()) {
-      if (!Up(id)) continue;
+      // Members of the configuration only (a joined node may never have been added).
+      const api::Config& c = ls->config;
+      if (!Up(id) || (std::find(c.voters.begin(), c.voters.end(), id) == c.voters.end() &&
+                      std::find(c.learners.begin(), c.learners.end(), id) == c.learners.end())) {
+        continue;
+      }
       if (cluster_.tag(id) == prev.from_tag && probe_.old_node == 0) probe_.old_node = id;
       if (cluster_.tag(id) == prev.tag && probe_.new_node == 0) probe_.new_node = id;
     }
