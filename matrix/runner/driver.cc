@@ -1158,16 +1158,17 @@ class Driver : public sim::SimulationHooks {
       Rec().detail = absl::StrCat(Who(leader), " crashed while joint");
       return;
     }
-    // The old set's majority, the leader first, then the outgoing voters
-    // that are not in the new set (so that the cut side lacks a majority of
-    // the new set), against everyone else.
+    // A majority of the old set without the leader, the voters leaving
+    // first, cut off before ENTER_JOINT reaches them: they still hold C_old
+    // and may elect and commit among themselves, so the leader (with the
+    // new set's majority) must commit nothing until the cut heals. A release
+    // that commits on the new set's majority alone diverges here.
     const std::vector<api::NodeId>& old_set = ls->config.voters_outgoing;
     const std::vector<api::NodeId>& new_set = ls->config.voters;
     auto in = [](const std::vector<api::NodeId>& v, api::NodeId id) {
       return std::find(v.begin(), v.end(), id) != v.end();
     };
     std::vector<api::NodeId> order;
-    if (in(old_set, leader)) order.push_back(leader);
     for (int pass = 0; pass < 2; ++pass) {
       for (api::NodeId id : old_set) {
         if (id != leader && in(new_set, id) == (pass == 1)) order.push_back(id);

@@ -77,14 +77,17 @@ enum class StepKind {
                  // (matrix/runner/gate.h); degraded: roll every node back to `tag`
                  // at once and stop the rollout
   kChangeConfig, // joint consensus: ask the leader to make the voters exactly `voters`
-                 // (Op::kChangeConfig), then wait until every live member reports that
+                 // (Op::kChangeConfig; `voters` empty: the leader's voters then, minus
+                 // `node` (0: the leader), plus `peer`), then wait until every live member reports that
                  // configuration, not joint, within `duration_us` (else stalled); with
                  // `crash_after`, crash the leader right after the request (ENTER_JOINT
                  // appended, LEAVE_JOINT not yet) for `delay_us`; with `isolate_after`,
-                 // cut the old set's majority off the rest for `delay_us` while joint
-  kPromoteCut,   // ask the leader to promote learner `node`; `delay_us` after the request
-                 // cut `node` off until the matching kRejoin (a learner partitioned
-                 // during its promotion); waits for the answer like kPromote
+                 // cut a majority of the old set (not the leader) off the rest for
+                 // `delay_us` while joint
+  kPromoteCut,   // ask the leader to promote learner `node` while it is cut off and
+                 // behind (a kLag before): the leader must refuse until it caught up
+                 // (promoting it is a wrong outcome); `delay_us` after the first request
+                 // the cut heals, and the promotion must then complete
 };
 const char* StepKindName(StepKind k);
 
