@@ -557,6 +557,8 @@ class Driver : public sim::SimulationHooks {
       case StepKind::kChangeConfig:
       case StepKind::kPromoteCut:
         return BeginFeatureRequest();
+      case StepKind::kDepose:
+        return Depose();
     }
   }
 
@@ -1375,6 +1377,31 @@ class Driver : public sim::SimulationHooks {
     }
     if (!feature_.accepted) SendFeatureRequest();
     return false;
+  }
+
+  // kDepose: the leader cut off with a slow clock, so that its timers
+  // (check-quorum, elections) fire late and it keeps believing it leads
+  // after the majority side elected a new leader and committed.
+  void Depose() {
+    const Step& s = Cur();
+    const api::NodeId n = Resolve(s.node);
+    if (!Up(n)) return Finish(StepResult::kSkipped, "no leader to depose");
+    sim::Partition part = sim::Partition::Isolate(n, Members());
+    Band(s.duration_us, n, absl::StrCat("deposed (slow clock): ", part.name));
+    ScheduleHeal(cluster_.network().StartPartition(std::move(part)), s.duration_us);
+    const int64_t drift = cluster_.clock(n)->drift_ppm();
+    cluster_.clock(n)->SetDrift(-500'000);
+    // The others' clocks jump past an election timeout: the majority side
+    // elects at once, while the deposed leader's own timers run late.
+    for (api::NodeId id : Members()) {
+      if (id != n && Up(id)) {
+        cluster_.clock(id)->Jump(static_cast<int64_t>(2 * p_.election_ticks * p_.tick_interval_us));
+      }
+    }
+    sim_.Schedule(cluster_.now() + s.duration_us, [this, n, drift] {
+      if (sim::SimClock* c = cluster_.clock(n)) c->SetDrift(drift);
+    });
+    Finish(StepResult::kOk, absl::StrCat("deposed ", Who(n), ", its clock at half rate"));
   }
 
   // kCatchUp: a node whose next entry every other member up has compacted

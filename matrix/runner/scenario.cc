@@ -49,6 +49,7 @@ const char* StepKindName(StepKind k) {
     case StepKind::kGate: return "gate";
     case StepKind::kChangeConfig: return "change_config";
     case StepKind::kPromoteCut: return "promote_cut";
+    case StepKind::kDepose: return "depose";
   }
   return "?";
 }
@@ -151,6 +152,10 @@ std::string StepString(const Step& s) {
     case StepKind::kPromoteCut:
       absl::StrAppend(&out, " ", NodeName(s.node), " while cut off; healed ", Secs(s.delay_us),
                       " after the first request");
+      break;
+    case StepKind::kDepose:
+      absl::StrAppend(&out, " ", NodeName(s.node), " for ", Secs(s.duration_us),
+                      ", its clock at half rate");
       break;
   }
   if (s.rollout) absl::StrAppend(&out, " [rollout]");
@@ -979,10 +984,11 @@ void ReadsMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   const bool fast = p.mode == Mode::kFast;
   p.workload.get_weight = 60;
   p.workload.stale_read_ppm = 250'000;
+  p.workload.timeout_us = 120'000;  // writers find the new leader while the old one is deposed
   const uint64_t cut_us = fast ? 1'500'000 : 3'000'000;
   b.StartAll();
   auto deposed = [&](const std::string& when) {
-    b.Timed(StepKind::kIsolate, 0, cut_us,
+    b.Timed(StepKind::kDepose, 0, cut_us,
             "the leader in a minority of one: a new leader commits, the deposed one must not "
             "answer a read (" + when + ")");
     b.Wait(cut_us / 2);

@@ -88,6 +88,9 @@ enum class StepKind {
                  // behind (a kLag before): the leader must refuse until it caught up
                  // (promoting it is a wrong outcome); `delay_us` after the first request
                  // the cut heals, and the promotion must then complete
+  kDepose,       // cut the leader off for `duration_us` with its clock at half rate
+                 // meanwhile (a stalled host): it goes on believing it leads while
+                 // the majority elects and commits, and must not answer a read
 };
 const char* StepKindName(StepKind k);
 
