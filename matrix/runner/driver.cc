@@ -1401,7 +1401,69 @@ class Driver : public sim::SimulationHooks {
     sim_.Schedule(cluster_.now() + s.duration_us, [this, n, drift] {
       if (sim::SimClock* c = cluster_.clock(n)) c->SetDrift(drift);
     });
+    const api::ProtocolState* st = cluster_.state(n);
+    DeposeWatch watch;
+    watch.step = current_;
+    watch.node = n;
+    watch.term = st ? st->term : 0;
+    watch.until_us = cluster_.now() + s.duration_us;
+    sim_.Schedule(cluster_.now() + kPollUs, [this, watch] { WatchDeposed(watch); });
     Finish(StepResult::kOk, absl::StrCat("deposed ", Who(n), ", its clock at half rate"));
+  }
+
+  // While deposed: once another node leads a newer term and has committed
+  // in it while the deposed node still believes it leads, a linearizable
+  // Get goes to the deposed node. Answering it successfully is a wrong
+  // outcome (it cannot know it still leads: thesis 6.4); refusing it or not
+  // answering is right.
+  struct DeposeWatch {
+    size_t step = 0;
+    api::NodeId node = 0;
+    uint64_t term = 0;       // the deposed leader's term
+    uint64_t until_us = 0;   // the heal
+    bool asked = false;
+    size_t seen = 0;         // admin replies before the read
+    std::string why;         // who led meanwhile
+  };
+  void WatchDeposed(DeposeWatch w) {
+    const uint64_t now = cluster_.now();
+    const api::ProtocolState* st = Up(w.node) ? cluster_.state(w.node) : nullptr;
+    if (!w.asked && st != nullptr && st->role == api::Role::kLeader && st->term == w.term) {
+      for (api::NodeId id : cluster_.up_ids()) {
+        const api::ProtocolState* o = cluster_.state(id);
+        if (id == w.node || o == nullptr || o->role != api::Role::kLeader || o->term <= w.term) continue;
+        const std::optional<api::EntryId> e = cluster_.node(id)->EntryAt(o->commit_index);
+        if (!e.has_value() || e->term != o->term) continue;  // not committed in its term yet
+        w.why = absl::StrCat(Who(id), " leads term ", o->term, " and committed ", o->commit_index);
+        w.seen = cluster_.admin_replies().size();
+        api::Request r;
+        r.op = api::Op::kGet;
+        r.key = sim::KeyName(0);
+        cluster_.SubmitAdmin(r, w.node);
+        w.asked = true;
+        break;
+      }
+    }
+    if (w.asked) {
+      const auto& replies = cluster_.admin_replies();
+      for (; w.seen < replies.size(); ++w.seen) {
+        const sim::AdminReply& a = replies[w.seen];
+        if (a.node != w.node || a.request.op != api::Op::kGet || !a.reply.status.ok()) continue;
+        StepRecord& rec = records_[w.step];
+        rec.result = StepResult::kWrongOutcome;
+        rec.detail = absl::StrCat("deposed ", Who(w.node), " (term ", w.term,
+                                  ") answered a linearizable read while ", w.why);
+        return;
+      }
+    }
+    if (now >= w.until_us) {
+      if (w.asked) {
+        absl::StrAppend(&records_[w.step].detail, "; a read sent to it while ", w.why,
+                        " got no successful answer");
+      }
+      return;
+    }
+    sim_.Schedule(now + kPollUs, [this, w] { WatchDeposed(w); });
   }
 
   // kCatchUp: a node whose next entry every other member up has compacted
