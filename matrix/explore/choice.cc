@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -54,8 +55,15 @@ absl::Status ParseMessage(absl::string_view edge, absl::string_view hash, Choice
   if (!from.ok()) return from.status();
   absl::StatusOr<api::NodeId> to = ParseId(ends[1], "receiver");
   if (!to.ok()) return to.status();
-  if (!absl::ConsumePrefix(&hash, "#") || !absl::SimpleHexAtoi(hash, &c->digest)) {
-    return absl::InvalidArgumentError(absl::StrCat("expected #DIGEST (hex), got '", hash, "'"));
+  if (absl::ConsumePrefix(&hash, "#")) {
+    if (!absl::SimpleHexAtoi(hash, &c->digest)) {
+      return absl::InvalidArgumentError(absl::StrCat("expected #DIGEST (hex), got '#", hash, "'"));
+    }
+  } else if (hash.empty() || !absl::ascii_isalpha(hash[0])) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected #DIGEST or a message type, got '", hash, "'"));
+  } else {
+    c->type = std::string(hash);
   }
   c->from = *from;
   c->node = *to;
@@ -67,6 +75,9 @@ absl::Status ParseMessage(absl::string_view edge, absl::string_view hash, Choice
 std::string ChoiceString(const Choice& c) {
   const char* k = KindString(c.kind);
   if (IsMessageKind(c.kind)) {
+    if (c.digest == 0 && !c.type.empty()) {
+      return absl::StrFormat("%s %d->%d %s", k, c.from, c.node, c.type);
+    }
     return absl::StrFormat("%s %d->%d #%016x", k, c.from, c.node, c.digest);
   }
   switch (c.kind) {
@@ -80,7 +91,21 @@ std::string ChoiceString(const Choice& c) {
   }
 }
 
-uint64_t ChoiceKey(const Choice& c) { return api::Fnv1a64(ChoiceString(c)); }
+uint64_t ChoiceKey(const Choice& c) {
+  // splitmix-style mixing of every field; no string is built (hot in the search).
+  auto mix = [](uint64_t h, uint64_t v) {
+    h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+    return h ^ (h >> 31);
+  };
+  uint64_t h = mix(static_cast<uint64_t>(c.kind) + 1, c.node);
+  h = mix(h, c.from);
+  h = mix(h, c.digest);
+  h = mix(h, c.target);
+  for (api::NodeId v : c.voters) h = mix(h, v);
+  if (!c.type.empty()) h = mix(h, api::Fnv1a64(c.type));
+  return h;
+}
 
 absl::StatusOr<Choice> ParseChoice(absl::string_view line) {
   line = line.substr(0, std::min(line.find('%'), line.size()));

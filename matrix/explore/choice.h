@@ -18,6 +18,8 @@
 //   joint 1 1,2,4                       joint change to voters {1,2,4} (v3, cv >= 3)
 //   finalize 1                          raise the cluster version, via node 1
 // Anything after '%' on a line is a comment (the trace writes message types there).
+// In a hand-written file a message may be named by type instead of digest,
+// "deliver 1->2 RequestVote": World::Resolve picks the oldest such message.
 #ifndef RAFTLOG_MATRIX_EXPLORE_CHOICE_H_
 #define RAFTLOG_MATRIX_EXPLORE_CHOICE_H_
 
@@ -51,11 +53,12 @@ struct Choice {
   api::NodeId node = 0;    // receiver (messages) or the node acted on
   api::NodeId from = 0;    // messages: sender
   uint64_t digest = 0;     // messages: Fnv1a64 of the bytes
+  std::string type;        // messages named by type (digest 0) until resolved
   api::NodeId target = 0;  // add / remove
   std::vector<api::NodeId> voters;  // joint
   bool operator==(const Choice& o) const {
     return kind == o.kind && node == o.node && from == o.from && digest == o.digest &&
-           target == o.target && voters == o.voters;
+           target == o.target && voters == o.voters && type == o.type;
   }
 };
 

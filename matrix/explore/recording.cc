@@ -82,7 +82,14 @@ absl::StatusOr<ReplayResult> Replay(const Recording& r, bool trace) {
   World& world = **w;
   ReplayResult out;
   if (trace) absl::StrAppend(&out.trace, "initial state\n", world.Describe());
-  for (const Choice& c : r.choices) {
+  for (const Choice& named : r.choices) {
+    absl::StatusOr<Choice> resolved = world.Resolve(named);
+    if (!resolved.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("choice ", out.applied + 1, ": ", resolved.status().message()));
+    }
+    const Choice& c = *resolved;
+    out.resolved.push_back(c);
     std::string type = world.MessageType(c);
     out.types.push_back(type);
     if (absl::Status s = world.Apply(c); !s.ok()) {

@@ -48,6 +48,7 @@ struct ReplayResult {
   std::vector<check::Violation> violations;
   std::string trace;                    // per choice: the choice, events, node table
   std::vector<std::string> types;       // message type of each choice ("" if none)
+  std::vector<Choice> resolved;         // the choices, messages named by digest
 };
 
 // Re-executes `r` from the start. An unknown tag or a choice that is not

@@ -70,13 +70,16 @@ class Searcher {
     absl::StatusOr<std::unique_ptr<World>> w = World::Create(o_.bounds);
     if (!w.ok()) return w.status();
     live_ = *std::move(w);
-    for (const Choice& c : o_.prefix) {
-      if (absl::Status s = live_->Apply(c); !s.ok()) {
+    for (const Choice& named : o_.prefix) {
+      absl::StatusOr<Choice> c = live_->Resolve(named);
+      if (!c.ok()) return absl::InvalidArgumentError(absl::StrCat("prefix: ", c.status().message()));
+      if (resolved_prefix_.size() < o_.prefix.size()) resolved_prefix_.push_back(*c);
+      if (absl::Status s = live_->Apply(*c); !s.ok()) {
         return absl::InvalidArgumentError(absl::StrCat("prefix: ", s.message()));
       }
     }
     for (const Choice& c : path) {
-      if (absl::Status s = live_->Apply(c); !s.ok()) return s;  // nondeterminism: a bug
+      if (absl::Status s = live_->Apply(c, /*checked=*/false); !s.ok()) return s;
     }
     live_path_ = path;
     return absl::OkStatus();
@@ -100,7 +103,7 @@ class Searcher {
     StateDigest d = live_->Digest();
     if (!r_.violating.insert(d).second) return;
     if (r_.path.empty() && r_.violations.empty()) {
-      r_.path = o_.prefix;
+      r_.path = resolved_prefix_;
       r_.path.insert(r_.path.end(), path.begin(), path.end());
       for (const check::Violation& v : live_->checkers().Violations()) {
         if (!v.liveness) r_.violations.push_back(v);
@@ -162,7 +165,7 @@ class Searcher {
       live_here = false;
       std::vector<Choice> child = path;
       child.push_back(c);
-      if (absl::Status s = live_->Apply(c); !s.ok()) {
+      if (absl::Status s = live_->Apply(c, /*checked=*/false); !s.ok()) {
         error_ = s;
         stop_ = true;
         return;
@@ -205,6 +208,7 @@ class Searcher {
   SearchResult r_;
   std::unique_ptr<World> live_;
   std::vector<Choice> live_path_;
+  std::vector<Choice> resolved_prefix_;
   std::map<StateDigest, Visit> visited_;
   bool frontier_hit_ = false;
   bool stop_ = false;

@@ -214,6 +214,20 @@ int World::FindMessage(const Choice& c) const {
   return -1;
 }
 
+absl::StatusOr<Choice> World::Resolve(const Choice& c) const {
+  if (c.type.empty()) return c;
+  for (const InFlight& f : in_flight_) {
+    if (f.from == c.from && f.to == c.node && f.type == c.type) {
+      Choice out = c;
+      out.type.clear();
+      out.digest = f.digest;
+      return out;
+    }
+  }
+  return absl::NotFoundError(
+      absl::StrCat("no ", c.type, " in flight from ", c.from, " to ", c.node));
+}
+
 std::vector<Choice> World::Enabled() const {
   std::vector<Choice> out;
   std::vector<std::tuple<api::NodeId, api::NodeId, uint64_t>> msgs;
@@ -298,9 +312,9 @@ std::vector<Choice> World::Enabled() const {
   return out;
 }
 
-absl::Status World::Apply(const Choice& c) {
+absl::Status World::Apply(const Choice& c, bool checked) {
   events_.clear();
-  const auto enabled = Enabled();
+  const auto enabled = checked ? Enabled() : std::vector<Choice>{c};
   if (std::find(enabled.begin(), enabled.end(), c) == enabled.end()) {
     return absl::FailedPreconditionError(
         absl::StrCat("choice '", ChoiceString(c), "' is not enabled after ", applied_,

@@ -85,9 +85,13 @@ class World {
 
   // The choices enabled now, in a fixed order (deterministic search).
   std::vector<Choice> Enabled() const;
+  // A message named by type becomes the oldest in-flight message of that
+  // type on that edge (NotFound if none); any other choice is returned as is.
+  absl::StatusOr<Choice> Resolve(const Choice& c) const;
   // Applies `c`. FailedPrecondition when it is not enabled (a replayed file
-  // that does not fit this run).
-  absl::Status Apply(const Choice& c);
+  // that does not fit this run). The search, whose choices come from
+  // Enabled(), skips that check (`checked` false).
+  absl::Status Apply(const Choice& c, bool checked = true);
 
   // A digest of the whole cluster state: per node its status, tag,
   // ProtocolState, log entries over [first, last] (EntryAt), its files both
