@@ -38,17 +38,17 @@ TEST(Runs, ElectionsWithCrashesV3) { ExpectSafe(Elections("v3"), 1000); }
 // replicate the change.
 SearchOptions Membership(const std::string& tag) {
   SearchOptions o;
-  o.bounds = Tight({tag, tag, tag}, 8);
+  o.bounds = Tight({tag, tag, tag}, 12);
   o.bounds.voters = 2;
-  o.bounds.timeouts = 1;
+  o.bounds.timeouts = 2;
   o.bounds.heartbeats = 1;
   o.bounds.membership = 1;
   o.max_transitions = 200'000;
   return o;
 }
 
-TEST(Runs, SingleServerChangeV1) { ExpectSafe(Membership("v1"), 100); }
-TEST(Runs, SingleServerChangeV2) { ExpectSafe(Membership("v2"), 100); }
+TEST(Runs, SingleServerChangeV1) { ExpectSafe(Membership("v1"), 1000); }
+TEST(Runs, SingleServerChangeV2) { ExpectSafe(Membership("v2"), 1000); }
 
 // Mixed releases across an upgrade and a finalize.
 SearchOptions Mixed(std::vector<std::string> tags) {

@@ -184,7 +184,9 @@ class Searcher {
       done.push_back(c);
       if (live_->HasViolation()) {
         Found(child);
-        continue;
+        // Stopping: done. Collecting every violation: a violating state is
+        // expanded like any other, so both searches see the same states.
+        if (stop_ || o_.stop_at_violation) continue;
       }
       std::vector<uint64_t> keep;
       if (!Remember(live_->Digest(), depth + 1, Keys(child_sleep), &keep)) continue;

@@ -41,7 +41,7 @@ struct SearchOptions {
   Bounds bounds;
   bool reduction = true;        // sleep sets
   bool iterative = true;        // iterative deepening (shortest violation first)
-  bool stop_at_violation = true;
+  bool stop_at_violation = true;  // false: record every violating state, expand past it
   uint64_t max_transitions = 2'000'000;  // choices applied, over all iterations
   double time_budget_s = 0;              // 0: none
   std::vector<Choice> prefix;  // applied first; the search explores its continuations
