@@ -39,6 +39,9 @@ ABSL_FLAG(int, finalizes, 0, "finalize requests per path");
 ABSL_FLAG(int, election_ticks, 2, "NodeOptions::election_ticks of every node");
 ABSL_FLAG(uint64_t, max_states, 2'000'000, "budget: choices applied (deterministic)");
 ABSL_FLAG(double, time_budget, 0, "budget: wall-clock seconds (0: none)");
+ABSL_FLAG(bool, exact_digest, false,
+          "name a node's state by its start files and input sequence (sound merging) instead of "
+          "by its ProtocolState, log and files");
 ABSL_FLAG(bool, reduction, true, "partial-order reduction (sleep sets)");
 ABSL_FLAG(bool, iterative, true, "iterative deepening (shortest violation first)");
 ABSL_FLAG(std::string, prefix, "", "a recorded path whose choices are applied before searching");
@@ -106,6 +109,7 @@ int RunSearch() {
   b.upgrades = absl::GetFlag(FLAGS_upgrades);
   b.finalizes = absl::GetFlag(FLAGS_finalizes);
   b.election_ticks = absl::GetFlag(FLAGS_election_ticks);
+  b.exact_digest = absl::GetFlag(FLAGS_exact_digest);
   o.max_transitions = absl::GetFlag(FLAGS_max_states);
   o.time_budget_s = absl::GetFlag(FLAGS_time_budget);
   o.reduction = absl::GetFlag(FLAGS_reduction);

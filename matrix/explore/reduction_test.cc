@@ -15,6 +15,9 @@ struct Both {
 };
 
 Both RunBoth(SearchOptions o) {
+  // The exact digest: equal digests are equal states, so "the same states"
+  // is a theorem of sleep sets, not an accident of the abstraction.
+  o.bounds.exact_digest = true;
   o.iterative = false;  // one pass to the depth bound
   o.stop_at_violation = false;
   o.keep_states = true;

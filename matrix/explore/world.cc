@@ -80,7 +80,16 @@ struct World::Member {
   uint64_t incarnation = 0;
   api::ProtocolState state;         // after the last step (of the last incarnation)
   LogView log;
+  // Its files when this incarnation started, chained with every input since:
+  // the node is a deterministic function of it (Bounds::exact_digest).
+  uint64_t history = 0;
 };
+
+namespace {
+uint64_t Chain(uint64_t h, absl::string_view what) {
+  return api::Fnv1a64(what, h ^ 0x9E3779B97F4A7C15ull);
+}
+}  // namespace
 
 World::World(const Bounds& bounds) : bounds_(bounds) {}
 World::~World() = default;
@@ -126,6 +135,9 @@ absl::Status World::StartNode(Member& m, const std::string& tag) {
   o.election_ticks = bounds_.election_ticks;
   o.heartbeat_ticks = 1;
   o.cluster_key = "explore-cluster-key";
+  std::string files;
+  PutFiles(&files, m.fs);
+  m.history = Chain(api::Fnv1a64(files), absl::StrCat("start ", tag, " ", m.incarnation));
   m.node = release->make_node(o);
   absl::Status s = m.node->Start();
   if (!s.ok()) {
@@ -190,6 +202,9 @@ bool World::IsLeader(const Member& m) const {
 }
 
 void World::Submit(Member& m, const api::Request& r) {
+  m.history = Chain(m.history, absl::StrCat("submit ", r.client_id, " ", r.sequence, " ",
+                                            static_cast<int>(r.op), " ", r.target, " ",
+                                            absl::StrJoin(r.new_voters, ",")));
   m.node->Submit(r);
   AfterStep(m);
 }
@@ -200,6 +215,7 @@ void World::TickToTimeout(Member& m) {
   for (int i = 0; i < kMaxTicksPerTimeout && m.node; ++i) {
     const size_t before = in_flight_.size();
     m.clock.Advance(10'000);
+    m.history = Chain(m.history, "tick");
     m.node->Tick();
     AfterStep(m);
     if (in_flight_.size() != before || m.state.role != role || m.state.term != term) return;
@@ -330,6 +346,7 @@ absl::Status World::Apply(const Choice& c, bool checked) {
       const int i = FindMessage(c);
       InFlight f = std::move(in_flight_[i]);
       in_flight_.erase(in_flight_.begin() + i);
+      m.history = Chain(m.history, absl::StrCat("deliver ", f.from, " ", f.digest));
       absl::Status s = m.node->Deliver(f.from, f.bytes);
       if (!s.ok()) events_.push_back(absl::StrCat("n", m.id, " rejects ", f.type, ": ", s.ToString()));
       AfterStep(m);
@@ -396,6 +413,11 @@ std::pair<uint64_t, uint64_t> World::Digest() const {
     Put(&s, m.id);
     Put(&s, m.tag);
     Put(&s, m.node ? 1 : 0);
+    if (bounds_.exact_digest) {
+      if (m.node) Put(&s, m.history);
+      else PutFiles(&s, m.fs);
+      continue;
+    }
     if (m.node) {
       const api::ProtocolState& st = m.state;
       for (uint64_t v : {st.term, st.vote, static_cast<uint64_t>(st.role), st.leader,

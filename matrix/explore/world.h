@@ -50,6 +50,13 @@ struct Bounds {
   int upgrades = 0;               // restarts on the next tag
   int finalizes = 0;
   int election_ticks = 2;         // NodeOptions::election_ticks
+  // How Digest() names a node: by what it shows (false: ProtocolState, log,
+  // files; the spec'd abstraction, which merges states that differ only in a
+  // node's volatile internals such as votes received or a leader's progress
+  // per peer), or by exactly what it is (true: its files when it started and
+  // the sequence of inputs since, which determine the node entirely, so a
+  // merge is never wrong; coarser merging, more states).
+  bool exact_digest = false;
 };
 
 // Budgets spent along the current path.
