@@ -19,8 +19,8 @@
 // messages sent while the raise commits are often still readable); otherwise
 // a message type whose
 // number the receiver's MessageType declares must decode ok, and one the
-// receiver's enum does not know must be refused cleanly (DESIGN.md: an
-// unknown message type is a counted kUnimplemented). Exceptions are
+// receiver's enum does not know must be refused cleanly (ARCHITECTURE.md,
+// "Mixed versions": an unknown message type is a counted kUnimplemented). Exceptions are
 // explicit entries of ExpectationOverrides() in policy.cc, each with its
 // reason. The expectation is exact both ways: an unexpected "ok" fails like an
 // unexpected refusal, so neither the policy nor the overrides go stale.
