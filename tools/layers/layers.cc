@@ -614,6 +614,9 @@ std::string RuleTable::LayerOf(absl::string_view label, std::string* tag) const 
 
 bool RuleTable::Allowed(const std::string& from, const std::string& from_tag, bool test,
                         const std::string& to, const std::string& to_tag) const {
+  // Within a layer, across packages: allowed, except between two releases
+  // ({tag} layers bind different tags).
+  if (from == to && from_tag == to_tag) return true;
   auto ok = [&](const std::map<std::string, std::vector<Allow>>& table) {
     auto it = table.find(from);
     if (it == table.end()) return false;

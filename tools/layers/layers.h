@@ -15,7 +15,8 @@
 //    "%s" in such a label is replaced by each string argument of the call and
 //    kept only when it lands in a known package (canary.bzl's
 //    "//versions/%s:release_files" % base).
-// Intra-package edges are always allowed. A target is a test when its rule
+// Intra-package edges are always allowed, and so are edges within one layer
+// (between the packages of one release, when the layer binds {tag}). A target is a test when its rule
 // ends in "_test", it is testonly (or its package is default_testonly), or
 // it is a test_suite.
 //
@@ -95,7 +96,8 @@ class RuleTable {
   // binding, if any.
   std::string LayerOf(absl::string_view label, std::string* tag) const;
   // Whether a target of layer `from` (tag `from_tag`, a test or not) may
-  // depend on a label of layer `to` (tag `to_tag`).
+  // depend on a label of layer `to` (tag `to_tag`). A layer may always
+  // depend on itself with the same tag (none, or the same release).
   bool Allowed(const std::string& from, const std::string& from_tag, bool test,
                const std::string& to, const std::string& to_tag) const;
   // "same:wire_schema, versions_api, ..." for messages.
