@@ -1,4 +1,4 @@
-#include "snapshots/compaction/crash_fs.h"
+#include "matrix/compaction/crash_fs.h"
 
 #include <vector>
 

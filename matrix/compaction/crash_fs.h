@@ -17,8 +17,8 @@
 // how tests find "after the snapshot write, before its sync and rename" and
 // "after the save, before the log is truncated" without knowing any
 // release's file names.
-#ifndef RAFTLOG_SNAPSHOTS_COMPACTION_CRASH_FS_H_
-#define RAFTLOG_SNAPSHOTS_COMPACTION_CRASH_FS_H_
+#ifndef RAFTLOG_MATRIX_COMPACTION_CRASH_FS_H_
+#define RAFTLOG_MATRIX_COMPACTION_CRASH_FS_H_
 
 #include <cstdint>
 #include <functional>
@@ -101,4 +101,4 @@ bool ContainsSnapshotMagic(absl::string_view bytes);
 
 }  // namespace raftlog::compaction
 
-#endif  // RAFTLOG_SNAPSHOTS_COMPACTION_CRASH_FS_H_
+#endif  // RAFTLOG_MATRIX_COMPACTION_CRASH_FS_H_

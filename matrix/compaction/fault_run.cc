@@ -1,4 +1,4 @@
-#include "snapshots/compaction/fault_run.h"
+#include "matrix/compaction/fault_run.h"
 
 #include <algorithm>
 #include <deque>
@@ -12,7 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
-#include "snapshots/compaction/reference.h"
+#include "matrix/compaction/reference.h"
 #include "versions/api/mem_env.h"
 #include "versions/api/pump.h"
 

@@ -1,4 +1,4 @@
-#include "snapshots/compaction/reference.h"
+#include "matrix/compaction/reference.h"
 
 #include <optional>
 

@@ -1,8 +1,8 @@
-#include "matrix/runner/policy.h"
+#include "versions/policy.h"
 
 #include "gtest/gtest.h"
 
-namespace raftlog::runner {
+namespace raftlog::policy {
 namespace {
 
 using ::absl::StatusCode;
@@ -105,4 +105,4 @@ TEST(Capabilities, MissingAndHasAll) {
 }
 
 }  // namespace
-}  // namespace raftlog::runner
+}  // namespace raftlog::policy

@@ -1,4 +1,4 @@
-#include "matrix/runner/policy.h"
+#include "versions/policy.h"
 
 #include <algorithm>
 #include <fstream>
@@ -10,7 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
-namespace raftlog::runner {
+namespace raftlog::policy {
 
 const char* CapabilityName(Capability c) {
   switch (c) {
@@ -181,4 +181,4 @@ Capabilities Policy::For(absl::string_view from, absl::string_view to) const {
   return p ? p->capabilities : Capabilities();
 }
 
-}  // namespace raftlog::runner
+}  // namespace raftlog::policy

@@ -43,8 +43,8 @@
 //  - that digest equals the one of a fault-free reference node of the same
 //    release fed the same committed commands at the same log indices
 //    (reference.h).
-#ifndef RAFTLOG_SNAPSHOTS_COMPACTION_FAULT_RUN_H_
-#define RAFTLOG_SNAPSHOTS_COMPACTION_FAULT_RUN_H_
+#ifndef RAFTLOG_MATRIX_COMPACTION_FAULT_RUN_H_
+#define RAFTLOG_MATRIX_COMPACTION_FAULT_RUN_H_
 
 #include <cstdint>
 #include <map>
@@ -52,7 +52,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "snapshots/compaction/crash_fs.h"
+#include "matrix/compaction/crash_fs.h"
 #include "versions/api/node.h"
 
 namespace raftlog::compaction {
@@ -132,4 +132,4 @@ std::string Report(const RunResult& result, size_t last_events = 40);
 
 }  // namespace raftlog::compaction
 
-#endif  // RAFTLOG_SNAPSHOTS_COMPACTION_FAULT_RUN_H_
+#endif  // RAFTLOG_MATRIX_COMPACTION_FAULT_RUN_H_

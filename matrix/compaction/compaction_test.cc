@@ -17,8 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "snapshots/compaction/fault_run.h"
-#include "snapshots/compaction/reference.h"
+#include "matrix/compaction/fault_run.h"
+#include "matrix/compaction/reference.h"
 #include "versions/registry.h"
 
 namespace raftlog::compaction {
@@ -80,7 +80,7 @@ const api::ReleaseInfo& Release(const std::string& tag) {
 
 std::string Repro(const std::string& tag, uint32_t cv, CrashKind kind, uint64_t seed,
                   bool whole) {
-  return absl::StrCat("reproduce: bazel test //snapshots/compaction:compaction_test "
+  return absl::StrCat("reproduce: bazel test //matrix/compaction:compaction_test "
                       "--test_filter='*",
                       whole ? "PowerLoss" : "Crashes", "/", tag, "_cv", cv, "_",
                       CrashKindName(kind), "_seed", seed,

@@ -10,8 +10,8 @@
 // bootstrap); the reference fills each such index with a get by client 0,
 // which carries no session (ABI: exactly-once is per client id; every
 // release so far keeps no session for client 0).
-#ifndef RAFTLOG_SNAPSHOTS_COMPACTION_REFERENCE_H_
-#define RAFTLOG_SNAPSHOTS_COMPACTION_REFERENCE_H_
+#ifndef RAFTLOG_MATRIX_COMPACTION_REFERENCE_H_
+#define RAFTLOG_MATRIX_COMPACTION_REFERENCE_H_
 
 #include <cstdint>
 #include <map>
@@ -31,4 +31,4 @@ absl::StatusOr<uint64_t> ReferenceDigest(const api::ReleaseInfo& release,
 
 }  // namespace raftlog::compaction
 
-#endif  // RAFTLOG_SNAPSHOTS_COMPACTION_REFERENCE_H_
+#endif  // RAFTLOG_MATRIX_COMPACTION_REFERENCE_H_
