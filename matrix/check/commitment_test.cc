@@ -22,7 +22,7 @@ TEST(Commitment, LeaderCountingLearnersIsAViolation) {
   for (FakeNode* n : {&n1, &n4, &n5}) n->log.Terms({1, 1, 1});
   for (FakeNode* n : {&n2, &n3}) n->log.Terms({1});
   for (FakeNode* n : {&n1, &n2, &n3, &n4, &n5}) n->state.config = Voters({1, 2, 3}, {4, 5});
-  for (FakeNode* n : {&n2, &n3, &n4, &n5}) n->Role(api::Role::kFollower, 1).Step(c, 1);
+  for (FakeNode* n : {&n1, &n2, &n3, &n4, &n5}) n->Role(api::Role::kFollower, 1).Step(c, 1);
   n1.state.commit_index = 3;  // counted 4 and 5
   n1.Role(api::Role::kLeader, 1).Step(c, 2);
   ASSERT_EQ(c.violation_count(), 1u);
@@ -40,7 +40,7 @@ TEST(Commitment, JointConfigurationNeedsBothMajorities) {
   for (int i : {1, 2, 3, 4}) n[i].log.Terms({1, 1});
   for (int i : {5, 6}) n[i].log.Terms({1});
   for (int i = 1; i <= 6; ++i) n[i].state.config = Voters({1, 2, 3}, {}, {4, 5, 6});
-  for (int i = 2; i <= 6; ++i) n[i].Step(c, 1);
+  for (int i = 1; i <= 6; ++i) n[i].Step(c, 1);
   n[1].state.commit_index = 2;
   n[1].Role(api::Role::kLeader, 1).Step(c, 2);
   ASSERT_EQ(c.violation_count(), 1u);
@@ -56,6 +56,8 @@ TEST(Commitment, FollowerCommittingItsOwnStaleTailIsAViolation) {
   n3.log.Terms({1, 1, 1});  // stale entries of term 1 at 2 and 3
   for (FakeNode* n : {&n1, &n2, &n3}) n->state.config = Voters({1, 2, 3});
   n2.Role(api::Role::kFollower, 2).Step(c, 1);
+  n3.Role(api::Role::kFollower, 1).Step(c, 1);
+  n1.Role(api::Role::kLeader, 2).Step(c, 1);
   n1.state.commit_index = 1;
   n1.Role(api::Role::kLeader, 2).Step(c, 2);
   // n3 takes leaderCommit 3 from a heartbeat whose prev it does not match.
@@ -80,6 +82,17 @@ TEST(Commitment, LearnerThatCampaignsIsAViolation) {
       << First(c);
 }
 
+TEST(Commitment, FirstStepOfAnIncarnationReportsRecoveredState) {
+  Commitment c;
+  FakeNode n1(1);
+  n1.log.Terms({1});
+  n1.state.config = Voters({1, 2, 3});
+  n1.state.commit_index = 1;  // bootstrapped, before its peers ever ran
+  n1.Step(c, 1);
+  EXPECT_EQ(c.violation_count(), 0u);
+  EXPECT_EQ(c.quorum_checks(), 0u);
+}
+
 TEST(Commitment, RestartThatLosesACountedEntryIsAViolation) {
   Commitment c;
   FakeNode n1(1), n2(2), n3(3);
@@ -89,6 +102,7 @@ TEST(Commitment, RestartThatLosesACountedEntryIsAViolation) {
   for (FakeNode* n : {&n1, &n2, &n3}) n->state.config = Voters({1, 2, 3});
   n3.Step(c, 1);
   n2.Step(c, 1);
+  n1.Step(c, 1);
   n1.state.commit_index = 3;
   n1.Role(api::Role::kLeader, 1).Step(c, 2);
   EXPECT_EQ(c.violation_count(), 0u);
@@ -109,6 +123,7 @@ TEST(Commitment, QuorumsDownNodesAndSnapshotsAreFine) {
   n2.Step(c, 1);
   n3.Step(c, 1);
   c.OnCrash(2, 3);  // down, but it synced what it showed
+  n1.Step(c, 2);
   n1.state.commit_index = 4;
   n1.Role(api::Role::kLeader, 1).Step(c, 3);
   // n2 compacts through 4; the leader appends 5 and commits it with n2.

@@ -15,6 +15,7 @@
 #include "matrix/sim/linearizability.h"
 #include "matrix/sim/random.h"
 #include "matrix/runner/adversary.h"
+#include "matrix/sim/stale_reads.h"
 #include "matrix/runner/gate.h"
 #include "matrix/runner/membership_durability.h"
 #include "matrix/runner/op_bars.h"
@@ -31,6 +32,7 @@ const char* StepResultName(StepResult r) {
     case StepResult::kRefused: return "refused";
     case StepResult::kStalled: return "stalled";
     case StepResult::kSkipped: return "skipped";
+    case StepResult::kWrongOutcome: return "wrong outcome";
   }
   return "?";
 }
@@ -97,6 +99,9 @@ class Driver : public sim::SimulationHooks {
     auto sampler = std::make_unique<Sampler>();
     sampler_ = sampler.get();
     checkers_.Add(std::move(sampler));
+    if (p.workload.stale_read_ppm > 0) {
+      checkers_.Add(std::make_unique<sim::StaleReadChecker>(&workload_));
+    }
     records_.resize(p.steps.size());
     SetUpFaultSteps();
   }
@@ -473,6 +478,7 @@ class Driver : public sim::SimulationHooks {
       }
       case StepKind::kCheck:
         baseline_ = MaxCommit();
+        StartProbe();
         return Wait(now + s.duration_us);
       case StepKind::kSplitVote: {
         if (!Up(s.node) || !Up(s.peer)) {
@@ -554,8 +560,14 @@ class Driver : public sim::SimulationHooks {
         }
         baseline_ = ls ? ls->commit_index : MaxCommit();
         installs_before_ = cluster_.ReleaseCounters()[api::kCounterSnapshotsInstalled];
+        NoteSnapshotNeed(s.node);
         return Wait(now + s.duration_us);
       }
+      case StepKind::kChangeConfig:
+      case StepKind::kPromoteCut:
+        return BeginFeatureRequest();
+      case StepKind::kDepose:
+        return Depose();
     }
   }
 
@@ -589,11 +601,20 @@ class Driver : public sim::SimulationHooks {
       case StepKind::kCheck: {
         uint64_t c = MaxCommit();
         if (c > baseline_) {
+          const ProbeStatus probe = CrossReleaseProbe();
+          if (probe == ProbeStatus::kWorking) break;
+          if (probe == ProbeStatus::kFinished) {
+            done = true;
+            break;
+          }
+        }
+        if (c > baseline_) {
           api::NodeId l = cluster_.Leader();
           const api::ProtocolState* ls = l ? cluster_.state(l) : nullptr;
           Finish(StepResult::kOk,
                  absl::StrCat("commit ", baseline_, " -> ", c, " in ", Secs(now - Rec().start_us),
-                              "; leader ", Who(l), ls ? absl::StrCat(" term ", ls->term) : ""));
+                              "; leader ", Who(l), ls ? absl::StrCat(" term ", ls->term) : "",
+                              probe_.detail));
           done = true;
         } else if (now >= deadline_) {
           Finish(StepResult::kStalled, absl::StrCat("nothing committed in ", Secs(now - Rec().start_us),
@@ -607,6 +628,10 @@ class Driver : public sim::SimulationHooks {
         if (st != nullptr && st->applied_index >= baseline_) {
           uint64_t installs = cluster_.ReleaseCounters()[api::kCounterSnapshotsInstalled] -
                               installs_before_;
+          if (SnapshotNeedUnmet(*st, installs)) {  // finished as a wrong outcome
+            done = true;
+            break;
+          }
           Finish(StepResult::kOk,
                  absl::StrCat(Who(s.node), " applied ", st->applied_index, " >= ", baseline_, " in ",
                               Secs(now - Rec().start_us), "; snapshots installed meanwhile: ",
@@ -623,6 +648,8 @@ class Driver : public sim::SimulationHooks {
       case StepKind::kAwaitDowngraded: done = PollDowngraded(); break;
       case StepKind::kAdversary: done = PollAdversary(); break;
       case StepKind::kOverload: done = PollOverload(); break;
+      case StepKind::kChangeConfig: done = PollChangeConfig(); break;
+      case StepKind::kPromoteCut: done = PollPromoteCut(); break;
       case StepKind::kObserve:
       case StepKind::kGate:
         if (now >= deadline_) {
@@ -919,6 +946,563 @@ class Driver : public sim::SimulationHooks {
       }
     }
     return false;
+  }
+
+
+
+  // ---- kCheck after an upgrade: a write seen across releases ---------------
+
+  // A kCheck right after an upgrade step (or a crash-upgrade) in a cluster
+  // with both releases up writes a fresh key through the leader, waits until
+  // a node of the release left and one of the release arrived have applied
+  // it, and reads it back through the leader (below cluster version 3 only
+  // the leader answers a Get): the written value must be what it reads.
+  struct ProbeState {
+    bool applies = false;
+    int phase = 0;               // 0: put, 1: both applied, 2: get, 3: done
+    std::string key, value;
+    api::NodeId old_node = 0, new_node = 0;
+    uint64_t index = 0;
+    size_t seen = 0;
+    uint64_t sent_us = 0;
+    bool in_flight = false;
+    std::string detail;
+  };
+  enum class ProbeStatus { kPassed, kWorking, kFinished };
+
+  void StartProbe() {
+    probe_ = ProbeState();
+    if (current_ == 0) return;
+    const Step& prev = p_.steps[current_ - 1];
+    if ((prev.kind != StepKind::kUpgrade && prev.kind != StepKind::kCrashUpgrade) ||
+        records_[current_ - 1].result != StepResult::kOk || prev.from_tag == prev.tag) {
+      return;
+    }
+    const api::NodeId l = cluster_.Leader();
+    const api::ProtocolState* ls = l ? cluster_.state(l) : nullptr;
+    if (ls == nullptr) return;
+    for (api::NodeId id : Members()) {
+      // Members of the configuration only (a joined node may never have been added).
+      const api::Config& c = ls->config;
+      if (!Up(id) || (std::find(c.voters.begin(), c.voters.end(), id) == c.voters.end() &&
+                      std::find(c.learners.begin(), c.learners.end(), id) == c.learners.end())) {
+        continue;
+      }
+      if (cluster_.tag(id) == prev.from_tag && probe_.old_node == 0) probe_.old_node = id;
+      if (cluster_.tag(id) == prev.tag && probe_.new_node == 0) probe_.new_node = id;
+    }
+    if (probe_.old_node == 0 || probe_.new_node == 0) return;
+    probe_.applies = true;
+    probe_.key = absl::StrCat("probe", current_ + 1);
+    probe_.value = absl::StrCat("step", current_ + 1, "@", cluster_.now());
+    probe_.seen = cluster_.admin_replies().size();
+  }
+
+  // Sends the probe's put or get to the leader (again after a second).
+  void SendProbe(api::Op op) {
+    const uint64_t now = cluster_.now();
+    if (probe_.in_flight && now - probe_.sent_us < kAdminResendUs) return;
+    const api::NodeId l = cluster_.Leader();
+    if (l == 0) return;
+    api::Request r;
+    r.op = op;
+    r.key = probe_.key;
+    if (op == api::Op::kPut) r.value = probe_.value;
+    cluster_.SubmitAdmin(r, l);
+    probe_.in_flight = true;
+    probe_.sent_us = now;
+  }
+
+  ProbeStatus CrossReleaseProbe() {
+    if (!probe_.applies || probe_.phase == 3) return ProbeStatus::kPassed;
+    const uint64_t now = cluster_.now();
+    const auto& replies = cluster_.admin_replies();
+    for (; probe_.seen < replies.size(); ++probe_.seen) {
+      const sim::AdminReply& a = replies[probe_.seen];
+      if (a.request.key != probe_.key) continue;
+      if (!a.reply.status.ok()) {
+        probe_.in_flight = false;  // not the leader, busy: ask again
+        continue;
+      }
+      if (a.request.op == api::Op::kPut && probe_.phase == 0) {
+        probe_.index = a.reply.index;
+        probe_.phase = 1;
+        probe_.in_flight = false;
+      } else if (a.request.op == api::Op::kGet && probe_.phase == 2) {
+        if (!a.reply.found || a.reply.value != probe_.value) {
+          Finish(StepResult::kWrongOutcome,
+                 absl::StrCat("wrote ", probe_.key, "='", probe_.value, "' at index ", probe_.index,
+                              "; once ", Who(probe_.old_node), " and ", Who(probe_.new_node),
+                              " applied it, ", Who(a.node), " read ",
+                              a.reply.found ? absl::StrCat("'", a.reply.value, "'") : "absent"));
+          return ProbeStatus::kFinished;
+        }
+        probe_.phase = 3;
+        probe_.detail = absl::StrCat("; ", probe_.key, " written at ", probe_.index,
+                                     ", applied by ", Who(probe_.old_node), " and ",
+                                     Who(probe_.new_node), ", read back by ", Who(a.node));
+        return ProbeStatus::kPassed;
+      }
+    }
+    if (probe_.phase == 1) {
+      const api::ProtocolState* o = Up(probe_.old_node) ? cluster_.state(probe_.old_node) : nullptr;
+      const api::ProtocolState* n = Up(probe_.new_node) ? cluster_.state(probe_.new_node) : nullptr;
+      if (o == nullptr || n == nullptr) {  // one went down meanwhile: nothing to compare
+        probe_.phase = 3;
+        probe_.detail = "; cross-release read skipped (a node went down)";
+        return ProbeStatus::kPassed;
+      }
+      if (o->applied_index >= probe_.index && n->applied_index >= probe_.index) probe_.phase = 2;
+    }
+    if (now >= deadline_) {
+      Finish(StepResult::kStalled,
+             absl::StrCat("cross-release read of ", probe_.key, " not done in ",
+                          Secs(now - Rec().start_us), " (phase ", probe_.phase, ": ",
+                          probe_.phase == 0 ? "write unanswered" : probe_.phase == 1
+                              ? "not applied by both releases" : "read unanswered", ")"));
+      return ProbeStatus::kFinished;
+    }
+    if (probe_.phase == 0) SendProbe(api::Op::kPut);
+    if (probe_.phase == 2) SendProbe(api::Op::kGet);
+    return ProbeStatus::kWorking;
+  }
+
+  // ---- release features: joint consensus, learner promotion, catch-up by snapshot ----
+
+  struct FeatureState {
+    api::Request request;
+    size_t seen = 0;                   // admin replies already looked at
+    bool resolved = false;             // kChangeConfig: the target set is fixed
+    std::vector<api::NodeId> old_voters;
+    bool in_flight = false;
+    uint64_t sent_us = 0, first_sent_us = 0, next_try_us = 0;
+    int attempts = 0;
+    int behind_refusals = 0;           // kPromoteCut: kUnavailable while the learner is behind
+    bool accepted = false;
+    std::string accepted_detail;
+    bool disturbed = false;            // the crash or partition of a kChangeConfig happened
+    std::string promoted_behind;       // kPromoteCut: the leader promoted a learner behind
+    std::string last;
+  };
+
+  void BeginFeatureRequest() {
+    const Step& s = Cur();
+    feature_ = FeatureState();
+    feature_.seen = cluster_.admin_replies().size();
+    feature_.request.op =
+        s.kind == StepKind::kChangeConfig ? api::Op::kChangeConfig : api::Op::kPromoteLearner;
+    feature_.request.target = s.kind == StepKind::kPromoteCut ? s.node : 0;
+    Wait(cluster_.now() + s.duration_us);
+  }
+
+  // The voters the step asks for, computed once from the leader's voters
+  // when the step names a node to drop (0: the leader) and one to add.
+  void ResolveVoters(api::NodeId leader) {
+    const Step& s = Cur();
+    const api::ProtocolState* ls = cluster_.state(leader);
+    feature_.old_voters = ls ? ls->config.voters : std::vector<api::NodeId>{};
+    std::vector<api::NodeId> v = s.voters;
+    if (v.empty()) {
+      const api::NodeId drop = s.node == 0 ? leader : s.node;
+      for (api::NodeId id : feature_.old_voters) {
+        if (id != drop) v.push_back(id);
+      }
+      if (s.peer != 0 && std::find(v.begin(), v.end(), s.peer) == v.end()) v.push_back(s.peer);
+      std::sort(v.begin(), v.end());
+    }
+    feature_.request.new_voters = v;
+    feature_.resolved = true;
+  }
+
+  // Sends the step's request to the leader (resends an unanswered one);
+  // false while there is no leader.
+  bool SendFeatureRequest() {
+    const uint64_t now = cluster_.now();
+    if (feature_.in_flight && now - feature_.sent_us >= kAdminResendUs) feature_.in_flight = false;
+    if (feature_.in_flight || now < feature_.next_try_us) return false;
+    const api::NodeId l = cluster_.Leader();
+    if (l == 0) {
+      feature_.next_try_us = now + kAdminRetryUs;
+      return false;
+    }
+    if (Cur().kind == StepKind::kChangeConfig && !feature_.resolved) ResolveVoters(l);
+    for (api::NodeId id : feature_.old_voters) {
+      const auto& nv = feature_.request.new_voters;
+      if (std::find(nv.begin(), nv.end(), id) == nv.end()) membership_->OnRemovalAsked(id);
+    }
+    const api::ProtocolState* ls = cluster_.state(l);
+    const api::ProtocolState* ts =
+        feature_.request.target && Up(feature_.request.target) ? cluster_.state(feature_.request.target)
+                                                               : nullptr;
+    // Behind: the learner lacks committed entries when the leader gets the request.
+    const bool behind = ls != nullptr && ts != nullptr && ts->last_index < ls->commit_index;
+    const std::string behind_by =
+        behind ? absl::StrCat("last ", ts->last_index, " < commit ", ls->commit_index) : "";
+    cluster_.SubmitAdmin(feature_.request, l);
+    if (behind && Cur().kind == StepKind::kPromoteCut) {
+      // Configuration changes take effect on append: visible at once.
+      const api::ProtocolState* after = cluster_.state(l);
+      const auto& v = after ? after->config.voters : std::vector<api::NodeId>{};
+      if (std::find(v.begin(), v.end(), feature_.request.target) != v.end()) {
+        feature_.promoted_behind = absl::StrCat(Who(l), " promoted n", feature_.request.target,
+                                                " while it was cut off and behind (", behind_by, ")");
+      }
+    }
+    feature_.in_flight = true;
+    feature_.sent_us = now;
+    if (feature_.attempts++ == 0) feature_.first_sent_us = now;
+    if (Cur().kind == StepKind::kChangeConfig) DisturbJointChange(l);
+    return true;
+  }
+
+  // Right after the first request that entered the log (the leader's
+  // configuration is joint: ENTER_JOINT is effective on append), crash the
+  // leader or cut the old set's majority off, as the step asks.
+  void DisturbJointChange(api::NodeId leader) {
+    const Step& s = Cur();
+    if (feature_.disturbed || s.expect_refusal || (!s.crash_after && !s.isolate_after)) return;
+    const api::ProtocolState* ls = cluster_.state(leader);
+    if (ls == nullptr || ls->config.voters_outgoing.empty()) return;  // not joint: refused
+    feature_.disturbed = true;
+    if (s.crash_after) {
+      cluster_.Crash(leader, /*tear=*/false);
+      Band(s.delay_us, leader, "crash while joint");
+      ScheduleRestart(leader, s.delay_us, "", -1);
+      Rec().detail = absl::StrCat(Who(leader), " crashed while joint");
+      return;
+    }
+    // A majority of the old set without the leader, the voters leaving
+    // first, cut off before ENTER_JOINT reaches them: they still hold C_old
+    // and may elect and commit among themselves, so the leader (with the
+    // new set's majority) must commit nothing until the cut heals. A release
+    // that commits on the new set's majority alone diverges here.
+    const std::vector<api::NodeId>& old_set = ls->config.voters_outgoing;
+    const std::vector<api::NodeId>& new_set = ls->config.voters;
+    auto in = [](const std::vector<api::NodeId>& v, api::NodeId id) {
+      return std::find(v.begin(), v.end(), id) != v.end();
+    };
+    std::vector<api::NodeId> order;
+    for (int pass = 0; pass < 2; ++pass) {
+      for (api::NodeId id : old_set) {
+        if (id != leader && in(new_set, id) == (pass == 1)) order.push_back(id);
+      }
+    }
+    const size_t majority = old_set.size() / 2 + 1;
+    order.resize(std::min(order.size(), majority));
+    const size_t cut = order.size();
+    for (api::NodeId id : Members()) {
+      if (!in(order, id)) order.push_back(id);
+    }
+    sim::Partition part = sim::Partition::Split(order, cut);
+    Band(s.delay_us, 0, absl::StrCat("old majority cut off while joint: ", part.name));
+    trace_.Add(cluster_.now(), "cut", part.name);
+    Rec().detail = absl::StrCat("cut ", part.name, " while joint");
+    ScheduleHeal(cluster_.network().StartPartition(std::move(part)), s.delay_us);
+  }
+
+  // The leader's definite answer to the step's request, if one arrived:
+  // kOk (accepted), kNotSupported (a clean "no": not implemented, or gated
+  // by the cluster version), kRefused (malformed), or nullopt (retry later).
+  std::optional<StepResult> FeatureReply(std::string* detail) {
+    const auto& replies = cluster_.admin_replies();
+    std::optional<StepResult> out;
+    for (; feature_.seen < replies.size() && !out; ++feature_.seen) {
+      const sim::AdminReply& a = replies[feature_.seen];
+      if (a.request.op != feature_.request.op || a.request.target != feature_.request.target) {
+        continue;
+      }
+      const absl::Status& st = a.reply.status;
+      const std::string by = Who(a.node);
+      const api::ProtocolState* ps = cluster_.state(a.node);
+      const bool from_leader = ps != nullptr && ps->role == api::Role::kLeader;
+      if (st.ok()) {
+        *detail = absl::StrCat("accepted by ", by, " at index ", a.reply.index, " after ",
+                               feature_.attempts, " attempt(s)");
+        out = StepResult::kOk;
+      } else if (st.code() == absl::StatusCode::kUnimplemented ||
+                 (from_leader && st.code() == absl::StatusCode::kFailedPrecondition)) {
+        *detail = absl::StrCat(by, ": ", st.ToString());
+        out = StepResult::kNotSupported;
+      } else if (st.code() == absl::StatusCode::kInvalidArgument) {
+        *detail = absl::StrCat("refused by ", by, ": ", st.ToString());
+        out = StepResult::kRefused;
+      } else {
+        if (st.code() == absl::StatusCode::kUnavailable) ++feature_.behind_refusals;
+        feature_.in_flight = false;
+        feature_.next_try_us = cluster_.now() + kAdminRetryUs;
+        feature_.last = absl::StrCat(by, ": ", st.ToString());
+      }
+    }
+    return out;
+  }
+
+  // A definite answer that is not an acceptance: expected where the step
+  // says so or is optional (a clean refusal, not red), else a refusal.
+  void FinishNotAccepted(StepResult r, const std::string& detail) {
+    const Step& s = Cur();
+    if (r == StepResult::kNotSupported && (s.expect_refusal || s.optional)) {
+      return Finish(StepResult::kNotSupported,
+                    absl::StrCat(s.expect_refusal ? "refused as expected (gated): "
+                                                  : "not available here: ",
+                                 detail));
+    }
+    Finish(StepResult::kRefused, absl::StrCat("refused: ", detail));
+  }
+
+  bool PollChangeConfig() {
+    const Step& s = Cur();
+    const uint64_t now = cluster_.now();
+    if (!feature_.accepted) {
+      std::string detail;
+      std::optional<StepResult> r = FeatureReply(&detail);
+      if (r == StepResult::kOk && s.expect_refusal) {
+        Finish(StepResult::kWrongOutcome,
+               absl::StrCat("a change gated off here was ", detail, " (the gate leaked)"));
+        return true;
+      }
+      if (r == StepResult::kOk) {
+        feature_.accepted = true;
+        feature_.accepted_detail = detail;
+      } else if (r.has_value()) {
+        FinishNotAccepted(*r, detail);
+        return true;
+      }
+    }
+    if (feature_.accepted) {
+      std::vector<std::string> pending = ConfigPending(feature_.request.new_voters);
+      if (pending.empty()) {
+        std::string dropped = StopDroppedVoters(feature_.request.new_voters);
+        Finish(StepResult::kOk,
+               absl::StrCat(feature_.accepted_detail, "; every live member reports voters {",
+                            absl::StrJoin(feature_.request.new_voters, ","), "} after ",
+                            Secs(now - Rec().start_us), dropped));
+        return true;
+      }
+      if (now >= deadline_) {
+        Finish(StepResult::kStalled,
+               absl::StrCat(feature_.accepted_detail, "; after ", Secs(now - Rec().start_us),
+                            " not every member reports voters {",
+                            absl::StrJoin(feature_.request.new_voters, ","),
+                            "}: ", absl::StrJoin(pending, ", ")));
+        return true;
+      }
+      return false;
+    }
+    if (now >= deadline_) {
+      Finish(StepResult::kStalled,
+             absl::StrCat("no definite answer after ", feature_.attempts, " attempt(s)",
+                          feature_.last.empty() ? "" : "; last: ", feature_.last));
+      return true;
+    }
+    SendFeatureRequest();
+    return false;
+  }
+
+  // Live members (up, in the requested voters or a learner of the leader's
+  // configuration) that do not report exactly `voters` without an outgoing set.
+  std::vector<std::string> ConfigPending(const std::vector<api::NodeId>& voters) {
+    std::vector<api::NodeId> members = voters;
+    const api::NodeId l = cluster_.Leader();
+    if (const api::ProtocolState* ls = l ? cluster_.state(l) : nullptr) {
+      members.insert(members.end(), ls->config.learners.begin(), ls->config.learners.end());
+    }
+    std::vector<std::string> pending;
+    for (api::NodeId id : members) {
+      const api::ProtocolState* st = Up(id) && !Removed(id) ? cluster_.state(id) : nullptr;
+      if (st == nullptr) continue;  // down: not live
+      if (st->config.voters != voters || !st->config.voters_outgoing.empty()) {
+        pending.push_back(absl::StrCat(Who(id), " ", api::ConfigString(st->config)));
+      }
+    }
+    if (l == 0) pending.push_back("no leader");
+    return pending;
+  }
+
+  // The old voters a completed change dropped leave: stopped and removed,
+  // as kRemove does.
+  std::string StopDroppedVoters(const std::vector<api::NodeId>& voters) {
+    std::vector<std::string> gone;
+    for (api::NodeId id : feature_.old_voters) {
+      if (std::find(voters.begin(), voters.end(), id) != voters.end() || Removed(id)) continue;
+      if (cluster_.status(id) != sim::NodeStatus::kAbsent) cluster_.Stop(id);
+      removed_.insert(id);
+      gone.push_back(absl::StrCat("n", id));
+    }
+    if (gone.empty()) return "";
+    RefreshClients();
+    return absl::StrCat("; ", absl::StrJoin(gone, ","), " dropped and stopped");
+  }
+
+  // Heals the kLag of `n`, if any (as kRejoin does).
+  void HealLag(api::NodeId n) {
+    auto it = lag_.find(n);
+    if (it == lag_.end()) return;
+    cluster_.network().Heal(it->second);
+    if (bands_.size() < Sampler::kMaxEvents) {
+      bands_.push_back(FaultBand{lag_since_[n], cluster_.now(), n, "lagging (cut off)"});
+    }
+    lag_.erase(it);
+  }
+
+  // A learner cut off (kLag) and behind must not be promoted (v2's rule,
+  // kept by v3: a voter that holds less than the commit index); the step
+  // heals the cut `delay_us` after the first request, and the promotion must
+  // then succeed.
+  bool PollPromoteCut() {
+    const Step& s = Cur();
+    const uint64_t now = cluster_.now();
+    const bool cut = lag_.count(s.node) > 0;
+    if (!feature_.promoted_behind.empty()) {
+      HealLag(s.node);
+      Finish(StepResult::kWrongOutcome, feature_.promoted_behind);
+      return true;
+    }
+    std::string detail;
+    std::optional<StepResult> r = FeatureReply(&detail);
+    if (r == StepResult::kOk && !cut) {
+      Finish(StepResult::kOk, absl::StrCat(detail, "; refused ", feature_.behind_refusals,
+                                           " time(s) while behind"));
+      return true;
+    }
+    if (r.has_value() && r != StepResult::kOk) {
+      HealLag(s.node);
+      FinishNotAccepted(*r, detail);
+      return true;
+    }
+    // (An acceptance while cut off but caught up is legitimate: it waits for the heal.)
+    if (r == StepResult::kOk) feature_.accepted = true;
+    if (cut && feature_.attempts > 0 && now >= feature_.first_sent_us + s.delay_us) {
+      HealLag(s.node);
+      trace_.Add(now, "rejoin", absl::StrCat("n", s.node, " healed during its promotion"));
+    }
+    if (feature_.accepted && !cut) {
+      Finish(StepResult::kOk, "accepted while cut off and caught up");
+      return true;
+    }
+    if (now >= deadline_) {
+      HealLag(s.node);
+      Finish(StepResult::kStalled,
+             absl::StrCat("not promoted after ", feature_.attempts, " attempt(s)",
+                          feature_.last.empty() ? "" : "; last: ", feature_.last));
+      return true;
+    }
+    if (!feature_.accepted) SendFeatureRequest();
+    return false;
+  }
+
+  // kDepose: the leader cut off with a slow clock, so that its timers
+  // (check-quorum, elections) fire late and it keeps believing it leads
+  // after the majority side elected a new leader and committed.
+  void Depose() {
+    const Step& s = Cur();
+    const api::NodeId n = Resolve(s.node);
+    if (!Up(n)) return Finish(StepResult::kSkipped, "no leader to depose");
+    sim::Partition part = sim::Partition::Isolate(n, Members());
+    Band(s.duration_us, n, absl::StrCat("deposed (slow clock): ", part.name));
+    ScheduleHeal(cluster_.network().StartPartition(std::move(part)), s.duration_us);
+    const int64_t drift = cluster_.clock(n)->drift_ppm();
+    cluster_.clock(n)->SetDrift(-500'000);
+    // The others' clocks jump past an election timeout: the majority side
+    // elects at once, while the deposed leader's own timers run late.
+    for (api::NodeId id : Members()) {
+      if (id != n && Up(id)) {
+        cluster_.clock(id)->Jump(static_cast<int64_t>(2 * p_.election_ticks * p_.tick_interval_us));
+      }
+    }
+    sim_.Schedule(cluster_.now() + s.duration_us, [this, n, drift] {
+      if (sim::SimClock* c = cluster_.clock(n)) c->SetDrift(drift);
+    });
+    const api::ProtocolState* st = cluster_.state(n);
+    DeposeWatch watch;
+    watch.step = current_;
+    watch.node = n;
+    watch.term = st ? st->term : 0;
+    watch.until_us = cluster_.now() + s.duration_us;
+    sim_.Schedule(cluster_.now() + kPollUs, [this, watch] { WatchDeposed(watch); });
+    Finish(StepResult::kOk, absl::StrCat("deposed ", Who(n), ", its clock at half rate"));
+  }
+
+  // While deposed: once another node leads a newer term and has committed
+  // in it while the deposed node still believes it leads, a linearizable
+  // Get goes to the deposed node. Answering it successfully is a wrong
+  // outcome (it cannot know it still leads: thesis 6.4); refusing it or not
+  // answering is right.
+  struct DeposeWatch {
+    size_t step = 0;
+    api::NodeId node = 0;
+    uint64_t term = 0;       // the deposed leader's term
+    uint64_t until_us = 0;   // the heal
+    bool asked = false;
+    size_t seen = 0;         // admin replies before the read
+    std::string why;         // who led meanwhile
+  };
+  void WatchDeposed(DeposeWatch w) {
+    const uint64_t now = cluster_.now();
+    const api::ProtocolState* st = Up(w.node) ? cluster_.state(w.node) : nullptr;
+    if (!w.asked && st != nullptr && st->role == api::Role::kLeader && st->term == w.term) {
+      for (api::NodeId id : cluster_.up_ids()) {
+        const api::ProtocolState* o = cluster_.state(id);
+        if (id == w.node || o == nullptr || o->role != api::Role::kLeader || o->term <= w.term) continue;
+        const std::optional<api::EntryId> e = cluster_.node(id)->EntryAt(o->commit_index);
+        if (!e.has_value() || e->term != o->term) continue;  // not committed in its term yet
+        w.why = absl::StrCat(Who(id), " leads term ", o->term, " and committed ", o->commit_index);
+        w.seen = cluster_.admin_replies().size();
+        api::Request r;
+        r.op = api::Op::kGet;
+        r.key = sim::KeyName(0);
+        cluster_.SubmitAdmin(r, w.node);
+        w.asked = true;
+        break;
+      }
+    }
+    if (w.asked) {
+      const auto& replies = cluster_.admin_replies();
+      for (; w.seen < replies.size(); ++w.seen) {
+        const sim::AdminReply& a = replies[w.seen];
+        if (a.node != w.node || a.request.op != api::Op::kGet || !a.reply.status.ok()) continue;
+        StepRecord& rec = records_[w.step];
+        rec.result = StepResult::kWrongOutcome;
+        rec.detail = absl::StrCat("deposed ", Who(w.node), " (term ", w.term,
+                                  ") answered a linearizable read while ", w.why);
+        return;
+      }
+    }
+    if (now >= w.until_us) {
+      if (w.asked) {
+        absl::StrAppend(&records_[w.step].detail, "; a read sent to it while ", w.why,
+                        " got no successful answer");
+      }
+      return;
+    }
+    sim_.Schedule(now + kPollUs, [this, w] { WatchDeposed(w); });
+  }
+
+  // kCatchUp: a node whose next entry every other member up has compacted
+  // away can only catch up by a snapshot install.
+  void NoteSnapshotNeed(api::NodeId n) {
+    needs_snapshot_ = false;
+    const api::ProtocolState* st = Up(n) ? cluster_.state(n) : nullptr;
+    if (st == nullptr) return;
+    snapshot_before_ = st->snapshot_index;
+    bool any_other = false;
+    for (api::NodeId id : Members()) {
+      if (id == n || !Up(id)) continue;
+      const api::ProtocolState* o = cluster_.state(id);
+      if (o == nullptr) continue;
+      any_other = true;
+      if (o->first_index <= st->last_index + 1) return;  // this one can send the entries
+    }
+    needs_snapshot_ = any_other;
+  }
+  // True (and the step finished as a wrong outcome) when the node caught up
+  // over a compacted gap although neither its snapshot moved nor any install
+  // was counted.
+  bool SnapshotNeedUnmet(const api::ProtocolState& st, uint64_t installs) {
+    if (!needs_snapshot_ || st.snapshot_index > snapshot_before_ || installs > 0) return false;
+    Finish(StepResult::kWrongOutcome,
+           absl::StrCat(Who(st.id), " applied ", st.applied_index, " over a compacted gap, yet its "
+                        "snapshot stayed at ", snapshot_before_, " and no install was counted"));
+    return true;
   }
 
   RunResult Result(bool read_back_done, uint64_t heal_at) {
@@ -1382,6 +1966,10 @@ class Driver : public sim::SimulationHooks {
   std::map<std::string, uint64_t> fault_telemetry_;  // RunResult::fault_telemetry
   std::map<std::string, uint64_t> step_tally_;       // the current step's share of it
   OverloadState overload_;
+  FeatureState feature_;          // kChangeConfig, kPromoteCut
+  ProbeState probe_;              // kCheck: the cross-release write and read
+  bool needs_snapshot_ = false;   // kCatchUp: only a snapshot can close the node's gap
+  uint64_t snapshot_before_ = 0;  // kCatchUp: the node's snapshot index at the start
 };
 
 }  // namespace

@@ -23,7 +23,11 @@
 //                 the refused node goes back to its previous release;
 //  stalled        a wait ran out of time (the cluster did not commit, a node
 //                 did not catch up, a request never got an answer);
-//  skipped        not applicable (rollout stopped, node removed or down).
+//  skipped        not applicable (rollout stopped, node removed or down);
+//  wrong outcome  the step's claim was checked and is false: a request gated
+//                 off here was accepted, a learner cut off and behind was
+//                 promoted, a catch-up over a compacted gap happened without
+//                 a snapshot install (red whatever the policy says).
 #ifndef RAFTLOG_MATRIX_RUNNER_DRIVER_H_
 #define RAFTLOG_MATRIX_RUNNER_DRIVER_H_
 
@@ -68,7 +72,8 @@ struct NodeRow {
   std::string config;
 };
 
-enum class StepResult { kOk, kNotSupported, kNotAchieved, kRefused, kStalled, kSkipped };
+enum class StepResult { kOk, kNotSupported, kNotAchieved, kRefused, kStalled, kSkipped,
+                        kWrongOutcome };
 const char* StepResultName(StepResult r);
 
 struct StepRecord {

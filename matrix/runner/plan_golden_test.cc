@@ -34,6 +34,9 @@ std::vector<Case> Cases() {
   out.push_back({"rolling_upgrade", "v1", "v2", 2, Mode::kFull});
   out.push_back({"topologies_5", "v1", "v1", 3, Mode::kFast});
   out.push_back({"multi_hop", "v1", "v3", 1, Mode::kFast});
+  // Where v3's features are required after finalize (v1 -> v2 expects refusals).
+  out.push_back({"joint_mixed", "v2", "v3", 1, Mode::kFast});
+  out.push_back({"learners_mixed", "v2", "v3", 1, Mode::kFast});
   return out;
 }
 

@@ -50,6 +50,9 @@ const char* StepKindName(StepKind k) {
     case StepKind::kAdversary: return "adversary";
     case StepKind::kPause: return "pause";
     case StepKind::kOverload: return "overload";
+    case StepKind::kChangeConfig: return "change_config";
+    case StepKind::kPromoteCut: return "promote_cut";
+    case StepKind::kDepose: return "depose";
   }
   return "?";
 }
@@ -58,6 +61,21 @@ namespace {
 
 std::string Secs(uint64_t us) { return absl::StrFormat("%.3fs", us / 1e6); }
 std::string NodeName(api::NodeId n) { return n == 0 ? "leader" : absl::StrCat("n", n); }
+
+// "voters {1,4,5} within 6.000s" or "voters - leader + n6 ...", then what
+// happens while the change is in flight.
+std::string ChangeConfigString(const Step& s) {
+  std::string out =
+      s.voters.empty()
+          ? absl::StrCat("voters - ", NodeName(s.node), " + ", NodeName(s.peer))
+          : absl::StrCat("voters {", absl::StrJoin(s.voters, ","), "}");
+  absl::StrAppend(&out, ", every member reports it within ", Secs(s.duration_us));
+  if (s.crash_after) absl::StrAppend(&out, "; the leader crashes right after the request for ",
+                                     Secs(s.delay_us));
+  if (s.isolate_after) absl::StrAppend(&out, "; the old set's majority is cut off for ",
+                                       Secs(s.delay_us), " while joint");
+  return out;
+}
 
 }  // namespace
 
@@ -142,9 +160,21 @@ std::string StepString(const Step& s) {
       absl::StrAppend(&out, " baseline ", Secs(s.delay_us), ", storm ", Secs(s.duration_us),
                       " (leader's disk slow, ", NodeName(s.peer), "'s ticks late)");
       break;
+    case StepKind::kChangeConfig:
+      absl::StrAppend(&out, " ", ChangeConfigString(s));
+      break;
+    case StepKind::kPromoteCut:
+      absl::StrAppend(&out, " ", NodeName(s.node), " while cut off; healed ", Secs(s.delay_us),
+                      " after the first request");
+      break;
+    case StepKind::kDepose:
+      absl::StrAppend(&out, " ", NodeName(s.node), " for ", Secs(s.duration_us),
+                      ", its clock at half rate");
+      break;
   }
   if (s.rollout) absl::StrAppend(&out, " [rollout]");
   if (s.optional) absl::StrAppend(&out, " [optional]");
+  if (s.expect_refusal) absl::StrAppend(&out, " [refusal expected]");
   if (!s.note.empty()) absl::StrAppend(&out, "  -- ", s.note);
   return out;
 }
@@ -215,6 +245,22 @@ const std::vector<Scenario>& AllScenarios() {
       {"pause",
        "a rolling upgrade where a node (often the leader) is paused longer than the election "
        "timeout and resumes with its stale view, handed what arrived meanwhile late and in order",
+       {C::kRollingUpgrade}},
+      {"joint_mixed",
+       "joint consensus (kChangeConfig) refused cleanly in the mixed state, then after finalize "
+       "(where <to> has it): two of three voters replaced at once, the leader replaced, the "
+       "leader crashed between entering and leaving the joint configuration, the old set's "
+       "majority cut off while joint; every member must report the new configuration",
+       {C::kRollingUpgrade}},
+      {"learners_mixed",
+       "learners on a <from> and on a <to> binary while mixed (required where both releases "
+       "have learners), promoted while mixed, one cut off during its promotion (refused while "
+       "behind), then rejoined and caught up",
+       {C::kRollingUpgrade}},
+      {"reads_mixed",
+       "reads through the log (mixed) and through ReadIndex (after finalize to 3) while the "
+       "leader is isolated in a minority, flaps, and across finalize; a share of Gets asks for "
+       "stale reads, checked for monotonic reads per client apart from linearizability",
        {C::kRollingUpgrade}},
   };
   return *all;
@@ -901,6 +947,190 @@ void Overload(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   bg = BackgroundSpec{};
 }
 
+// ---- release features: joint consensus, learners, reads ------------------
+
+// The release number of a tag by the vN convention (a canary "v3+x" counts
+// as its base); -1 when the tag is not of that form.
+int ReleaseNumber(absl::string_view tag) {
+  tag = tag.substr(0, tag.find('+'));
+  int n = 0;
+  if (tag.size() < 2 || tag[0] != 'v' || !absl::SimpleAtoi(tag.substr(1), &n)) return -1;
+  return n;
+}
+// Joint consensus arrived in v3 (versions/v3/RELEASE.md).
+bool HasJointConsensus(absl::string_view tag) { return ReleaseNumber(tag) >= 3; }
+// Learners arrived in v2 (versions/v2/RELEASE.md); v1 answers kUnimplemented.
+bool HasLearners(absl::string_view tag) { return ReleaseNumber(tag) >= 2; }
+
+Step& ChangeConfig(Builder& b, std::vector<api::NodeId> voters, std::string note) {
+  Step& s = b.Admin(StepKind::kChangeConfig, 0, std::move(note));
+  std::sort(voters.begin(), voters.end());
+  s.voters = std::move(voters);
+  return s;
+}
+
+// Joint consensus. Before finalize the request is gated (cluster version
+// below 3 in every pair): a clean refusal from the leader is the expected
+// outcome. After finalize it is required where <to> has joint consensus and
+// again an expected refusal where it does not (v1, v2: kUnimplemented).
+// Nodes are never re-added once a change dropped them: every addition is a
+// fresh node.
+void JointMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  b.StartAll();
+  const api::NodeId n4 = p.nodes + 1, n5 = p.nodes + 2, n6 = p.nodes + 3, n7 = p.nodes + 4,
+                    n8 = p.nodes + 5;
+  const bool joint = HasJointConsensus(p.to);
+  std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
+  b.Upgrade(order[0], p.to);
+  b.Check(b.State());
+  b.Join(n4, p.to);
+  b.Join(n5, p.to);
+  ChangeConfig(b, {order[0], n4, n5}, "mixed, before finalize: gated on cluster version 3")
+      .expect_refusal = true;
+  b.Check(b.State());
+  b.Wait(b.gap());
+  for (size_t i = 1; i < order.size(); ++i) {
+    b.Upgrade(order[i], p.to);
+    b.Check(b.State());
+    b.Wait(b.gap());
+  }
+  b.Finalize();
+  const std::string gate = joint ? "" : absl::StrCat(p.to, " has no joint consensus: ");
+  ChangeConfig(b, {order[0], n4, n5}, gate + "replace two of three voters at once")
+      .expect_refusal = !joint;
+  b.Check("after the two-voter replacement");
+  b.Wait(b.gap());
+  b.Join(n6, p.to);
+  {
+    Step& s = ChangeConfig(b, {}, gate + "replace whoever leads by n" + std::to_string(n6));
+    s.peer = n6;
+    s.expect_refusal = !joint;
+  }
+  b.Check("after replacing the leader");
+  b.Wait(b.gap());
+  b.Join(n7, p.to);
+  {
+    Step& s = ChangeConfig(b, {}, gate + "ENTER_JOINT appended, the leader crashes before "
+                                         "LEAVE_JOINT");
+    s.node = n5;
+    s.peer = n7;
+    s.crash_after = true;
+    s.delay_us = b.Between(300'000, 900'000);
+    s.duration_us += s.delay_us;
+    s.expect_refusal = !joint;
+  }
+  b.Check("after a leader crash mid-change");
+  b.Wait(b.gap());
+  b.Join(n8, p.to);
+  {
+    Step& s = ChangeConfig(b, {}, gate + "neither side of the cut holds a majority of both "
+                                         "sets: no commit until it heals");
+    s.node = n4;
+    s.peer = n8;
+    s.isolate_after = true;
+    s.delay_us = b.Between(600'000, 1'500'000);
+    s.duration_us += s.delay_us;
+    s.expect_refusal = !joint;
+  }
+  b.Check("after the partition while joint");
+  bg = BackgroundSpec{6, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0};
+  bg.leader_target = 0.2;
+}
+
+// Learners in the mixed state, one on each release. Required where both
+// releases have learners (v2, v3); optional (a clean "not supported") with v1.
+// The cluster is finalized on <from> first: learners need cluster version 2.
+void LearnersMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  b.StartAll();
+  const bool required = HasLearners(p.from) && HasLearners(p.to);
+  const api::NodeId n4 = p.nodes + 1, n5 = p.nodes + 2;
+  b.Finalize();
+  std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
+  b.Upgrade(order[0], p.to);
+  b.Check(b.State());
+  b.Wait(b.gap());
+  b.Join(n4, p.from);
+  b.Join(n5, p.to);
+  b.Admin(StepKind::kAddLearner, n4, absl::StrCat("a learner on ", p.from)).optional = !required;
+  b.CatchUp(n4, "the learner applies the leader's commit index");
+  b.p().steps.back().optional = true;  // skipped when it is not a member
+  b.Admin(StepKind::kAddLearner, n5, absl::StrCat("a learner on ", p.to)).optional = !required;
+  b.CatchUp(n5, "the learner applies the leader's commit index");
+  b.p().steps.back().optional = true;
+  b.Check(b.State());
+  b.Admin(StepKind::kPromote, n4, "promoted while mixed").optional = !required;
+  b.Check("after the promotion");
+  b.Wait(b.gap());
+  b.Timed(StepKind::kLag, n5, 0, "the learner falls behind");
+  b.Wait(b.gap() + b.gap() / 2);
+  {
+    Step& s = b.Admin(StepKind::kPromoteCut, n5,
+                      "refused while it is behind; healed, caught up, then promoted");
+    s.delay_us = b.Between(800'000, 1'500'000);
+    s.duration_us += s.delay_us;
+    s.optional = !required;
+  }
+  b.CatchUp(n5, "rejoined: applies the leader's commit index");
+  b.p().steps.back().optional = true;
+  b.Check(b.State());
+  b.Wait(b.gap());
+  for (size_t i = 1; i < order.size(); ++i) {
+    b.Upgrade(order[i], p.to);
+    b.Check(b.State());
+    b.Wait(b.gap());
+  }
+  b.Upgrade(n4, p.to, "the old-binary learner (a voter now) moves on too");
+  b.Check(b.State());
+  b.Wait(b.gap());
+  b.Finalize();
+  bg = BackgroundSpec{6, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0};
+  bg.leader_target = 0.2;
+}
+
+// Reads while the leader is deposed: through the log below cluster version 3
+// and through ReadIndex at 3, across finalize. A quarter of the Gets ask for
+// stale reads (kept out of the linearizability check, checked for monotonic
+// reads per client).
+void ReadsMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  const bool fast = p.mode == Mode::kFast;
+  p.workload.get_weight = 60;
+  p.workload.stale_read_ppm = 250'000;
+  p.workload.timeout_us = 120'000;  // writers find the new leader while the old one is deposed
+  const uint64_t cut_us = fast ? 1'500'000 : 3'000'000;
+  b.StartAll();
+  auto deposed = [&](const std::string& when) {
+    b.Timed(StepKind::kDepose, 0, cut_us,
+            "the leader in a minority of one: a new leader commits, the deposed one must not "
+            "answer a read (" + when + ")");
+    b.Wait(cut_us / 2);
+    b.Check("the majority side elected and committed");
+    b.Wait(cut_us);
+  };
+  auto flaps = [&] {
+    b.Timed(StepKind::kIsolate, 0, b.Between(300'000, 700'000), "the leader flaps");
+    b.Wait(b.gap() / 2);
+    b.Timed(StepKind::kClockJump, 0, b.Between(100'000, 600'000), "the new leader's clock jumps");
+    b.Timed(StepKind::kIsolate, 0, b.Between(300'000, 700'000), "and flaps again");
+    b.Wait(b.gap() / 2);
+    b.Check("after the flaps");
+  };
+  deposed("all on " + p.from);
+  std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
+  for (api::NodeId n : order) {
+    b.Upgrade(n, p.to);
+    b.Check(b.State());
+    deposed(b.State());
+    flaps();
+    b.Wait(b.gap());
+  }
+  b.Finalize();
+  deposed("finalized");
+  flaps();
+  deposed("finalized, again");
+  bg = BackgroundSpec{20, 0, 0, 3, 1, 0, 1, 0, 0, 0, 0};
+  bg.leader_target = 0.8;
+}
+
 }  // namespace
 
 std::vector<std::string> TagsBetween(absl::string_view from, absl::string_view to) {
@@ -975,6 +1205,12 @@ absl::StatusOr<ScenarioPlan> Compile(absl::string_view scenario, absl::string_vi
     Overload(p, b, bg);
   } else if (scenario == "pause") {
     Pause(p, b, bg);
+  } else if (scenario == "joint_mixed") {
+    JointMixed(p, b, bg);
+  } else if (scenario == "learners_mixed") {
+    LearnersMixed(p, b, bg);
+  } else if (scenario == "reads_mixed") {
+    ReadsMixed(p, b, bg);
   }
   p.planned_end_us = b.now() + b.gap();
   if (!fast) bg.per_min *= 1.5;

@@ -86,6 +86,21 @@ enum class StepKind {
   kOverload,     // a baseline window of `delay_us`, then a storm of `duration_us` (the
                  // leader's disk slow, `peer`'s ticks late, the clients' retries pile up),
                  // then recovery; goodput and request queues judged (matrix/runner/overload.h)
+  kChangeConfig, // joint consensus: ask the leader to make the voters exactly `voters`
+                 // (Op::kChangeConfig; `voters` empty: the leader's voters then, minus
+                 // `node` (0: the leader), plus `peer`), then wait until every live member reports that
+                 // configuration, not joint, within `duration_us` (else stalled); with
+                 // `crash_after`, crash the leader right after the request (ENTER_JOINT
+                 // appended, LEAVE_JOINT not yet) for `delay_us`; with `isolate_after`,
+                 // cut a majority of the old set (not the leader) off the rest for
+                 // `delay_us` while joint
+  kPromoteCut,   // ask the leader to promote learner `node` while it is cut off and
+                 // behind (a kLag before): the leader must refuse until it caught up
+                 // (promoting it is a wrong outcome); `delay_us` after the first request
+                 // the cut heals, and the promotion must then complete
+  kDepose,       // cut the leader off for `duration_us` with its clock at half rate
+                 // meanwhile (a stalled host): it goes on believing it leads while
+                 // the majority elects and commits, and must not answer a read
 };
 const char* StepKindName(StepKind k);
 
@@ -107,6 +122,15 @@ struct Step {
   // the step "not supported", not a refusal.
   bool optional = false;
   std::string note;          // what the step means: "old majority: n1@v2 n2@v1 n3@v1"
+  // kChangeConfig: the requested voter set (sorted).
+  std::vector<api::NodeId> voters;
+  // A feature gated off here (the cluster version is below what it needs, or
+  // a release lacks it): a definite "no" from the leader (kUnimplemented,
+  // kFailedPrecondition) is the expected outcome ("not supported", shown, not
+  // red); an acceptance is red whatever the policy (the gate leaked).
+  bool expect_refusal = false;
+  bool crash_after = false;    // kChangeConfig: crash the leader right after the request
+  bool isolate_after = false;  // kChangeConfig: cut the old set's majority off while joint
 };
 // "@1.500s upgrade n2 v1->v2  [old majority: ...]"
 std::string StepString(const Step& s);

@@ -1,6 +1,8 @@
 #include "matrix/runner/scenario.h"
 
 #include <set>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
@@ -232,5 +234,93 @@ TEST(Scenario, MultiHopVisitsEveryReleaseBetweenInOrder) {
   EXPECT_TRUE(v3_started);
   EXPECT_EQ(finalizes, 2);
 }
+
+namespace {
+
+// Joint consensus: always refused (gated) before finalize; after finalize
+// required where <to> has it (v3) and an expected refusal where it does not.
+TEST(Scenario, JointMixedExpectsRefusalsExactlyWhereTheReleaseLacksJointConsensus) {
+  for (const auto& [from, to, after_finalize_refused] :
+       std::vector<std::tuple<std::string, std::string, bool>>{
+           {"v1", "v2", true}, {"v2", "v3", false}, {"v1", "v3", false}, {"v3", "v3", false},
+           {"v2", "v3+canary", false}}) {
+    auto p = Compile("joint_mixed", from, to, 3, Mode::kFast);
+    ASSERT_TRUE(p.ok()) << p.status();
+    bool finalized = false;
+    int changes = 0, crash = 0, isolate = 0;
+    for (const Step& st : p->steps) {
+      if (st.kind == StepKind::kFinalize) finalized = true;
+      if (st.kind != StepKind::kChangeConfig) continue;
+      ++changes;
+      crash += st.crash_after;
+      isolate += st.isolate_after;
+      EXPECT_EQ(st.expect_refusal, !finalized || after_finalize_refused)
+          << from << to << StepString(st);
+      EXPECT_TRUE(!st.voters.empty() || st.peer != 0) << StepString(st);
+    }
+    EXPECT_EQ(changes, 5) << from << to;
+    EXPECT_EQ(crash, 1);
+    EXPECT_EQ(isolate, 1);
+  }
+}
+
+TEST(Scenario, LearnersAreRequiredWhereBothReleasesHaveThem) {
+  for (const auto& [from, to, required] : std::vector<std::tuple<std::string, std::string, bool>>{
+           {"v1", "v2", false}, {"v1", "v3", false}, {"v2", "v3", true}, {"v2", "v2", true}}) {
+    auto p = Compile("learners_mixed", from, to, 4, Mode::kFast);
+    ASSERT_TRUE(p.ok()) << p.status();
+    std::set<std::string> learner_tags;
+    bool lag_before_promote_cut = false, lagging = false;
+    for (size_t i = 0; i < p->steps.size(); ++i) {
+      const Step& st = p->steps[i];
+      if (st.kind == StepKind::kJoin) learner_tags.insert(st.tag);
+      if (st.kind == StepKind::kLag) lagging = true;
+      if (st.kind == StepKind::kAddLearner || st.kind == StepKind::kPromote ||
+          st.kind == StepKind::kPromoteCut) {
+        EXPECT_EQ(st.optional, !required) << from << to << StepString(st);
+      }
+      if (st.kind == StepKind::kPromoteCut) {
+        lag_before_promote_cut = lagging;
+        ASSERT_LT(i + 1, p->steps.size());
+        EXPECT_EQ(p->steps[i + 1].kind, StepKind::kCatchUp);  // rejoined and caught up
+        EXPECT_GT(st.delay_us, 0u);
+      }
+    }
+    EXPECT_TRUE(lag_before_promote_cut);
+    EXPECT_EQ(learner_tags, (std::set<std::string>{from, to}));
+  }
+}
+
+TEST(Scenario, ReadsMixedAsksForStaleReadsAndDeposesTheLeaderOnBothSidesOfFinalize) {
+  auto p = Compile("reads_mixed", "v2", "v3", 5, Mode::kFast);
+  ASSERT_TRUE(p.ok());
+  EXPECT_GT(p->workload.stale_read_ppm, 0u);
+  size_t stale = 0, gets = 0;
+  for (const sim::ClientOp& op : p->background.ops) {
+    if (op.op != api::Op::kGet) {
+      EXPECT_FALSE(op.stale);
+      continue;
+    }
+    ++gets;
+    stale += op.stale;
+  }
+  EXPECT_GT(stale, gets / 10);
+  EXPECT_LT(stale, gets / 2);
+  int deposed_before = 0, deposed_after = 0, flaps = 0;
+  bool finalized = false;
+  for (const Step& st : p->steps) {
+    if (st.kind == StepKind::kFinalize) finalized = true;
+    if (st.kind == StepKind::kDepose) ++(finalized ? deposed_after : deposed_before);
+    if (st.kind == StepKind::kIsolate) ++flaps;
+  }
+  EXPECT_EQ(deposed_before, 1 + p->nodes);  // all on <from>, then after every upgrade
+  EXPECT_EQ(deposed_after, 2);
+  EXPECT_GE(flaps, 2 * (p->nodes + 1));
+  // Other scenarios ask for no stale read: their scripts are unchanged.
+  auto r = Compile("rolling_upgrade", "v2", "v3", 5, Mode::kFast);
+  for (const sim::ClientOp& op : r->background.ops) EXPECT_FALSE(op.stale);
+}
+
+}  // namespace
 
 }  // namespace raftlog::runner

@@ -64,9 +64,21 @@ SeedVerdict Judge(const RunResult& r, bool supported, const std::string& unsuppo
       case StepResult::kStalled:
         liveness.push_back(absl::StrCat(step, " stalled: ", s.detail));
         break;
-      case StepResult::kNotSupported:
       case StepResult::kNotAchieved:
+        if (s.step.kind == StepKind::kElect) {
+          // The plan's topology was never reached: the cell did not exercise
+          // what it claims, so it cannot pass (red where supported).
+          liveness.push_back(absl::StrCat("topology not reached: ", step, " ", s.step.note, ": ",
+                                          s.detail));
+          break;
+        }
         v.notes.push_back(absl::StrCat(step, " ", StepResultName(s.result), ": ", s.detail));
+        break;
+      case StepResult::kNotSupported:
+        v.notes.push_back(absl::StrCat(step, " ", StepResultName(s.result), ": ", s.detail));
+        break;
+      case StepResult::kWrongOutcome:
+        broken.push_back(absl::StrCat("wrong outcome: ", step, ": ", s.detail));
         break;
       default:
         break;

@@ -30,6 +30,7 @@ std::string KeyName(uint32_t key) { return absl::StrCat("k", key); }
 std::string ClientOpString(const ClientOp& op) {
   std::string s = absl::StrCat("client ", op.client, " ", api::OpName(op.op), " ", KeyName(op.key));
   if (op.op != api::Op::kGet) absl::StrAppend(&s, " ", op.value);
+  if (op.stale) absl::StrAppend(&s, " (stale ok)");
   return s;
 }
 
@@ -82,6 +83,8 @@ std::vector<ClientOp> GenerateOps(uint64_t seed, const WorkloadOptions& o, uint6
         op.op = api::Op::kCas;
       }
       if (op.op != api::Op::kGet) op.value = absl::StrCat("c", c, ".", i, ";");
+      // Drawn only when asked for, so scripts without stale reads are unchanged.
+      if (op.op == api::Op::kGet && o.stale_read_ppm > 0) op.stale = Chance(r, o.stale_read_ppm);
       ops.push_back(std::move(op));
     }
   }
@@ -149,6 +152,8 @@ void Workload::BeginOp(size_t c, uint64_t now_us) {
   r.op = op.op;
   r.key = KeyName(op.key);
   r.value = op.value;
+  cl.stale = op.op == api::Op::kGet && op.stale;
+  r.stale_read_ok = cl.stale;
   lin::Value expected;
   if (op.op == api::Op::kCas) {
     auto it = cl.last_seen.find(op.key);
@@ -156,15 +161,18 @@ void Workload::BeginOp(size_t c, uint64_t now_us) {
     expected = lin::Value::Str(r.expected);
   }
   lin::Value value = op.op == api::Op::kGet ? lin::Value() : lin::Value::Str(op.value);
-  cl.history_index = history_->Invoke(static_cast<int64_t>(cl.id), KindOf(op.op),
-                                      lin::Value::Str(r.key), value,
-                                      static_cast<int64_t>(now_us), expected);
+  if (!cl.stale) {  // a stale read is not in the linearizability history
+    cl.history_index = history_->Invoke(static_cast<int64_t>(cl.id), KindOf(op.op),
+                                        lin::Value::Str(r.key), value,
+                                        static_cast<int64_t>(now_us), expected);
+  }
   ++cohorts_[cl.cohort].ops;
   if (trace_) {
     trace_->Add(now_us, "invoke",
                 absl::StrCat("c", cl.id, " s", r.sequence, " ", api::OpName(r.op), " ", r.key,
                              r.op == api::Op::kGet ? "" : " ", r.value,
-                             r.op == api::Op::kCas ? absl::StrCat(" if '", r.expected, "'") : ""));
+                             r.op == api::Op::kCas ? absl::StrCat(" if '", r.expected, "'") : "",
+                             cl.stale ? " (stale ok)" : ""));
   }
   Send(c, now_us);
 }
@@ -176,6 +184,10 @@ void Workload::Send(size_t c, uint64_t now_us) {
   ++cohorts_[cl.cohort].attempts;
   if (trace_ && cl.attempts > 1) trace_->AddNumbers(now_us, "retry", cl.id, cl.request.sequence);
   api::NodeId node = cl.leader_guess;
+  // A stale read's first attempt goes to any member: any node may answer it.
+  if (cl.request.stale_read_ok && cl.attempts == 1 && !nodes_.empty()) {
+    node = nodes_[random_.Uniform(nodes_.size())];
+  }
   if (node == 0 || std::find(nodes_.begin(), nodes_.end(), node) == nodes_.end()) {
     node = nodes_.empty() ? 0 : nodes_[random_.Uniform(nodes_.size())];
   }
@@ -218,7 +230,9 @@ void Workload::Finish(size_t c, uint64_t now_us, lin::Outcome outcome, lin::Valu
                 absl::StrCat("c", cl.id, " s", cl.request.sequence, " ", lin::OutcomeName(outcome),
                              result.is_string() ? absl::StrCat(" '", result.str(), "'") : ""));
   }
-  history_->Complete(cl.history_index, outcome, static_cast<int64_t>(now_us), std::move(result));
+  if (!cl.stale) {
+    history_->Complete(cl.history_index, outcome, static_cast<int64_t>(now_us), std::move(result));
+  }
   CohortStats& st = cohorts_[cl.cohort];
   if (outcome == lin::Outcome::kOk) ++st.ok;
   if (outcome == lin::Outcome::kFail) ++st.fail;
@@ -286,14 +300,23 @@ void Workload::HandleReply(size_t c, const Event& e) {
   CohortStats& st = cohorts_[cl.cohort];
   const uint64_t now_us = e.time_us;
   if (r.status.ok()) {
-    cl.leader_guess = e.node;
+    if (!cl.stale) cl.leader_guess = e.node;  // a stale read may come from any member
     const api::Request& q = cl.request;
+    if (cl.stale && r.index < cl.floor) {
+      // Read from a state older than one this client already saw: not an
+      // answer it accepts (monotonic reads); ask again.
+      ++stale_reads_behind_;
+      Retry(c, now_us, Backoff(cl.attempts));
+      return;
+    }
     if (q.op == api::Op::kGet) {
+      Observe(c, e, cl.stale ? Observation::Kind::kStaleRead : Observation::Kind::kRead);
       if (r.found) cl.last_seen[cl.key] = r.value; else cl.last_seen.erase(cl.key);
       Finish(c, now_us, lin::Outcome::kOk, r.found ? lin::Value::Str(r.value) : lin::Value());
       return;
     }
     if (q.op == api::Op::kCas && !r.succeeded) {
+      Observe(c, e, Observation::Kind::kRead);
       // Certainly no effect (the compare failed when it was applied).
       if (r.found || !r.value.empty()) cl.last_seen[cl.key] = r.value;
       Finish(c, now_us, lin::Outcome::kFail);
@@ -302,6 +325,7 @@ void Workload::HandleReply(size_t c, const Event& e) {
     if (q.op == api::Op::kPut || q.op == api::Op::kCas) cl.last_seen[cl.key] = q.value;
     if (q.op == api::Op::kAppend) cl.last_seen.erase(cl.key);  // unknown full value
     if (IsWrite(q.op)) {
+      Observe(c, e, Observation::Kind::kWrite);
       ++acked_writes_;
       if (ack_fn_) {
         check::Ack ack;
@@ -342,6 +366,26 @@ void Workload::HandleReply(size_t c, const Event& e) {
       Finish(c, now_us, cl.attempts == 1 ? lin::Outcome::kFail : lin::Outcome::kInfo);
       return;
   }
+}
+
+void Workload::Observe(size_t c, const Event& e, Observation::Kind kind) {
+  Client& cl = clients_[c];
+  const api::Reply& r = e.reply;
+  Observation o;
+  o.kind = kind;
+  o.client = cl.id;
+  o.key = cl.key;
+  o.time_us = e.time_us;
+  o.node = e.node;
+  o.index = r.index;
+  if (kind == Observation::Kind::kWrite) {
+    o.written = cl.request.value;
+  } else {
+    o.found = r.found || !r.value.empty();
+    o.value = r.value;
+  }
+  cl.floor = std::max(cl.floor, r.index);
+  observations_.push_back(std::move(o));
 }
 
 void Workload::StartReadBack(uint64_t now_us) {

@@ -55,6 +55,14 @@ struct WorkloadOptions {
   uint64_t latency_min_us = 100;  // client <-> node, one way
   uint64_t latency_max_us = 500;
   int cohorts = 3;
+  // Share of Gets (parts per million) that ask for a stale read
+  // (Request::stale_read_ok): sent first to a random member, kept OUT of the
+  // linearizability history (a stale read promises less) and recorded as
+  // observations for the stale-read checker (matrix/sim/stale_reads.h). A
+  // client keeps a floor, the highest reply index it has seen, and retries a
+  // stale answer read from an applied index below it (counted), so that
+  // monotonic reads is a promise the client can hold the cluster to.
+  uint32_t stale_read_ppm = 0;
 };
 
 // One operation of a client's script. Values are unique per operation, so a
@@ -68,6 +76,22 @@ struct ClientOp {
   // operation ends if that is later. Absolute, so removing an operation (the
   // shrinker does) does not shift the ones after it.
   uint64_t at_us = 0;
+  bool stale = false;   // kGet: asks for a stale read (WorkloadOptions::stale_read_ppm)
+};
+
+// What a client learned from one successful operation, in completion order:
+// the input of the stale-read checker.
+struct Observation {
+  enum class Kind { kWrite, kRead, kStaleRead };
+  Kind kind = Kind::kRead;
+  uint64_t client = 0;
+  uint32_t key = 0;
+  uint64_t time_us = 0;   // when the client learned it
+  api::NodeId node = 0;   // who answered
+  uint64_t index = 0;     // Reply::index (write: applied at; read: read from)
+  std::string written;    // kWrite: the operation's unique value
+  bool found = false;     // reads (a failed cas counts as a read of its current value)
+  std::string value;      // reads: the value returned
 };
 
 // The scripts of all clients, drawn from `seed`, long enough to keep every
@@ -134,6 +158,9 @@ class Workload {
   uint64_t stale_hints_ignored() const { return stale_hints_ignored_; }
   uint64_t acked_writes() const { return acked_writes_; }
   uint64_t completed() const { return completed_; }
+  const std::vector<Observation>& observations() const { return observations_; }
+  // Stale answers below the client's floor, retried.
+  uint64_t stale_reads_behind() const { return stale_reads_behind_; }
   // "cohort 0: ops=.. ok=.. ..." lines.
   std::string StatsString() const;
 
@@ -171,6 +198,8 @@ class Workload {
     uint64_t max_term_seen = 0;
     std::map<uint32_t, std::string> last_seen;  // key -> value last read or written
     uint32_t key = 0;
+    bool stale = false;  // the current operation is a stale read (not in the history)
+    uint64_t floor = 0;  // highest Reply::index of a success so far
   };
 
   void Push(Event e);
@@ -198,6 +227,9 @@ class Workload {
   uint64_t stale_hints_ignored_ = 0;
   uint64_t acked_writes_ = 0;
   uint64_t completed_ = 0;
+  std::vector<Observation> observations_;
+  uint64_t stale_reads_behind_ = 0;
+  void Observe(size_t c, const Event& e, Observation::Kind kind);
 };
 
 }  // namespace raftlog::sim

@@ -35,8 +35,9 @@ absl::StatusOr<SnapshotState> Decode(absl::string_view bytes,
 // metadata; verifies the head checksum and nothing else.
 absl::StatusOr<SnapshotState> DecodeHead(absl::string_view bytes);
 
-// The downgrade procedure's rewrite (DESIGN.md: lower the cluster version,
-// rewrite data, then roll back): returns `bytes` rewritten as format 2 for
+// The downgrade procedure's rewrite (ARCHITECTURE.md, "Cluster version,
+// finalize and the downgrade procedure": lower the cluster version, rewrite
+// data, then roll back): returns `bytes` rewritten as format 2 for
 // release v2, with the same compressed body (copied, not recompressed; each
 // chunk record moved and resealed) and without the metadata, which format 2
 // cannot carry and which is informational by rule. The input is fully

@@ -43,6 +43,28 @@ load("@rules_proto//proto:defs.bzl", "proto_library")
 # Release sources (not tests, not test utilities) of each base tag, and the
 # libraries they need besides their own wire schema.
 _BASES = {
+    "v1": struct(
+        files = [
+            "check.h",
+            "kv.cc",
+            "kv.h",
+            "log.cc",
+            "log.h",
+            "node.cc",
+            "node.h",
+            "raft.cc",
+            "raft.h",
+            "storage.cc",
+            "storage.h",
+        ],
+        deps = [
+            "//snapshots:crc32c",
+            "//snapshots:state",
+            "//snapshots/format1",
+            "//third_party:absl",
+            "//versions/api",
+        ],
+    ),
     "v2": struct(
         files = [
             "check.h",

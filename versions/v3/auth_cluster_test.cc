@@ -208,6 +208,11 @@ TEST(Auth, DropsForgedStrippedAndOlderVersionClaimsAndKeepsServing) {
   const uint64_t term = c.p().node(1)->State().term;
   std::map<NodeId, uint64_t> before;
   for (NodeId id : {1, 2, 3}) before[id] = c.AuthFailures(id);
+  std::map<NodeId, std::map<std::string, uint64_t>> counters_before;
+  for (NodeId id : {2, 3}) counters_before[id] = c.p().node(id)->Counters();
+  auto grew = [&](NodeId id, const std::string& name) {
+    return c.p().node(id)->Counters()[name] - counters_before[id][name];
+  };
 
   auto deliver = [&](NodeId from, NodeId to, const std::string& bytes) {
     absl::Status s = c.p().node(to)->Deliver(from, bytes);
@@ -260,6 +265,15 @@ TEST(Auth, DropsForgedStrippedAndOlderVersionClaimsAndKeepsServing) {
   // Counted and audited, with sender, type and reason.
   EXPECT_EQ(c.AuthFailures(3), before[3] + 1);
   EXPECT_EQ(c.AuthFailures(2), before[2] + 4);
+  // By kind: node 3 got one forged message; node 2 the stripped one and the
+  // two unsealed votes (no MAC), and the re-versioned one (MAC no longer
+  // valid); three of node 2's claimed a protocol below its cluster version 3.
+  EXPECT_EQ(grew(3, "auth_drops_forged"), 1u);
+  EXPECT_EQ(grew(3, "auth_drops_unauthenticated"), 0u);
+  EXPECT_EQ(grew(3, "auth_drops_older_version"), 0u);
+  EXPECT_EQ(grew(2, "auth_drops_forged"), 1u);
+  EXPECT_EQ(grew(2, "auth_drops_unauthenticated"), 3u);
+  EXPECT_EQ(grew(2, "auth_drops_older_version"), 3u);
   EXPECT_NE(c.FindAudit(3, "auth_failure", "from=2 claimed_from=2 type=AppendEntries"), nullptr);
   EXPECT_NE(c.FindAudit(2, "auth_failure", "type=AppendEntries protocol_version=3"), nullptr);
   const api::AuditEvent* claim =

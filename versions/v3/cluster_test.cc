@@ -1,6 +1,6 @@
-// Whole-cluster scenarios of release v1, driven through the harness ABI (the
-// v1 adapter) on the test pump. Data directories for the Raft paper's
-// figures are built with v1's own Storage.
+// Whole-cluster scenarios of release v3 (first written for v1), driven
+// through the harness ABI (the v3 adapter) on the test pump. Data directories
+// for the Raft paper's figures are built with v3's own Storage.
 #include <map>
 #include <string>
 #include <vector>

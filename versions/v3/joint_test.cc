@@ -256,6 +256,10 @@ TEST(Joint, ReplacesTwoVotersAndTheLeaderStepsDown) {
   c.Run(3);
   s1 = c.p().node(1)->State();
   EXPECT_NE(s1.role, api::Role::kLeader);  // stepped down after LEAVE_JOINT committed
+  // Feature counters: the leader that appended ENTER_JOINT and LEAVE_JOINT.
+  EXPECT_EQ(Counter(c.p(), 1, "joint_entered"), 1u);
+  EXPECT_EQ(Counter(c.p(), 1, "joint_left"), 1u);
+  EXPECT_EQ(Counter(c.p(), 3, "joint_entered"), 0u);
   EXPECT_EQ(s1.config.voters, (Ids{3, 4, 5}));
   EXPECT_TRUE(s1.config.voters_outgoing.empty());
   NodeId leader = c.p().RunUntilLeader(200);

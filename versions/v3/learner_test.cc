@@ -143,6 +143,11 @@ TEST(Learner, ReplicatesButDoesNotCountForCommitThenIsPromoted) {
   EXPECT_TRUE(s4.config.learners.empty());
   EXPECT_EQ(s4.role, api::Role::kFollower);
   EXPECT_TRUE(HasAudit(c.p(), 4, "config_change", "promote_learner node=4 voters={1,2,3,4}"));
+  // Feature counters: counted on the leader that appended the entry only.
+  EXPECT_EQ(Counter(c.p(), leader, "learners_promoted"), 1u);
+  EXPECT_EQ(Counter(c.p(), 4, "learners_promoted"), 0u);
+  EXPECT_EQ(Counter(c.p(), 1, "learners_added"), 1u);
+  EXPECT_EQ(Counter(c.p(), 4, "learners_added"), 0u);
   // Now it counts: with 2 and 3 down nothing commits, with 3 down it does.
   c.p().Crash(3, false);
   c.Put(1);

@@ -79,7 +79,13 @@ Node::Node(const api::NodeOptions& options) : options_(options), storage_(option
        {api::kCounterDecodeErrors, api::kCounterElections, api::kCounterLeaderChanges,
         api::kCounterSnapshotsSent, api::kCounterSnapshotsInstalled, api::kCounterCompactions,
         api::kCounterUnknownMessages, api::kCounterOverloaded, api::kCounterAuthFailures,
-        kCounterTornTail, kCounterReadIndexReads, kCounterStaleReads}) {
+        kCounterTornTail, kCounterReadIndexReads, kCounterStaleReads,
+        kCounterSnapshotInstallsFormat1, kCounterSnapshotInstallsFormat2,
+        kCounterSnapshotInstallsFormat3, kCounterChunkedInstalls, kCounterJointEntered,
+        kCounterJointLeft, kCounterLearnersAdded, kCounterLearnersPromoted,
+        kCounterDowngradeRewrites, kCounterFinalizeApplied, kCounterAuthDropsForged,
+        kCounterAuthDropsUnauthenticated, kCounterAuthDropsOlderVersion, kCounterPreVotes,
+        kCounterCheckQuorumStepDowns, kCounterClusterVersionChanges}) {
     counters_[name] = 0;
   }
 }
@@ -270,6 +276,8 @@ absl::Status Node::Authenticate(api::NodeId from, absl::string_view bytes, const
     return absl::OkStatus();
   }
   ++counters_[api::kCounterAuthFailures];
+  ++counters_[m.mac().empty() ? kCounterAuthDropsUnauthenticated : kCounterAuthDropsForged];
+  if (m.protocol_version() < raft_->cluster_version()) ++counters_[kCounterAuthDropsOlderVersion];
   std::string reason(s.message());
   if (m.mac().empty() && m.protocol_version() < 3) {
     absl::StrAppend(&reason, "; claims protocol version ", m.protocol_version(),

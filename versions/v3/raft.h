@@ -106,6 +106,35 @@ inline constexpr char kCounterVotesIgnoredInLease[] = "votes_ignored_in_lease";
 // Since v3: Gets answered by ReadIndex (no log entry) and as stale reads.
 inline constexpr char kCounterReadIndexReads[] = "read_index_reads";
 inline constexpr char kCounterStaleReads[] = "stale_reads";
+// Feature-path counters (since v3), each counted where the path completes;
+// RELEASE.md, "Feature counters", lists every path counter of v3.
+// A follower finished installing a snapshot received from a leader (either
+// message kind), by the snapshot's format.
+inline constexpr char kCounterSnapshotInstallsFormat1[] = "snapshot_installs_format_1";
+inline constexpr char kCounterSnapshotInstallsFormat2[] = "snapshot_installs_format_2";
+inline constexpr char kCounterSnapshotInstallsFormat3[] = "snapshot_installs_format_3";
+// A follower installed a snapshot assembled from InstallSnapshotChunk messages.
+inline constexpr char kCounterChunkedInstalls[] = "chunked_installs_completed";
+// A leader appended ENTER_JOINT (the joint configuration takes effect on it
+// at once) / LEAVE_JOINT. Counted on the appending leader only, not on the
+// followers that receive the entry.
+inline constexpr char kCounterJointEntered[] = "joint_entered";
+inline constexpr char kCounterJointLeft[] = "joint_left";
+// A leader appended an ADD_LEARNER / PROMOTE_LEARNER configuration entry.
+inline constexpr char kCounterLearnersAdded[] = "learners_added";
+inline constexpr char kCounterLearnersPromoted[] = "learners_promoted";
+// A node applied a downgrade entry and rewrote its data for the lower
+// release (compacted into the lower format, scrubbed covered records).
+inline constexpr char kCounterDowngradeRewrites[] = "downgrade_rewrites";
+// A node applied a committed CLUSTER_VERSION entry that raised its cluster
+// version (a finalize; cluster_version_changes also counts downgrades).
+inline constexpr char kCounterFinalizeApplied[] = "finalize_applied";
+// Node drops of peer messages (each also counts auth_failures): a MAC present
+// but not valid; no MAC where one is required (cv 3); and, overlapping both,
+// a dropped message that claimed a protocol version below the committed one.
+inline constexpr char kCounterAuthDropsForged[] = "auth_drops_forged";
+inline constexpr char kCounterAuthDropsUnauthenticated[] = "auth_drops_unauthenticated";
+inline constexpr char kCounterAuthDropsOlderVersion[] = "auth_drops_older_version";
 
 using Counters = std::map<std::string, uint64_t>;
 
@@ -330,6 +359,8 @@ class Raft {
   void HandleSnapshotResponse(const wire::v3::Message& m);
   absl::Status HandleSnapshotChunk(const wire::v3::Message& m);
   void HandleSnapshotChunkResponse(const wire::v3::Message& m);
+  // Counts an installed snapshot by its format (the feature counters).
+  void CountInstalledFormat(uint32_t format);
   // A snapshot install finished (either message kind): match and resume.
   void SnapshotInstalledOn(api::NodeId peer, uint64_t match);
 

@@ -88,6 +88,7 @@ void Raft::ApplyCommitted() {
         Fail(s);
         return;
       }
+      Count(kCounterDowngradeRewrites);
       Audit("downgrade_compacted", absl::StrCat("snapshot_index=", log_.snapshot_index(),
                                                 " format=", snapshot_format_,
                                                 " cluster_version=", cv_.current()));

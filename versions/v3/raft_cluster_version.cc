@@ -174,6 +174,7 @@ void Raft::ApplyClusterVersionEntry(const Entry& e) {
   const uint32_t previous = cv_.current();
   cv_.Apply(e.index(), cv.version(), cv.downgrade());
   Count(kCounterClusterVersionChanges);
+  if (cv_.current() > previous) Count(kCounterFinalizeApplied);
   Audit("cluster_version", absl::StrCat("index=", e.index(), " term=", e.term(),
                                         " version=", cv.version(), " previous=", previous,
                                         cv.downgrade() ? " downgrade" : ""));

@@ -73,6 +73,8 @@ void Raft::ProposeConfigChange(const api::Request& req) {
   uint64_t index = AppendLocal(wire::v3::ENTRY_TYPE_CONFIG, cc.SerializeAsString());
   if (index == 0) return;
   pending_[index] = Pending{req.client_id, req.sequence, req.op};
+  if (type == wire::v3::CONFIG_CHANGE_TYPE_ADD_LEARNER) Count(kCounterLearnersAdded);
+  if (type == wire::v3::CONFIG_CHANGE_TYPE_PROMOTE_LEARNER) Count(kCounterLearnersPromoted);
   BroadcastAppend();
   MaybeCommit();
 }
@@ -207,6 +209,7 @@ void Raft::ProposeJointChange(const api::Request& req) {
   uint64_t index = AppendLocal(wire::v3::ENTRY_TYPE_CONFIG, cc.SerializeAsString());
   if (index == 0) return;
   pending_[index] = Pending{req.client_id, req.sequence, req.op};
+  Count(kCounterJointEntered);
   BroadcastAppend();
   MaybeCommit();
 }
@@ -225,6 +228,7 @@ void Raft::MaybeLeaveJoint() {
   for (NodeId l : config_.learners) cc.add_learners(l);
   uint64_t index = AppendLocal(wire::v3::ENTRY_TYPE_CONFIG, cc.SerializeAsString());
   if (index == 0) return;
+  Count(kCounterJointLeft);
   if (joint_pending_.has_value()) {
     pending_[index] = *joint_pending_;
     joint_pending_.reset();

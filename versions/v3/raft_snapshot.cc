@@ -91,6 +91,7 @@ absl::Status Raft::HandleInstallSnapshot(const Message& m) {
   if (absl::Status s = CheckSnapshotVersion(*state, m.from()); !s.ok()) return s;
   if (!RestoreSnapshot(*state, decoded->format, is.data())) return fatal_;
   Count(api::kCounterSnapshotsInstalled);
+  CountInstalledFormat(decoded->format);
   respond(state->last_index);
   return absl::OkStatus();
 }
@@ -172,8 +173,16 @@ absl::Status Raft::HandleSnapshotChunk(const Message& m) {
   if (absl::Status s = CheckSnapshotVersion(decoded->state, m.from()); !s.ok()) return s;
   if (!RestoreSnapshot(decoded->state, decoded->format, *file)) return fatal_;
   Count(api::kCounterSnapshotsInstalled);
+  CountInstalledFormat(decoded->format);
+  Count(kCounterChunkedInstalls);
   respond(file->size(), true, decoded->state.last_index);
   return absl::OkStatus();
+}
+
+void Raft::CountInstalledFormat(uint32_t format) {
+  if (format == kSnapshotFormat) Count(kCounterSnapshotInstallsFormat1);
+  if (format == kSnapshotFormat2) Count(kCounterSnapshotInstallsFormat2);
+  if (format == kSnapshotFormat3) Count(kCounterSnapshotInstallsFormat3);
 }
 
 void Raft::HandleSnapshotResponse(const Message& m) {

@@ -1,4 +1,5 @@
-// Scenarios of release v1 that need crafted messages or constructed logs:
+// Scenarios of release v3 (first written for v1) that need crafted messages
+// or constructed logs:
 // the commit rule of section 5.4.2 (Figure 8), configuration guards, fast
 // backtracking, and hostile input on the wire.
 #include <string>
@@ -50,7 +51,7 @@ uint64_t Count(const Node& n, const std::string& name) {
   return it == c.end() ? 0 : it->second;
 }
 
-// A v1 node on its own MemEnv with a constructed data directory.
+// A v3 node on its own MemEnv with a constructed data directory.
 struct Solo {
   Solo(NodeId id, const HardState& hs, const std::vector<wire::v3::Entry>& log) : env(id) {
     EXPECT_TRUE(WriteDataDir(&env.fs, hs, log).ok());

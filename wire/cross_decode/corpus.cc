@@ -61,7 +61,7 @@ const char* CellOutcomeName(CellOutcome o) {
 
 std::string JudgeCell(const Cell& c) {
   if (c.node_broken > 0) {
-    // Universal (DESIGN.md): a refusal is counted and uses the table's codes,
+    // Universal (ARCHITECTURE.md, "Mixed versions"): a refusal is counted and uses the table's codes,
     // whatever the policy says about the pair.
     return absl::StrCat("node path broken: ", c.first_broken);
   }

@@ -89,7 +89,7 @@ Cell DecodeCell(absl::string_view sender, const api::ReleaseInfo& receiver, absl
 
 // "" when the cell agrees with the policy, else why not. A node-path break
 // (an uncounted refusal, an error code outside node.h's table) is a violation
-// for every pair, required or not: DESIGN.md makes every refusal counted.
+// for every pair, required or not: ARCHITECTURE.md "Mixed versions" makes every refusal counted.
 // For a pair that must interoperate, a schema-path break is one too, and the
 // outcome must equal the expectation exactly (all ok, or all refused).
 std::string JudgeCell(const Cell& cell);

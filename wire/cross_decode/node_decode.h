@@ -3,7 +3,7 @@
 //  - OK: the node accepted the message;
 //  - refused cleanly: a Status whose code is in the project's table, and at
 //    least one of the node's Counters went up during the call (every refusal
-//    is counted and attributed, DESIGN.md "Mixed versions");
+//    is counted and attributed, ARCHITECTURE.md "Mixed versions");
 //  - broken: anything else (an error code outside the table, or an error no
 //    counter recorded). A crash is not caught: it ends the process, which is
 //    the loudest "broken" there is.

@@ -64,7 +64,7 @@ WirePolicy WirePolicy::Load(const std::string& path, std::vector<std::string> ta
   WirePolicy w;
   w.source_ = path;
   w.tags_ = std::move(tags);
-  absl::StatusOr<runner::Policy> p = runner::Policy::Load(path);
+  absl::StatusOr<policy::Policy> p = policy::Policy::Load(path);
   if (p.ok()) {
     w.status_ = p->Validate(w.tags_);
     w.policy_ = *std::move(p);
@@ -79,7 +79,7 @@ WirePolicy WirePolicy::FromText(absl::string_view text, const std::string& name,
   WirePolicy w;
   w.source_ = name;
   w.tags_ = std::move(tags);
-  absl::StatusOr<runner::Policy> p = runner::Policy::Parse(text, name);
+  absl::StatusOr<policy::Policy> p = policy::Policy::Parse(text, name);
   if (p.ok()) {
     w.status_ = p->Validate(w.tags_);
     w.policy_ = *std::move(p);
@@ -109,7 +109,7 @@ PairRule WirePolicy::Pair(absl::string_view sender, absl::string_view receiver) 
   };
   absl::string_view older = sender, newer = receiver;
   if (pos(older) > pos(newer)) std::swap(older, newer);
-  const runner::PairPolicy* p = policy_.Find(older, newer);
+  const policy::PairPolicy* p = policy_.Find(older, newer);
   if (p == nullptr || p->capabilities.empty()) {
     if (!rule.must_interoperate) {
       rule.why = absl::StrCat(older, " -> ", newer, " supports nothing in ", source_);

@@ -2,8 +2,8 @@
 // tag, message type).
 //
 // Which pairs must interoperate comes from the upgrade policy,
-// versions/policy.txt (parsed by //matrix/runner:policy, the one parser of
-// that file): a line "A -> B: <capabilities>" with any capability (rolling
+// versions/policy.txt (parsed by //versions:policy, the one parser of that
+// file): a line "A -> B: <capabilities>" with any capability (rolling
 // upgrade, downgrade before or after finalize, snapshot exchange, a supported
 // skip-version path) puts nodes of A and B in one cluster, so messages flow
 // both ways: A->B and B->A must interoperate. A pair the file does not list,
@@ -19,8 +19,8 @@
 // messages sent while the raise commits are often still readable); otherwise
 // a message type whose
 // number the receiver's MessageType declares must decode ok, and one the
-// receiver's enum does not know must be refused cleanly (DESIGN.md: an
-// unknown message type is a counted kUnimplemented). Exceptions are
+// receiver's enum does not know must be refused cleanly (ARCHITECTURE.md,
+// "Mixed versions": an unknown message type is a counted kUnimplemented). Exceptions are
 // explicit entries of ExpectationOverrides() in policy.cc, each with its
 // reason. The expectation is exact both ways: an unexpected "ok" fails like an
 // unexpected refusal, so neither the policy nor the overrides go stale.
@@ -34,7 +34,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "matrix/runner/policy.h"
+#include "versions/policy.h"
 
 namespace raftlog::wire::cross_decode {
 
@@ -111,7 +111,7 @@ class WirePolicy {
   absl::Status status_;
   std::vector<std::string> tags_;
   bool self_only_ = false;
-  runner::Policy policy_;
+  policy::Policy policy_;
   std::map<std::string, uint32_t> max_protocol_;
 };
 

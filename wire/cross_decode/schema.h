@@ -2,7 +2,7 @@
 // pool: no C++ type of any tag appears here, so the corpus code works for
 // every tag the registry links without naming one.
 //
-// The convention it relies on (DESIGN.md, scripts/cut_release.sh): tag T's
+// The convention it relies on (ARCHITECTURE.md "Tags and cutting a release", scripts/cut_release.sh): tag T's
 // schema lives in proto package "raftlog.wire.T", its envelope is
 // "raftlog.wire.T.Message", which has an enum field `type` of type
 // "raftlog.wire.T.MessageType" whose value 0 means "unspecified". A tag's

@@ -1,5 +1,5 @@
 // Refusing a downgrade whose data needs newer readers, before any binary of
-// the older release touches the data (DESIGN.md, "Schema annotations and the
+// the older release touches the data (ARCHITECTURE.md, "Schema annotations and the
 // minimum readable version"; the explicit downgrade procedure of v3 lowers
 // the cluster version and rewrites the data first).
 #ifndef RAFTLOG_WIRE_MINVER_DOWNGRADE_H_

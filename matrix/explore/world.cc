@@ -1,0 +1,491 @@
+#include "matrix/explore/world.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "versions/canaries/registry.h"
+#include "versions/registry.h"
+
+namespace raftlog::explore {
+namespace {
+
+constexpr uint64_t kClient = 1;
+constexpr uint64_t kAdminClient = 1ull << 40;
+
+absl::string_view BaseTag(absl::string_view tag) { return tag.substr(0, tag.find('+')); }
+
+bool IsVoterIn(const api::Config& c, api::NodeId id) {
+  return std::binary_search(c.voters.begin(), c.voters.end(), id) ||
+         std::binary_search(c.voters_outgoing.begin(), c.voters_outgoing.end(), id);
+}
+
+// Appends a length-prefixed field, so concatenations cannot collide.
+void Put(std::string* out, absl::string_view s) {
+  absl::StrAppend(out, s.size(), ":", s, ";");
+}
+void Put(std::string* out, uint64_t v) { absl::StrAppend(out, v, ";"); }
+void PutIds(std::string* out, const std::vector<api::NodeId>& ids) {
+  Put(out, absl::StrJoin(ids, ","));
+}
+
+// Every file of `fs`, path and content, in path order.
+void PutFiles(std::string* out, api::MemFileSystem& fs) {
+  absl::StatusOr<std::vector<std::string>> names = fs.List("");
+  if (!names.ok()) {
+    Put(out, names.status().ToString());
+    return;
+  }
+  for (const std::string& name : *names) {
+    absl::StatusOr<std::string> data = fs.Read(name);
+    Put(out, name);
+    Put(out, data.ok() ? api::Fnv1a64(*data) : 0);
+  }
+}
+
+}  // namespace
+
+const api::ReleaseInfo* FindAnyRelease(absl::string_view tag) {
+  if (const api::ReleaseInfo* r = FindRelease(tag); r != nullptr) return r;
+  return canaries::FindCanaryRelease(tag);
+}
+
+std::string NextTag(absl::string_view tag) {
+  const std::vector<api::ReleaseInfo>& all = AllReleases();
+  for (size_t i = 0; i + 1 < all.size(); ++i) {
+    if (all[i].tag == BaseTag(tag)) return all[i + 1].tag;
+  }
+  return "";
+}
+
+class World::LogView : public check::EntrySource {
+ public:
+  std::optional<api::EntryId> EntryAt(uint64_t index) const override {
+    return node_ == nullptr ? std::nullopt : node_->EntryAt(index);
+  }
+  const api::Node* node_ = nullptr;
+};
+
+struct World::Member {
+  api::NodeId id = 0;
+  std::string tag;
+  bool bootstrap = false;
+  api::MemFileSystem fs;
+  api::ManualClock clock;
+  std::unique_ptr<api::SeededRandom> random;
+  std::unique_ptr<api::Node> node;  // null while down
+  uint64_t incarnation = 0;
+  api::ProtocolState state;         // after the last step (of the last incarnation)
+  LogView log;
+  // Its files when this incarnation started, chained with every input since:
+  // the node is a deterministic function of it (Bounds::exact_digest).
+  uint64_t history = 0;
+};
+
+namespace {
+uint64_t Chain(uint64_t h, absl::string_view what) {
+  return api::Fnv1a64(what, h ^ 0x9E3779B97F4A7C15ull);
+}
+}  // namespace
+
+World::World(const Bounds& bounds) : bounds_(bounds) {}
+World::~World() = default;
+
+absl::StatusOr<std::unique_ptr<World>> World::Create(const Bounds& bounds) {
+  if (bounds.tags.empty()) return absl::InvalidArgumentError("no tags: at least one node");
+  std::unique_ptr<World> w(new World(bounds));
+  const size_t voters =
+      bounds.voters > 0 ? std::min<size_t>(bounds.voters, bounds.tags.size()) : bounds.tags.size();
+  for (size_t i = 0; i < bounds.tags.size(); ++i) {
+    if (FindAnyRelease(bounds.tags[i]) == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown release tag '", bounds.tags[i],
+                                                     "' (known: ", ReleaseTagList(), ")"));
+    }
+    auto m = std::make_unique<Member>();
+    m->id = i + 1;
+    m->bootstrap = i < voters;
+    w->members_.push_back(std::move(m));
+  }
+  for (size_t i = 0; i < bounds.tags.size(); ++i) {
+    if (absl::Status s = w->StartNode(*w->members_[i], bounds.tags[i]); !s.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("node ", i + 1, " (", bounds.tags[i], ") did not start: ", s.ToString()));
+    }
+  }
+  return w;
+}
+
+absl::Status World::StartNode(Member& m, const std::string& tag) {
+  const api::ReleaseInfo* release = FindAnyRelease(tag);
+  if (release == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown tag ", tag));
+  m.tag = tag;
+  ++m.incarnation;
+  m.random = std::make_unique<api::SeededRandom>(m.id * 1000003 + m.incarnation);
+  api::NodeOptions o;
+  o.id = m.id;
+  if (m.bootstrap) {
+    for (const auto& other : members_) {
+      if (other->bootstrap) o.bootstrap_voters.push_back(other->id);
+    }
+  }
+  o.env = api::Env{&m.fs, &m.clock, m.random.get()};
+  o.election_ticks = bounds_.election_ticks;
+  o.heartbeat_ticks = 1;
+  o.cluster_key = "explore-cluster-key";
+  std::string files;
+  PutFiles(&files, m.fs);
+  m.history = Chain(api::Fnv1a64(files), absl::StrCat("start ", tag, " ", m.incarnation));
+  m.node = release->make_node(o);
+  absl::Status s = m.node->Start();
+  if (!s.ok()) {
+    events_.push_back(absl::StrCat("n", m.id, " ", tag, " refused to start: ", s.ToString()));
+    m.node.reset();
+    return s;
+  }
+  m.log.node_ = m.node.get();
+  AfterStep(m);
+  return absl::OkStatus();
+}
+
+void World::AfterStep(Member& m) {
+  api::Ready ready = m.node->TakeReady();
+  for (api::Outbound& out : ready.messages) {
+    InFlight f{m.id, out.to, api::Fnv1a64(out.bytes), std::move(out.type), std::move(out.bytes)};
+    if (f.to == 0 || f.to > members_.size()) continue;  // no such node: lost
+    in_flight_.push_back(std::move(f));
+  }
+  m.state = m.node->State();
+  if (m.state.role == api::Role::kLeader) leaders_seen_.emplace(m.state.term, m.id);
+  for (const api::AppliedEntry& a : ready.applied) {
+    applied_seen_.emplace(a.index, api::Fnv1a64(absl::StrCat(a.id.term, "/", a.id.digest)));
+  }
+  check::NodeStep step{NowUs(), m.id, m.tag, &m.state, &m.log, &ready.applied};
+  checkers_.OnStep(step);
+  for (const api::Reply& r : ready.replies) {
+    events_.push_back(absl::StrCat("n", m.id, " replies to ",
+                                   r.client_id == kAdminClient ? "admin" : "client", " #",
+                                   r.sequence, ": ", r.status.ToString(), " index ", r.index));
+    if (r.client_id != kClient || !r.status.ok() || r.index == 0) continue;
+    check::Ack ack;
+    ack.time_us = NowUs();
+    ack.client_id = r.client_id;
+    ack.sequence = r.sequence;
+    ack.node = m.id;
+    ack.index = r.index;
+    ack.entry = m.node->EntryAt(r.index);
+    ack.what = absl::StrCat("put k=v", r.sequence);
+    if (ack.entry.has_value()) {
+      acked_.emplace(r.index, api::Fnv1a64(absl::StrCat(ack.entry->term, "/", ack.entry->digest)));
+    }
+    checkers_.OnAck(ack);
+  }
+}
+
+void World::Down(Member& m, bool crash) {
+  m.node.reset();
+  m.log.node_ = nullptr;
+  checkers_.OnCrash(NowUs(), m.id);
+  if (crash) m.fs.Crash();  // no tearing: one path, one outcome
+}
+
+World::Member* World::Up(api::NodeId id) const {
+  if (id == 0 || id > members_.size()) return nullptr;
+  Member* m = members_[id - 1].get();
+  return m->node ? m : nullptr;
+}
+
+bool World::IsLeader(const Member& m) const {
+  return m.node && m.state.role == api::Role::kLeader;
+}
+
+void World::Submit(Member& m, const api::Request& r) {
+  m.history = Chain(m.history, absl::StrCat("submit ", r.client_id, " ", r.sequence, " ",
+                                            static_cast<int>(r.op), " ", r.target, " ",
+                                            absl::StrJoin(r.new_voters, ",")));
+  m.node->Submit(r);
+  AfterStep(m);
+}
+
+void World::TickToTimeout(Member& m) {
+  const api::Role role = m.state.role;
+  const uint64_t term = m.state.term;
+  for (int i = 0; i < kMaxTicksPerTimeout && m.node; ++i) {
+    const size_t before = in_flight_.size();
+    m.clock.Advance(10'000);
+    m.history = Chain(m.history, "tick");
+    m.node->Tick();
+    AfterStep(m);
+    if (in_flight_.size() != before || m.state.role != role || m.state.term != term) return;
+  }
+}
+
+int World::FindMessage(const Choice& c) const {
+  for (size_t i = 0; i < in_flight_.size(); ++i) {
+    const InFlight& f = in_flight_[i];
+    if (f.from == c.from && f.to == c.node && f.digest == c.digest) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+absl::StatusOr<Choice> World::Resolve(const Choice& c) const {
+  if (c.type.empty()) return c;
+  for (const InFlight& f : in_flight_) {
+    if (f.from == c.from && f.to == c.node && f.type == c.type) {
+      Choice out = c;
+      out.type.clear();
+      out.digest = f.digest;
+      return out;
+    }
+  }
+  return absl::NotFoundError(
+      absl::StrCat("no ", c.type, " in flight from ", c.from, " to ", c.node));
+}
+
+std::vector<Choice> World::Enabled() const {
+  std::vector<Choice> out;
+  std::vector<std::tuple<api::NodeId, api::NodeId, uint64_t>> msgs;
+  for (const InFlight& f : in_flight_) msgs.emplace_back(f.to, f.from, f.digest);
+  std::sort(msgs.begin(), msgs.end());
+  msgs.erase(std::unique(msgs.begin(), msgs.end()), msgs.end());
+  for (const auto& [to, from, digest] : msgs) {
+    Choice c;
+    c.node = to;
+    c.from = from;
+    c.digest = digest;
+    if (Up(to) != nullptr) {
+      c.kind = ChoiceKind::kDeliver;
+      out.push_back(c);
+    }
+    if (spent_.drops < bounds_.drops) {
+      c.kind = ChoiceKind::kDrop;
+      out.push_back(c);
+    }
+    if (spent_.duplicates < bounds_.duplicates) {
+      c.kind = ChoiceKind::kDuplicate;
+      out.push_back(c);
+    }
+  }
+  for (const auto& mp : members_) {
+    const Member& m = *mp;
+    Choice c;
+    c.node = m.id;
+    if (!m.node) {
+      c.kind = ChoiceKind::kRestart;
+      out.push_back(c);
+      continue;
+    }
+    const bool leader = IsLeader(m);
+    if (leader ? spent_.heartbeats < bounds_.heartbeats
+               : spent_.timeouts < bounds_.timeouts && IsVoterIn(m.state.config, m.id)) {
+      c.kind = ChoiceKind::kTick;
+      out.push_back(c);
+    }
+    if (spent_.crashes < bounds_.crashes) {
+      c.kind = ChoiceKind::kCrash;
+      out.push_back(c);
+    }
+    if (spent_.upgrades < bounds_.upgrades && !NextTag(m.tag).empty()) {
+      c.kind = ChoiceKind::kUpgrade;
+      out.push_back(c);
+    }
+    if (!leader) continue;
+    if (spent_.client_ops < bounds_.client_ops) {
+      c.kind = ChoiceKind::kPut;
+      out.push_back(c);
+    }
+    if (spent_.finalizes < bounds_.finalizes) {
+      c.kind = ChoiceKind::kFinalize;
+      out.push_back(c);
+    }
+    if (spent_.membership < bounds_.membership) {
+      const api::Config& config = m.state.config;
+      const bool joint = BaseTag(m.tag) == "v3" && m.state.cluster_version >= 3;
+      for (const auto& other : members_) {
+        const bool voter =
+            std::binary_search(config.voters.begin(), config.voters.end(), other->id);
+        Choice mc = c;
+        mc.kind = voter ? ChoiceKind::kRemoveVoter : ChoiceKind::kAddVoter;
+        mc.target = other->id;
+        if (voter && config.voters.size() == 1) continue;  // never the last voter
+        out.push_back(mc);
+        if (!joint) continue;
+        Choice jc = c;
+        jc.kind = ChoiceKind::kJoint;
+        jc.voters = config.voters;
+        if (voter) {
+          jc.voters.erase(std::find(jc.voters.begin(), jc.voters.end(), other->id));
+        } else {
+          jc.voters.insert(std::upper_bound(jc.voters.begin(), jc.voters.end(), other->id),
+                           other->id);
+        }
+        out.push_back(jc);
+      }
+    }
+  }
+  return out;
+}
+
+absl::Status World::Apply(const Choice& c, bool checked) {
+  events_.clear();
+  const auto enabled = checked ? Enabled() : std::vector<Choice>{c};
+  if (std::find(enabled.begin(), enabled.end(), c) == enabled.end()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("choice '", ChoiceString(c), "' is not enabled after ", applied_,
+                     " choice(s)"));
+  }
+  ++applied_;
+  Member& m = *members_[c.node - 1];
+  api::Request r;
+  r.sequence = ++next_sequence_;
+  r.client_id = kAdminClient;
+  switch (c.kind) {
+    case ChoiceKind::kDeliver: {
+      const int i = FindMessage(c);
+      InFlight f = std::move(in_flight_[i]);
+      in_flight_.erase(in_flight_.begin() + i);
+      m.history = Chain(m.history, absl::StrCat("deliver ", f.from, " ", f.digest));
+      absl::Status s = m.node->Deliver(f.from, f.bytes);
+      if (!s.ok()) events_.push_back(absl::StrCat("n", m.id, " rejects ", f.type, ": ", s.ToString()));
+      AfterStep(m);
+      break;
+    }
+    case ChoiceKind::kDrop:
+      in_flight_.erase(in_flight_.begin() + FindMessage(c));
+      ++spent_.drops;
+      break;
+    case ChoiceKind::kDuplicate:
+      in_flight_.push_back(in_flight_[FindMessage(c)]);
+      ++spent_.duplicates;
+      break;
+    case ChoiceKind::kTick:
+      ++(IsLeader(m) ? spent_.heartbeats : spent_.timeouts);
+      TickToTimeout(m);
+      break;
+    case ChoiceKind::kCrash:
+      ++spent_.crashes;
+      Down(m, /*crash=*/true);
+      break;
+    case ChoiceKind::kRestart:
+      (void)StartNode(m, m.tag);  // a refusal leaves it down (an event says why)
+      break;
+    case ChoiceKind::kUpgrade:
+      ++spent_.upgrades;
+      Down(m, /*crash=*/false);
+      (void)StartNode(m, NextTag(m.tag));
+      break;
+    case ChoiceKind::kPut:
+      ++spent_.client_ops;
+      r.client_id = kClient;
+      r.op = api::Op::kPut;
+      r.key = "k";
+      r.value = absl::StrCat("v", r.sequence);
+      Submit(m, r);
+      break;
+    case ChoiceKind::kAddVoter:
+    case ChoiceKind::kRemoveVoter:
+      ++spent_.membership;
+      r.op = c.kind == ChoiceKind::kAddVoter ? api::Op::kAddVoter : api::Op::kRemoveVoter;
+      r.target = c.target;
+      Submit(m, r);
+      break;
+    case ChoiceKind::kJoint:
+      ++spent_.membership;
+      r.op = api::Op::kChangeConfig;
+      r.new_voters = c.voters;
+      Submit(m, r);
+      break;
+    case ChoiceKind::kFinalize:
+      ++spent_.finalizes;
+      r.op = api::Op::kFinalize;
+      Submit(m, r);
+      break;
+  }
+  return absl::OkStatus();
+}
+
+std::pair<uint64_t, uint64_t> World::Digest() const {
+  std::string s;
+  for (const auto& mp : members_) {
+    Member& m = *mp;
+    Put(&s, m.id);
+    Put(&s, m.tag);
+    Put(&s, m.node ? 1 : 0);
+    if (bounds_.exact_digest) {
+      if (m.node) Put(&s, m.history);
+      else PutFiles(&s, m.fs);
+      continue;
+    }
+    if (m.node) {
+      const api::ProtocolState& st = m.state;
+      for (uint64_t v : {st.term, st.vote, static_cast<uint64_t>(st.role), st.leader,
+                         st.commit_index, st.applied_index, st.first_index, st.last_index,
+                         st.last_term, st.config_index, uint64_t{st.cluster_version},
+                         st.snapshot_index, st.snapshot_term, uint64_t{st.snapshot_format},
+                         st.kv_digest}) {
+        Put(&s, v);
+      }
+      PutIds(&s, st.config.voters);
+      PutIds(&s, st.config.learners);
+      PutIds(&s, st.config.voters_outgoing);
+      for (uint64_t i = st.first_index; i <= st.last_index; ++i) {
+        std::optional<api::EntryId> e = m.node->EntryAt(i);
+        Put(&s, e ? e->term : 0);
+        Put(&s, e ? e->digest : 0);
+      }
+    }
+    PutFiles(&s, m.fs);
+    api::MemFileSystem after_crash = m.fs;
+    after_crash.Crash();
+    PutFiles(&s, after_crash);
+  }
+  std::vector<std::tuple<api::NodeId, api::NodeId, uint64_t>> msgs;
+  for (const InFlight& f : in_flight_) msgs.emplace_back(f.from, f.to, f.digest);
+  std::sort(msgs.begin(), msgs.end());
+  for (const auto& [from, to, digest] : msgs) {
+    Put(&s, from);
+    Put(&s, to);
+    Put(&s, digest);
+  }
+  for (int v : {spent_.timeouts, spent_.heartbeats, spent_.crashes, spent_.drops,
+                spent_.duplicates, spent_.client_ops, spent_.membership, spent_.upgrades,
+                spent_.finalizes}) {
+    Put(&s, static_cast<uint64_t>(v));
+  }
+  for (const auto& [term, id] : leaders_seen_) Put(&s, absl::StrCat("L", term, "/", id));
+  for (const auto& [index, e] : applied_seen_) Put(&s, absl::StrCat("A", index, "/", e));
+  for (const auto& [index, e] : acked_) Put(&s, absl::StrCat("K", index, "/", e));
+  return {api::Fnv1a64(s), api::Fnv1a64(s, 0x9E3779B97F4A7C15ull)};
+}
+
+std::string World::MessageType(const Choice& c) const {
+  const int i = FindMessage(c);
+  return i < 0 ? "" : in_flight_[i].type;
+}
+
+std::string World::Describe() const {
+  std::string out;
+  for (const auto& mp : members_) {
+    const Member& m = *mp;
+    if (!m.node) {
+      absl::StrAppend(&out, "  n", m.id, " ", m.tag, " down\n");
+      continue;
+    }
+    const api::ProtocolState& st = m.state;
+    absl::StrAppend(&out, absl::StrFormat(
+                              "  n%d %s %s term %d vote %d leader %d commit %d applied %d "
+                              "log [%d,%d] last_term %d %s cv %d\n",
+                              m.id, m.tag, api::RoleName(st.role), st.term, st.vote, st.leader,
+                              st.commit_index, st.applied_index, st.first_index, st.last_index,
+                              st.last_term, api::ConfigString(st.config), st.cluster_version));
+  }
+  for (const InFlight& f : in_flight_) {
+    absl::StrAppend(&out, absl::StrFormat("  in flight %d->%d %s #%016x\n", f.from, f.to, f.type,
+                                          f.digest));
+  }
+  return out;
+}
+
+}  // namespace raftlog::explore
