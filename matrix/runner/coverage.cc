@@ -57,25 +57,29 @@ const Table& V3() {
   static const Table* t = new Table(Concat(
       V2(),
       {
-          {"read_index_reads", "a Get was answered through ReadIndex, without a log entry"},
-          {"stale_reads", "a Get was answered as a stale read"},
+          // versions/v3/RELEASE.md names admission_rejections,
+          // read_index_served and stale_reads_served as features of the
+          // counters overloaded_replies, read_index_reads and stale_reads.
+          {"read_index_reads", "a leader answered a Get by ReadIndex, without a log entry"},
+          {"stale_reads", "a node answered a Get with stale_read_ok from its applied state"},
           {"auth_failures", "a peer message failed authentication and was dropped"},
+          {"auth_drops_forged", "a dropped peer message carried a MAC that did not verify"},
+          {"auth_drops_unauthenticated",
+           "a dropped peer message carried no MAC where one is required (cluster version 3)"},
+          {"auth_drops_older_version",
+           "a dropped message claimed a protocol version below the committed cluster version"},
           {"snapshot_installs_format_1", "a follower installed a format 1 snapshot"},
           {"snapshot_installs_format_2", "a follower installed a format 2 snapshot"},
           {"snapshot_installs_format_3", "a follower installed a format 3 snapshot"},
-          {"chunked_installs_completed", "a chunked snapshot transfer completed"},
-          {"joint_entered", "a joint configuration (C_old,new) took effect"},
-          {"joint_left", "a joint configuration was left for C_new"},
-          {"learners_added", "a learner was added"},
-          {"learners_promoted", "a learner was promoted to voter"},
-          {"auth_drops_forged", "a peer message with a forged MAC was dropped"},
-          {"auth_drops_unauthenticated", "a peer message without a MAC was dropped"},
-          {"auth_drops_older_version", "a message sealed for an older cluster version was dropped"},
-          {"admission_rejections", "admission control rejected a request"},
-          {"downgrade_rewrites", "a node rewrote its data for a downgrade"},
-          {"finalize_applied", "a finalize (cluster version raise) was applied"},
-          {"read_index_served", "a ReadIndex read was served"},
-          {"stale_reads_served", "a stale read was served"},
+          {"chunked_installs_completed",
+           "a follower installed a snapshot assembled from InstallSnapshotChunk messages"},
+          {"learners_added", "a leader appended an ADD_LEARNER configuration entry"},
+          {"learners_promoted", "a leader appended a PROMOTE_LEARNER configuration entry"},
+          {"joint_entered", "a leader appended ENTER_JOINT (joint consensus, cluster version 3)"},
+          {"joint_left", "a leader appended LEAVE_JOINT once the joint configuration committed"},
+          {"finalize_applied", "a node applied a cluster-version entry that raised its version"},
+          {"downgrade_rewrites", "after a downgrade entry a node rewrote its data for the lower "
+                                 "release"},
       }));
   return *t;
 }
