@@ -29,7 +29,9 @@ cp -r "versions/$head" "versions/$new"
 cp -r "wire/$head" "wire/$new"
 rm -f "versions/$new/RELEASE.md"
 
-# Every identifier that names the tag. Word-bounded so v1 never matches v10.
+# Every identifier that names the tag, and the head's description of itself
+# ("release vH", which in the head's own files always means the head).
+# Word-bounded so v1 never matches v10.
 rewrite() {
   sed -i -E \
     -e "s/raftlog::$head\b/raftlog::$new/g" \
@@ -42,6 +44,8 @@ rewrite() {
     -e "s#//wire/$head([:/\"])#//wire/$new\1#g" \
     -e "s/RAFTLOG_VERSIONS_V${H}_/RAFTLOG_VERSIONS_V${N}_/g" \
     -e "s/RAFTLOG_WIRE_V${H}_/RAFTLOG_WIRE_V${N}_/g" \
+    -e "s/\bRAFTLOG_V${H}_CHECK\b/RAFTLOG_V${N}_CHECK/g" \
+    -e "s/\b([Rr])elease $head\b/\1elease $new/g" \
     -e "s/\b$head::/$new::/g" \
     -e "s/\"$head\"/\"$new\"/g" \
     "$1"

@@ -11,6 +11,9 @@
 //  - OnCrash / OnStop when a node loses its volatile state, before the next
 //    OnStep of that node (which then describes the recovered node);
 //  - OnAck when a client receives a successful reply to a write;
+//  - OnSubmit when a client request reaches a node (before the node's step
+//    handles it), OnReply for every reply a node emits to a client request
+//    (after the OnStep of the step that emitted it);
 //  - OnHealed when every fault is healed, OnTime as simulated time advances,
 //    Finish once at the end.
 // Every checker keeps all its memory bounded by the run's own size (terms,
@@ -59,6 +62,17 @@ struct Ack {
   std::string what;           // "put k3=..." for messages
 };
 
+// A reply a node emitted to a client request, with the node's state at the
+// end of the step that emitted it. Pointers are valid during the call only.
+struct ClientReply {
+  uint64_t time_us = 0;
+  api::NodeId node = 0;
+  absl::string_view tag;
+  uint64_t term = 0;        // the node's term
+  api::Role role = api::Role::kFollower;
+  const api::Reply* reply = nullptr;
+};
+
 struct Violation {
   std::string checker;
   uint64_t time_us = 0;
@@ -81,6 +95,8 @@ class Checker {
   // The node lost its volatile state (crash) or shut down (stop).
   virtual void OnCrash(uint64_t time_us, api::NodeId id) {}
   virtual void OnAck(const Ack& ack) {}
+  virtual void OnSubmit(uint64_t time_us, api::NodeId node, const api::Request& request) {}
+  virtual void OnReply(const ClientReply& reply) {}
   // Every fault is healed from now on.
   virtual void OnHealed(uint64_t time_us) {}
   virtual void OnTime(uint64_t time_us) {}

@@ -1,12 +1,16 @@
 #include "matrix/check/checker_set.h"
 
 #include "absl/strings/str_cat.h"
+#include "matrix/check/commitment.h"
+#include "matrix/check/config_agreement.h"
 #include "matrix/check/config_safety.h"
 #include "matrix/check/durability.h"
 #include "matrix/check/election_safety.h"
 #include "matrix/check/leader_completeness.h"
 #include "matrix/check/liveness.h"
 #include "matrix/check/log_matching.h"
+#include "matrix/check/log_shortening.h"
+#include "matrix/check/read_leadership.h"
 #include "matrix/check/state_machine_safety.h"
 
 namespace raftlog::check {
@@ -18,6 +22,10 @@ CheckerSet::CheckerSet(const CheckerOptions& options) {
   Add(std::make_unique<StateMachineSafety>(options.max_tracked_entries));
   Add(std::make_unique<Durability>());
   if (options.config_safety) Add(std::make_unique<ConfigSafety>());
+  Add(std::make_unique<Commitment>());
+  Add(std::make_unique<ConfigAgreement>());
+  Add(std::make_unique<LogShortening>());
+  Add(std::make_unique<ReadLeadership>());
   Add(std::make_unique<Liveness>(options.liveness_bound_us));
 }
 

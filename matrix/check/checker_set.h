@@ -22,7 +22,8 @@ class CheckerSet {
  public:
   explicit CheckerSet(const CheckerOptions& options = {});
   // The standard set: election safety, log matching, leader completeness,
-  // state machine safety, durability, config safety, liveness.
+  // state machine safety, durability, config safety, commitment, config
+  // agreement, log shortening, read leadership, liveness.
   void Add(std::unique_ptr<Checker> checker) { checkers_.push_back(std::move(checker)); }
 
   void OnStep(const NodeStep& step) {
@@ -33,6 +34,12 @@ class CheckerSet {
   }
   void OnAck(const Ack& ack) {
     for (auto& c : checkers_) c->OnAck(ack);
+  }
+  void OnSubmit(uint64_t time_us, api::NodeId node, const api::Request& request) {
+    for (auto& c : checkers_) c->OnSubmit(time_us, node, request);
+  }
+  void OnReply(const ClientReply& reply) {
+    for (auto& c : checkers_) c->OnReply(reply);
   }
   void OnHealed(uint64_t time_us) {
     for (auto& c : checkers_) c->OnHealed(time_us);

@@ -44,11 +44,13 @@ struct FakeNode {
   FakeLog log;
   std::vector<api::AppliedEntry> applied;
 
-  // Fills last_index/last_term/first_index from the log, then calls OnStep.
+  // Fills last_index/last_term/first_index from the log and the snapshot
+  // (an empty log after a snapshot ends at the snapshot), then calls OnStep.
   template <typename C>
   void Step(C& checker, uint64_t time_us) {
-    state.last_index = log.last();
-    state.last_term = log.last_term();
+    const bool snapshot_ends = state.snapshot_index > 0 && log.last() <= state.snapshot_index;
+    state.last_index = snapshot_ends ? state.snapshot_index : log.last();
+    state.last_term = snapshot_ends ? state.snapshot_term : log.last_term();
     state.first_index = std::max<uint64_t>(log.first(), state.snapshot_index + 1);
     NodeStep step{time_us, state.id, "v1", &state, &log, &applied};
     checker.OnStep(step);

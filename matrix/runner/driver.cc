@@ -1,6 +1,7 @@
 #include "matrix/runner/driver.h"
 
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <queue>
 #include <set>
@@ -13,9 +14,11 @@
 #include "matrix/check/replica_agreement.h"
 #include "matrix/sim/linearizability.h"
 #include "matrix/sim/random.h"
+#include "matrix/runner/adversary.h"
 #include "matrix/runner/gate.h"
 #include "matrix/runner/membership_durability.h"
 #include "matrix/runner/op_bars.h"
+#include "matrix/runner/overload.h"
 #include "matrix/sim/trace.h"
 
 namespace raftlog::runner {
@@ -95,6 +98,7 @@ class Driver : public sim::SimulationHooks {
     sampler_ = sampler.get();
     checkers_.Add(std::move(sampler));
     records_.resize(p.steps.size());
+    SetUpFaultSteps();
   }
 
   RunResult Run() {
@@ -157,6 +161,7 @@ class Driver : public sim::SimulationHooks {
     s.trace_clients = false;
     s.trace_fault_ends = false;
     s.heal_restores_drift = false;
+    s.cluster.max_inflight_requests = p.max_inflight_requests;
     return s;
   }
 
@@ -196,6 +201,7 @@ class Driver : public sim::SimulationHooks {
   void BeforeHeal() override {
     if (!records_.empty() && records_.back().after.empty()) records_.back().after = Rows();
     lag_.clear();
+    for (api::NodeId id : cluster_.paused_ids()) ResumePaused(id);
   }
 
   // ---- cluster views -----------------------------------------------------
@@ -530,6 +536,9 @@ class Driver : public sim::SimulationHooks {
         return Finish(StepResult::kOk, absl::StrCat("asked ", Who(l), " to add n", s.node,
                                                     " and n", s.peer, " in one instant"));
       }
+      case StepKind::kAdversary: return BeginAdversary();
+      case StepKind::kPause: return BeginPause();
+      case StepKind::kOverload: return BeginOverload();
       case StepKind::kCatchUp: {
         api::NodeId l = cluster_.Leader();
         const api::ProtocolState* ls = l ? cluster_.state(l) : nullptr;
@@ -612,6 +621,8 @@ class Driver : public sim::SimulationHooks {
         break;
       }
       case StepKind::kAwaitDowngraded: done = PollDowngraded(); break;
+      case StepKind::kAdversary: done = PollAdversary(); break;
+      case StepKind::kOverload: done = PollOverload(); break;
       case StepKind::kObserve:
       case StepKind::kGate:
         if (now >= deadline_) {
@@ -970,6 +981,7 @@ class Driver : public sim::SimulationHooks {
                                kOpBarsAfterUs, kMaxOpBars, violation_us);
     }
     r.hit_step_bound = sim_.hit_step_bound();
+    FaultTelemetry(r);
     if (o_.lin_check && !sim_.stopped()) {
       r.lin = sim::CheckHistory(history_, o_.lin_max_states);
     }
@@ -1010,6 +1022,365 @@ class Driver : public sim::SimulationHooks {
   ElectState elect_;
   AdminState admin_;
   VoteState vote_;
+
+  // ---- adversary, pause and overload steps (kept together) ----------------
+
+  static constexpr size_t kCaptureKeep = 512;     // latest messages kept
+  static constexpr size_t kEarlierAppendsKeep = 64;
+  static constexpr size_t kCandidates = 16;       // latest messages to a target to pick from
+  static constexpr int kAdversaryRounds = 3;      // rounds of altered messages per step
+  // Recent AppendEntries replayed to every target this often, the latest
+  // few with entries each time: duplicates and reorderings of the moment
+  // (a follower whose commit index has not passed them yet).
+  static constexpr uint64_t kReplayEveryUs = 100'000;
+  static constexpr size_t kReplaysPerRound = 3;
+
+  struct Captured {
+    uint64_t time_us = 0;
+    api::NodeId from = 0, to = 0;
+    std::string type, bytes;
+  };
+
+  bool PlanHas(StepKind kind) const {
+    return std::any_of(p_.steps.begin(), p_.steps.end(),
+                       [kind](const Step& s) { return s.kind == kind; });
+  }
+
+  // Only plans with an adversary capture traffic and get its checker.
+  void SetUpFaultSteps() {
+    if (!PlanHas(StepKind::kAdversary)) return;
+    auto adversary = std::make_unique<AdversaryChecker>();
+    adversary_ = adversary.get();
+    checkers_.Add(std::move(adversary));
+    cluster_.set_send_observer([this](uint64_t t, api::NodeId from, const api::Outbound& m) {
+      captured_.push_back(Captured{t, from, m.to, m.type, m.bytes});
+      if (captured_.size() > kCaptureKeep) captured_.pop_front();
+    });
+  }
+
+  void Tally(const std::string& key, uint64_t n = 1) {
+    fault_telemetry_[key] += n;
+    step_tally_[key] += n;
+  }
+  std::string StepTally() const {
+    std::vector<std::string> parts;
+    for (const auto& [k, n] : step_tally_) parts.push_back(absl::StrCat(k, "=", n));
+    return parts.empty() ? "nothing injected" : absl::StrJoin(parts, ", ");
+  }
+
+  void BeginAdversary() {
+    const Step& s = Cur();
+    const uint64_t now = cluster_.now();
+    step_tally_.clear();
+    // AppendEntries captured before this step: replayed (reordered-old) after
+    // the receivers got newer ones. Earlier steps' ones stay, oldest first out.
+    for (const Captured& c : captured_) {
+      if (c.type == "AppendEntries" && IsAppendWithEntries(c.bytes)) earlier_appends_.push_back(c);
+    }
+    if (earlier_appends_.size() > kEarlierAppendsKeep) {
+      earlier_appends_.erase(earlier_appends_.begin(),
+                             earlier_appends_.end() - kEarlierAppendsKeep);
+    }
+    const size_t step = current_;
+    for (int k = 0; k < kAdversaryRounds; ++k) {
+      sim_.Schedule(now + (k + 1) * s.duration_us / (kAdversaryRounds + 1), [this, step, k] {
+        if (current_ == step && waiting_) AdversaryRound(k);
+      });
+    }
+    for (uint64_t t = kReplayEveryUs; t < s.duration_us; t += kReplayEveryUs) {
+      sim_.Schedule(now + t, [this, step] {
+        if (current_ == step && waiting_) ReplayRound();
+      });
+    }
+    Wait(now + s.duration_us);
+  }
+
+  bool PollAdversary() {
+    if (cluster_.now() < deadline_) return false;
+    Finish(StepResult::kOk, StepTally());
+    return true;
+  }
+
+  std::vector<api::NodeId> AdversaryTargets() const {
+    const Step& s = Cur();
+    std::vector<api::NodeId> targets;
+    for (api::NodeId id : Members()) {
+      if (Up(id) && !cluster_.paused(id) && (s.node == 0 || id == s.node)) targets.push_back(id);
+    }
+    return targets;
+  }
+
+  void AdversaryRound(int round) {
+    const std::vector<api::NodeId> targets = AdversaryTargets();
+    if (targets.empty()) return Tally("adversary no target up");
+    api::SeededRandom r(sim::DeriveSeed(p_.seed, "adversary", (current_ << 8) | round));
+    const api::NodeId t = targets[r.Uniform(targets.size())];
+    InjectAltered(t, r);
+    InjectOldReplay(t, r);
+  }
+
+  // The latest AppendEntries with entries to each target again, oldest last.
+  void ReplayRound() {
+    for (api::NodeId t : AdversaryTargets()) {
+      std::vector<Captured> recent;
+      for (auto it = captured_.rbegin(); it != captured_.rend() && recent.size() < kReplaysPerRound;
+           ++it) {
+        if (it->to == t && it->type == "AppendEntries" && IsAppendWithEntries(it->bytes)) {
+          recent.push_back(*it);
+        }
+      }
+      for (const Captured& c : recent) InjectOne(t, c.from, Injection::kReplay, c.bytes, c.type);
+    }
+  }
+
+  // A captured message to `t` (not a snapshot), altered every way, as its
+  // sender and as a non-member.
+  void InjectAltered(api::NodeId t, api::SeededRandom& r) {
+    std::vector<const Captured*> pick;
+    for (auto it = captured_.rbegin(); it != captured_.rend() && pick.size() < kCandidates; ++it) {
+      if (it->to == t && it->from != t && it->type.find("Snapshot") == std::string::npos) {
+        pick.push_back(&*it);
+      }
+    }
+    if (pick.empty()) return Tally("adversary no message to alter");
+    const Captured c = *pick[r.Uniform(pick.size())];
+    for (Injection kind : {Injection::kForged, Injection::kStripped, Injection::kOlderClaim}) {
+      for (api::NodeId sender : {c.from, kNonMemberId}) {
+        const api::ProtocolState* st = Up(t) ? cluster_.state(t) : nullptr;
+        if (st == nullptr || cluster_.paused(t)) return;
+        absl::StatusOr<std::string> bytes = Alter(c.bytes, kind, sender, st->term + 1);
+        if (!bytes.ok()) {
+          Tally("adversary unalterable");
+          continue;
+        }
+        InjectOne(t, sender, kind, *bytes, c.type);
+      }
+    }
+  }
+
+  // An AppendEntries captured before the step, long after it was sent.
+  void InjectOldReplay(api::NodeId t, api::SeededRandom& r) {
+    std::vector<const Captured*> old;
+    for (const Captured& c : earlier_appends_) {
+      if (c.to == t) old.push_back(&c);
+    }
+    if (old.empty()) return;
+    const Captured c = *old[r.Uniform(old.size())];
+    InjectOne(t, c.from, Injection::kReplayOld, c.bytes, c.type);
+  }
+
+  static uint64_t AuthFailures(const api::Node& node) {
+    const std::map<std::string, uint64_t> c = node.Counters();
+    auto it = c.find(api::kCounterAuthFailures);
+    return it == c.end() ? 0 : it->second;
+  }
+
+  // Hands `bytes` to `t` as from `sender`; an altered message at a receiver
+  // on cluster version 3 must be refused, counted and change nothing.
+  void InjectOne(api::NodeId t, api::NodeId sender, Injection kind, const std::string& bytes,
+                 const std::string& type) {
+    api::Node* node = cluster_.node(t);
+    if (node == nullptr || cluster_.paused(t)) return;
+    const Observed before = Observe(*node);
+    const uint64_t auth_before = AuthFailures(*node);
+    absl::Status st =
+        cluster_.Inject(t, sender, bytes, absl::StrCat(InjectionName(kind), " ", type));
+    node = cluster_.node(t);
+    if (node == nullptr) return;
+    const Observed after = Observe(*node);
+    const bool judged = Altered(kind) && before.state.cluster_version >= 3;
+    const std::string who = sender == kNonMemberId ? "non_member" : "member";
+    Tally(absl::StrCat("adversary ", Altered(kind) ? (judged ? "cv3 " : "below_cv3 ") : "",
+                       InjectionName(kind), " ", who, " ", st.ok() ? "accepted" : "refused"));
+    if (!judged) return;
+    std::vector<std::string> broken;
+    if (st.ok()) broken.push_back("Deliver returned OK");
+    if (AuthFailures(*node) <= auth_before) broken.push_back("auth_failures did not rise");
+    const std::string diff = Difference(before, after);
+    if (!diff.empty()) broken.push_back("state changed: " + diff);
+    if (broken.empty()) return;
+    adversary_->Accepted(
+        cluster_.now(),
+        absl::StrCat(InjectionName(kind), " ", type, " as ", who, " n", sender, " into ", Who(t),
+                     " at cluster version ", before.state.cluster_version, ": ",
+                     absl::StrJoin(broken, "; ")));
+  }
+
+  void BeginPause() {
+    const Step& s = Cur();
+    const uint64_t now = cluster_.now();
+    const api::NodeId n = Resolve(s.node);
+    if (!Up(n) || cluster_.paused(n)) {
+      return Finish(StepResult::kSkipped, "node not up (or no leader)");
+    }
+    const bool leader = cluster_.Leader() == n;
+    cluster_.Pause(n);
+    Band(s.duration_us, n, "paused");
+    Tally(leader ? "pause leader" : "pause follower");
+    sim_.Schedule(now + s.duration_us, [this, n] { ResumePaused(n); });
+    return Finish(StepResult::kOk, absl::StrCat("paused ", Who(n), leader ? " (the leader)" : "",
+                                                " until ", Secs(now + s.duration_us)));
+  }
+
+  void ResumePaused(api::NodeId n) {
+    if (!cluster_.paused(n)) return;  // it crashed or stopped meanwhile
+    const size_t handed = cluster_.Resume(n);
+    fault_telemetry_["pause inputs handed late"] += handed;
+    trace_.Add(cluster_.now(), "resumed", absl::StrCat(Who(n), " handed ", handed, " held input(s)"));
+  }
+
+  struct OverloadState {
+    int phase = 0;  // 0 baseline, 1 storm, 2 recovery
+    CounterSample start;
+    uint64_t phase_end = 0;
+    uint64_t storm_end = 0;
+    OverloadFigures f;
+    api::NodeId slow = 0, noisy = 0;
+    sim::DiskFaults disk_before;
+    int64_t drift_before = 0;
+    uint64_t overloaded_before = 0;
+    sim::CohortStats clients_before;
+  };
+
+  sim::CohortStats ClientTotals() const {
+    sim::CohortStats t;
+    for (const auto& [cohort, c] : workload_.cohorts()) {
+      t.timeouts += c.timeouts;
+      t.retries += c.retries;
+      t.not_leader += c.not_leader;
+      t.overloaded += c.overloaded;
+    }
+    return t;
+  }
+  uint64_t OverloadedReplies() const {
+    const std::map<std::string, uint64_t> c = cluster_.ReleaseCounters();
+    auto it = c.find(api::kCounterOverloaded);
+    return it == c.end() ? 0 : it->second;
+  }
+
+  void BeginOverload() {
+    const Step& s = Cur();
+    const uint64_t now = cluster_.now();
+    overload_ = OverloadState();
+    overload_.start = Sample();
+    overload_.phase_end = now + s.delay_us;
+    overload_.f.max_inflight_requests = p_.max_inflight_requests;
+    Wait(now + s.delay_us + s.duration_us + kRecoveryBoundUs + 2 * kRecoveryWindowUs);
+  }
+
+  void StartStorm() {
+    const Step& s = Cur();
+    OverloadState& o = overload_;
+    std::vector<api::NodeId> up;
+    for (api::NodeId id : Members()) {
+      if (Up(id)) up.push_back(id);
+    }
+    o.slow = cluster_.Leader() != 0 ? cluster_.Leader() : (up.empty() ? 0 : up.front());
+    o.noisy = s.peer;
+    if (o.noisy == o.slow) {
+      for (api::NodeId id : up) {
+        if (id != o.slow) {
+          o.noisy = id;
+          break;
+        }
+      }
+    }
+    o.f.admission_control = !up.empty();
+    for (api::NodeId id : up) {
+      const std::map<std::string, uint64_t> c = cluster_.node(id)->Counters();
+      if (c.count(api::kCounterOverloaded) == 0) o.f.admission_control = false;
+    }
+    if (sim::SimDisk* d = o.slow ? cluster_.disk(o.slow) : nullptr) {
+      o.disk_before = d->faults();
+      sim::DiskFaults slow = o.disk_before;
+      slow.sync_min_us = slow.sync_max_us = kStormSyncUs;
+      d->set_faults(slow);
+      Band(s.duration_us, o.slow, "slow disk (storm)");
+    }
+    if (sim::SimClock* c = o.noisy ? cluster_.clock(o.noisy) : nullptr) {
+      o.drift_before = c->drift_ppm();
+      c->SetDrift(kNoisyNeighbourDriftPpm);
+      Band(s.duration_us, o.noisy, "ticks late (noisy neighbour)");
+    }
+    cluster_.ResetOpenRequestPeaks();
+    o.overloaded_before = OverloadedReplies();
+    o.clients_before = ClientTotals();
+  }
+
+  void EndStorm() {
+    OverloadState& o = overload_;
+    if (sim::SimDisk* d = o.slow ? cluster_.disk(o.slow) : nullptr) d->set_faults(o.disk_before);
+    if (sim::SimClock* c = o.noisy ? cluster_.clock(o.noisy) : nullptr) c->SetDrift(o.drift_before);
+    for (api::NodeId id : cluster_.ids()) {
+      o.f.open_requests_peak = std::max(o.f.open_requests_peak, cluster_.open_requests_peak(id));
+    }
+    o.f.overloaded_replies = OverloadedReplies() - o.overloaded_before;
+    const sim::CohortStats now = ClientTotals();
+    o.f.client_timeouts = now.timeouts - o.clients_before.timeouts;
+    o.f.client_retries = now.retries - o.clients_before.retries;
+    o.f.not_leader = now.not_leader - o.clients_before.not_leader;
+  }
+
+  // Baseline, storm, then recovery windows until one recovers or the bound.
+  bool PollOverload() {
+    const Step& s = Cur();
+    const uint64_t now = cluster_.now();
+    OverloadState& o = overload_;
+    if (now < o.phase_end) return false;
+    const WindowSignals w = Measure(history_, o.start, Sample());
+    o.start = Sample();
+    if (o.phase == 0) {
+      o.f.baseline = w;
+      StartStorm();
+      o.phase = 1;
+      o.phase_end = now + s.duration_us;
+      return false;
+    }
+    if (o.phase == 1) {
+      o.f.storm = w;
+      EndStorm();
+      o.phase = 2;
+      o.storm_end = now;
+      o.phase_end = now + kRecoveryWindowUs;
+      return false;
+    }
+    o.f.recovery.push_back(w);
+    const bool recovered = Goodput(w) >= kMinRecoveredGoodputShare * Goodput(o.f.baseline);
+    if (!recovered && now - o.storm_end < kRecoveryBoundUs) {
+      o.phase_end = now + kRecoveryWindowUs;
+      return false;
+    }
+    const OverloadVerdict v = JudgeOverload(o.f);
+    fault_telemetry_["overload storm overloaded_replies"] += o.f.overloaded_replies;
+    fault_telemetry_["overload storm client_timeouts"] += o.f.client_timeouts;
+    fault_telemetry_["overload storm client_retries"] += o.f.client_retries;
+    fault_telemetry_["overload storm not_leader"] += o.f.not_leader;
+    // Successful operations per window, summed over seeds: the cell's storm
+    // and recovery shares of its baseline (windows of equal length).
+    fault_telemetry_["overload baseline ok_ops"] += o.f.baseline.ok;
+    fault_telemetry_["overload storm ok_ops"] += o.f.storm.ok;
+    fault_telemetry_["overload recovery_windows"] += o.f.recovery.size();
+    fault_telemetry_[v.ok ? "overload judged ok" : "overload judged degraded"] +=
+        o.f.admission_control ? 1 : 0;
+    fault_telemetry_["overload without admission control"] += o.f.admission_control ? 0 : 1;
+    fault_telemetry_["overload queue_peak"] =
+        std::max(fault_telemetry_["overload queue_peak"], o.f.open_requests_peak);
+    Finish(v.ok ? StepResult::kOk : StepResult::kStalled,
+           v.ok ? v.detail : absl::StrCat(absl::StrJoin(v.failures, "; "), " (", v.detail, ")"));
+    return true;
+  }
+
+  void FaultTelemetry(RunResult& r) {
+    if (PlanHas(StepKind::kPause)) fault_telemetry_["pause max_held"] = cluster_.max_held();
+    r.fault_telemetry = fault_telemetry_;
+  }
+
+  AdversaryChecker* adversary_ = nullptr;  // owned by checkers_; null without kAdversary
+  std::deque<Captured> captured_;
+  std::vector<Captured> earlier_appends_;
+  std::map<std::string, uint64_t> fault_telemetry_;  // RunResult::fault_telemetry
+  std::map<std::string, uint64_t> step_tally_;       // the current step's share of it
+  OverloadState overload_;
 };
 
 }  // namespace

@@ -126,6 +126,10 @@ struct RunResult {
   // as in the matrix's per-seed runs: an artifact reruns its seed).
   std::vector<OpBar> op_bars;
   bool hit_step_bound = false;   // max_steps ran out (a driver bug or a livelock)
+  // Counts of the scenario faults (adversary injections by cluster-version
+  // judgement, kind, identity and outcome; inputs a paused node got late and
+  // the most it held; the overload storm's rejections and queue peak).
+  std::map<std::string, uint64_t> fault_telemetry;
 
   bool safety_failed() const { return safety_violations > 0; }
   bool lin_failed() const { return lin.checked && !lin.linearizable; }

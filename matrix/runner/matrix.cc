@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -55,6 +56,15 @@ const CellResult* MatrixResult::Find(const std::string& scenario, const std::str
 
 namespace {
 
+// Counts add up; peaks ("... peak", "... max_held") keep the highest.
+void AddFaultSteps(std::map<std::string, uint64_t>& to,
+                   const std::map<std::string, uint64_t>& from) {
+  for (const auto& [k, v] : from) {
+    const bool peak = absl::EndsWith(k, "_peak") || absl::EndsWith(k, "max_held");
+    to[k] = peak ? std::max(to[k], v) : to[k] + v;
+  }
+}
+
 void AddCohort(sim::CohortStats& a, const sim::CohortStats& b) {
   a.ops += b.ops;
   a.ok += b.ok;
@@ -104,6 +114,7 @@ void Merge(Telemetry& a, const Telemetry& b) {
   for (const auto& [k, v] : b.cohorts) AddCohort(a.cohorts[k], v);
   for (const auto& [k, v] : b.decode_errors) a.decode_errors[k] += v;
   for (const auto& [k, v] : b.installs) a.installs[k] += v;
+  AddFaultSteps(a.fault_steps, b.fault_steps);
   if (a.config_history.empty() && a.version_history.empty()) {
     a.history_seed = b.history_seed;
     a.config_history = b.config_history;
@@ -142,6 +153,7 @@ void Telemetry::Add(const RunResult& r) {
   messages_delivered += r.cluster.delivered;
   messages_dropped += r.network.dropped_random + r.network.dropped_partition + r.cluster.dropped_down;
   for (const StepRecord& s : r.steps) ++steps[s.result];
+  AddFaultSteps(fault_steps, r.fault_telemetry);
   for (const auto& [k, v] : r.cohorts) AddCohort(cohorts[k], v);
   for (const auto& [k, v] : r.decode_errors) decode_errors[k] += v;
   for (const auto& [k, v] : r.installs) installs[k] += v;

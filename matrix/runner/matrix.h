@@ -106,6 +106,9 @@ struct Telemetry {
   uint64_t history_seed = 0;
   std::vector<HistoryEvent> config_history;
   std::vector<HistoryEvent> version_history;
+  // RunResult::fault_telemetry summed (adversary injections by outcome,
+  // pauses, the overload storm's rejections; queue and held peaks: max).
+  std::map<std::string, uint64_t> fault_steps;
 
   void Add(const RunResult& r);
 };

@@ -218,6 +218,9 @@ void TelemetryJson(JsonWriter& j, const Telemetry& t) {
   j.Key("steps").BeginObject();
   for (const auto& [k, v] : t.steps) j.Field(StepResultName(k), v);
   j.EndObject();
+  j.Key("fault_steps").BeginObject();
+  for (const auto& [k, v] : t.fault_steps) j.Field(k, v);
+  j.EndObject();
   uint64_t retries = 0, timeouts = 0;
   j.Key("cohorts").BeginArray();
   for (const auto& [k, c] : t.cohorts) {

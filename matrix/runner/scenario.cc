@@ -47,6 +47,9 @@ const char* StepKindName(StepKind k) {
     case StepKind::kAddVotersAtOnce: return "add_voters_at_once";
     case StepKind::kObserve: return "observe";
     case StepKind::kGate: return "gate";
+    case StepKind::kAdversary: return "adversary";
+    case StepKind::kPause: return "pause";
+    case StepKind::kOverload: return "overload";
   }
   return "?";
 }
@@ -128,6 +131,17 @@ std::string StepString(const Step& s) {
       absl::StrAppend(&out, " ", NodeName(s.node), ", leader cut off ", Secs(s.delay_us),
                       " later for ", Secs(s.duration_us));
       break;
+    case StepKind::kAdversary:
+      absl::StrAppend(&out, " into ", s.node == 0 ? "every member" : NodeName(s.node), " for ",
+                      Secs(s.duration_us));
+      break;
+    case StepKind::kPause:
+      absl::StrAppend(&out, " ", NodeName(s.node), " for ", Secs(s.duration_us));
+      break;
+    case StepKind::kOverload:
+      absl::StrAppend(&out, " baseline ", Secs(s.delay_us), ", storm ", Secs(s.duration_us),
+                      " (leader's disk slow, ", NodeName(s.peer), "'s ticks late)");
+      break;
   }
   if (s.rollout) absl::StrAppend(&out, " [rollout]");
   if (s.optional) absl::StrAppend(&out, " [optional]");
@@ -185,6 +199,22 @@ const std::vector<Scenario>& AllScenarios() {
       {"multi_hop",
        "<from> to <to> through every release between them, each hop a rolling upgrade with "
        "checks and a finalize (one hop when none lies between)",
+       {C::kRollingUpgrade}},
+      {"adversary",
+       "an adversary on the links injects forged, MAC-stripped, older-protocol-claim and "
+       "non-member messages and replays captured AppendEntries, before, during and after a "
+       "rolling upgrade and finalize; where the cluster version is 3 every non-replay must be "
+       "refused, counted and change nothing (below it what was accepted is reported)",
+       {C::kRollingUpgrade}},
+      {"overload",
+       "after a rolling upgrade and finalize, a retry storm on hot keys against a small "
+       "admission limit while the leader's disk is slow and a noisy neighbour's ticks run late: "
+       "safe, queues bounded, goodput kept and recovered (where the releases have admission "
+       "control)",
+       {C::kRollingUpgrade}},
+      {"pause",
+       "a rolling upgrade where a node (often the leader) is paused longer than the election "
+       "timeout and resumes with its stale view, handed what arrived meanwhile late and in order",
        {C::kRollingUpgrade}},
   };
   return *all;
@@ -790,6 +820,87 @@ void CrashMidUpgrade(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   bg = BackgroundSpec{15, 2, 0, 1, 0, 0, 0, 0, 1, 0, 0};
 }
 
+// Adversaries on the links in every state of a rolling upgrade: all on
+// <from>, mixed, and after finalize (cluster version 3 where both releases
+// have it). Light background faults: the adversary is the fault here.
+void Adversary(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  const uint64_t window = p.mode == Mode::kFast ? 1'500'000 : 3'000'000;
+  b.StartAll();
+  b.Timed(StepKind::kAdversary, 0, window, "all on " + p.from + ": reported below cluster version 3");
+  b.Wait(window);
+  std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
+  b.Upgrade(order[0], p.to);
+  b.Check(b.State());
+  b.Timed(StepKind::kAdversary, order[0], window, "mixed: into the first node on " + p.to);
+  b.Wait(window);
+  for (size_t i = 1; i < order.size(); ++i) {
+    b.Upgrade(order[i], p.to);
+    b.Check(b.State());
+    b.Wait(b.gap());
+  }
+  b.Finalize();
+  b.Timed(StepKind::kAdversary, 0, window, "finalized: judged where the cluster version is 3");
+  b.Wait(window);
+  b.Check("commits after the adversary");
+  b.Timed(StepKind::kAdversary, 0, 2 * window,
+          "again, replaying AppendEntries captured long before (reordered-old)");
+  b.Wait(2 * window);
+  b.Check("commits after the late replays");
+  bg = BackgroundSpec{10, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0};
+  bg.leader_target = 0.3;
+}
+
+// A node paused longer than the election timeout (the leader in about half
+// of the pauses) in every state of a rolling upgrade.
+void Pause(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  const uint64_t timeout = p.election_ticks * p.tick_interval_us;  // the shortest one
+  b.StartAll();
+  auto pause = [&](const std::string& note) {
+    const api::NodeId n = sim::Chance(b.r(), sim::ToPpm(0.5)) ? 0 : 1 + b.r().Uniform(p.nodes);
+    b.Timed(StepKind::kPause, n, b.Between(3 * timeout, 12 * timeout), note);
+    b.Wait(b.gap());
+    b.Check("a majority commits while it is paused or after it resumed");
+    b.Wait(b.gap());
+  };
+  pause("all on " + p.from);
+  for (api::NodeId n : b.Shuffled(Range(p.nodes))) {
+    b.Upgrade(n, p.to);
+    b.Check(b.State());
+    pause(b.State());
+  }
+  b.Finalize();
+  pause("finalized");
+  bg = BackgroundSpec{10, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0};
+  bg.leader_target = 0.3;
+}
+
+// A retry storm on hot keys against a small admission limit, after a
+// rolling upgrade and finalize. No background faults: a fault inside only
+// one window would be a signal of the fault, not of the release (as in
+// staged_rollout).
+void Overload(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
+  const bool fast = p.mode == Mode::kFast;
+  p.max_inflight_requests = 8;
+  p.workload.clients = fast ? 24 : 40;
+  p.workload.keys = 6;
+  p.workload.zipf_s = 1.6;
+  p.workload.ops_per_sec = fast ? 600 : 1000;
+  p.workload.timeout_us = 40'000;
+  p.workload.max_attempts = 12;
+  p.workload.backoff_base_us = 5'000;
+  p.workload.backoff_max_us = 200'000;
+  const uint64_t window = fast ? 2'000'000 : 4'000'000;
+  b.StartAll();
+  b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/true);
+  b.Finalize();
+  Step& s = b.Timed(StepKind::kOverload, 0, window, "a retry storm against admission control");
+  s.delay_us = window;
+  s.peer = 1 + b.r().Uniform(p.nodes);
+  b.Wait(2 * window + 6'000'000);
+  b.Check("commits after the storm");
+  bg = BackgroundSpec{};
+}
+
 }  // namespace
 
 std::vector<std::string> TagsBetween(absl::string_view from, absl::string_view to) {
@@ -858,6 +969,12 @@ absl::StatusOr<ScenarioPlan> Compile(absl::string_view scenario, absl::string_vi
     StagedRollout(p, b, bg);
   } else if (scenario == "multi_hop") {
     MultiHop(p, b, bg);
+  } else if (scenario == "adversary") {
+    Adversary(p, b, bg);
+  } else if (scenario == "overload") {
+    Overload(p, b, bg);
+  } else if (scenario == "pause") {
+    Pause(p, b, bg);
   }
   p.planned_end_us = b.now() + b.gap();
   if (!fast) bg.per_min *= 1.5;
@@ -887,6 +1004,9 @@ std::string ScenarioPlan::ToString(bool ops_in_full) const {
                           "%d attempts, %d cohorts\n",
                           workload.clients, workload.keys, workload.zipf_s, workload.ops_per_sec,
                           Secs(workload.timeout_us), workload.max_attempts, workload.cohorts));
+  if (max_inflight_requests != ScenarioPlan().max_inflight_requests) {
+    absl::StrAppend(&s, "admission: max_inflight_requests ", max_inflight_requests, " per node\n");
+  }
   absl::StrAppend(&s, "steps:\n");
   size_t i = 0;
   for (const Step& st : steps) absl::StrAppend(&s, absl::StrFormat("%3d. ", ++i), StepString(st), "\n");

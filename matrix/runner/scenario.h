@@ -76,6 +76,16 @@ enum class StepKind {
   kGate,         // measure the next `duration_us` and compare with the baseline
                  // (matrix/runner/gate.h); degraded: roll every node back to `tag`
                  // at once and stop the rollout
+  kAdversary,    // an adversary on the links injects into `node` (0: every member up, in
+                 // turn) over `duration_us`: forged, stripped and older-protocol-claim
+                 // messages as a member and as a non-member, and replays of captured
+                 // AppendEntries (recent and old); at cluster version 3 the receiver must
+                 // refuse and count every non-replay and change nothing (matrix/runner/adversary.h)
+  kPause,        // `node` (0: the leader then) is paused for `duration_us`: no ticks, no
+                 // input; what arrives meanwhile is handed to it late, in order, on resume
+  kOverload,     // a baseline window of `delay_us`, then a storm of `duration_us` (the
+                 // leader's disk slow, `peer`'s ticks late, the clients' retries pile up),
+                 // then recovery; goodput and request queues judged (matrix/runner/overload.h)
 };
 const char* StepKindName(StepKind k);
 
@@ -130,6 +140,9 @@ struct ScenarioPlan {
   uint64_t liveness_us = 3'000'000;
   uint64_t liveness_bound_us = 8'000'000;
   uint64_t drain_us = 15'000'000;
+  // Admission control (api::NodeOptions::max_inflight_requests); printed in
+  // the plan only when a scenario sets it below this default.
+  uint64_t max_inflight_requests = 1000;
 
   // The numbered plan: header, steps, background faults, client operation
   // count (or every operation with `ops_in_full`).

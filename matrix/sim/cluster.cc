@@ -47,6 +47,16 @@ class Cluster::LogView : public check::EntrySource {
   mutable Slot memo_[kSlots];
 };
 
+// An input that arrived for a paused node, handed in when it resumes.
+struct HeldInput {
+  bool is_request = false;
+  api::NodeId from = 0;      // a message: its sender, type, bytes and sender tag
+  std::string type;
+  std::string bytes;
+  int sender_tag = -1;
+  api::Request request;      // a request
+};
+
 struct Cluster::SimNode {
   api::NodeId id = 0;
   std::string tag;
@@ -61,6 +71,10 @@ struct Cluster::SimNode {
   bool has_state = false;
   api::ProtocolState state;
   LogView log;
+  bool paused = false;
+  std::vector<HeldInput> held;  // in arrival order
+  uint64_t open_requests = 0;   // see Cluster::open_requests
+  uint64_t open_peak = 0;
 };
 
 Cluster::Cluster(uint64_t seed, ClusterOptions options, Trace* trace,
@@ -174,6 +188,9 @@ void Cluster::Down(SimNode& n, NodeStatus why) {
   n.log.node_ = nullptr;
   n.log.NewStep();
   n.status = why;
+  n.paused = false;
+  n.held.clear();
+  n.open_requests = 0;
   if (checkers_) checkers_->OnCrash(now_us_, n.id);
 }
 
@@ -200,8 +217,18 @@ bool Cluster::Submit(api::NodeId id, const api::Request& r) {
     ++stats_.submits_lost;
     return false;
   }
+  if (n->paused) {
+    HeldInput h;
+    h.is_request = true;
+    h.request = r;
+    n->held.push_back(std::move(h));
+    max_held_ = std::max(max_held_, n->held.size());
+    return true;
+  }
   ++stats_.submits;
   ++stats_.steps;
+  if (checkers_) checkers_->OnSubmit(now_us_, id, r);
+  ++n->open_requests;
   n->node->Submit(r);
   AfterStep(*n);
   return true;
@@ -221,7 +248,7 @@ bool Cluster::SubmitAdmin(api::Request r, api::NodeId to) {
 uint64_t Cluster::NextTime() const {
   uint64_t t = network_.NextTime();
   for (const auto& n : nodes_) {
-    if (n && n->status == NodeStatus::kUp) t = std::min(t, n->clock->NextTickAt());
+    if (n && n->status == NodeStatus::kUp && !n->paused) t = std::min(t, n->clock->NextTickAt());
   }
   return t;
 }
@@ -229,7 +256,9 @@ uint64_t Cluster::NextTime() const {
 bool Cluster::StepOne() {
   // Ticks first (in node order), then deliveries: a fixed rule for ties.
   for (const auto& p : nodes_) {
-    if (!p || p->status != NodeStatus::kUp || p->clock->NextTickAt() > now_us_) continue;
+    if (!p || p->status != NodeStatus::kUp || p->paused || p->clock->NextTickAt() > now_us_) {
+      continue;
+    }
     SimNode& n = *p;
     uint64_t count = n.clock->TakeTicks(now_us_, options_.max_tick_batch);
     trace_->AddNumbers(now_us_, "ticks", n.id, count);
@@ -253,23 +282,124 @@ bool Cluster::StepOne() {
     trace_->AddDelivery(now_us_, d.from, d.to, d.digest, d.type, /*dropped=*/true);
     return true;
   }
+  if (n->paused) {
+    trace_->AddNumbers(now_us_, "held", d.from, d.to);
+    HeldInput h;
+    h.from = d.from;
+    h.type = std::move(d.type);
+    h.bytes = std::move(d.bytes);
+    h.sender_tag = d.sender_tag;
+    n->held.push_back(std::move(h));
+    max_held_ = std::max(max_held_, n->held.size());
+    return true;
+  }
+  trace_->AddDelivery(now_us_, d.from, d.to, d.digest, d.type, /*dropped=*/false);
+  (void)HandIn(*n, d.from, d.type, d.bytes, d.sender_tag);
+  return true;
+}
+
+absl::Status Cluster::HandIn(SimNode& n, api::NodeId from, absl::string_view type,
+                             absl::string_view bytes, int sender_tag) {
   ++stats_.delivered;
   ++stats_.steps;
-  trace_->AddDelivery(now_us_, d.from, d.to, d.digest, d.type, /*dropped=*/false);
-  absl::Status s = n->node->Deliver(d.from, d.bytes);
+  absl::Status s = n.node->Deliver(from, bytes);
   if (s.code() == absl::StatusCode::kUnauthenticated) {
     ++stats_.auth_dropped;
     trace_->Add(now_us_, "auth_failure",
-                absl::StrCat(d.from, "->", d.to, "(", n->tag, ") ", d.type, ": ", s.message()));
+                absl::StrCat(from, "->", n.id, "(", n.tag, ") ", type, ": ", s.message()));
   } else if (!s.ok()) {
-    std::string sender = d.sender_tag >= 0 ? tag_names_[d.sender_tag] : "?";
-    ++decode_errors_[DecodeErrorKey{sender, n->tag, d.type}];
+    std::string sender = sender_tag >= 0 ? tag_names_[sender_tag] : "?";
+    ++decode_errors_[DecodeErrorKey{sender, n.tag, std::string(type)}];
     trace_->Add(now_us_, "decode_error",
-                absl::StrCat(d.from, "(", sender, ")->", d.to, "(", n->tag, ") ", d.type, ": ",
+                absl::StrCat(from, "(", sender, ")->", n.id, "(", n.tag, ") ", type, ": ",
                              s.ToString()));
   }
-  AfterStep(*n);
-  return true;
+  AfterStep(n);
+  return s;
+}
+
+absl::Status Cluster::Inject(api::NodeId to, api::NodeId from, absl::string_view bytes,
+                             absl::string_view type) {
+  SimNode* n = Find(to);
+  if (n == nullptr || n->status != NodeStatus::kUp || n->paused) {
+    return absl::FailedPreconditionError(absl::StrCat("node ", to, " is not up or is paused"));
+  }
+  trace_->AddDelivery(now_us_, from, to, BytesDigest(bytes), absl::StrCat("injected ", type),
+                      /*dropped=*/false);
+  return HandIn(*n, from, type, bytes, /*sender_tag=*/-1);
+}
+
+void Cluster::Pause(api::NodeId id) {
+  SimNode* n = Find(id);
+  if (n == nullptr || n->status != NodeStatus::kUp || n->paused) return;
+  n->paused = true;
+  trace_->Add(now_us_, "pause", absl::StrCat("n", id));
+}
+
+size_t Cluster::Resume(api::NodeId id) {
+  SimNode* n = Find(id);
+  if (n == nullptr || !n->paused) return 0;
+  n->paused = false;
+  // The ticks due while paused never happened: the node resumes with the view
+  // it had, and its timers run from now on (each take is bounded).
+  while (n->clock->NextTickAt() <= now_us_) {
+    if (n->clock->TakeTicks(now_us_, options_.max_tick_batch) == 0) break;
+  }
+  std::vector<HeldInput> held = std::move(n->held);
+  n->held.clear();
+  trace_->AddNumbers(now_us_, "resume", id, held.size());
+  size_t handed = 0;
+  for (HeldInput& h : held) {
+    // An input may take the node down (a fatal error): the rest is lost.
+    if (n->status != NodeStatus::kUp) break;
+    ++handed;
+    if (h.is_request) {
+      ++stats_.submits;
+      ++stats_.steps;
+      if (checkers_) checkers_->OnSubmit(now_us_, id, h.request);
+      ++n->open_requests;
+      n->node->Submit(h.request);
+      AfterStep(*n);
+      continue;
+    }
+    trace_->AddDelivery(now_us_, h.from, id, BytesDigest(h.bytes), h.type, /*dropped=*/false);
+    (void)HandIn(*n, h.from, h.type, h.bytes, h.sender_tag);
+  }
+  return handed;
+}
+
+bool Cluster::paused(api::NodeId id) const {
+  SimNode* n = Find(id);
+  return n != nullptr && n->paused;
+}
+
+std::vector<api::NodeId> Cluster::paused_ids() const {
+  std::vector<api::NodeId> out;
+  for (const auto& n : nodes_) {
+    if (n && n->paused) out.push_back(n->id);
+  }
+  return out;
+}
+
+size_t Cluster::held(api::NodeId id) const {
+  SimNode* n = Find(id);
+  return n == nullptr ? 0 : n->held.size();
+}
+
+uint64_t Cluster::open_requests(api::NodeId id) const {
+  SimNode* n = Find(id);
+  return n == nullptr ? 0 : n->open_requests;
+}
+
+uint64_t Cluster::open_requests_peak(api::NodeId id) const {
+  SimNode* n = Find(id);
+  return n == nullptr ? 0 : n->open_peak;
+}
+
+void Cluster::ResetOpenRequestPeaks() {
+  for (const auto& n : nodes_) {
+    if (n) n->open_peak = n->open_requests;
+  }
 }
 
 void Cluster::AfterStep(SimNode& n) {
@@ -277,6 +407,7 @@ void Cluster::AfterStep(SimNode& n) {
   api::Ready ready = n.node->TakeReady();
   uint64_t latency = n.disk->TakeLatency();
   for (api::Outbound& m : ready.messages) {
+    if (send_observer_) send_observer_(now_us_, n.id, m);
     network_.Send(now_us_, n.id, std::move(m), latency, n.tag_index);
   }
   api::ProtocolState st = n.node->State();
@@ -287,6 +418,10 @@ void Cluster::AfterStep(SimNode& n) {
   }
   n.state = std::move(st);
   n.has_state = true;
+  // Every request gets at most one reply; a node that does not lead holds none.
+  n.open_requests -= std::min<uint64_t>(n.open_requests, ready.replies.size());
+  if (n.state.role != api::Role::kLeader) n.open_requests = 0;
+  n.open_peak = std::max(n.open_peak, n.open_requests);
   if (checkers_) {
     check::NodeStep step{now_us_, n.id, n.tag, &n.state, &n.log, &ready.applied};
     checkers_->OnStep(step);
@@ -304,6 +439,9 @@ void Cluster::AfterStep(SimNode& n) {
       admin_replies_.push_back(std::move(ar));
       if (admin_fn_) admin_fn_(admin_replies_.back());
       continue;
+    }
+    if (checkers_) {
+      checkers_->OnReply(check::ClientReply{now_us_, n.id, n.tag, n.state.term, n.state.role, &r});
     }
     if (!reply_fn_) continue;
     std::optional<api::EntryId> entry;

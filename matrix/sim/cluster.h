@@ -161,6 +161,41 @@ class Cluster {
   // leader, commit, applied, last index, snapshot, config.
   std::string StateTable() const;
 
+  // ---- scenario faults: adversaries on the links, paused processes, load ----
+  // Every message a node sends, bytes as sent, before the network draws its
+  // fate (lost, delayed, duplicated). Unset (the default): nothing observed.
+  using SendObserverFn =
+      std::function<void(uint64_t time_us, api::NodeId from, const api::Outbound& m)>;
+  void set_send_observer(SendObserverFn fn) { send_observer_ = std::move(fn); }
+  // Hands `bytes` to node `to` now as if node `from` sent them (an adversary
+  // on the link; `type` names them in the trace and in decode error counts):
+  // the bookkeeping of a network delivery. Returns Deliver's status, or
+  // FailedPrecondition (nothing handed in) when `to` is not up or is paused.
+  absl::Status Inject(api::NodeId to, api::NodeId from, absl::string_view bytes,
+                      absl::string_view type);
+  // A paused node (a stopped process: SIGSTOP, a long GC pause, a frozen VM)
+  // takes no ticks (the ticks it misses are lost, so it resumes with the view
+  // it had) and handles no input: messages and requests that arrive for it
+  // are held, in arrival order, and handed to it in that order by Resume().
+  // Its disk and clock go on. A crash or stop of a paused node loses what it
+  // held (the process is gone). No-op unless `id` is up (and not paused).
+  void Pause(api::NodeId id);
+  // Ends a pause; returns how many held inputs were handed in.
+  size_t Resume(api::NodeId id);
+  bool paused(api::NodeId id) const;
+  std::vector<api::NodeId> paused_ids() const;
+  // Inputs held for a paused node now, and the most ever held for one node.
+  size_t held(api::NodeId id) const;
+  size_t max_held() const { return max_held_; }
+  // Requests a node holds: handed to it while it leads and not answered yet.
+  // A leader answers each once it is applied or refused, and drops them all
+  // when it steps down (api::Node), so this is the node's request queue as
+  // the harness sees it; 0 whenever it does not lead. The peak is the
+  // highest value since ResetOpenRequestPeaks().
+  uint64_t open_requests(api::NodeId id) const;
+  uint64_t open_requests_peak(api::NodeId id) const;
+  void ResetOpenRequestPeaks();
+
  private:
   struct SimNode;
   class LogView;
@@ -168,6 +203,9 @@ class Cluster {
   int TagIndex(absl::string_view tag);
   void AfterStep(SimNode& n);
   void Down(SimNode& n, NodeStatus why);
+  // One message handed to `n`'s Deliver with the bookkeeping of a delivery.
+  absl::Status HandIn(SimNode& n, api::NodeId from, absl::string_view type,
+                      absl::string_view bytes, int sender_tag);
 
   uint64_t seed_;
   ClusterOptions options_;
@@ -188,6 +226,8 @@ class Cluster {
   std::vector<Refusal> refusals_;
   std::vector<AdminReply> admin_replies_;
   std::map<std::string, uint64_t> retired_counters_;
+  SendObserverFn send_observer_;
+  size_t max_held_ = 0;
 };
 
 }  // namespace raftlog::sim

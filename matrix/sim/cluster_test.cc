@@ -244,3 +244,85 @@ TEST(Cluster, PartitionedFollowerCatchesUpAfterHeal) {
 
 }  // namespace
 }  // namespace raftlog::sim
+
+namespace raftlog::sim {
+namespace {
+
+TEST(ClusterFaults, PausedNodeHoldsItsInputsAndGetsThemInOrderOnResume) {
+  Trace trace;
+  check::CheckerSet checkers;
+  Cluster c(3, Options({"fake", "fake", "fake"}), &trace, &checkers);
+  Replies rep;
+  c.set_reply_fn([&](uint64_t, api::NodeId from, const api::Reply& r, std::optional<api::EntryId>) {
+    rep.got.push_back({from, r});
+  });
+  c.StartAll();
+  ASSERT_EQ(c.Leader(), 1u);
+  ASSERT_TRUE(c.Submit(1, Put(7, 1, "k", "a")));
+  RunTo(c, 100'000);
+  const uint64_t commit = c.state(2)->commit_index;
+  ASSERT_GE(commit, 1u);
+  c.Pause(2);
+  EXPECT_TRUE(c.paused(2));
+  EXPECT_EQ(c.paused_ids(), std::vector<api::NodeId>{2});
+  const uint64_t ticks = c.clock(2)->ticks();
+  ASSERT_TRUE(c.Submit(1, Put(7, 2, "k", "b")));
+  ASSERT_TRUE(c.Submit(2, Put(8, 1, "k", "c")));  // held, not lost
+  RunTo(c, 400'000);
+  EXPECT_EQ(c.state(2)->commit_index, commit);  // frozen view
+  EXPECT_EQ(c.clock(2)->ticks(), ticks);        // no tick while paused
+  EXPECT_GT(c.state(1)->commit_index, commit);  // the majority goes on
+  const size_t held = c.held(2);
+  EXPECT_GT(held, 1u);
+  EXPECT_EQ(c.max_held(), held);
+  const size_t replies = rep.got.size();
+  EXPECT_EQ(c.Inject(2, 1, "x", "probe").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(c.Resume(2), held);
+  EXPECT_FALSE(c.paused(2));
+  EXPECT_EQ(c.held(2), 0u);
+  // Handed in at once: the leader's commit and the held request's answer.
+  EXPECT_EQ(c.state(2)->commit_index, c.state(1)->commit_index);
+  ASSERT_EQ(rep.got.size(), replies + 1);
+  EXPECT_EQ(rep.got.back().first, 2u);
+  EXPECT_EQ(rep.got.back().second.client_id, 8u);
+  EXPECT_EQ(checkers.safety_violations(), 0u);
+}
+
+TEST(ClusterFaults, ObserverSeesBytesAsSentAndInjectDeliversThem) {
+  Trace trace;
+  Cluster c(4, Options({"fake", "fake", "fake"}), &trace, nullptr);
+  std::vector<std::pair<api::NodeId, api::Outbound>> sent;
+  c.set_send_observer([&](uint64_t, api::NodeId from, const api::Outbound& m) {
+    sent.push_back({from, m});
+  });
+  c.StartAll();
+  RunTo(c, 50'000);
+  const api::Outbound* to2 = nullptr;
+  for (const auto& [from, m] : sent) {
+    if (from == 1 && m.to == 2) to2 = &m;
+  }
+  ASSERT_NE(to2, nullptr);
+  const uint64_t delivered = c.stats().delivered;
+  EXPECT_TRUE(c.Inject(2, 1, to2->bytes, to2->type).ok());
+  EXPECT_EQ(c.stats().delivered, delivered + 1);
+  EXPECT_EQ(c.Inject(9, 1, to2->bytes, to2->type).code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(ClusterFaults, OpenRequestsCountWhatTheLeaderHoldsUntilItAnswers) {
+  Trace trace;
+  Cluster c(5, Options({"fake", "fake", "fake"}), &trace, nullptr);
+  c.StartAll();
+  ASSERT_EQ(c.Leader(), 1u);
+  for (uint64_t s = 1; s <= 3; ++s) ASSERT_TRUE(c.Submit(1, Put(7 + s, 1, "k", "v")));
+  ASSERT_TRUE(c.Submit(2, Put(20, 1, "k", "v")));  // a follower answers at once
+  EXPECT_EQ(c.open_requests(1), 3u);
+  EXPECT_EQ(c.open_requests(2), 0u);
+  RunTo(c, 100'000);
+  EXPECT_EQ(c.open_requests(1), 0u);
+  EXPECT_EQ(c.open_requests_peak(1), 3u);
+  c.ResetOpenRequestPeaks();
+  EXPECT_EQ(c.open_requests_peak(1), 0u);
+}
+
+}  // namespace
+}  // namespace raftlog::sim

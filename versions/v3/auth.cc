@@ -22,7 +22,7 @@ std::string HmacSha256(absl::string_view key, absl::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   unsigned char* r = HMAC(EVP_sha256(), k, static_cast<int>(key.size()), d, data.size(), out, &len);
-  RAFTLOG_V1_CHECK(r != nullptr && len == kMacSize);
+  RAFTLOG_V3_CHECK(r != nullptr && len == kMacSize);
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
@@ -66,7 +66,7 @@ std::string SerializeDeterministic(const wire::v3::Message& m) {
 }
 
 std::string Seal(absl::string_view key, wire::v3::Message* m) {
-  RAFTLOG_V1_CHECK(!key.empty());
+  RAFTLOG_V3_CHECK(!key.empty());
   m->clear_mac();
   m->set_mac(HmacSha256(key, SerializeDeterministic(*m)));
   return SerializeDeterministic(*m);

@@ -1,4 +1,4 @@
-// RAFTLOG_V1_CHECK: a broken internal invariant of release v1 is a crash,
+// RAFTLOG_V3_CHECK: a broken internal invariant of release v3 is a crash,
 // never a Status (see the code table in versions/api/node.h). Bad input from
 // disk or wire is a Status, and must never reach a CHECK.
 #ifndef RAFTLOG_VERSIONS_V3_CHECK_H_
@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define RAFTLOG_V1_CHECK(cond)                                                     \
+#define RAFTLOG_V3_CHECK(cond)                                                     \
   do {                                                                             \
     if (!(cond)) {                                                                 \
       std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \

@@ -23,7 +23,7 @@ void ClusterVersionHistory::Reset(uint64_t index, uint32_t version) {
 }
 
 void ClusterVersionHistory::Apply(uint64_t index, uint32_t version, bool downgrade) {
-  RAFTLOG_V1_CHECK(history_.empty() || index > history_.back().index);
+  RAFTLOG_V3_CHECK(history_.empty() || index > history_.back().index);
   history_.push_back(VersionChange{index, version, downgrade, false});
 }
 

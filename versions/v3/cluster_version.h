@@ -1,14 +1,14 @@
-// The cluster version of release v2: the protocol version the whole cluster
+// The cluster version of release v3: the protocol version the whole cluster
 // has agreed to speak, as a replicated fact (LogCabin's "advance version").
 //
-// - Every v2 node reports the range of protocol versions its binary speaks
+// - Every v2 or v3 node reports the range of protocol versions its binary speaks
 //   (kMinProtocol..kMaxProtocol) on every response it sends (since-2 fields
 //   min_protocol/max_protocol). A peer that never reported, or whose response
 //   lacks the fields (a v1 node), counts as 1..1.
 // - The cluster version is the `version` of the last COMMITTED
 //   CLUSTER_VERSION entry (or the snapshot's cluster_version; format 1
-//   implies 1; an empty history is 1). Every feature of v2 beyond v1 gates on
-//   it, never on the binary's own version.
+//   implies 1; an empty history is 1). Every feature of v2 and v3 beyond v1
+//   gates on it, never on the binary's own version.
 // - Finalize (Op::kFinalize) raises it; the leader appends the entry only
 //   when every member (voters and learners) is known to support the target.
 //   Downgrade (Op::kDowngrade) lowers it (see RELEASE.md for the procedure).

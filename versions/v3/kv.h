@@ -1,8 +1,11 @@
-// The KV state machine of release v1, with client sessions for exactly-once.
+// The KV state machine of release v3 (v1's, plus Read), with client sessions
+// for exactly-once.
 //
 // Deterministic: applying the same commands at the same indices gives the
-// same state and the same Digest() on every replica. Every operation, Get
-// included, is applied through the log (v1 has no ReadIndex).
+// same state and the same Digest() on every replica. Every operation that
+// changes state is applied through the log; below cluster version 3 a Get is
+// too (v1 and v2 have no ReadIndex), at cluster version 3 a Get may be answered
+// by Read() from the applied state (ReadIndex or stale read, raft.h).
 //
 // Exactly-once (per client_id != 0; client_id 0 has no session):
 //   sequence >  last applied: apply, record the outcome in the session;
@@ -14,7 +17,7 @@
 //                             which the project reserves for "not the leader,
 //                             go elsewhere" and would send a client retrying
 //                             from node to node.
-// Sessions never expire in v1; the table travels in every snapshot.
+// Sessions never expire (as in v1); the table travels in every snapshot.
 #ifndef RAFTLOG_VERSIONS_V3_KV_H_
 #define RAFTLOG_VERSIONS_V3_KV_H_
 

@@ -66,7 +66,7 @@ struct Cluster {
   }
 };
 
-TEST(Learner, RefusedBeforeFinalizeEvenInAnAllV2Cluster) {
+TEST(Learner, RefusedBeforeFinalizeEvenInAnAllV3Cluster) {
   Cluster c(41);
   ASSERT_TRUE(c.p().StartAll().ok());
   ASSERT_EQ(c.p().RunUntilLeader(100), 1u);

@@ -31,18 +31,18 @@ const Entry* RaftLog::At(uint64_t index) const {
 }
 
 void RaftLog::Append(const Entry& entry) {
-  RAFTLOG_V1_CHECK(entry.index() == last_index() + 1);
-  RAFTLOG_V1_CHECK(entry.term() >= last_term());
+  RAFTLOG_V3_CHECK(entry.index() == last_index() + 1);
+  RAFTLOG_V3_CHECK(entry.term() >= last_term());
   entries_.push_back(entry);
 }
 
 void RaftLog::TruncateFrom(uint64_t index) {
-  RAFTLOG_V1_CHECK(index > snapshot_index_ && index <= last_index() + 1);
+  RAFTLOG_V3_CHECK(index > snapshot_index_ && index <= last_index() + 1);
   entries_.resize(index - snapshot_index_ - 1);
 }
 
 void RaftLog::CompactTo(uint64_t index) {
-  RAFTLOG_V1_CHECK(index >= snapshot_index_ && index <= last_index());
+  RAFTLOG_V3_CHECK(index >= snapshot_index_ && index <= last_index());
   if (index == snapshot_index_) return;
   snapshot_term_ = *Term(index);
   entries_.erase(entries_.begin(), entries_.begin() + (index - snapshot_index_));
@@ -51,7 +51,7 @@ void RaftLog::CompactTo(uint64_t index) {
 
 uint64_t RaftLog::FirstIndexOfTerm(uint64_t index) const {
   const Entry* e = At(index);
-  RAFTLOG_V1_CHECK(e != nullptr);
+  RAFTLOG_V3_CHECK(e != nullptr);
   uint64_t term = e->term();
   uint64_t i = index;
   while (i > first_index() && At(i - 1)->term() == term) --i;
@@ -71,7 +71,7 @@ uint64_t RaftLog::LastIndexOfTerm(uint64_t term, uint64_t at_most) const {
 }
 
 std::vector<Entry> RaftLog::Slice(uint64_t lo, uint64_t hi, size_t max_entries) const {
-  RAFTLOG_V1_CHECK(lo >= first_index());
+  RAFTLOG_V3_CHECK(lo >= first_index());
   std::vector<Entry> out;
   for (uint64_t i = lo; i <= hi && i <= last_index() && out.size() < max_entries; ++i) {
     out.push_back(*At(i));

@@ -1,4 +1,5 @@
-// The in-memory Raft log of release v1: the entries after the last snapshot.
+// The in-memory Raft log of release v3 (v1's, unchanged): the entries after
+// the last snapshot.
 //
 // Indices start at 1. Entries up to snapshot_index() have been compacted away
 // (their effect lives in the snapshot); the log then holds the contiguous

@@ -62,8 +62,8 @@ const char* MessageTypeName(wire::v3::MessageType type) {
 }
 
 Node::Node(const api::NodeOptions& options) : options_(options), storage_(options.env.fs) {
-  RAFTLOG_V1_CHECK(options_.id != 0);
-  RAFTLOG_V1_CHECK(options_.env.fs != nullptr && options_.env.random != nullptr);
+  RAFTLOG_V3_CHECK(options_.id != 0);
+  RAFTLOG_V3_CHECK(options_.env.fs != nullptr && options_.env.random != nullptr);
   RaftOptions ro;
   ro.id = options_.id;
   ro.election_ticks = options_.election_ticks > 0 ? options_.election_ticks : 10;

@@ -1,14 +1,14 @@
-// A whole v2 node: storage recovery, wire decoding and validation, the Raft
+// A whole v3 node: storage recovery, wire decoding and validation, the Raft
 // core, and the outputs the harness drains. Implements the behaviour behind
 // api::Node (the adapter in adapter/ only forwards to it).
 //
 // Inputs are validated before they reach the core: bytes that do not parse,
 // or a message that contradicts itself (type vs body, sender, entry order),
 // count as decode_errors; a message type, body, entry type, command op or
-// cluster version v2 does not know (or a protocol version outside 1..2)
+// cluster version v3 does not know (or a protocol version outside 1..3)
 // counts as unknown_message_types and is answered kUnimplemented. Neither
 // ever crashes the node. Start() refuses, before touching anything, a data
-// directory of a cluster version or snapshot format v2 cannot speak.
+// directory of a cluster version or snapshot format v3 cannot speak.
 //
 // Authentication (cv >= 3, auth.h): once this node has applied cluster
 // version 3 it seals every message it sends with an HMAC-SHA256 over

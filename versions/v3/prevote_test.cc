@@ -104,7 +104,7 @@ TEST(PreVote, NotUsedBeforeFinalize) {
   for (NodeId id : {1, 2, 3}) EXPECT_EQ(Counter(c.p(), id, "pre_votes_started"), 0u);
 }
 
-TEST(PreVote, NotUsedInAMixedClusterEvenByV2Nodes) {
+TEST(PreVote, NotUsedInAMixedClusterEvenByV3Nodes) {
   Cluster c(32, {{2, "v1"}});
   c.Start();
   c.Put();

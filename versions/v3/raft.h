@@ -1,4 +1,4 @@
-// The Raft core of release v2: Step(message) / Tick() / Propose(request) in,
+// The Raft core of release v3: Step(message) / Tick() / Propose(request) in,
 // an Output value out (etcd raft's Step/Ready shape). No I/O of its own other
 // than through Storage, which syncs before returning; so by the time an input
 // returns, everything the queued messages and replies depend on is durable
@@ -243,6 +243,13 @@ class Raft {
   quorum::JointConfig Voters() const;
   // Add/remove voter (v1's), add/promote/remove learner (cv >= 2).
   void ProposeConfigChange(const api::Request& req);
+  // The configuration req.op asks for, from the current one in `voters`,
+  // `learners`; false when req was answered instead (nothing to do, refused).
+  bool PlanConfigChange(const api::Request& req, std::vector<api::NodeId>* voters,
+                        std::vector<api::NodeId>* learners, wire::v3::ConfigChangeType* type);
+  // Applies a committed CONFIG entry (audit, reply); `pending` is the
+  // request waiting on it, if any.
+  void ApplyConfigEntry(const Entry& e, const Pending* pending);
   // Op::kChangeConfig (cv >= 3): appends ENTER_JOINT (C_new & C_old).
   void ProposeJointChange(const api::Request& req);
   // Leader: once the joint configuration committed, appends LEAVE_JOINT.
@@ -265,6 +272,8 @@ class Raft {
   // returns its index, 0 on a storage failure.
   uint64_t AppendVersionChange(uint32_t version, bool downgrade);
   void MaybeAutoFinalize();
+  // Applies a committed CLUSTER_VERSION entry (a finalize or a downgrade).
+  void ApplyClusterVersionEntry(const Entry& e);
   void RecordProtocol(const wire::v3::Message& m);
   // True when `acks` holds a quorum of the configuration's voters (joint: a
   // majority of each half, quorum.h): the one place a ReadIndex round is
@@ -278,6 +287,9 @@ class Raft {
   // read_confirmed_, answered once applied >= read_index. Leadership lost:
   // every read is dropped unanswered.
   void ProposeRead(const api::Request& req);
+  // cv >= 3: answers a Get with stale_read_ok from the applied state; true
+  // when answered.
+  bool ServeStaleRead(const api::Request& req);
   bool MaybeStartReadRound(bool force);
   void AdvanceReads();
   void ServeReads();
@@ -293,7 +305,15 @@ class Raft {
   void BecomeCandidate();
   void BecomeLeader();
 
+  // Admission control: answers kResourceExhausted when the leader already
+  // holds max_inflight_requests client requests; true when refused.
+  bool RefuseOverloaded(const api::Request& req);
+
   // Handlers.
+  // A message of a lower term: counted, answered with this node's term.
+  void RejectStaleTerm(const wire::v3::Message& m, bool from_leader);
+  // A message of this node's term (after any term change): to its handler.
+  absl::Status StepInTerm(const wire::v3::Message& m);
   void HandleRequestVote(const wire::v3::Message& m);
   void HandleVoteResponse(const wire::v3::Message& m);
   void HandlePreVote(const wire::v3::Message& m);

@@ -417,7 +417,7 @@ absl::StatusOr<Recovered> Storage::Open() {
   }
   next_index_ = r.entries.empty() ? snap_index + 1 : r.entries.back().index() + 1;
   if (absl::Status s = DeleteSegmentsCoveredBy(snap_index); !s.ok()) return s;
-  if (!segments_.empty()) RAFTLOG_V1_CHECK(segments_.back().last() + 1 == next_index_);
+  if (!segments_.empty()) RAFTLOG_V3_CHECK(segments_.back().last() + 1 == next_index_);
   return r;
 }
 
@@ -428,7 +428,7 @@ absl::Status Storage::SaveHardState(const HardState& hs) {
 absl::Status Storage::Append(const std::vector<Entry>& entries) {
   size_t i = 0;
   while (i < entries.size()) {
-    RAFTLOG_V1_CHECK(entries[i].index() == next_index_);
+    RAFTLOG_V3_CHECK(entries[i].index() == next_index_);
     if (segments_.empty() || segments_.back().ends.size() >= kSegmentMaxEntries) {
       segments_.push_back(Segment{next_index_, SegmentName(next_index_), {}});
     }
@@ -436,7 +436,7 @@ absl::Status Storage::Append(const std::vector<Entry>& entries) {
     std::string batch;
     uint64_t offset = seg.ends.empty() ? 0 : seg.ends.back();
     while (i < entries.size() && seg.ends.size() < kSegmentMaxEntries) {
-      RAFTLOG_V1_CHECK(entries[i].index() == next_index_);
+      RAFTLOG_V3_CHECK(entries[i].index() == next_index_);
       std::string record = EncodeRecord(entries[i]);
       offset += record.size();
       batch += record;
@@ -451,7 +451,7 @@ absl::Status Storage::Append(const std::vector<Entry>& entries) {
 }
 
 absl::Status Storage::TruncateFrom(uint64_t index) {
-  RAFTLOG_V1_CHECK(index > snapshot_index_ && index <= next_index_);
+  RAFTLOG_V3_CHECK(index > snapshot_index_ && index <= next_index_);
   while (!segments_.empty() && segments_.back().first >= index) {
     if (absl::Status s = fs_->Delete(segments_.back().path); !s.ok()) return s;
     segments_.pop_back();

@@ -1,6 +1,9 @@
-// Durable storage of release v2, through api::FileSystem only.
+// Durable storage of release v3, through api::FileSystem only.
 //
-// On-disk layout of a v2 data directory: v1's, unchanged, except that the
+// On-disk layout of a v3 data directory: v2's, except that the snapshot file
+// may also be in format 3 (written only once the cluster version is 3) and log
+// records may hold joint configurations (ENTER_JOINT, LEAVE_JOINT). v2's own
+// layout is v1's, unchanged, except that the
 // snapshot file may be in format 2 (written only once the cluster version is
 // at least 2) and log records may hold v2's entry types (CLUSTER_VERSION,
 // learner configurations), which v1 cannot use. A v2 data directory whose

@@ -180,15 +180,15 @@ void RunMixedCluster(NodeId leader_id, std::map<NodeId, std::string> release) {
   EXPECT_EQ(p.violations(), 0u) << p.first_violation();
 }
 
-TEST(Upgrade, MixedClusterWithAV2LeaderAndV1Followers) {
+TEST(Upgrade, MixedClusterWithAV3LeaderAndV1Followers) {
   RunMixedCluster(1, {{1, "v3"}, {2, "v1"}, {3, "v1"}});
 }
 
-TEST(Upgrade, MixedClusterWithAV1LeaderAndV2Followers) {
+TEST(Upgrade, MixedClusterWithAV1LeaderAndV3Followers) {
   RunMixedCluster(1, {{1, "v1"}, {2, "v3"}, {3, "v3"}});
 }
 
-TEST(Upgrade, MixedClusterWithV2MajorityAndV1Leader) {
+TEST(Upgrade, MixedClusterWithV3MajorityAndV1Leader) {
   RunMixedCluster(3, {{1, "v3"}, {2, "v3"}, {3, "v1"}});
 }
 
