@@ -36,6 +36,12 @@ SCENARIOS = [
     "downgrade_procedure",
     "staged_rollout",
     "multi_hop",
+    "adversary",
+    "overload",
+    "pause",
+    "joint_mixed",
+    "learners_mixed",
+    "reads_mixed",
 ]
 
 def matrix_pairs(tags = TAGS):

@@ -29,8 +29,6 @@
 #include "matrix/runner/verdict.h"
 #include "matrix/sim/linearizability.h"
 #include "util/user_path.h"
-#include "versions/canaries/detect.h"
-#include "versions/canaries/registry.h"
 #include "versions/registry.h"
 
 ABSL_FLAG(std::string, tags, "",
@@ -64,8 +62,9 @@ ABSL_FLAG(std::string, verify_cells, "",
 ABSL_FLAG(std::string, regressions, "", "run the named cases of this file (fast mode each)");
 ABSL_FLAG(bool, canaries, false,
           "run the default matrix cells against every canary release (versions/canaries: from its "
-          "base and every older tag) and print the detection table (also into --out); --seeds "
-          "(default 16), --scenarios, --pairs, --seed and --only narrow it");
+          "base and every older tag) and print the detection table (also into --out); --mode, "
+          "--seeds (default 16, 48 in full mode), --scenarios, --pairs, --seed and --only narrow "
+          "it (//matrix:runner only: the plain //matrix/runner:runner links no canaries)");
 ABSL_FLAG(std::string, only, "", "with --canaries: only this canary tag (v2+ack)");
 
 namespace raftlog::runner {
@@ -220,8 +219,6 @@ double WallSeconds() {
   return duration<double>(steady_clock::now() - start).count();
 }
 
-const api::ReleaseInfo* Find(absl::string_view tag) { return FindRelease(tag); }
-
 // Progress on stderr: in place on a terminal, a plain line per cell otherwise.
 class ProgressPrinter {
  public:
@@ -289,87 +286,9 @@ int RunRegressions(const std::string& path, const Policy& policy, const MatrixOp
   return ExitCodeFor(statuses);
 }
 
-// --canaries: the detection table (versions/canaries/detect.h).
-int RunCanaries(const Policy& policy, const std::vector<std::string>& registered,
-                const std::string& out_dir) {
-  using canaries::Canary;
-  std::vector<Canary> all = canaries::Canaries();
-  const std::string only = absl::GetFlag(FLAGS_only);
-  if (!only.empty() && canaries::FindCanaryRelease(only) == nullptr) {
-    std::vector<std::string> tags;
-    for (const Canary& c : all) tags.push_back(c.tag);
-    return Usage(absl::StrCat("unknown canary '", only, "' (registered: ", absl::StrJoin(tags, ","),
-                              ")"));
-  }
-  std::vector<std::string> scenarios = SplitList(absl::GetFlag(FLAGS_scenarios));
-  for (const std::string& s : scenarios) {
-    if (FindScenario(s) == nullptr) return Usage(absl::StrCat("unknown scenario '", s, "'"));
-  }
-  // --pairs=FROM:CANARY narrows the from-tags (of the canaries it names).
-  std::map<std::string, std::set<std::string>> froms;
-  for (const std::string& p : SplitList(absl::GetFlag(FLAGS_pairs))) {
-    std::vector<std::string> ab = absl::StrSplit(p, ':');
-    if (ab.size() != 2) return Usage(absl::StrCat("bad pair '", p, "': expected from:canary"));
-    froms[ab[1]].insert(ab[0]);
-  }
-  canaries::DetectOptions o;
-  o.policy = &policy;
-  o.seeds = absl::GetFlag(FLAGS_seeds) > 0 ? absl::GetFlag(FLAGS_seeds) : 16;
-  o.shrink_runs = absl::GetFlag(FLAGS_shrink_runs) >= 0 ? absl::GetFlag(FLAGS_shrink_runs) : 80;
-  int jobs = absl::GetFlag(FLAGS_jobs);
-  o.jobs = jobs > 0 ? jobs : std::clamp<int>(std::thread::hardware_concurrency(), 1, 8);
-  const uint64_t one_seed = absl::GetFlag(FLAGS_seed);
-  if (one_seed != 0) o.seeds = static_cast<int>(one_seed);
-  if (absl::GetFlag(FLAGS_progress)) {
-    o.progress = [](const std::string& line) { std::cerr << line << "\n" << std::flush; };
-  }
-  CanaryReport report;
-  report.seeds = o.seeds;
-  report.scenarios = scenarios.empty() ? "the default matrix cells (every scenario, from the "
-                                         "canary's base and every older tag)"
-                                       : absl::StrCat("scenarios ", absl::StrJoin(scenarios, ","));
-  const double t0 = WallSeconds();
-  for (const Canary& c : all) {
-    if (!only.empty() && c.tag != only) continue;
-    std::vector<canaries::DetectCell> cells;
-    for (const canaries::DetectCell& cell : canaries::DefaultCells(c, registered)) {
-      if (!scenarios.empty() &&
-          std::find(scenarios.begin(), scenarios.end(), cell.scenario) == scenarios.end()) {
-        continue;
-      }
-      auto f = froms.find(c.tag);
-      if (!froms.empty() && (f == froms.end() || !f->second.count(cell.from))) continue;
-      cells.push_back(cell);
-    }
-    std::cerr << "canary " << c.tag << ": " << cells.size() << " cell(s), up to " << o.seeds
-              << " seed(s) each\n";
-    CanaryRow row = canaries::Detect(c, cells, o);
-    std::vector<std::string> older;
-    for (const std::string& t : registered) {
-      older.push_back(t);
-      if (t == c.base) break;
-    }
-    row.schema = canaries::SchemaCheck(c, older);
-    report.rows.push_back(std::move(row));
-  }
-  report.wall_s = WallSeconds() - t0;
-  Summarize(report);
-  std::cout << CanaryTable(report);
-  if (absl::Status s = WriteCanaryReports(report, out_dir); !s.ok()) {
-    std::cerr << "runner: " << s.message() << "\n";
-    return 2;
-  }
-  std::cout << "reports: " << out_dir << "/report.html, report.md, report.json\n";
-  bool ok = true;
-  for (const CanaryRow& r : report.rows) {
-    if (r.control_red || (r.expected_undetected.empty() && !r.detected)) ok = false;
-  }
-  return ok ? 0 : 1;
-}
-
 }  // namespace
 
-int RunCli(int argc, char** argv) {
+int RunCli(int argc, char** argv, const CliExtensions& extensions) {
   std::vector<std::string> args(argv, argv + argc);
   args = NormalizeFlagNames(args);
   std::vector<char*> cargs;
@@ -404,8 +323,37 @@ int RunCli(int argc, char** argv) {
   if (absl::Status s = policy->Validate(registered); !s.ok()) return Usage(std::string(s.message()));
 
   if (absl::GetFlag(FLAGS_canaries)) {
-    return RunCanaries(*policy, registered, util::ResolveUserPath(absl::GetFlag(FLAGS_out)));
+    if (!extensions.run_canaries) {
+      return Usage("this runner links no canary releases: bazel run //matrix:runner -- --canaries");
+    }
+    CanaryRequest r;
+    r.policy = &*policy;
+    r.registered = registered;
+    r.out_dir = util::ResolveUserPath(absl::GetFlag(FLAGS_out));
+    r.mode = *mode;
+    r.seeds = absl::GetFlag(FLAGS_seeds);
+    r.seed = absl::GetFlag(FLAGS_seed);
+    r.scenarios = SplitList(absl::GetFlag(FLAGS_scenarios));
+    r.pairs = SplitList(absl::GetFlag(FLAGS_pairs));
+    r.only = absl::GetFlag(FLAGS_only);
+    r.shrink_runs = absl::GetFlag(FLAGS_shrink_runs);
+    const int jobs = absl::GetFlag(FLAGS_jobs);
+    r.jobs = jobs > 0 ? jobs : std::clamp<int>(std::thread::hardware_concurrency(), 1, 8);
+    r.progress = absl::GetFlag(FLAGS_progress);
+    return extensions.run_canaries(r);
   }
+
+  // A tag's release: the registry's, else one the binary links in besides
+  // (a canary). An extra tag is judged by the policy as, and sorts right
+  // after, its base tag.
+  auto find = [&](absl::string_view t) -> const api::ReleaseInfo* {
+    if (const api::ReleaseInfo* r = FindRelease(t)) return r;
+    return extensions.find_release ? extensions.find_release(t) : nullptr;
+  };
+  auto judged_as = [&](const std::string& t) -> std::string {
+    if (FindRelease(t) != nullptr || !extensions.base_tag) return t;
+    return extensions.base_tag(t);
+  };
 
   if (absl::GetFlag(FLAGS_list)) {
     std::cout << "scenarios:\n";
@@ -424,14 +372,16 @@ int RunCli(int argc, char** argv) {
   // Columns.
   std::vector<std::pair<std::string, std::string>> pairs;
   auto position = [&](const std::string& t) {
-    return std::find(registered.begin(), registered.end(), t) - registered.begin();
+    const std::string base = judged_as(t);
+    return 2 * (std::find(registered.begin(), registered.end(), base) - registered.begin()) +
+           (base == t ? 0 : 1);
   };
   if (!absl::GetFlag(FLAGS_pairs).empty()) {
     for (const std::string& p : SplitList(absl::GetFlag(FLAGS_pairs))) {
       std::vector<std::string> ab = absl::StrSplit(p, ':');
       if (ab.size() != 2) return Usage(absl::StrCat("bad pair '", p, "': expected from:to"));
       for (const std::string& t : ab) {
-        if (FindRelease(t) == nullptr) {
+        if (find(t) == nullptr) {
           return Usage(absl::StrCat("unknown tag '", t, "' (registered: ", ReleaseTagList(), ")"));
         }
       }
@@ -445,12 +395,13 @@ int RunCli(int argc, char** argv) {
     std::vector<std::string> tags = SplitList(absl::GetFlag(FLAGS_tags));
     if (tags.empty()) tags = registered;
     for (const std::string& t : tags) {
-      if (FindRelease(t) == nullptr) {
+      if (find(t) == nullptr) {
         return Usage(absl::StrCat("unknown tag '", t, "' (registered: ", ReleaseTagList(), ")"));
       }
     }
-    std::sort(tags.begin(), tags.end(),
-              [&](const std::string& a, const std::string& b) { return position(a) < position(b); });
+    std::sort(tags.begin(), tags.end(), [&](const std::string& a, const std::string& b) {
+      return std::make_pair(position(a), a) < std::make_pair(position(b), b);
+    });
     tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
     pairs = PairsOf(tags);
   }
@@ -482,12 +433,13 @@ int RunCli(int argc, char** argv) {
     for (const std::string& s : scenarios) {
       const Scenario* sc = FindScenario(s);
       for (const auto& [a, b] : pairs) {
-        const bool supported = policy->For(a, b).HasAll(sc->requires);
+        const Capabilities declared = policy->For(judged_as(a), judged_as(b));
+        const bool supported = declared.HasAll(sc->requires);
         for (uint64_t seed : seeds) {
           auto plan = Compile(s, a, b, seed, *mode);
           if (!plan.ok()) return Usage(std::string(plan.status().message()));
           std::cout << "== " << s << " " << a << "->" << b << " seed " << seed << ": policy declares "
-                    << policy->For(a, b).ToString() << " => expected "
+                    << declared.ToString() << " => expected "
                     << (supported ? "PASS on every seed" : "a clean refusal") << "\n"
                     << plan->ToString(absl::GetFlag(FLAGS_print_ops)) << "\n";
         }
@@ -503,7 +455,8 @@ int RunCli(int argc, char** argv) {
   o.seeds = seeds;
   o.mode = *mode;
   o.policy = &*policy;
-  o.find_release = &Find;
+  o.find_release = find;
+  if (extensions.base_tag) o.policy_tag = judged_as;
   o.lin = absl::GetFlag(FLAGS_lin);
   o.lin_max_states = absl::GetFlag(FLAGS_lin_max_states);
   if (o.lin_max_states == 0) return Usage("--lin_max_states must be positive");

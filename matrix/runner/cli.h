@@ -18,13 +18,16 @@
 #define RAFTLOG_MATRIX_RUNNER_CLI_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "matrix/runner/policy.h"
 #include "matrix/runner/scenario.h"
+#include "versions/api/node.h"
 
 namespace raftlog::runner {
 
@@ -49,7 +52,38 @@ absl::Status VerifyCells(const std::vector<std::string>& cells,
 // Rewrites "--dry-run" style flag names to "--dry_run" (values untouched).
 std::vector<std::string> NormalizeFlagNames(const std::vector<std::string>& args);
 
-int RunCli(int argc, char** argv);
+// --canaries, as parsed by the runner: what the canary detector is asked to run.
+struct CanaryRequest {
+  const Policy* policy = nullptr;
+  std::vector<std::string> registered;  // the registry's tags, oldest first
+  std::string out_dir;                  // reports
+  Mode mode = Mode::kFast;              // --mode
+  int seeds = 0;                        // --seeds (0: the default)
+  uint64_t seed = 0;                    // --seed (0: none)
+  std::vector<std::string> scenarios;   // --scenarios (empty: all)
+  std::vector<std::string> pairs;       // --pairs, "from:canary"
+  std::string only;                     // --only
+  int shrink_runs = -1;                 // --shrink_runs (-1: the default)
+  int jobs = 1;
+  bool progress = true;
+};
+
+// What a runner binary links in besides the shipped releases (the registry).
+// The plain runner (//matrix/runner:runner) has nothing more; //matrix:runner
+// adds the canary releases (matrix/canaries), so a canary tag "v3+name" is a
+// tag like any other (--tags, --pairs) and --canaries runs the detector. Kept
+// as hooks so matrix/runner never depends on the canaries.
+struct CliExtensions {
+  // A release the registry does not ship, by tag; nullptr when unknown.
+  std::function<const api::ReleaseInfo*(absl::string_view tag)> find_release;
+  // The registered tag whose policy declarations and place in the tag order
+  // an extra tag takes ("v3+name" -> "v3"); called only for extra tags.
+  std::function<std::string(absl::string_view tag)> base_tag;
+  // --canaries: the detection table; returns the exit status.
+  std::function<int(const CanaryRequest&)> run_canaries;
+};
+
+int RunCli(int argc, char** argv, const CliExtensions& extensions = {});
 
 }  // namespace raftlog::runner
 

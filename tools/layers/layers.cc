@@ -295,7 +295,9 @@ absl::StatusOr<std::string> NormalizeLabel(absl::string_view raw, absl::string_v
     } else {
       name = std::string(s.substr(colon + 1));
     }
-    if (name.empty()) return absl::InvalidArgumentError(absl::StrCat("not a label: ", raw));
+    // "//pkg:" + name in a list comprehension: some target of pkg, named at
+    // load time; judged as any target of that package.
+    if (name.empty()) name = "*";
     return absl::StrCat(repo, "//", pkg, ":", name);
   }
   if (!repo.empty()) return absl::InvalidArgumentError(absl::StrCat("not a label: ", raw));

@@ -1,4 +1,4 @@
-#include "versions/canaries/detect.h"
+#include "matrix/canaries/detect.h"
 
 #include <algorithm>
 #include <atomic>
@@ -153,15 +153,14 @@ runner::CanaryRow Detect(const Canary& c, const std::vector<DetectCell>& cells,
     usable.push_back(cell);
   }
   std::set<std::string> other_seen;
-  for (int seed = 1; seed <= o.seeds && !row.detected; ++seed) {
+  for (int seed = o.first_seed; seed <= o.seeds && !row.detected; ++seed) {
     std::vector<Run> runs(usable.size());
     std::atomic<size_t> next{0};
     auto worker = [&] {
       for (size_t i = next.fetch_add(1); i < runs.size(); i = next.fetch_add(1)) {
         Run& run = runs[i];
         run.cell = i;
-        auto plan = runner::Compile(usable[i].scenario, usable[i].from, c.tag, seed,
-                                    runner::Mode::kFast);
+        auto plan = runner::Compile(usable[i].scenario, usable[i].from, c.tag, seed, o.mode);
         if (!plan.ok()) continue;
         run.compiled = true;
         run.plan = *plan;
@@ -197,13 +196,14 @@ runner::CanaryRow Detect(const Canary& c, const std::vector<DetectCell>& cells,
       row.reason = !run.verdict.first_violation.empty() ? run.verdict.first_violation : why;
       row.reproduce = absl::StrCat("bazel run //matrix:runner -- --canaries --only=", c.tag,
                                    " --scenarios=", cell.scenario, " --pairs=", cell.from, ":",
-                                   c.tag, " --seed=", seed);
+                                   c.tag, " --seed=", seed,
+                                   o.mode == runner::Mode::kFull ? " --mode=full" : "");
       if (o.progress) o.progress(absl::StrCat(c.tag, ": caught by ", name, " seed ", seed, " (",
                                               run.cls, ")"));
       // The base must stay green on the same cell and seeds.
       if (o.control) {
-        for (int b = 1; b <= seed; ++b) {
-          auto bp = runner::Compile(cell.scenario, cell.from, c.base, b, runner::Mode::kFast);
+        for (int b = o.first_seed; b <= seed; ++b) {
+          auto bp = runner::Compile(cell.scenario, cell.from, c.base, b, o.mode);
           if (!bp.ok()) continue;
           RunResult br = runner::Execute(*bp, exec);
           SeedVerdict bv = runner::Judge(br, true);

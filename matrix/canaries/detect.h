@@ -1,10 +1,12 @@
 // Whether the suite catches a canary: runs matrix cells against a canary
 // release until one turns red with an expected diagnosis class, checks that
 // the canary's base stays green on the same cell and seeds, and shrinks the
-// failing run. Shared by //versions/canaries:canary_test (the canary's own
-// cells) and `bazel run //matrix:runner -- --canaries` (the default matrix).
-#ifndef RAFTLOG_VERSIONS_CANARIES_DETECT_H_
-#define RAFTLOG_VERSIONS_CANARIES_DETECT_H_
+// failing run. Shared by the detection tests (//matrix/canaries:all, each
+// canary's own cells) and `bazel run //matrix:runner -- --canaries` (the
+// default matrix). The canaries themselves (patches, builds, registry) live
+// in versions/canaries, which knows nothing of the matrix.
+#ifndef RAFTLOG_MATRIX_CANARIES_DETECT_H_
+#define RAFTLOG_MATRIX_CANARIES_DETECT_H_
 
 #include <functional>
 #include <string>
@@ -13,6 +15,7 @@
 #include "matrix/runner/driver.h"
 #include "matrix/runner/policy.h"
 #include "matrix/runner/report.h"
+#include "matrix/runner/scenario.h"
 #include "matrix/runner/verdict.h"
 #include "versions/canaries/registry.h"
 
@@ -39,6 +42,8 @@ struct DetectCell {
 
 struct DetectOptions {
   const runner::Policy* policy = nullptr;  // REQUIRED
+  runner::Mode mode = runner::Mode::kFast;  // the plans' mode, as the matrix's --mode
+  int first_seed = 1;                      // seeds first_seed..seeds (--seed=S: S..S)
   int seeds = 16;                          // per cell at most
   int shrink_runs = 80;                    // 0: no shrinking
   int jobs = 1;                            // cells of one seed side by side
@@ -67,4 +72,4 @@ std::string SchemaCheck(const Canary& c, const std::vector<std::string>& older);
 
 }  // namespace raftlog::canaries
 
-#endif  // RAFTLOG_VERSIONS_CANARIES_DETECT_H_
+#endif  // RAFTLOG_MATRIX_CANARIES_DETECT_H_
