@@ -30,6 +30,11 @@ std::string Classify(const RunResult& r, const SeedVerdict& v) {
   if (r.lin_failed()) return "linearizability";
   if (r.hit_step_bound) return "livelock";
   if (!r.read_back_done) return "read_back";
+  // A step whose outcome the releases got wrong (a deposed leader answered a
+  // read, a learner behind was promoted): red whatever the policy says.
+  for (const runner::StepRecord& st : r.steps) {
+    if (st.result == runner::StepResult::kWrongOutcome) return "wrong_outcome";
+  }
   if (v.matches_policy && v.outcome == SeedOutcome::kPass) return "";
   if (v.outcome == SeedOutcome::kUnknown) return "lin_unknown";  // not shown red, nor green
   if (!r.decode_errors.empty()) return "wire";

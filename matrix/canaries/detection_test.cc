@@ -2,7 +2,9 @@
 // target, see BUILD; versions/canaries/registry.h) must turn one of its
 // registered cells red with an expected diagnosis (detect.h), the good base
 // tag must stay green on the same cell and seeds, and a shrunk trace of a
-// safety failure must stay under the bound (50 background events).
+// safety failure must stay under a bound of 100 background events (50 before
+// the adversary and pause scenarios, whose own injections the shrinker cannot
+// remove: v3+staletruncate shrinks to 66 in the adversary cell).
 // Prints the detection table. Only the canary's own cells run, seed-major,
 // stopping at the first detection: never the whole matrix.
 //
@@ -34,7 +36,7 @@
 namespace raftlog::canaries {
 namespace {
 
-constexpr size_t kMaxShrunkEvents = 50;
+constexpr size_t kMaxShrunkEvents = 100;
 
 int Main(int argc, char** argv) {
   int seeds = 16, shrink_runs = 40;
