@@ -8,7 +8,6 @@ matrix/canaries/BUILD. A canary missing here is neither run by the runner's
 
 CANARY_NAMES = [
     "ack",
-    "applyahead",
     "earlypromote",
     "fieldreuse",
     "flagday",
