@@ -25,4 +25,10 @@ check_tags() {
 }
 check_tags fake,fake,fake
 check_tags v1,v1,v1
+# A linearizability search out of budget is never a pass: exit 3 (unknown).
+set +e
+"$SIM" --tags=v1,v1,v1 --seed=7 --duration=4 --liveness=2 --lin_max_states=1 --digest_only >/dev/null
+rc=$?
+set -e
+[[ $rc -eq 3 ]] || { echo "FAIL: an exhausted linearizability budget exited $rc, not 3"; exit 1; }
 echo PASS

@@ -6,7 +6,9 @@
 // counters, every checker's verdict and the linearizability verdict. Exit
 // status: 0 when safe and linearizable, 1 on a safety or linearizability
 // failure (liveness is reported apart and fails only with
-// --fail_on_liveness), 2 on bad flags. --shrink reduces a failing run to a
+// --fail_on_liveness), 2 on bad flags, 3 when nothing failed but the
+// linearizability search ran out of budget (unknown: never a pass, as in the
+// runner). --shrink reduces a failing run to a
 // short plan and prints it with its trace.
 #include <cstdio>
 #include <fstream>
@@ -175,10 +177,15 @@ int Main(int argc, char** argv) {
     std::ofstream out(absl::GetFlag(FLAGS_trace_out));
     out << r.trace_tail;
   }
-  if (quiet) return r.failed() ? 1 : 0;
+  const bool lin_unknown = r.lin.checked && r.lin.unknown;
+  if (quiet) return r.failed() ? 1 : lin_unknown ? 3 : 0;
   std::cout << r.Summary() << "final state:\n" << r.state_table;
   bool liveness_failed = r.liveness_violations > 0 && absl::GetFlag(FLAGS_fail_on_liveness);
   if (!r.failed() && !liveness_failed) {
+    if (lin_unknown) {
+      std::cout << "UNKNOWN: the linearizability search ran out of budget (--lin_max_states)\n";
+      return 3;
+    }
     std::cout << "PASS\n";
     return 0;
   }
