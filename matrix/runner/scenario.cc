@@ -1066,6 +1066,19 @@ void LearnersMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.CatchUp(n5, "the learner applies the leader's commit index");
   b.p().steps.back().optional = true;
   b.Check(b.State());
+  // Every voter but n1 cut off while both learners stay connected to it: a
+  // leader that counts learners toward its commit quorum commits what no
+  // voter majority holds (the commitment checker says so); a correct one
+  // commits nothing until the voters are back (when n1 is not the leader,
+  // nobody can lead meanwhile: learners never vote).
+  std::vector<api::NodeId> cut;
+  for (api::NodeId v = 2; v <= static_cast<api::NodeId>(p.nodes); ++v) cut.push_back(v);
+  for (api::NodeId v : cut) {
+    b.Timed(StepKind::kLag, v, 0, "a voter majority cut off; n1 and the learners stay");
+  }
+  b.Wait(b.Between(600'000, 1'000'000));
+  for (api::NodeId v : cut) b.Add(StepKind::kRejoin, v).note = "the voters are back";
+  b.Check("commits again once the voters are back");
   b.Admin(StepKind::kPromote, n4, "promoted while mixed").optional = !required;
   b.Check("after the promotion");
   b.Wait(b.gap());
