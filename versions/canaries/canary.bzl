@@ -161,6 +161,7 @@ def canary_release(
         diagnosis,
         cells,
         expected_undetected = "",
+        tags = [],
         visibility = None):
     """A canary release "<base>+<name>".
 
@@ -178,6 +179,7 @@ def canary_release(
       expected_undetected: non-empty: the suite is known not to catch this canary,
           and why (printed; the test then fails if it IS caught, so the note is
           removed once the suite improves).
+      tags: of the cc_library ("manual": built only when asked for).
       visibility: of the cc_library.
     """
     if base not in _BASES:
@@ -287,5 +289,10 @@ CANARY_EOF
             "//versions/canaries:registry",
         ],
         alwayslink = 1,
+        # Every canary is a whole copy of a release (two dozen of them): built
+        # without optimization they compile about twice as fast, which keeps a
+        # cold `bazel test //...` short; their detection runs are short too.
+        copts = ["-O0"],
+        tags = tags,
         visibility = visibility,
     )
