@@ -224,16 +224,10 @@ bool Cluster::Submit(api::NodeId id, const api::Request& r) {
     HeldInput h;
     h.is_request = true;
     h.request = r;
-    n->held.push_back(std::move(h));
-    max_held_ = std::max(max_held_, n->held.size());
+    Hold(*n, std::move(h));
     return true;
   }
-  ++stats_.submits;
-  ++stats_.steps;
-  if (checkers_) checkers_->OnSubmit(now_us_, id, r);
-  ++n->open_requests;
-  n->node->Submit(r);
-  AfterStep(*n);
+  HandInRequest(*n, r);
   return true;
 }
 
@@ -292,13 +286,26 @@ bool Cluster::StepOne() {
     h.type = std::move(d.type);
     h.bytes = std::move(d.bytes);
     h.sender_tag = d.sender_tag;
-    n->held.push_back(std::move(h));
-    max_held_ = std::max(max_held_, n->held.size());
+    Hold(*n, std::move(h));
     return true;
   }
   trace_->AddDelivery(now_us_, d.from, d.to, d.digest, d.type, /*dropped=*/false);
   (void)HandIn(*n, d.from, d.type, d.bytes, d.sender_tag);
   return true;
+}
+
+void Cluster::HandInRequest(SimNode& n, const api::Request& r) {
+  ++stats_.submits;
+  ++stats_.steps;
+  if (checkers_) checkers_->OnSubmit(now_us_, n.id, r);
+  ++n.open_requests;
+  n.node->Submit(r);
+  AfterStep(n);
+}
+
+void Cluster::Hold(SimNode& n, HeldInput input) {
+  n.held.push_back(std::move(input));
+  max_held_ = std::max(max_held_, n.held.size());
 }
 
 absl::Status Cluster::HandIn(SimNode& n, api::NodeId from, absl::string_view type,
@@ -357,12 +364,7 @@ size_t Cluster::Resume(api::NodeId id) {
     if (n->status != NodeStatus::kUp) break;
     ++handed;
     if (h.is_request) {
-      ++stats_.submits;
-      ++stats_.steps;
-      if (checkers_) checkers_->OnSubmit(now_us_, id, h.request);
-      ++n->open_requests;
-      n->node->Submit(h.request);
-      AfterStep(*n);
+      HandInRequest(*n, h.request);
       continue;
     }
     trace_->AddDelivery(now_us_, h.from, id, BytesDigest(h.bytes), h.type, /*dropped=*/false);

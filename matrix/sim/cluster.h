@@ -96,6 +96,8 @@ struct ClusterStats {
   uint64_t auth_dropped = 0;
 };
 
+struct HeldInput;  // an input kept for a paused node (cluster.cc)
+
 class Cluster {
  public:
   using ReplyFn = std::function<void(uint64_t time_us, api::NodeId from, const api::Reply& reply,
@@ -207,6 +209,11 @@ class Cluster {
   void AfterStep(SimNode& n);
   void Down(SimNode& n, NodeStatus why);
   // One message handed to `n`'s Deliver with the bookkeeping of a delivery.
+  // A client request handed to an up, unpaused node: counted, seen by the
+  // checkers, followed by AfterStep.
+  void HandInRequest(SimNode& n, const api::Request& r);
+  // Keeps an input for a paused node until Resume.
+  void Hold(SimNode& n, HeldInput input);
   absl::Status HandIn(SimNode& n, api::NodeId from, absl::string_view type,
                       absl::string_view bytes, int sender_tag);
 
