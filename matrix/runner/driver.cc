@@ -391,7 +391,7 @@ class Driver : public sim::SimulationHooks {
           return Finish(st.ok() ? StepResult::kOk : StepResult::kRefused,
                         st.ok() ? "was down; started with the new release" : st.ToString());
         }
-        cluster_.Crash(s.node, /*tear=*/true);
+        cluster_.CrashAtNextSync(s.node, /*tear=*/true);
         Band(s.duration_us, s.node, "crash (tear), upgrade");
         ScheduleRestart(s.node, s.duration_us, s.tag, static_cast<int>(current_));
         return Finish(StepResult::kOk, absl::StrCat("restarts as ", s.tag, " at ",
@@ -400,7 +400,7 @@ class Driver : public sim::SimulationHooks {
       case StepKind::kCrash: {
         api::NodeId n = Resolve(s.node);
         if (!Up(n)) return Finish(StepResult::kSkipped, "node not up (or no leader)");
-        cluster_.Crash(n, s.tear);
+        if (s.tear) cluster_.CrashAtNextSync(n, /*tear=*/true); else cluster_.Crash(n, false);
         Band(s.duration_us, n, s.tear ? "crash (tear)" : "crash");
         ScheduleRestart(n, s.duration_us, "", -1);
         return Finish(StepResult::kOk, absl::StrCat("crashed ", Who(n)));

@@ -121,6 +121,7 @@ void Merge(Telemetry& a, const Telemetry& b) {
   a.faults_fired += b.faults_fired;
   a.faults_skipped += b.faults_skipped;
   a.crashes += b.crashes;
+  a.crashes_in_sync += b.crashes_in_sync;
   a.upgrades += b.upgrades;
   a.rollbacks += b.rollbacks;
   for (const std::string& t : b.rollback_triggers) {
@@ -166,6 +167,7 @@ void Telemetry::Add(const RunResult& r) {
   faults_fired += r.faults_fired;
   faults_skipped += r.faults_skipped;
   crashes += r.cluster.crashes;
+  crashes_in_sync += r.cluster.crashes_in_sync;
   upgrades += r.cluster.upgrades;
   rollbacks += r.rollbacks.size();
   for (const std::string& t : r.rollbacks) {

@@ -100,6 +100,7 @@ struct Telemetry {
   uint64_t ops_completed = 0, acked_writes = 0;
   uint64_t faults_fired = 0, faults_skipped = 0;
   uint64_t crashes = 0, upgrades = 0;
+  uint64_t crashes_in_sync = 0;  // of crashes: inside an input, at a sync
   uint64_t rollbacks = 0;                       // automatic, by a staged rollout's gate
   std::vector<std::string> rollback_triggers;   // the first few, with their seed
   uint64_t messages_delivered = 0, messages_dropped = 0;

@@ -233,6 +233,7 @@ void TelemetryJson(JsonWriter& j, const Telemetry& t) {
       .Field("faults_fired", t.faults_fired)
       .Field("faults_skipped", t.faults_skipped)
       .Field("crashes", t.crashes)
+      .Field("crashes_in_sync", t.crashes_in_sync)
       .Field("upgrades", t.upgrades)
       .Field("messages_delivered", t.messages_delivered)
       .Field("messages_dropped", t.messages_dropped)

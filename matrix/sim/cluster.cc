@@ -188,6 +188,7 @@ void Cluster::Down(SimNode& n, NodeStatus why) {
     }
   }
   n.node.reset();
+  n.disk->Disarm();
   n.log.node_ = nullptr;
   n.log.NewStep();
   n.status = why;
@@ -212,6 +213,25 @@ void Cluster::Crash(api::NodeId id, bool tear) {
   trace_->Add(now_us_, "crash", absl::StrCat("n", id, tear ? " tear" : ""));
   Down(*n, NodeStatus::kCrashed);
   n->disk->Crash(tear);
+}
+
+void Cluster::CrashAtNextSync(api::NodeId id, bool tear) {
+  SimNode* n = Find(id);
+  if (n == nullptr || n->status != NodeStatus::kUp) return;
+  trace_->Add(now_us_, "crash_armed", absl::StrCat("n", id, tear ? " tear" : ""));
+  n->disk->ArmCrashAtNextSync(tear);
+}
+
+bool Cluster::crash_armed(api::NodeId id) const {
+  SimNode* n = Find(id);
+  return n != nullptr && n->status == NodeStatus::kUp && n->disk->armed();
+}
+
+void Cluster::FireArmedCrash(api::NodeId id) {
+  SimNode* n = Find(id);
+  if (n == nullptr || n->status != NodeStatus::kUp || !n->disk->armed()) return;
+  // No sync came: the crash happens now, between inputs (nothing to tear).
+  Crash(id, /*tear=*/true);
 }
 
 bool Cluster::Submit(api::NodeId id, const api::Request& r) {
@@ -409,6 +429,18 @@ void Cluster::ResetOpenRequestPeaks() {
 
 void Cluster::AfterStep(SimNode& n) {
   n.log.NewStep();
+  if (n.disk->crashed_in_step()) {
+    // The node died inside this input, at a sync: nothing it produced in the
+    // input left the process (a reply, a message, an apply), and its disk
+    // holds what the crash left.
+    (void)n.node->TakeReady();
+    ++stats_.crashes;
+    ++stats_.crashes_in_sync;
+    trace_->Add(now_us_, "crash", absl::StrCat("n", n.id, " inside an input, at a sync"));
+    Down(n, NodeStatus::kCrashed);
+    n.disk->FinishCrashInStep();
+    return;
+  }
   api::Ready ready = n.node->TakeReady();
   uint64_t latency = n.disk->TakeLatency();
   for (api::Outbound& m : ready.messages) {
@@ -544,6 +576,7 @@ DiskStats Cluster::DiskTotals() const {
     t.sync_latency_us += s.sync_latency_us;
     t.bit_flips += s.bit_flips;
     t.crashes += s.crashes;
+    t.crashes_in_sync += s.crashes_in_sync;
   }
   return t;
 }

@@ -87,6 +87,7 @@ struct ClusterStats {
   uint64_t submits = 0;
   uint64_t submits_lost = 0;      // request arrived at a down node
   uint64_t starts = 0, stops = 0, crashes = 0, refusals = 0, upgrades = 0;
+  uint64_t crashes_in_sync = 0;   // of crashes: inside an input (CrashAtNextSync)
   uint64_t leader_changes = 0;    // a node observed becoming leader
   // Deliver answered kUnauthenticated: a message without a valid MAC
   // (releases that authenticate, e.g. v3 at cluster version 3). Not a decode
@@ -126,6 +127,17 @@ class Cluster {
   absl::Status Start(api::NodeId id, absl::string_view tag);
   void Stop(api::NodeId id);
   void Crash(api::NodeId id, bool tear);
+  // A crash inside an input: the node dies at its next Sync, before that sync
+  // completes, so what the input wrote and did not yet sync is lost (with
+  // `tear`, a random prefix of the last append survives) and nothing the
+  // input produced leaves the node. Until that Sync comes the node runs on;
+  // a restart scheduled for it (FireArmedCrash) or a stop or crash ends the
+  // wait. This is the only crash that can find an unsynced append: every
+  // release syncs before an input returns.
+  void CrashAtNextSync(api::NodeId id, bool tear);
+  bool crash_armed(api::NodeId id) const;
+  // An armed crash that met no sync happens now (between inputs).
+  void FireArmedCrash(api::NodeId id);
   // Hands `r` to node `id` now. False (and counted) when the node is not up.
   bool Submit(api::NodeId id, const api::Request& r);
   // Submits an administrative request (as client kAdminClient) to node `to`,

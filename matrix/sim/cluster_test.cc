@@ -331,5 +331,56 @@ TEST(ClusterFaults, OpenRequestsCountWhatTheLeaderHoldsUntilItAnswers) {
   EXPECT_EQ(c.open_requests_peak(1), 0u);
 }
 
+TEST(ClusterFaults, CrashAtNextSyncDiesInsideTheInputAndNothingItProducedLeaves) {
+  Trace trace;
+  check::CheckerSet checkers;
+  Cluster c(5, Options({"fake", "fake", "fake"}), &trace, &checkers);
+  Replies rep;
+  c.set_reply_fn([&](uint64_t, api::NodeId from, const api::Reply& r, std::optional<api::EntryId>) {
+    rep.got.push_back({from, r});
+  });
+  c.StartAll();
+  c.Submit(1, Put(7, 1, "k", "v"));
+  RunTo(c, 100'000);
+  ASSERT_EQ(rep.got.size(), 1u);
+  const uint64_t delivered = c.stats().delivered;
+  c.CrashAtNextSync(1, /*tear=*/true);
+  EXPECT_TRUE(c.crash_armed(1));
+  EXPECT_EQ(c.status(1), NodeStatus::kUp);  // runs on until it syncs
+  // The leader appends and syncs inside this submit: it dies there, so it
+  // neither replies nor sends the entry to anyone.
+  c.Submit(1, Put(7, 2, "k", "w"));
+  EXPECT_EQ(c.status(1), NodeStatus::kCrashed);
+  EXPECT_FALSE(c.crash_armed(1));
+  EXPECT_EQ(c.stats().crashes, 1u);
+  EXPECT_EQ(c.stats().crashes_in_sync, 1u);
+  EXPECT_EQ(c.disk(1)->stats().crashes_in_sync, 1u);
+  RunTo(c, 150'000);
+  EXPECT_EQ(rep.got.size(), 1u);
+  for (api::NodeId id : {2, 3}) EXPECT_EQ(c.state(id)->last_index, 1u) << id;
+  EXPECT_GE(c.stats().delivered, delivered);
+  // Back on what the crash left: the first write survived, the second did not.
+  ASSERT_TRUE(c.Start(1, "fake").ok());
+  EXPECT_EQ(c.state(1)->last_index, 1u);
+  EXPECT_EQ(checkers.safety_violations(), 0u);
+}
+
+TEST(ClusterFaults, AnArmedCrashThatMetNoSyncHappensWhenItsRestartComes) {
+  Trace trace;
+  check::CheckerSet checkers;
+  Cluster c(6, Options({"fake", "fake", "fake"}), &trace, &checkers);
+  c.StartAll();
+  c.CrashAtNextSync(3, /*tear=*/true);
+  c.FireArmedCrash(3);
+  EXPECT_EQ(c.status(3), NodeStatus::kCrashed);
+  EXPECT_EQ(c.stats().crashes, 1u);
+  EXPECT_EQ(c.stats().crashes_in_sync, 0u);
+  // A stop ends the wait too; the disk is not left armed for the next life.
+  c.CrashAtNextSync(2, /*tear=*/true);
+  c.Stop(2);
+  ASSERT_TRUE(c.Start(2, "fake").ok());
+  EXPECT_FALSE(c.crash_armed(2));
+}
+
 }  // namespace
 }  // namespace raftlog::sim

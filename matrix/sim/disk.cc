@@ -15,6 +15,11 @@ absl::Status SimDisk::Append(absl::string_view path, absl::string_view data) {
 }
 
 absl::Status SimDisk::Sync(absl::string_view path) {
+  if (armed_ && crash_image_ == nullptr) {
+    armed_ = false;
+    crash_image_ = std::make_unique<api::MemFileSystem>(mem_);
+    crash_image_->Crash(&random_, armed_tear_);
+  }
   absl::Status s = mem_.Sync(path);
   if (!s.ok()) return s;
   ++stats_.syncs;
@@ -51,7 +56,18 @@ absl::StatusOr<std::vector<std::string>> SimDisk::List(absl::string_view prefix)
   return mem_.List(prefix);
 }
 
+void SimDisk::FinishCrashInStep() {
+  if (crash_image_ == nullptr) return;
+  ++stats_.crashes;
+  ++stats_.crashes_in_sync;
+  pending_latency_us_ = 0;
+  mem_ = std::move(*crash_image_);
+  crash_image_.reset();
+}
+
 void SimDisk::Crash(bool tear) {
+  armed_ = false;
+  crash_image_.reset();
   ++stats_.crashes;
   pending_latency_us_ = 0;
   mem_.Crash(&random_, tear);

@@ -13,6 +13,7 @@
 #define RAFTLOG_MATRIX_SIM_DISK_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,7 @@ struct DiskStats {
   uint64_t sync_latency_us = 0;   // total
   uint64_t bit_flips = 0;         // injected on Read
   uint64_t crashes = 0;
+  uint64_t crashes_in_sync = 0;   // of crashes: inside an input, at a Sync
 };
 
 class SimDisk : public api::FileSystem {
@@ -55,6 +57,22 @@ class SimDisk : public api::FileSystem {
 
   // Loses unsynced data; `tear` overrides faults().tear_on_crash.
   void Crash(bool tear);
+
+  // A crash inside an input: the next Sync never completes. At that Sync the
+  // disk records what a crash at that instant leaves (everything unsynced
+  // lost, with `tear` a random prefix of the last append kept, the append
+  // being synced included) and then lets the sync and the rest of the input
+  // run on as usual, so the release never sees an impossible file system. The
+  // cluster then discards everything that input produced and calls
+  // FinishCrashInStep(), which puts the recorded image in place.
+  void ArmCrashAtNextSync(bool tear) {
+    armed_ = true;
+    armed_tear_ = tear;
+  }
+  void Disarm() { armed_ = false; }
+  bool armed() const { return armed_; }
+  bool crashed_in_step() const { return crash_image_ != nullptr; }
+  void FinishCrashInStep();
   // Simulated fsync latency accumulated since the last call.
   uint64_t TakeLatency() {
     uint64_t l = pending_latency_us_;
@@ -70,6 +88,9 @@ class SimDisk : public api::FileSystem {
 
  private:
   api::MemFileSystem mem_;
+  std::unique_ptr<api::MemFileSystem> crash_image_;  // set by an armed Sync
+  bool armed_ = false;
+  bool armed_tear_ = false;
   api::SeededRandom random_;
   DiskFaults faults_;
   DiskStats stats_;

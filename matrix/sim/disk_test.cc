@@ -1,5 +1,7 @@
 #include "matrix/sim/disk.h"
 
+#include <set>
+
 #include <cstring>
 
 #include "gtest/gtest.h"
@@ -111,6 +113,60 @@ TEST(SimDisk, SyncLatencyIsAccountedAndTaken) {
   EXPECT_EQ(d.stats().slow_syncs, 2u);
   EXPECT_EQ(d.stats().sync_latency_us, l);
   EXPECT_TRUE(absl::IsNotFound(d.Sync("missing")));
+}
+
+TEST(SimDisk, ArmedCrashTakesItsImageAtTheNextSyncAndTearsTheAppendBeingSynced) {
+  DiskFaults f;
+  SimDisk d(3, f);
+  ASSERT_TRUE(d.Append("log", "durable|").ok());
+  ASSERT_TRUE(d.Sync("log").ok());
+  d.ArmCrashAtNextSync(/*tear=*/true);
+  EXPECT_TRUE(d.armed());
+  EXPECT_FALSE(d.crashed_in_step());
+  const std::string tail(64, 'x');
+  ASSERT_TRUE(d.Append("log", tail).ok());
+  ASSERT_TRUE(d.Write("meta", "never synced").ok());
+  // The sync the crash interrupts: the release sees it succeed and goes on.
+  ASSERT_TRUE(d.Sync("log").ok());
+  EXPECT_FALSE(d.armed());
+  ASSERT_TRUE(d.crashed_in_step());
+  ASSERT_TRUE(d.Append("log", "after").ok());
+  EXPECT_EQ(d.Read("log")->size(), 8u + 64u + 5u);
+  d.FinishCrashInStep();
+  EXPECT_FALSE(d.crashed_in_step());
+  EXPECT_EQ(d.stats().crashes, 1u);
+  EXPECT_EQ(d.stats().crashes_in_sync, 1u);
+  absl::StatusOr<std::string> log = d.Read("log");
+  ASSERT_TRUE(log.ok());
+  // The synced prefix survives; of the interrupted append a prefix at most.
+  ASSERT_GE(log->size(), 8u);
+  EXPECT_LE(log->size(), 8u + 64u);
+  EXPECT_EQ(log->substr(0, 8), "durable|");
+  EXPECT_EQ(log->substr(8), tail.substr(0, log->size() - 8));
+  EXPECT_TRUE(absl::IsNotFound(d.Read("meta").status()));
+}
+
+TEST(SimDisk, TornTailsVaryAcrossSeedsAndAPlainCrashDisarms) {
+  std::set<size_t> lengths;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    SimDisk d(seed, DiskFaults{});
+    ASSERT_TRUE(d.Append("log", "a").ok());
+    ASSERT_TRUE(d.Sync("log").ok());
+    d.ArmCrashAtNextSync(/*tear=*/true);
+    ASSERT_TRUE(d.Append("log", std::string(100, 'b')).ok());
+    ASSERT_TRUE(d.Sync("log").ok());
+    d.FinishCrashInStep();
+    lengths.insert(d.Read("log")->size());
+  }
+  EXPECT_GT(lengths.size(), 10u);  // torn at many points, not one
+  SimDisk d(9, DiskFaults{});
+  ASSERT_TRUE(d.Append("log", "a").ok());
+  d.ArmCrashAtNextSync(/*tear=*/false);
+  d.Crash(/*tear=*/false);
+  EXPECT_FALSE(d.armed());
+  ASSERT_TRUE(d.Append("log", "b").ok());
+  ASSERT_TRUE(d.Sync("log").ok());
+  EXPECT_FALSE(d.crashed_in_step());
 }
 
 }  // namespace

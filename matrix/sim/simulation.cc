@@ -214,6 +214,7 @@ void Simulation::Do(Action& a) {
       a.fn();
       return;
     case ActionKind::kRestart: {
+      cluster_.FireArmedCrash(a.node);
       if (hooks_ != nullptr && hooks_->Restart(a.node, a.tag, a.step)) return;
       if (cluster_.status(a.node) == NodeStatus::kUp) return;
       std::string tag = a.tag.empty() ? cluster_.tag(a.node) : a.tag;
@@ -275,7 +276,15 @@ void Simulation::Fire(const Fault& f) {
     case FaultKind::kCrash:
     case FaultKind::kStop: {
       if (cluster_.status(n) != NodeStatus::kUp) return Skip(f, "node not up");
-      if (f.kind == FaultKind::kCrash) cluster_.Crash(n, f.tear); else cluster_.Stop(n);
+      // A torn crash happens inside the node's next input that syncs: only
+      // there can a crash find an unsynced append to tear.
+      if (f.kind == FaultKind::kStop) {
+        cluster_.Stop(n);
+      } else if (f.tear) {
+        cluster_.CrashAtNextSync(n, /*tear=*/true);
+      } else {
+        cluster_.Crash(n, /*tear=*/false);
+      }
       Band(f.duration_us, n, absl::StrCat(FaultKindName(f.kind), f.tear ? " (tear)" : ""));
       ScheduleRestart(now + f.duration_us, n, f.tag);
       return;
