@@ -5,6 +5,8 @@
 #include <string>
 
 #include "absl/strings/escaping.h"
+#include "openssl/evp.h"
+#include "openssl/hmac.h"
 #include "gtest/gtest.h"
 #include "wire/v3/raft.pb.h"
 
@@ -50,6 +52,29 @@ TEST(HmacSha256, Rfc4231TestVectors) {
     const std::string mac = HmacSha256(c.key, c.data);
     EXPECT_EQ(mac.size(), kMacSize);
     EXPECT_EQ(Hex(mac), c.mac) << c.data;
+  }
+}
+
+// The keyed context is kept between calls: alternating keys, repeating a key,
+// empty keys and empty data all give what OpenSSL's one-shot HMAC gives.
+TEST(HmacSha256, SameAsOneShotHmacAcrossKeyChangesAndEmptyInputs) {
+  const std::string keys[] = {"", "k", std::string(32, '\x5a'), std::string(131, '\xaa'), "k"};
+  const std::string data[] = {"", "x", std::string(1000, '\x01'), "x"};
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& k : keys) {
+      for (const std::string& d : data) {
+        static const unsigned char kNothing = 0;
+        unsigned char out[EVP_MAX_MD_SIZE];
+        unsigned int len = 0;
+        ASSERT_NE(HMAC(EVP_sha256(), k.empty() ? &kNothing : reinterpret_cast<const unsigned char*>(k.data()),
+                       static_cast<int>(k.size()),
+                       d.empty() ? &kNothing : reinterpret_cast<const unsigned char*>(d.data()),
+                       d.size(), out, &len),
+                  nullptr);
+        EXPECT_EQ(Hex(HmacSha256(k, d)), Hex(std::string(reinterpret_cast<char*>(out), len)))
+            << "key size " << k.size() << " data size " << d.size();
+      }
+    }
   }
 }
 
