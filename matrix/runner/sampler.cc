@@ -25,26 +25,25 @@ void Sampler::OnStep(const check::NodeStep& step) {
   const api::ProtocolState& s = *step.state;
   NodeSeen& n = nodes_[step.id];
   const bool first = !n.up;
-  std::string release(step.tag);
-  if (first || n.release != release || n.role != s.role || n.term != s.term) {
-    Open(step.id, n, step.time_us, release, api::RoleName(s.role), s.term);
+  if (first || n.release != step.tag || n.role != s.role || n.term != s.term) {
+    Open(step.id, n, step.time_us, std::string(step.tag), api::RoleName(s.role), s.term);
   }
   // A snapshot index past the node's own last index cannot come from its own
   // compaction: a leader sent it.
   if (!first && s.snapshot_index > n.snapshot_index && s.snapshot_index > n.last_index) {
     auto it = release_of_.find(s.leader);
     std::string leader = it != release_of_.end() ? it->second : "?";
-    ++installs_[{leader, release}];
+    ++installs_[{leader, std::string(step.tag)}];
   }
   auto c = config_seen_.find(s.config_index);
-  std::string config = api::ConfigString(s.config);
   // A node that joins empty reports no configuration (index 0) until it
   // learns one: not a change.
   const bool empty = s.config_index == 0 && s.config.voters.empty() && s.config.learners.empty();
-  if (!empty && (c == config_seen_.end() || c->second != config)) {
-    config_seen_[s.config_index] = config;
+  if (!empty && (c == config_seen_.end() || !(c->second == s.config))) {
+    config_seen_[s.config_index] = s.config;
     if (config_history_.size() < kMaxEvents) {
-      config_history_.push_back(HistoryEvent{step.time_us, step.id, s.config_index, config});
+      config_history_.push_back(
+          HistoryEvent{step.time_us, step.id, s.config_index, api::ConfigString(s.config)});
     } else {
       truncated_ = true;
     }
@@ -65,13 +64,14 @@ void Sampler::OnStep(const check::NodeStep& step) {
     }
   }
   n.up = true;
-  n.release = release;
+  if (n.release != step.tag) n.release = std::string(step.tag);
   n.role = s.role;
   n.term = s.term;
   n.last_index = s.last_index;
   n.snapshot_index = s.snapshot_index;
   n.cluster_version = s.cluster_version;
-  release_of_[step.id] = release;
+  std::string& last = release_of_[step.id];
+  if (last != step.tag) last = std::string(step.tag);
 }
 
 void Sampler::OnCrash(uint64_t time_us, api::NodeId id) {

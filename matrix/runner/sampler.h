@@ -78,7 +78,7 @@ class Sampler : public check::Checker {
   std::map<api::NodeId, std::string> release_of_;  // last release each node ran
   std::vector<HistoryEvent> config_history_;
   std::vector<HistoryEvent> version_history_;
-  std::map<uint64_t, std::string> config_seen_;  // config index -> config string
+  std::map<uint64_t, api::Config> config_seen_;  // config index -> config last seen there
   std::map<std::pair<std::string, std::string>, uint64_t> installs_;
   std::vector<Segment> timeline_;
   bool truncated_ = false;
