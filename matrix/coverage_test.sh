@@ -17,7 +17,7 @@
 set -uo pipefail
 stdout="$1" report_md="$2" exit_code_file="$3"
 rc="$(cat "$exit_code_file")"
-cat "$stdout"
+grep -v "^reports: " "$stdout"  # the run's report files: this test's inputs, not its temp dir
 if [[ $rc == 2 || ! -s "$report_md" ]]; then
   cat "$(dirname "$stdout")/stderr.txt" 2>/dev/null
   echo "FAIL: the runner did not run the matrix (exit $rc)"

@@ -216,9 +216,10 @@ std::string Describe(const ListDiff& diff) {
   absl::StrAppend(&out, "cells whose seeds moved (", cells.size(), "):\n");
   for (const auto& [cell, moves] : cells) {
     std::vector<std::string> parts;
-    if (!moves.changed.empty()) parts.push_back(absl::StrCat("seeds ", absl::StrJoin(moves.changed, ","), " changed"));
-    if (!moves.added.empty()) parts.push_back(absl::StrCat("seeds ", absl::StrJoin(moves.added, ","), " new"));
-    if (!moves.removed.empty()) parts.push_back(absl::StrCat("seeds ", absl::StrJoin(moves.removed, ","), " gone"));
+    for (const auto& [seeds, what] : {std::pair{&moves.changed, "changed"}, {&moves.added, "new"}, {&moves.removed, "gone"}}) {
+      if (seeds->empty()) continue;
+      parts.push_back(absl::StrCat(seeds->size() == 1 ? "seed " : "seeds ", absl::StrJoin(*seeds, ","), " ", what));
+    }
     absl::StrAppend(&out, "  ", CellName(cell), ": ", absl::StrJoin(parts, "; "), "\n");
   }
   absl::StrAppend(&out, "lines (- the list, + this run):\n");

@@ -97,15 +97,26 @@ TEST(Compare, NamesTheCellsAndSeedsThatMoved) {
   EXPECT_EQ(Describe(diff),
             "3 line(s) differ: 1 digest(s) changed, 1 seed(s) not in the list, 1 seed(s) of the list not run\n"
             "cells whose seeds moved (3):\n"
-            "  a v1->v2: seeds 2 changed\n"
-            "  b v2->v3: seeds 2 new\n"
-            "  c v3->v3: seeds 1 gone\n"
+            "  a v1->v2: seed 2 changed\n"
+            "  b v2->v3: seed 2 new\n"
+            "  c v3->v3: seed 1 gone\n"
             "lines (- the list, + this run):\n"
             "- a v1->v2 2 0000000000000002\n"
             "+ a v1->v2 2 00000000000000ff\n"
             "- c v3->v3 1 0000000000000004\n"
             "+ b v2->v3 2 0000000000000005\n");
   EXPECT_TRUE(Compare(*expected, *expected).empty());
+}
+
+TEST(Compare, ListsTheSeedsOfACellOnOneLine) {
+  absl::StatusOr<std::vector<SeedDigest>> expected = ParseList(
+      "a v1->v2 1 0000000000000001\n"
+      "a v1->v2 2 0000000000000002\n");
+  absl::StatusOr<std::vector<SeedDigest>> actual = ParseList(
+      "a v1->v2 1 0000000000000011\n"
+      "a v1->v2 2 0000000000000012\n");
+  ASSERT_TRUE(expected.ok() && actual.ok());
+  EXPECT_NE(Describe(Compare(*expected, *actual)).find("\n  a v1->v2: seeds 1,2 changed\n"), std::string::npos);
 }
 
 }  // namespace
