@@ -260,7 +260,12 @@ api::NodeId Driver::Resolve(api::NodeId n) const {
 
 void Driver::Band(uint64_t duration_us, api::NodeId node, std::string label) {
   if (bands_.size() >= Sampler::kMaxEvents) return;
-  bands_.push_back(FaultBand{cluster_.now(), cluster_.now() + duration_us, node, std::move(label)});
+  FaultBand band;
+  band.from_us = cluster_.now();
+  band.to_us = cluster_.now() + duration_us;
+  band.node = node;
+  band.label = std::move(label);
+  bands_.push_back(std::move(band));
 }
 
 absl::Status Driver::StartOrRollBack(api::NodeId n, const std::string& tag) {

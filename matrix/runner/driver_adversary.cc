@@ -30,7 +30,13 @@ void Driver::SetUpAdversary() {
   adversary_ = adversary.get();
   checkers_.Add(std::move(adversary));
   cluster_.set_send_observer([this](uint64_t t, api::NodeId from, const api::Outbound& m) {
-    captured_.push_back(Captured{t, from, m.to, m.type, m.bytes});
+    Captured c;
+    c.time_us = t;
+    c.from = from;
+    c.to = m.to;
+    c.type = m.type;
+    c.bytes = m.bytes;
+    captured_.push_back(std::move(c));
     if (captured_.size() > kCaptureKeep) captured_.pop_front();
   });
 }

@@ -84,7 +84,12 @@ void Driver::HealLag(api::NodeId n) {
   if (it == lag_.end()) return;
   cluster_.network().Heal(it->second);
   if (bands_.size() < Sampler::kMaxEvents) {
-    bands_.push_back(FaultBand{lag_since_[n], cluster_.now(), n, "lagging (cut off)"});
+    FaultBand band;
+    band.from_us = lag_since_[n];
+    band.to_us = cluster_.now();
+    band.node = n;
+    band.label = "lagging (cut off)";
+    bands_.push_back(std::move(band));
   }
   lag_.erase(it);
 }
