@@ -8,7 +8,10 @@
 // `poll` until it finishes. Every handler keeps the same contract:
 //   begin  does the step's action, then either calls Finish (the step is
 //          over; the next one is scheduled) or Wait(deadline) (the step
-//          holds back the ones after it until `poll` finishes it);
+//          holds back the ones after it until `poll` finishes it). What it
+//          schedules for later (a restart, a heal, a cut, a watch) may
+//          outlive the step; a late refusal or wrong outcome is written to
+//          the step's record (records_[step]) directly;
 //   poll   looks at the cluster, and returns true once it called Finish
 //          (it must, at the latest when the deadline has passed).
 //
@@ -95,15 +98,16 @@ class Driver : public sim::SimulationHooks {
   // ---- cluster views and shared actions, driver.cc ------------------------
   bool Up(api::NodeId n) const { return n != 0 && cluster_.status(n) == sim::NodeStatus::kUp; }
   bool Removed(api::NodeId n) const { return removed_.count(n) > 0; }
-  std::vector<api::NodeId> Members() const;
-  uint64_t MaxCommit() const;
-  uint32_t MaxClusterVersion() const;
-  std::string Who(api::NodeId n) const;
-  std::vector<NodeRow> Rows() const;
-  CounterSample Sample() const;
+  std::vector<api::NodeId> Members() const;    // every node ever started, not removed
+  uint64_t MaxCommit() const;                  // the highest commit index of a node up
+  uint32_t MaxClusterVersion() const;          // the highest a member up reports
+  std::string Who(api::NodeId n) const;        // "n2@v3"; "none" for 0
+  std::vector<NodeRow> Rows() const;           // the state table of every node
+  CounterSample Sample() const;                // what a gate window measures (gate.h)
   bool PlanHas(StepKind kind) const;
   // `n`, or the leader when `n` is 0; 0 when absent or removed.
   api::NodeId Resolve(api::NodeId n) const;
+  // A fault band on the report's timeline, from now, `duration_us` long.
   void Band(uint64_t duration_us, api::NodeId node, std::string label);
   void RefreshClients() { workload_.set_nodes(Members()); }
   // Starts `n` with `tag`; on a refusal puts it back on its last good release.
