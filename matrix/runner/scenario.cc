@@ -275,12 +275,24 @@ const Scenario* FindScenario(absl::string_view name) {
 
 namespace {
 
-// What background faults a scenario draws, per simulated minute.
+// What background faults a scenario draws, per simulated minute. Set by
+// field name (`bg.crash = 2;`): the constructor keeps it from being built
+// from a positional list of numbers.
 struct BackgroundSpec {
-  double per_min = 0;        // faults per minute of the fault phase (mean)
-  int crash = 0, stop = 0, isolate = 0, halves = 0, one_way = 0, clock_jump = 0, drift = 0,
-      slow_disk = 0, storm = 0, compact = 0;  // relative weights
-  double leader_target = 0.4;
+  BackgroundSpec() {}
+  double per_min = 0;        // faults per minute of the fault phase (mean); 0: none
+  // Relative weights of the fault kinds (0: never drawn).
+  int crash = 0;
+  int stop = 0;
+  int isolate = 0;
+  int halves = 0;
+  int one_way = 0;
+  int clock_jump = 0;
+  int drift = 0;
+  int slow_disk = 0;
+  int storm = 0;
+  int compact = 0;
+  double leader_target = 0.4;  // share of the faults aimed at the leader of the moment
   uint64_t min_us = 200'000, max_us = 1'200'000;  // fault length
 };
 
@@ -554,7 +566,14 @@ void DowngradeProcedure(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   w.tag = p.from;
   b.Wait(b.gap());
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/false);
-  bg = BackgroundSpec{15, 2, 1, 1, 1, 0, 1, 0, 1, 1, 0};
+  bg.per_min = 15;
+  bg.crash = 2;
+  bg.stop = 1;
+  bg.isolate = 1;
+  bg.halves = 1;
+  bg.clock_jump = 1;
+  bg.slow_disk = 1;
+  bg.storm = 1;
 }
 
 // A staged rollout with an explicit rollback trigger: a baseline window, one
@@ -584,7 +603,7 @@ void StagedRollout(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   fin.rollout = true;
   b.Wait(b.gap());
   b.Check("the end: " + b.State());
-  bg = BackgroundSpec{};
+  bg = BackgroundSpec();  // no background faults
 }
 
 // v1 -> v2 -> v3: every hop a rolling upgrade in a fresh seeded order, with
@@ -603,7 +622,16 @@ void MultiHop(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
     }
     b.Finalize();
   }
-  bg = BackgroundSpec{20, 3, 1, 2, 1, 1, 1, 1, 1, 1, 0};
+  bg.per_min = 20;
+  bg.crash = 3;
+  bg.stop = 1;
+  bg.isolate = 2;
+  bg.halves = 1;
+  bg.one_way = 1;
+  bg.clock_jump = 1;
+  bg.drift = 1;
+  bg.slow_disk = 1;
+  bg.storm = 1;
 }
 
 void RollingUpgrade(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
@@ -614,14 +642,30 @@ void RollingUpgrade(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.StartAll();
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/true);
   b.Finalize();
-  bg = BackgroundSpec{40, 3, 1, 2, 2, 1, 2, 1, 1, 1, 0};
+  bg.per_min = 40;
+  bg.crash = 3;
+  bg.stop = 1;
+  bg.isolate = 2;
+  bg.halves = 2;
+  bg.one_way = 1;
+  bg.clock_jump = 2;
+  bg.drift = 1;
+  bg.slow_disk = 1;
+  bg.storm = 1;
 }
 
 void RollingDowngrade(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.StartAll();
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/true);
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/false);
-  bg = BackgroundSpec{25, 3, 1, 2, 1, 0, 1, 0, 1, 1, 0};
+  bg.per_min = 25;
+  bg.crash = 3;
+  bg.stop = 1;
+  bg.isolate = 2;
+  bg.halves = 1;
+  bg.clock_jump = 1;
+  bg.slow_disk = 1;
+  bg.storm = 1;
 }
 
 void DowngradeAfterFinalize(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
@@ -629,7 +673,13 @@ void DowngradeAfterFinalize(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/true);
   b.Finalize();
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/false);
-  bg = BackgroundSpec{20, 3, 1, 2, 1, 0, 1, 0, 1, 0, 0};
+  bg.per_min = 20;
+  bg.crash = 3;
+  bg.stop = 1;
+  bg.isolate = 2;
+  bg.halves = 1;
+  bg.clock_jump = 1;
+  bg.slow_disk = 1;
 }
 
 // Old majority, a new leader over old followers and the reverse, then old
@@ -717,7 +767,10 @@ void SnapshotExchange(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.Finalize();
   // Light: a crash or a slow disk now and then, never a partition (the lag
   // steps are the partitions here).
-  bg = BackgroundSpec{10, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0};
+  bg.per_min = 10;
+  bg.crash = 1;
+  bg.clock_jump = 1;
+  bg.slow_disk = 1;
   bg.leader_target = 0.2;
 }
 
@@ -743,7 +796,11 @@ void CompactionMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   }
   b.Wait(b.gap());
   b.Finalize();
-  bg = BackgroundSpec{20, 3, 0, 1, 0, 0, 0, 0, 2, 0, 2};
+  bg.per_min = 20;
+  bg.crash = 3;
+  bg.isolate = 1;
+  bg.slow_disk = 2;
+  bg.compact = 2;
 }
 
 void MembershipMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
@@ -816,7 +873,10 @@ void MembershipMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.Admin(StepKind::kPromote, n6).optional = true;
   b.Admin(StepKind::kAddVoter, n6, "a voter in any case");
   b.Check("");
-  bg = BackgroundSpec{8, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0};
+  bg.per_min = 8;
+  bg.crash = 1;
+  bg.isolate = 1;
+  bg.clock_jump = 1;
   bg.leader_target = 0.2;
 }
 
@@ -837,7 +897,13 @@ void LeaderFlaps(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
     b.Wait(b.gap() / 2);
   }
   b.Finalize();
-  bg = BackgroundSpec{30, 0, 0, 3, 1, 1, 3, 1, 0, 1, 0};
+  bg.per_min = 30;
+  bg.isolate = 3;
+  bg.halves = 1;
+  bg.one_way = 1;
+  bg.clock_jump = 3;
+  bg.drift = 1;
+  bg.storm = 1;
   bg.leader_target = 0.8;
 }
 
@@ -863,7 +929,10 @@ void CrashMidUpgrade(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
     b.Wait(b.gap());
   }
   b.Finalize();
-  bg = BackgroundSpec{15, 2, 0, 1, 0, 0, 0, 0, 1, 0, 0};
+  bg.per_min = 15;
+  bg.crash = 2;
+  bg.isolate = 1;
+  bg.slow_disk = 1;
 }
 
 // Adversaries on the links in every state of a rolling upgrade: all on
@@ -892,7 +961,10 @@ void Adversary(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
           "again, replaying AppendEntries captured long before (reordered-old)");
   b.Wait(2 * window);
   b.Check("commits after the late replays");
-  bg = BackgroundSpec{10, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0};
+  bg.per_min = 10;
+  bg.crash = 1;
+  bg.isolate = 1;
+  bg.slow_disk = 1;
   bg.leader_target = 0.3;
 }
 
@@ -916,7 +988,10 @@ void Pause(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   }
   b.Finalize();
   pause("finalized");
-  bg = BackgroundSpec{10, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0};
+  bg.per_min = 10;
+  bg.crash = 1;
+  bg.isolate = 1;
+  bg.clock_jump = 1;
   bg.leader_target = 0.3;
 }
 
@@ -954,7 +1029,7 @@ void Overload(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   // follows it at once rather than after a fixed stretch of more load.
   b.Wait(2 * window);
   b.Check("commits after the storm");
-  bg = BackgroundSpec{};
+  bg = BackgroundSpec();  // no background faults
 }
 
 // ---- release features: joint consensus, learners, reads ------------------
@@ -1043,7 +1118,10 @@ void JointMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
     s.expect_refusal = !joint;
   }
   b.Check("after the partition while joint");
-  bg = BackgroundSpec{6, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0};
+  bg.per_min = 6;
+  bg.crash = 1;
+  bg.isolate = 1;
+  bg.clock_jump = 1;
   bg.leader_target = 0.2;
 }
 
@@ -1106,7 +1184,10 @@ void LearnersMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.Check(b.State());
   b.Wait(b.gap());
   b.Finalize();
-  bg = BackgroundSpec{6, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0};
+  bg.per_min = 6;
+  bg.crash = 1;
+  bg.isolate = 1;
+  bg.clock_jump = 1;
   bg.leader_target = 0.2;
 }
 
@@ -1150,7 +1231,10 @@ void ReadsMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   deposed("finalized");
   flaps();
   deposed("finalized, again");
-  bg = BackgroundSpec{20, 0, 0, 3, 1, 0, 1, 0, 0, 0, 0};
+  bg.per_min = 20;
+  bg.isolate = 3;
+  bg.halves = 1;
+  bg.clock_jump = 1;
   bg.leader_target = 0.8;
 }
 
