@@ -27,8 +27,8 @@ Targets (all in versions/canaries):
                      "versions/canaries/<base>_<name>/raft.proto", which is what
                      the rewritten includes of raft.pb.h name)
   <name>_cc_proto    cc_proto_library
-  <name>             one cc_library with every patched source, the adapter and a
-                     registration of the canary (tag "<base>+<name>", the expected
+  <name>             one cc_library compiling every patched source, the adapter and a
+                     registration of the canary as one translation unit (tag "<base>+<name>", the expected
                      diagnosis, the cells to run) in //versions/canaries:registry.
                      alwayslink, so depending on it is enough to register it.
 
