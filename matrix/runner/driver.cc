@@ -63,7 +63,7 @@ Driver::Driver(const ScenarioPlan& p, const ExecOptions& o)
       cluster_(sim_.cluster()),
       workload_(sim_.workload()) {
   checkers_.Add(std::make_unique<check::ReplicaAgreement>());
-  auto membership = std::make_unique<MembershipDurability>();
+  auto membership = std::make_unique<check::MembershipDurability>();
   membership_ = membership.get();
   checkers_.Add(std::move(membership));
   auto sampler = std::make_unique<Sampler>();

@@ -42,10 +42,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "matrix/check/checker_set.h"
+#include "matrix/check/membership_durability.h"
 #include "matrix/runner/adversary.h"
 #include "matrix/runner/driver.h"
 #include "matrix/runner/gate.h"
-#include "matrix/runner/membership_durability.h"
 #include "matrix/runner/overload.h"
 #include "matrix/runner/sampler.h"
 #include "matrix/runner/scenario.h"
@@ -331,7 +331,7 @@ class Driver : public sim::SimulationHooks {
   sim::Workload& workload_;
   Sampler* sampler_ = nullptr;
   uint64_t downgrade_index_ = 0;  // index of the accepted downgrade request (0: none)
-  MembershipDurability* membership_ = nullptr;  // owned by checkers_
+  check::MembershipDurability* membership_ = nullptr;  // owned by checkers_
   size_t admin_scanned_ = 0;
   CounterSample window_start_;    // kObserve, kGate: the counters at the window's start
   WindowSignals gate_baseline_;

@@ -1,10 +1,10 @@
-#include "matrix/runner/membership_durability.h"
+#include "matrix/check/membership_durability.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 
-namespace raftlog::runner {
+namespace raftlog::check {
 namespace {
 
 bool Holds(const std::vector<api::NodeId>& v, api::NodeId id) {
@@ -61,4 +61,4 @@ void MembershipDurability::OnStep(const check::NodeStep& step) {
   }
 }
 
-}  // namespace raftlog::runner
+}  // namespace raftlog::check

@@ -10,8 +10,8 @@
 // accepts a second change while the first is in flight, both computed from
 // the same committed configuration, drops the first one: the acknowledged
 // member disappears from the next configuration, which this checker names.
-#ifndef RAFTLOG_MATRIX_RUNNER_MEMBERSHIP_DURABILITY_H_
-#define RAFTLOG_MATRIX_RUNNER_MEMBERSHIP_DURABILITY_H_
+#ifndef RAFTLOG_MATRIX_CHECK_MEMBERSHIP_DURABILITY_H_
+#define RAFTLOG_MATRIX_CHECK_MEMBERSHIP_DURABILITY_H_
 
 #include <cstdint>
 #include <map>
@@ -20,12 +20,12 @@
 #include "matrix/check/checker.h"
 #include "versions/api/node.h"
 
-namespace raftlog::runner {
+namespace raftlog::check {
 
-class MembershipDurability : public check::Checker {
+class MembershipDurability : public Checker {
  public:
   static constexpr char kName[] = "membership_durability";
-  MembershipDurability() : check::Checker(kName) {}
+  MembershipDurability() : Checker(kName) {}
 
   // An administrative reply: a successful membership addition starts to be
   // watched; a removal request (answered or not) ends the watch of its target.
@@ -45,6 +45,6 @@ class MembershipDurability : public check::Checker {
   std::set<api::NodeId> removal_asked_;
 };
 
-}  // namespace raftlog::runner
+}  // namespace raftlog::check
 
-#endif  // RAFTLOG_MATRIX_RUNNER_MEMBERSHIP_DURABILITY_H_
+#endif  // RAFTLOG_MATRIX_CHECK_MEMBERSHIP_DURABILITY_H_

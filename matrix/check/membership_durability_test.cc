@@ -1,11 +1,11 @@
-#include "matrix/runner/membership_durability.h"
+#include "matrix/check/membership_durability.h"
 
 #include <algorithm>
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
-namespace raftlog::runner {
+namespace raftlog::check {
 namespace {
 
 api::Request Add(api::NodeId target, api::Op op = api::Op::kAddVoter) {
@@ -106,4 +106,4 @@ TEST_F(MembershipDurabilityTest, RefusedAdditionsAreNotWatched) {
 }
 
 }  // namespace
-}  // namespace raftlog::runner
+}  // namespace raftlog::check
