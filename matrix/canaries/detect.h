@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "matrix/runner/driver.h"
-#include "matrix/runner/policy.h"
 #include "matrix/runner/report.h"
 #include "matrix/runner/scenario.h"
 #include "matrix/runner/verdict.h"
 #include "versions/canaries/registry.h"
+#include "versions/policy.h"
 
 namespace raftlog::canaries {
 
@@ -41,7 +41,7 @@ struct DetectCell {
 };
 
 struct DetectOptions {
-  const runner::Policy* policy = nullptr;  // REQUIRED
+  const policy::Policy* policy = nullptr;  // REQUIRED
   runner::Mode mode = runner::Mode::kFast;  // the plans' mode, as the matrix's --mode
   int first_seed = 1;                      // seeds first_seed..seeds (--seed=S: S..S)
   int seeds = 16;                          // per cell at most

@@ -27,11 +27,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "matrix/canaries/detect.h"
-#include "matrix/runner/policy.h"
+#include "matrix/canaries/detect.h"
 #include "matrix/runner/report.h"
 #include "matrix/runner/scenario.h"
-#include "matrix/canaries/detect.h"
 #include "versions/canaries/registry.h"
+#include "versions/policy.h"
 
 namespace raftlog::canaries {
 namespace {
@@ -54,7 +54,7 @@ int Main(int argc, char** argv) {
       return 2;
     }
   }
-  absl::StatusOr<runner::Policy> policy = runner::Policy::Load("versions/policy.txt");
+  absl::StatusOr<policy::Policy> policy = policy::Policy::Load("versions/policy.txt");
   if (!policy.ok()) {
     std::fprintf(stderr, "policy: %s\n", policy.status().ToString().c_str());
     return 2;

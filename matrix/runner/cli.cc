@@ -24,11 +24,11 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "matrix/runner/matrix.h"
-#include "matrix/runner/policy.h"
 #include "matrix/runner/report.h"
 #include "matrix/runner/verdict.h"
 #include "matrix/sim/linearizability.h"
 #include "util/user_path.h"
+#include "versions/policy.h"
 #include "versions/registry.h"
 
 ABSL_FLAG(std::string, tags, "",
@@ -248,7 +248,7 @@ int Usage(const std::string& msg) {
   return kExitUsage;
 }
 
-int RunRegressions(const std::string& path, const Policy& policy, const MatrixOptions& base) {
+int RunRegressions(const std::string& path, const policy::Policy& policy, const MatrixOptions& base) {
   std::ifstream in(path);
   if (!in) return Usage(absl::StrCat("cannot open regressions file ", path));
   std::stringstream ss;
@@ -318,7 +318,7 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
   auto mode = ModeFromName(absl::GetFlag(FLAGS_mode));
   if (!mode.ok()) return Usage(std::string(mode.status().message()));
   const std::string policy_path = PolicyPath(absl::GetFlag(FLAGS_policy), argv[0]);
-  auto policy = Policy::Load(policy_path);
+  auto policy = policy::Policy::Load(policy_path);
   if (!policy.ok()) return Usage(std::string(policy.status().message()));
   if (absl::Status s = policy->Validate(registered); !s.ok()) return Usage(std::string(s.message()));
 
@@ -433,7 +433,7 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
     for (const std::string& s : scenarios) {
       const Scenario* sc = FindScenario(s);
       for (const auto& [a, b] : pairs) {
-        const Capabilities declared = policy->For(judged_as(a), judged_as(b));
+        const policy::Capabilities declared = policy->For(judged_as(a), judged_as(b));
         const bool supported = declared.HasAll(sc->requires);
         for (uint64_t seed : seeds) {
           auto plan = Compile(s, a, b, seed, *mode);

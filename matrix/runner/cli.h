@@ -25,9 +25,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "matrix/runner/policy.h"
 #include "matrix/runner/scenario.h"
 #include "versions/api/node.h"
+#include "versions/policy.h"
 
 namespace raftlog::runner {
 
@@ -54,7 +54,7 @@ std::vector<std::string> NormalizeFlagNames(const std::vector<std::string>& args
 
 // --canaries, as parsed by the runner: what the canary detector is asked to run.
 struct CanaryRequest {
-  const Policy* policy = nullptr;
+  const policy::Policy* policy = nullptr;
   std::vector<std::string> registered;  // the registry's tags, oldest first
   std::string out_dir;                  // reports
   Mode mode = Mode::kFast;              // --mode

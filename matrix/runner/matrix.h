@@ -19,10 +19,10 @@
 #include <vector>
 
 #include "matrix/runner/driver.h"
-#include "matrix/runner/policy.h"
 #include "matrix/runner/scenario.h"
 #include "matrix/runner/verdict.h"
 #include "matrix/sim/linearizability.h"
+#include "versions/policy.h"
 
 namespace raftlog::runner {
 
@@ -60,7 +60,7 @@ struct MatrixOptions {
   // Per-search budget of the linearizability check (configurations one
   // search may enter); a seed whose search runs out is UNKNOWN.
   uint64_t lin_max_states = sim::kDefaultLinMaxStates;
-  const Policy* policy = nullptr;  // REQUIRED
+  const policy::Policy* policy = nullptr;  // REQUIRED
   // The tag whose declaration the policy is asked about for a cell's tag
   // (null: the tag itself). A canary "v2+ack" is judged as its base "v2".
   std::function<std::string(const std::string&)> policy_tag;
@@ -150,8 +150,8 @@ struct Artifact {
 
 struct CellResult {
   CellKey key;
-  Capabilities required;
-  Capabilities declared;
+  policy::Capabilities required;
+  policy::Capabilities declared;
   bool supported = false;
   CellVerdict verdict;
   std::vector<SeedSummary> seeds;

@@ -206,10 +206,10 @@ void History(JsonWriter& j, absl::string_view key, const std::vector<HistoryEven
   j.EndArray();
 }
 
-void CapabilityList(JsonWriter& j, absl::string_view key, const Capabilities& c) {
+void CapabilityList(JsonWriter& j, absl::string_view key, const policy::Capabilities& c) {
   j.Key(key).BeginArray();
-  for (Capability x : kAllCapabilities) {
-    if (c.Has(x)) j.String(CapabilityName(x));
+  for (policy::Capability x : policy::kAllCapabilities) {
+    if (c.Has(x)) j.String(policy::CapabilityName(x));
   }
   j.EndArray();
 }

@@ -16,8 +16,8 @@ CellResult Cell(const std::string& scenario, const std::string& from, const std:
                 CellStatus status, bool supported) {
   CellResult c;
   c.key = {scenario, from, to};
-  c.required = {Capability::kRollingUpgrade};
-  c.declared = supported ? Capabilities{Capability::kRollingUpgrade} : Capabilities{};
+  c.required = {policy::Capability::kRollingUpgrade};
+  c.declared = supported ? policy::Capabilities{policy::Capability::kRollingUpgrade} : policy::Capabilities{};
   c.supported = supported;
   const bool ok = CellOk(status);
   c.verdict = {status, 2, ok ? 2 : 1};

@@ -20,8 +20,8 @@ MatrixResult Sample() {
   m.wall_s = 2;
   CellResult pass;
   pass.key = {"rolling_upgrade", "v1", "v1"};
-  pass.required = {Capability::kRollingUpgrade};
-  pass.declared = {Capability::kRollingUpgrade};
+  pass.required = {policy::Capability::kRollingUpgrade};
+  pass.declared = {policy::Capability::kRollingUpgrade};
   pass.supported = true;
   pass.verdict = {CellStatus::kPass, 2, 2};
   pass.seeds = {{1, SeedOutcome::kPass, true, 0xabc, 5'000'000, ""},

@@ -180,7 +180,7 @@ std::string StepString(const Step& s) {
 }
 
 const std::vector<Scenario>& AllScenarios() {
-  using C = Capability;
+  using C = policy::Capability;
   static const auto* all = new std::vector<Scenario>{
       {"rolling_upgrade",
        "every node from <from> to <to> in a seeded order under background faults and a skewed "

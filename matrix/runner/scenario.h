@@ -24,11 +24,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "matrix/runner/policy.h"
 #include "matrix/sim/network.h"
 #include "matrix/sim/plan.h"
 #include "matrix/sim/workload.h"
 #include "versions/api/node.h"
+#include "versions/policy.h"
 
 namespace raftlog::runner {
 
@@ -140,7 +140,7 @@ struct Scenario {
   std::string summary;
   // What the policy must declare for the cell's pair for the scenario to be
   // expected to pass (otherwise it is expected to be refused cleanly).
-  Capabilities requires;
+  policy::Capabilities requires;
 };
 // Every scenario, in report order.
 const std::vector<Scenario>& AllScenarios();

@@ -18,7 +18,7 @@ TEST(Scenario, EveryScenarioCompilesDeterministically) {
       ASSERT_TRUE(a.ok()) << a.status();
       EXPECT_EQ(a->ToString(true), b->ToString(true)) << s.name;
       EXPECT_FALSE(s.requires.empty()) << s.name;
-      EXPECT_TRUE(s.requires.Has(Capability::kRollingUpgrade)) << s.name;
+      EXPECT_TRUE(s.requires.Has(policy::Capability::kRollingUpgrade)) << s.name;
     }
   }
 }
