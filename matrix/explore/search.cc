@@ -48,6 +48,7 @@ class Searcher {
       r_.depth_limit = limit;
       if (absl::Status s = Rebuild({}); !s.ok()) return s;
       Remember(live_->Digest(), 0, {});
+      if (o_.observe) o_.observe(*live_);
       if (live_->HasViolation()) Found({});  // the prefix alone violates
       if (!stop_) Dfs({}, {});
       r_.distinct = visited_.size();
@@ -70,12 +71,21 @@ class Searcher {
     absl::StatusOr<std::unique_ptr<World>> w = World::Create(o_.bounds);
     if (!w.ok()) return w.status();
     live_ = *std::move(w);
-    for (const Choice& named : o_.prefix) {
-      absl::StatusOr<Choice> c = live_->Resolve(named);
-      if (!c.ok()) return absl::InvalidArgumentError(absl::StrCat("prefix: ", c.status().message()));
-      if (resolved_prefix_.size() < o_.prefix.size()) resolved_prefix_.push_back(*c);
-      if (absl::Status s = live_->Apply(*c); !s.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat("prefix: ", s.message()));
+    if (resolved_prefix_.size() == o_.prefix.size()) {
+      // Checked once below; every later rebuild takes the same steps.
+      for (const Choice& c : resolved_prefix_) {
+        if (absl::Status s = live_->Apply(c, /*checked=*/false); !s.ok()) return s;
+      }
+    } else {
+      for (const Choice& named : o_.prefix) {
+        absl::StatusOr<Choice> c = live_->Resolve(named);
+        if (!c.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat("prefix: ", c.status().message()));
+        }
+        if (absl::Status s = live_->Apply(*c); !s.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat("prefix: ", s.message()));
+        }
+        resolved_prefix_.push_back(*c);
       }
     }
     for (const Choice& c : path) {
@@ -172,6 +182,7 @@ class Searcher {
       }
       ++r_.transitions;
       r_.depth_reached = std::max(r_.depth_reached, depth + 1);
+      if (o_.observe) o_.observe(*live_);
       std::vector<Choice> child_sleep;
       if (o_.reduction) {
         for (const Choice& s : sleep) {

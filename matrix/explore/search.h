@@ -25,6 +25,7 @@
 #define RAFTLOG_MATRIX_EXPLORE_SEARCH_H_
 
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 #include <utility>
@@ -46,6 +47,11 @@ struct SearchOptions {
   double time_budget_s = 0;              // 0: none
   std::vector<Choice> prefix;  // applied first; the search explores its continuations
   bool keep_states = false;    // fill SearchResult::states (tests)
+  // Called with every state the search reaches (after each choice it
+  // applies, the prefix's last state included): tests gather evidence of
+  // what the bounds covered (a joint configuration entered, a cluster
+  // version raised). It must not change the World.
+  std::function<void(const World&)> observe;
 };
 
 enum class Verdict { kSafe, kViolation, kBudgetExhausted };
