@@ -147,14 +147,14 @@ TEST(Canaries, ReconfigFoundByTheDefaultMembershipRun) {
 // opening scripts the change and n4's catching up, the search the rest.
 SearchOptions JointCanaryBounds(const std::string& tag) {
   SearchOptions o = FromOpening("v3_cv3_opening.txt", 5, {tag, tag, tag, tag});
-  for (const Choice& c : *ParseChoices("joint 1 1,2,4\n"
-                                       "deliver 1->4 AppendEntries\n"
-                                       "deliver 4->1 AppendEntriesResponse\n"
-                                       "deliver 1->4 AppendEntries\n"
-                                       "deliver 4->1 AppendEntriesResponse\n"
-                                       "tick 2\n")) {
-    o.prefix.push_back(c);
-  }
+  const std::vector<Choice> change = *ParseChoices(
+      "joint 1 1,2,4\n"
+      "deliver 1->4 AppendEntries\n"
+      "deliver 4->1 AppendEntriesResponse\n"
+      "deliver 1->4 AppendEntries\n"
+      "deliver 4->1 AppendEntriesResponse\n"
+      "tick 2\n");
+  o.prefix.insert(o.prefix.end(), change.begin(), change.end());
   o.bounds.timeouts = 3;   // two spent by the opening
   o.bounds.finalizes = 1;  // spent by the opening
   o.bounds.membership = 1;  // spent by the opening
