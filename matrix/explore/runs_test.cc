@@ -86,9 +86,15 @@ SearchOptions Elections(const std::string& tag) {
   return o;
 }
 
-TEST(Runs, ElectionsWithCrashesV1) { EXPECT_TRUE(ExpectSafe(Elections("v1"), 14'000).node_down); }
-TEST(Runs, ElectionsWithCrashesV2) { EXPECT_TRUE(ExpectSafe(Elections("v2"), 14'000).node_down); }
-TEST(Runs, ElectionsWithCrashesV3) { EXPECT_TRUE(ExpectSafe(Elections("v3"), 14'000).node_down); }
+TEST(Runs, ElectionsWithCrashesV1) {
+  EXPECT_TRUE(ExpectSafe(Elections("v1"), 14'000).node_down);
+}
+TEST(Runs, ElectionsWithCrashesV2) {
+  EXPECT_TRUE(ExpectSafe(Elections("v2"), 14'000).node_down);
+}
+TEST(Runs, ElectionsWithCrashesV3) {
+  EXPECT_TRUE(ExpectSafe(Elections("v3"), 14'000).node_down);
+}
 
 TEST(Runs, SingleServerChangesWithCrashV1) {
   Evidence e = ExpectSafe(Membership("v1"), 12'000);

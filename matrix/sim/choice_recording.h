@@ -1,8 +1,9 @@
 // A recorded choice sequence (the bounded exploration writes one for every
 // violation it finds; //matrix/explore:explore_main --replay and
-// //matrix/sim:simulate --choices read it): what a violation needs to be reproduced exactly (the tags,
-// how many nodes bootstrap as voters, the election timeout) and its choices,
-// as a text file (choice.h's line format after three header lines):
+// //matrix/sim:simulate --choices read it): what a violation needs to be
+// reproduced exactly (the tags, how many nodes bootstrap as voters, the
+// election timeout) and its choices, as a text file (choice.h's line format
+// after three header lines):
 //
 //   % state_machine_safety @12000us: ...      (comments: the violation)
 //   tags v1,v1,v1

@@ -151,7 +151,8 @@ absl::Status ChoiceWorld::StartNode(Member& m, const std::string& tag) {
   }
   m.log.node_ = m.node.get();
   if (trace_ != nullptr) {
-    trace_->Add(NowUs(), "start", absl::StrCat("n", m.id, " ", tag, " incarnation ", m.incarnation));
+    trace_->Add(NowUs(), "start",
+                absl::StrCat("n", m.id, " ", tag, " incarnation ", m.incarnation));
   }
   AfterStep(m);
   return absl::OkStatus();
@@ -160,7 +161,8 @@ absl::Status ChoiceWorld::StartNode(Member& m, const std::string& tag) {
 void ChoiceWorld::AfterStep(Member& m) {
   api::Ready ready = m.node->TakeReady();
   for (api::Outbound& out : ready.messages) {
-    InFlightMessage f{m.id, out.to, api::Fnv1a64(out.bytes), std::move(out.type), std::move(out.bytes)};
+    InFlightMessage f{m.id, out.to, api::Fnv1a64(out.bytes), std::move(out.type),
+                      std::move(out.bytes)};
     if (f.to == 0 || f.to > members_.size()) continue;  // no such node: lost
     in_flight_.push_back(std::move(f));
   }

@@ -1,7 +1,7 @@
 // The system the bounded exploration (matrix/explore) explores, and the
-// simulator replays (//matrix/sim:simulate --choices): N real release nodes (any mix of tags) over in-memory
-// file systems, a multiset of in-flight messages, and the invariant checkers,
-// advanced one Choice at a time.
+// simulator replays (//matrix/sim:simulate --choices): N real release nodes
+// (any mix of tags) over in-memory file systems, a multiset of in-flight
+// messages, and the invariant checkers, advanced one Choice at a time.
 //
 // No simulated clock and no network model: every nondeterministic event is a
 // Choice the search makes. Time is abstracted: "tick n" ticks node n until it
@@ -10,9 +10,9 @@
 // therefore not part of the explored state; two paths that differ only in how
 // far a timer has run are the same state to the digest.
 //
-// A ChoiceWorld is built once per path and never copied: the search re-executes a
-// choice sequence from the start (stateless search), so everything here is a
-// deterministic function of (bounds, tags, choices). The checkers are fed the
+// A ChoiceWorld is built once per path and never copied: the search
+// re-executes a choice sequence from the start (stateless search), so
+// everything here is a deterministic function of (bounds, tags, choices). The checkers are fed the
 // NodeStep contract of matrix/check/checker.h after every input a node
 // handles, with a logical time (the number of choices applied, in
 // milliseconds), and an Ack for every successful client put.
