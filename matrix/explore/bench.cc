@@ -40,6 +40,13 @@ int Run() {
          b.tags[0] = "v1";
          return b;
        }()},
+      // The exact digest (a state is its start files and inputs): coarser
+      // merging, so the sleep sets have more to save.
+      {"v1 x3 elections+crash d7 exact", [] {
+         Bounds b = Elections("v1", 7);
+         b.exact_digest = true;
+         return b;
+       }()},
       // runs_test's single-server bounds: two changes and a crash.
       {"v2 x3 2 changes+crash depth 10", [] {
          Bounds b = Elections("v2", 10);
