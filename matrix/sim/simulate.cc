@@ -125,6 +125,14 @@ int ReplayChoices(const std::string& path) {
   absl::StatusOr<ReplayResult> result = Replay(*recording, /*trace=*/true);
   if (!result.ok()) {
     std::cerr << path << " does not replay on this build: " << result.status() << "\n";
+    for (const std::string& tag : recording->tags) {
+      if (FindAnyRelease(tag) != nullptr) continue;
+      if (tag.find('+') != std::string::npos) {
+        std::cerr << "canaries (" << tag << ") are linked only into the explorer: "
+                  << "bazel run //matrix:explore -- --replay=" << path << "\n";
+        break;
+      }
+    }
     return 2;
   }
   std::cout << SimulatorReport(path, *recording, *result);

@@ -33,6 +33,9 @@ printf 'tags v1,v1,v1\nput 1\n' > "$TMP/not_enabled.txt"
 grep -q 'choice 1' "$TMP/ne.err" || { cat "$TMP/ne.err"; fail "the error does not name the choice"; }
 printf 'tags v9\n' > "$TMP/unknown_tag.txt"
 [[ $(run "$TMP/unknown_tag.txt" "$TMP/ut") == 2 ]] || fail "an unknown tag"
+printf 'tags v2+reconfig,v2+reconfig\n' > "$TMP/canary.txt"
+[[ $(run "$TMP/canary.txt" "$TMP/ca") == 2 ]] || fail "a canary tag"
+grep -q 'bazel run //matrix:explore -- --replay=' "$TMP/ca.err" || { cat "$TMP/ca.err"; fail "no hint for a canary"; }
 printf 'tick 1\n' > "$TMP/no_tags.txt"
 [[ $(run "$TMP/no_tags.txt" "$TMP/nt") == 2 ]] || fail "a file without tags"
 [[ $(run "$TMP/missing.txt" "$TMP/mi") == 2 ]] || fail "a missing file"
