@@ -28,6 +28,7 @@ struct Evidence {
   bool node_down = false;            // a crash (or an upgrade's restart) happened
   bool follower_changed_config = false;  // a follower holds a config other than the bootstrap's
   bool follower_joint = false;       // a follower holds a joint configuration
+  bool follower_replacing = false;   // ... one that replaces a voter (as many in as out)
   bool upgraded = false;             // a node runs another tag than it started with
   uint32_t max_cluster_version = 0;  // over every node in every state
 };
@@ -45,6 +46,9 @@ void Observe(const World& w, const Bounds& b, const api::Config& bootstrap, Evid
     const api::Config& c = s->config;
     if (!c.voters.empty() && c.voters != bootstrap.voters) e->follower_changed_config = true;
     if (!c.voters_outgoing.empty()) e->follower_joint = true;
+    if (!c.voters_outgoing.empty() && c.voters.size() == c.voters_outgoing.size()) {
+      e->follower_replacing = true;
+    }
   }
 }
 
@@ -111,6 +115,7 @@ TEST(Runs, JointConsensusWithCrashV3) {
   Evidence e = ExpectSafe(Joint("v3"), 10'000);
   EXPECT_EQ(e.max_cluster_version, 3u);
   EXPECT_TRUE(e.follower_joint);
+  EXPECT_TRUE(e.follower_replacing);
   EXPECT_TRUE(e.node_down);
 }
 
