@@ -18,6 +18,8 @@
 // subtree skips t for as long as it only takes choices independent of t.
 // Sleep sets prune transitions, never states: the reduced search visits
 // every state the unreduced one does (reduction_test checks exactly this).
+// With the digest cache, a state met again no deeper is expanded again only
+// by the choices its earlier expansion kept asleep and this visit does not.
 //
 // Determinism: the search never reads the clock except to honour
 // time_budget_s; max_transitions bounds it reproducibly.
