@@ -8,7 +8,9 @@
 // configuration change replicated, a joint configuration entered, a cluster
 // version raised after an upgrade).
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <string>
 
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
@@ -31,9 +33,22 @@ struct Evidence {
   bool follower_replacing = false;   // ... one that replaces a voter (as many in as out)
   bool upgraded = false;             // a node runs another tag than it started with
   uint32_t max_cluster_version = 0;  // over every node in every state
+  // A state where some node runs at a cluster version that a running node's
+  // release does not speak (finalize stranded a member): what it looked like.
+  std::string stranded;
 };
 
 void Observe(const World& w, const Bounds& b, const api::Config& bootstrap, Evidence* e) {
+  uint32_t highest_cv = 0, lowest_spoken = UINT32_MAX;
+  for (api::NodeId id = 1; id <= b.tags.size(); ++id) {
+    const api::ProtocolState* s = w.state(id);
+    if (s == nullptr) continue;
+    highest_cv = std::max(highest_cv, s->cluster_version);
+    if (const api::ReleaseInfo* r = FindAnyRelease(s->release); r != nullptr) {
+      lowest_spoken = std::min(lowest_spoken, r->max_protocol);
+    }
+  }
+  if (highest_cv > lowest_spoken && e->stranded.empty()) e->stranded = w.StateTable();
   for (api::NodeId id = 1; id <= b.tags.size(); ++id) {
     const api::ProtocolState* s = w.state(id);
     if (s == nullptr) {
@@ -71,6 +86,7 @@ Evidence ExpectSafe(SearchOptions o, uint64_t min_distinct) {
   EXPECT_EQ(r->stopped_by, "depth");
   EXPECT_EQ(r->depth_reached, o.bounds.depth);
   EXPECT_GE(r->distinct, min_distinct) << "the bounds cover fewer states than they did";
+  EXPECT_EQ(e.stranded, "") << "a cluster version a running node does not speak";
   std::printf("%s: %llu distinct states, %llu explored, depth %d, %.1fs\n",
               absl::StrJoin(o.bounds.tags, ",").c_str(),
               static_cast<unsigned long long>(r->distinct),
