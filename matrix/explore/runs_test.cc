@@ -6,7 +6,8 @@
 // change that silently shrinks the explored space fails) and evidence, from
 // the states themselves, that the feature under test was exercised (a
 // configuration change replicated, a joint configuration entered, a cluster
-// version raised after an upgrade).
+// version raised after an upgrade). Beyond the checkers, every state is
+// checked for a cluster version some running node's release does not speak.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
