@@ -40,6 +40,21 @@ int Run() {
          b.tags[0] = "v1";
          return b;
        }()},
+      // The exact digest (a state is its start files and inputs): coarser
+      // merging, so the sleep sets have more to save.
+      {"v1 x3 elections+crash d7 exact", [] {
+         Bounds b = Elections("v1", 7);
+         b.exact_digest = true;
+         return b;
+       }()},
+      // runs_test's single-server bounds: two changes and a crash.
+      {"v2 x3 2 changes+crash depth 10", [] {
+         Bounds b = Elections("v2", 10);
+         b.voters = 2;
+         b.client_ops = 0;
+         b.membership = 2;
+         return b;
+       }()},
   };
   std::printf("%-34s %9s %12s %11s %9s %12s %11s %9s %8s\n", "bounds", "distinct",
               "transitions", "distinct/s", "seconds", "trans(full)", "distinct/s", "seconds",

@@ -1,6 +1,7 @@
 // Proof of teeth: the exploration finds each test-only canary within small
 // bounds, the recorded path replays to the same violation, and the good base
 // release stays safe within the same bounds.
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "matrix/explore/recording.h"
 #include "matrix/explore/search.h"
@@ -9,6 +10,8 @@
 namespace raftlog::explore {
 namespace {
 
+using testing::FromOpening;
+using testing::Membership;
 using testing::ReadTestRecording;
 using testing::Tight;
 
@@ -35,6 +38,15 @@ void ExpectFoundAndReplayed(const SearchOptions& o, const std::string& checker) 
   EXPECT_EQ(replay->first_violation_at, static_cast<int>(r->path.size())) << replay->trace;
   ASSERT_FALSE(replay->violations.empty());
   EXPECT_EQ(ViolationString(replay->violations[0]), ViolationString(r->violations[0]));
+  // What //matrix/sim:simulate --choices=FILE prints for the recording: the
+  // same violation, in the trace and in the verdict, at the same choice.
+  const std::string report = SimulatorReport("found.txt", *back, *replay);
+  const std::string violation = check::ViolationString(r->violations[0]);
+  EXPECT_NE(report.find("\n" + violation + "\n"), std::string::npos) << report;
+  EXPECT_NE(report.find(" violation " + violation), std::string::npos) << report;
+  EXPECT_NE(report.find(absl::StrCat("FAIL: first safety violation at choice ", r->path.size())),
+            std::string::npos)
+      << report;
 }
 
 void ExpectSafe(SearchOptions o, const std::string& base_tag) {
@@ -113,6 +125,48 @@ TEST(Canaries, Figure8Commit) {
   o.prefix = opening.choices;
   ExpectFoundAndReplayed(o, "leader_completeness");
 }
+
+// v2+reconfig makes a configuration effective on commit instead of on
+// append: the default single-server run (runs_test's Membership bounds, from
+// the initial state, no opening) finds a change committed by the old
+// configuration alone. runs_test runs the very same bounds on v2: safe.
+TEST(Canaries, ReconfigFoundByTheDefaultMembershipRun) {
+  SearchOptions o = Membership("v2+reconfig");
+  ASSERT_TRUE(o.prefix.empty());
+  ExpectFoundAndReplayed(o, "commitment");
+}
+
+// v3+jointnew (joint decisions by the new set's majority only) and
+// v3+leaveearly (C_new appended before ENTER_JOINT commits): n1 replaces n3
+// by n4 and n4 catches up; the search finds n1 committing with {n1,n4} (no
+// majority of the old set) and n3 winning an election without that entry.
+// Scripted opening: runs_test's Joint bounds (depth 5 after the settled
+// cluster version 3 opening) stay safe on both canaries: the damage takes 11
+// choices after the opening (the change, 4 deliveries to catch n4 up, two
+// timeouts, pre-vote and vote), out of reach of an exhaustive search; the
+// opening scripts the change and n4's catching up, the search the rest.
+SearchOptions JointCanaryBounds(const std::string& tag) {
+  SearchOptions o = FromOpening("v3_cv3_opening.txt", 5, {tag, tag, tag, tag});
+  const std::vector<Choice> change = *ParseChoices(
+      "joint 1 1,2,4\n"
+      "deliver 1->4 AppendEntries\n"
+      "deliver 4->1 AppendEntriesResponse\n"
+      "deliver 1->4 AppendEntries\n"
+      "deliver 4->1 AppendEntriesResponse\n"
+      "tick 2\n");
+  o.prefix.insert(o.prefix.end(), change.begin(), change.end());
+  o.bounds.timeouts = 3;   // two spent by the opening
+  o.bounds.finalizes = 1;  // spent by the opening
+  o.bounds.membership = 1;  // spent by the opening
+  return o;
+}
+TEST(Canaries, JointNewMajorityOnly) {
+  ExpectFoundAndReplayed(JointCanaryBounds("v3+jointnew"), "leader_completeness");
+}
+TEST(Canaries, LeaveJointEarly) {
+  ExpectFoundAndReplayed(JointCanaryBounds("v3+leaveearly"), "leader_completeness");
+}
+TEST(Canaries, JointControlV3IsSafe) { ExpectSafe(JointCanaryBounds("v3"), "v3"); }
 
 }  // namespace
 }  // namespace raftlog::explore

@@ -1,60 +1,21 @@
-// A recorded path: what a violation needs to be reproduced exactly (the tags,
-// how many nodes bootstrap as voters, the election timeout) and its choices,
-// as a text file (choice.h's line format after three header lines):
-//
-//   % state_machine_safety @12000us: ...      (comments: the violation)
-//   tags v1,v1,v1
-//   voters 3
-//   election_ticks 2
-//   tick 1
-//   deliver 1->2 #... % RequestVote
-//
-// Replaying needs no budgets: the choices themselves are the bound.
+// Recorded choice sequences and their replay live in
+// matrix/sim/choice_recording.h (the simulator replays them too:
+// //matrix/sim:simulate --choices=FILE). These are the explorer's names.
 #ifndef RAFTLOG_MATRIX_EXPLORE_RECORDING_H_
 #define RAFTLOG_MATRIX_EXPLORE_RECORDING_H_
 
-#include <string>
-#include <vector>
-
-#include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
-#include "matrix/check/checker.h"
-#include "matrix/explore/choice.h"
 #include "matrix/explore/world.h"
+#include "matrix/sim/choice_recording.h"
 
 namespace raftlog::explore {
 
-struct Recording {
-  std::vector<std::string> tags;
-  int voters = 0;
-  int election_ticks = 2;
-  std::vector<Choice> choices;
-  std::vector<std::string> comments;  // header comment lines, without '%'
-};
-
-// The file text. Message choices carry their type as a comment when `types`
-// (one per choice, "" for none) is given.
-std::string FormatRecording(const Recording& r, const std::vector<std::string>& types = {});
-// InvalidArgument (with the line number) for a malformed file.
-absl::StatusOr<Recording> ParseRecording(absl::string_view text);
-
-// Bounds that let every recorded choice through (replay is not bounded by
-// budgets, only by its own choices).
-Bounds ReplayBounds(const Recording& r);
-
-struct ReplayResult {
-  int applied = 0;                      // choices applied
-  int first_violation_at = 0;           // 1-based choice number, 0 if none
-  std::vector<check::Violation> violations;
-  std::string trace;                    // per choice: the choice, events, node table
-  std::vector<std::string> types;       // message type of each choice ("" if none)
-  std::vector<Choice> resolved;         // the choices, messages named by digest
-};
-
-// Re-executes `r` from the start. An unknown tag or a choice that is not
-// enabled where the file puts it is an error (the file does not fit this
-// build). With `trace`, ReplayResult::trace describes every state.
-absl::StatusOr<ReplayResult> Replay(const Recording& r, bool trace);
+using sim::FormatRecording;
+using sim::ParseRecording;
+using sim::Recording;
+using sim::Replay;
+using sim::ReplayBounds;
+using sim::ReplayResult;
+using sim::SimulatorReport;
 
 }  // namespace raftlog::explore
 

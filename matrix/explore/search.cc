@@ -48,6 +48,7 @@ class Searcher {
       r_.depth_limit = limit;
       if (absl::Status s = Rebuild({}); !s.ok()) return s;
       Remember(live_->Digest(), 0, {});
+      if (o_.observe) o_.observe(*live_);
       if (live_->HasViolation()) Found({});  // the prefix alone violates
       if (!stop_) Dfs({}, {});
       r_.distinct = visited_.size();
@@ -70,12 +71,21 @@ class Searcher {
     absl::StatusOr<std::unique_ptr<World>> w = World::Create(o_.bounds);
     if (!w.ok()) return w.status();
     live_ = *std::move(w);
-    for (const Choice& named : o_.prefix) {
-      absl::StatusOr<Choice> c = live_->Resolve(named);
-      if (!c.ok()) return absl::InvalidArgumentError(absl::StrCat("prefix: ", c.status().message()));
-      if (resolved_prefix_.size() < o_.prefix.size()) resolved_prefix_.push_back(*c);
-      if (absl::Status s = live_->Apply(*c); !s.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat("prefix: ", s.message()));
+    if (resolved_prefix_.size() == o_.prefix.size()) {
+      // Checked once below; every later rebuild takes the same steps.
+      for (const Choice& c : resolved_prefix_) {
+        if (absl::Status s = live_->Apply(c, /*checked=*/false); !s.ok()) return s;
+      }
+    } else {
+      for (const Choice& named : o_.prefix) {
+        absl::StatusOr<Choice> c = live_->Resolve(named);
+        if (!c.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat("prefix: ", c.status().message()));
+        }
+        if (absl::Status s = live_->Apply(*c); !s.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat("prefix: ", s.message()));
+        }
+        resolved_prefix_.push_back(*c);
       }
     }
     for (const Choice& c : path) {
@@ -117,9 +127,13 @@ class Searcher {
 
   // Records a visit; true when the state must be expanded (new, or now
   // reached shallower or with less asleep). `sleep` is narrowed to what the
-  // expansion must still keep asleep.
+  // expansion must still keep asleep. A state seen before no deeper needs
+  // only the choices its earlier expansion kept asleep and this visit does
+  // not (sleep sets with state caching, Godefroid 1996): those are put in
+  // `awake`, and only they are expanded; empty `awake` means expand all.
   bool Remember(const StateDigest& d, int depth, std::vector<uint64_t> sleep,
-                std::vector<uint64_t>* expand_sleep = nullptr) {
+                std::vector<uint64_t>* expand_sleep = nullptr,
+                std::vector<uint64_t>* awake = nullptr) {
     if (o_.keep_states) r_.states.insert(d);
     auto [it, inserted] = visited_.try_emplace(d, Visit{depth, sleep});
     if (!inserted) {
@@ -127,6 +141,10 @@ class Searcher {
       if (v.depth <= depth) {
         if (std::includes(sleep.begin(), sleep.end(), v.sleep.begin(), v.sleep.end())) {
           return false;  // seen no deeper, with no more asleep
+        }
+        if (awake != nullptr) {
+          std::set_difference(v.sleep.begin(), v.sleep.end(), sleep.begin(), sleep.end(),
+                              std::back_inserter(*awake));
         }
         std::vector<uint64_t> both;
         std::set_intersection(v.sleep.begin(), v.sleep.end(), sleep.begin(), sleep.end(),
@@ -140,7 +158,9 @@ class Searcher {
   }
 
   // REQUIRES: the live World is at `path`.
-  void Dfs(const std::vector<Choice>& path, const std::vector<Choice>& sleep) {
+  // With `only` non-empty, expands just the choices whose keys it lists.
+  void Dfs(const std::vector<Choice>& path, const std::vector<Choice>& sleep,
+           const std::vector<uint64_t>& only = {}) {
     const int depth = static_cast<int>(path.size());
     const std::vector<Choice> enabled = live_->Enabled();
     if (depth >= r_.depth_limit) {
@@ -153,6 +173,9 @@ class Searcher {
     for (const Choice& c : enabled) {
       if (stop_ || OutOfBudget()) return;
       if (o_.reduction && std::binary_search(asleep.begin(), asleep.end(), ChoiceKey(c))) {
+        continue;
+      }
+      if (!only.empty() && !std::binary_search(only.begin(), only.end(), ChoiceKey(c))) {
         continue;
       }
       if (!live_here) {
@@ -172,6 +195,7 @@ class Searcher {
       }
       ++r_.transitions;
       r_.depth_reached = std::max(r_.depth_reached, depth + 1);
+      if (o_.observe) o_.observe(*live_);
       std::vector<Choice> child_sleep;
       if (o_.reduction) {
         for (const Choice& s : sleep) {
@@ -188,8 +212,11 @@ class Searcher {
         // expanded like any other, so both searches see the same states.
         if (stop_ || o_.stop_at_violation) continue;
       }
-      std::vector<uint64_t> keep;
-      if (!Remember(live_->Digest(), depth + 1, Keys(child_sleep), &keep)) continue;
+      std::vector<uint64_t> keep, awake;
+      if (!Remember(live_->Digest(), depth + 1, Keys(child_sleep), &keep,
+                    o_.reduction ? &awake : nullptr)) {
+        continue;
+      }
       // Keep asleep only what both visits had asleep.
       child_sleep.erase(std::remove_if(child_sleep.begin(), child_sleep.end(),
                                        [&](const Choice& s) {
@@ -197,7 +224,7 @@ class Searcher {
                                                                     ChoiceKey(s));
                                        }),
                         child_sleep.end());
-      Dfs(child, child_sleep);
+      Dfs(child, child_sleep, awake);
     }
   }
 

@@ -18,6 +18,8 @@
 // subtree skips t for as long as it only takes choices independent of t.
 // Sleep sets prune transitions, never states: the reduced search visits
 // every state the unreduced one does (reduction_test checks exactly this).
+// With the digest cache, a state met again no deeper is expanded again only
+// by the choices its earlier expansion kept asleep and this visit does not.
 //
 // Determinism: the search never reads the clock except to honour
 // time_budget_s; max_transitions bounds it reproducibly.
@@ -25,6 +27,7 @@
 #define RAFTLOG_MATRIX_EXPLORE_SEARCH_H_
 
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 #include <utility>
@@ -46,6 +49,11 @@ struct SearchOptions {
   double time_budget_s = 0;              // 0: none
   std::vector<Choice> prefix;  // applied first; the search explores its continuations
   bool keep_states = false;    // fill SearchResult::states (tests)
+  // Called with every state the search reaches (after each choice it
+  // applies, the prefix's last state included): tests gather evidence of
+  // what the bounds covered (a joint configuration entered, a cluster
+  // version raised). It must not change the World.
+  std::function<void(const World&)> observe;
 };
 
 enum class Verdict { kSafe, kViolation, kBudgetExhausted };

@@ -1,4 +1,5 @@
-// Shared by the explorer's tests: bounds by name, reading test data.
+// Shared by the explorer's tests: bounds by name, reading test data, the
+// default bounded runs.
 #ifndef RAFTLOG_MATRIX_EXPLORE_TEST_UTIL_H_
 #define RAFTLOG_MATRIX_EXPLORE_TEST_UTIL_H_
 
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "gtest/gtest.h"
 #include "matrix/explore/recording.h"
 #include "matrix/explore/search.h"
 
@@ -25,10 +27,76 @@ inline Bounds Tight(std::vector<std::string> tags, int depth) {
 // A file under matrix/explore/testdata (a data dependency of the test).
 inline Recording ReadTestRecording(const std::string& name) {
   std::ifstream in("matrix/explore/testdata/" + name);
+  if (!in) ADD_FAILURE() << "cannot read testdata/" << name << " (a data dependency?)";
   std::stringstream ss;
   ss << in.rdbuf();
   absl::StatusOr<Recording> r = ParseRecording(ss.str());
+  if (!r.ok()) ADD_FAILURE() << name << ": " << r.status();
   return r.ok() ? *r : Recording{};
+}
+
+// Search options that start from a recorded opening (a file under
+// matrix/explore/testdata): its voters and election timeout, its choices as
+// the prefix; `tags` replaces the file's tags when given. Every budget is
+// zero (the caller grants what the opening spends, plus what the search may).
+inline SearchOptions FromOpening(const std::string& name, int depth,
+                                 std::vector<std::string> tags = {}) {
+  Recording opening = ReadTestRecording(name);
+  SearchOptions o;
+  o.bounds = Tight(tags.empty() ? opening.tags : std::move(tags), depth);
+  o.bounds.voters = opening.voters;
+  o.bounds.election_ticks = opening.election_ticks;
+  o.prefix = opening.choices;
+  return o;
+}
+
+// The default bounded runs of runs_test; canaries_test runs the same bounds
+// on the known-bad variants.
+
+// Two voters and a joining third node: elect, two single-server changes (add
+// it, remove one, or both), replicate them, with a crash anywhere. Two
+// changes, because the defects live in the second change while the first is
+// in flight (canaries_test finds v2+reconfig with these very bounds).
+inline SearchOptions Membership(const std::string& tag) {
+  SearchOptions o;
+  o.bounds = Tight({tag, tag, tag}, 10);
+  o.bounds.voters = 2;
+  o.bounds.timeouts = 2;
+  o.bounds.heartbeats = 1;
+  o.bounds.membership = 2;
+  o.bounds.crashes = 1;
+  o.max_transitions = 400'000;
+  return o;
+}
+
+// Joint consensus on v3: from a settled cluster at cluster version 3 (n1
+// leads voters {1,2,3}; n4 runs, no member), one joint change (adding n4,
+// removing a voter, or replacing one by n4), its replication, a crash, an
+// election. The opening is scripted: reaching cluster version 3 takes 20
+// choices, out of reach of an exhaustive search.
+inline SearchOptions Joint(const std::string& tag) {
+  SearchOptions o = FromOpening("v3_cv3_opening.txt", 5, {tag, tag, tag, tag});
+  o.bounds.timeouts = 2;   // one spent by the opening
+  o.bounds.finalizes = 1;  // spent by the opening
+  o.bounds.heartbeats = 1;
+  o.bounds.membership = 1;
+  o.bounds.crashes = 1;
+  o.max_transitions = 400'000;
+  return o;
+}
+
+// Mixed releases across an upgrade and a finalize: from a settled cluster led
+// by n2 (the newer release) with n1 on the older one, n1 restarting on the
+// newer release is a choice, and so is finalize; the cluster version rises
+// within the bounds (upgrade, heartbeat, report, finalize, replicate, commit).
+inline SearchOptions Mixed(std::vector<std::string> tags) {
+  SearchOptions o = FromOpening("mixed_opening.txt", 8, std::move(tags));
+  o.bounds.timeouts = 2;  // one spent by the opening
+  o.bounds.heartbeats = 2;
+  o.bounds.upgrades = 1;
+  o.bounds.finalizes = 1;
+  o.max_transitions = 400'000;
+  return o;
 }
 
 }  // namespace raftlog::explore::testing

@@ -1,153 +1,21 @@
-// The explored system: N real release nodes (any mix of tags) over in-memory
-// file systems, a multiset of in-flight messages, and the invariant checkers,
-// advanced one Choice at a time.
-//
-// No simulated clock and no network model: every nondeterministic event is a
-// Choice the search makes. Time is abstracted: "tick n" ticks node n until it
-// emits a message or changes role (its election timeout or its heartbeat
-// fired), at most kMaxTicksPerTimeout ticks. The nodes' own timer counters are
-// therefore not part of the explored state; two paths that differ only in how
-// far a timer has run are the same state to the digest.
-//
-// A World is built once per path and never copied: the search re-executes a
-// choice sequence from the start (stateless search), so everything here is a
-// deterministic function of (bounds, tags, choices). The checkers are fed the
-// NodeStep contract of matrix/check/checker.h after every input a node
-// handles, with a logical time (the number of choices applied, in
-// milliseconds), and an Ack for every successful client put.
+// The explored system is sim::ChoiceWorld (matrix/sim/choice_world.h): it
+// lives below the explorer so that the simulator replays the explorer's
+// recordings (//matrix/sim:simulate --choices=FILE). These are the
+// explorer's names for it.
 #ifndef RAFTLOG_MATRIX_EXPLORE_WORLD_H_
 #define RAFTLOG_MATRIX_EXPLORE_WORLD_H_
 
-#include <cstdint>
-#include <map>
-#include <memory>
-#include <set>
-#include <string>
-#include <utility>
-#include <vector>
-
-#include "absl/status/status.h"
-#include "absl/status/statusor.h"
-#include "matrix/check/checker_set.h"
 #include "matrix/explore/choice.h"
-#include "versions/api/mem_env.h"
-#include "versions/api/node.h"
+#include "matrix/sim/choice_world.h"
 
 namespace raftlog::explore {
 
-// What the search may do, and how often, along one path.
-struct Bounds {
-  std::vector<std::string> tags;  // node i+1 runs tags[i]
-  int voters = 0;                 // nodes 1..voters bootstrap as voters (0: all)
-  int depth = 12;                 // choices per path
-  int timeouts = 4;               // ticks of a non-leader (election timeouts)
-  int heartbeats = 2;             // ticks of a leader (heartbeats)
-  int crashes = 0;
-  int drops = 0;
-  int duplicates = 0;
-  int client_ops = 1;
-  int membership = 0;             // add / remove / joint changes
-  int upgrades = 0;               // restarts on the next tag
-  int finalizes = 0;
-  int election_ticks = 2;         // NodeOptions::election_ticks
-  // How Digest() names a node: by what it shows (false: ProtocolState, log,
-  // files; the spec'd abstraction, which merges states that differ only in a
-  // node's volatile internals such as votes received or a leader's progress
-  // per peer), or by exactly what it is (true: its files when it started and
-  // the sequence of inputs since, which determine the node entirely, so a
-  // merge is never wrong; coarser merging, more states).
-  bool exact_digest = false;
-};
-
-// Budgets spent along the current path.
-struct Spent {
-  int timeouts = 0, heartbeats = 0, crashes = 0, drops = 0, duplicates = 0;
-  int client_ops = 0, membership = 0, upgrades = 0, finalizes = 0;
-};
-
-struct InFlight {
-  api::NodeId from = 0;
-  api::NodeId to = 0;
-  uint64_t digest = 0;  // Fnv1a64(bytes)
-  std::string type;     // the sender's name for it (traces only)
-  std::string bytes;
-};
-
-// Finds a release (registered or canary) by tag.
-const api::ReleaseInfo* FindAnyRelease(absl::string_view tag);
-// The tag a node running `tag` is upgraded to: the registered release after
-// its base ("v1+x" -> "v2"), or "" if none.
-std::string NextTag(absl::string_view tag);
-
-class World {
- public:
-  static constexpr int kMaxTicksPerTimeout = 64;
-
-  // Starts every node. InvalidArgument for an unknown tag; a node whose Start
-  // fails is an error too (bootstrap must work).
-  static absl::StatusOr<std::unique_ptr<World>> Create(const Bounds& bounds);
-  ~World();
-  World(const World&) = delete;
-  World& operator=(const World&) = delete;
-
-  // The choices enabled now, in a fixed order (deterministic search).
-  std::vector<Choice> Enabled() const;
-  // A message named by type becomes the oldest in-flight message of that
-  // type on that edge (NotFound if none); any other choice is returned as is.
-  absl::StatusOr<Choice> Resolve(const Choice& c) const;
-  // Applies `c`. FailedPrecondition when it is not enabled (a replayed file
-  // that does not fit this run). The search, whose choices come from
-  // Enabled(), skips that check (`checked` false).
-  absl::Status Apply(const Choice& c, bool checked = true);
-
-  // A digest of the whole cluster state: per node its status, tag,
-  // ProtocolState, log entries over [first, last] (EntryAt), its files both
-  // as they are and as a crash would leave them; the multiset of in-flight
-  // messages; the budgets spent; and what the checkers remember (leaders per
-  // term, entries seen applied, acknowledged writes), so that a state reached
-  // twice with different histories is not merged.
-  std::pair<uint64_t, uint64_t> Digest() const;
-
-  const check::CheckerSet& checkers() const { return checkers_; }
-  bool HasViolation() const { return checkers_.safety_violations() > 0; }
-  const Spent& spent() const { return spent_; }
-  const std::vector<InFlight>& in_flight() const { return in_flight_; }
-  int choices_applied() const { return applied_; }
-
-  // One line per node plus the in-flight messages (for traces).
-  std::string Describe() const;
-  // "AppendEntries" etc. for the message `c` names, or "".
-  std::string MessageType(const Choice& c) const;
-  // Trace lines the last Apply produced (replies, refusals).
-  const std::vector<std::string>& last_events() const { return events_; }
-
- private:
-  struct Member;
-  class LogView;
-  explicit World(const Bounds& bounds);
-
-  absl::Status StartNode(Member& m, const std::string& tag);
-  void AfterStep(Member& m);
-  void Down(Member& m, bool crash);
-  void Submit(Member& m, const api::Request& r);
-  void TickToTimeout(Member& m);
-  int FindMessage(const Choice& c) const;
-  Member* Up(api::NodeId id) const;
-  bool IsLeader(const Member& m) const;
-  uint64_t NowUs() const { return static_cast<uint64_t>(applied_) * 1000; }
-
-  Bounds bounds_;
-  std::vector<std::unique_ptr<Member>> members_;  // index = id - 1
-  std::vector<InFlight> in_flight_;
-  check::CheckerSet checkers_;
-  Spent spent_;
-  int applied_ = 0;
-  uint64_t next_sequence_ = 0;  // client and admin requests
-  std::set<std::pair<uint64_t, api::NodeId>> leaders_seen_;  // (term, id)
-  std::set<std::pair<uint64_t, uint64_t>> applied_seen_;     // (index, entry hash)
-  std::set<std::pair<uint64_t, uint64_t>> acked_;            // (index, entry hash)
-  std::vector<std::string> events_;
-};
+using World = sim::ChoiceWorld;
+using Bounds = sim::ChoiceBounds;
+using Spent = sim::ChoiceSpent;
+using InFlight = sim::InFlightMessage;
+using sim::FindAnyRelease;
+using sim::NextTag;
 
 }  // namespace raftlog::explore
 

@@ -10,9 +10,19 @@
 // linearizability search ran out of budget (unknown: never a pass, as in the
 // runner). --shrink reduces a failing run to a
 // short plan and prints it with its trace.
+//
+//   bazel run //matrix/sim:simulate -- --choices=FILE
+//
+// replays a choice sequence recorded by the bounded exploration
+// (matrix/sim/choice_recording.h; //matrix:explore writes one per violation)
+// instead of a seeded run: every trace line, the trace digest, the state
+// table, the checkers' verdicts. Exit 0 no safety violation, 1 a violation,
+// 2 a file that cannot be read or does not fit this build (an unknown tag,
+// a choice not enabled where the file puts it).
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,10 +32,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "matrix/sim/choice_recording.h"
 #include "matrix/sim/linearizability.h"
 #include "matrix/sim/releases.h"
 #include "matrix/sim/shrink.h"
 #include "matrix/sim/simulation.h"
+#include "util/user_path.h"
 
 ABSL_FLAG(std::string, tags, "v1,v1,v1", "release tag per node, comma separated");
 ABSL_FLAG(uint64_t, seed, 1, "the seed of the whole run");
@@ -75,6 +87,9 @@ ABSL_FLAG(int, shrink_runs, 300, "simulations the shrinker may spend");
 ABSL_FLAG(bool, stop_at_violation, false, "stop at the first safety violation");
 ABSL_FLAG(bool, fail_on_liveness, false, "exit 1 on a liveness violation too");
 ABSL_FLAG(bool, digest_only, false, "print only the trace digest line");
+ABSL_FLAG(std::string, choices, "",
+          "replay this recorded choice sequence (the bounded exploration's format) instead of a "
+          "seeded run");
 
 namespace raftlog::sim {
 namespace {
@@ -93,7 +108,41 @@ std::string Reproduce(int argc, char** argv) {
   return s;
 }
 
+// --choices=FILE: the recorded sequence replayed, reported the simulator's way.
+int ReplayChoices(const std::string& path) {
+  std::ifstream in(util::ResolveUserPath(path));
+  if (!in) {
+    std::cerr << "cannot read " << path << "\n";
+    return 2;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<Recording> recording = ParseRecording(text.str());
+  if (!recording.ok()) {
+    std::cerr << path << ": " << recording.status() << "\n";
+    return 2;
+  }
+  absl::StatusOr<ReplayResult> result = Replay(*recording, /*trace=*/true);
+  if (!result.ok()) {
+    std::cerr << path << " does not replay on this build: " << result.status() << "\n";
+    for (const std::string& tag : recording->tags) {
+      if (FindAnyRelease(tag) != nullptr) continue;
+      if (tag.find('+') != std::string::npos) {
+        std::cerr << "canaries (" << tag << ") are linked only into the explorer: "
+                  << "bazel run //matrix:explore -- --replay=" << path << "\n";
+        break;
+      }
+    }
+    return 2;
+  }
+  std::cout << SimulatorReport(path, *recording, *result);
+  return result->first_violation_at > 0 ? 1 : 0;
+}
+
 int Main(int argc, char** argv) {
+  if (const std::string choices = absl::GetFlag(FLAGS_choices); !choices.empty()) {
+    return ReplayChoices(choices);
+  }
   SimOptions o;
   o.seed = absl::GetFlag(FLAGS_seed);
   o.duration_us = Us(absl::GetFlag(FLAGS_duration));

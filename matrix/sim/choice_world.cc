@@ -1,4 +1,4 @@
-#include "matrix/explore/world.h"
+#include "matrix/sim/choice_world.h"
 
 #include <algorithm>
 #include <tuple>
@@ -7,10 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "matrix/sim/releases.h"
 #include "versions/canaries/registry.h"
 #include "versions/registry.h"
 
-namespace raftlog::explore {
+namespace raftlog::sim {
 namespace {
 
 constexpr uint64_t kClient = 1;
@@ -49,7 +50,7 @@ void PutFiles(std::string* out, api::MemFileSystem& fs) {
 }  // namespace
 
 const api::ReleaseInfo* FindAnyRelease(absl::string_view tag) {
-  if (const api::ReleaseInfo* r = FindRelease(tag); r != nullptr) return r;
+  if (const api::ReleaseInfo* r = FindSimRelease(tag); r != nullptr) return r;
   return canaries::FindCanaryRelease(tag);
 }
 
@@ -61,7 +62,7 @@ std::string NextTag(absl::string_view tag) {
   return "";
 }
 
-class World::LogView : public check::EntrySource {
+class ChoiceWorld::LogView : public check::EntrySource {
  public:
   std::optional<api::EntryId> EntryAt(uint64_t index) const override {
     return node_ == nullptr ? std::nullopt : node_->EntryAt(index);
@@ -69,7 +70,7 @@ class World::LogView : public check::EntrySource {
   const api::Node* node_ = nullptr;
 };
 
-struct World::Member {
+struct ChoiceWorld::Member {
   api::NodeId id = 0;
   std::string tag;
   bool bootstrap = false;
@@ -81,7 +82,7 @@ struct World::Member {
   api::ProtocolState state;         // after the last step (of the last incarnation)
   LogView log;
   // Its files when this incarnation started, chained with every input since:
-  // the node is a deterministic function of it (Bounds::exact_digest).
+  // the node is a deterministic function of it (ChoiceBounds::exact_digest).
   uint64_t history = 0;
 };
 
@@ -91,12 +92,12 @@ uint64_t Chain(uint64_t h, absl::string_view what) {
 }
 }  // namespace
 
-World::World(const Bounds& bounds) : bounds_(bounds) {}
-World::~World() = default;
+ChoiceWorld::ChoiceWorld(const ChoiceBounds& bounds) : bounds_(bounds) {}
+ChoiceWorld::~ChoiceWorld() = default;
 
-absl::StatusOr<std::unique_ptr<World>> World::Create(const Bounds& bounds) {
+absl::StatusOr<std::unique_ptr<ChoiceWorld>> ChoiceWorld::Create(const ChoiceBounds& bounds) {
   if (bounds.tags.empty()) return absl::InvalidArgumentError("no tags: at least one node");
-  std::unique_ptr<World> w(new World(bounds));
+  std::unique_ptr<ChoiceWorld> w(new ChoiceWorld(bounds));
   const size_t voters =
       bounds.voters > 0 ? std::min<size_t>(bounds.voters, bounds.tags.size()) : bounds.tags.size();
   for (size_t i = 0; i < bounds.tags.size(); ++i) {
@@ -118,7 +119,7 @@ absl::StatusOr<std::unique_ptr<World>> World::Create(const Bounds& bounds) {
   return w;
 }
 
-absl::Status World::StartNode(Member& m, const std::string& tag) {
+absl::Status ChoiceWorld::StartNode(Member& m, const std::string& tag) {
   const api::ReleaseInfo* release = FindAnyRelease(tag);
   if (release == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown tag ", tag));
   m.tag = tag;
@@ -142,23 +143,34 @@ absl::Status World::StartNode(Member& m, const std::string& tag) {
   absl::Status s = m.node->Start();
   if (!s.ok()) {
     events_.push_back(absl::StrCat("n", m.id, " ", tag, " refused to start: ", s.ToString()));
+    if (trace_ != nullptr) {
+      trace_->Add(NowUs(), "refused", absl::StrCat("n", m.id, " ", tag, " ", s.ToString()));
+    }
     m.node.reset();
     return s;
   }
   m.log.node_ = m.node.get();
+  if (trace_ != nullptr) {
+    trace_->Add(NowUs(), "start",
+                absl::StrCat("n", m.id, " ", tag, " incarnation ", m.incarnation));
+  }
   AfterStep(m);
   return absl::OkStatus();
 }
 
-void World::AfterStep(Member& m) {
+void ChoiceWorld::AfterStep(Member& m) {
   api::Ready ready = m.node->TakeReady();
   for (api::Outbound& out : ready.messages) {
-    InFlight f{m.id, out.to, api::Fnv1a64(out.bytes), std::move(out.type), std::move(out.bytes)};
+    InFlightMessage f{m.id, out.to, api::Fnv1a64(out.bytes), std::move(out.type),
+                      std::move(out.bytes)};
     if (f.to == 0 || f.to > members_.size()) continue;  // no such node: lost
     in_flight_.push_back(std::move(f));
   }
   m.state = m.node->State();
-  if (m.state.role == api::Role::kLeader) leaders_seen_.emplace(m.state.term, m.id);
+  if (m.state.role == api::Role::kLeader && leaders_seen_.emplace(m.state.term, m.id).second &&
+      trace_ != nullptr) {
+    trace_->Add(NowUs(), "leader", absl::StrCat("n", m.id, " term ", m.state.term));
+  }
   for (const api::AppliedEntry& a : ready.applied) {
     applied_seen_.emplace(a.index, api::Fnv1a64(absl::StrCat(a.id.term, "/", a.id.digest)));
   }
@@ -168,6 +180,7 @@ void World::AfterStep(Member& m) {
     events_.push_back(absl::StrCat("n", m.id, " replies to ",
                                    r.client_id == kAdminClient ? "admin" : "client", " #",
                                    r.sequence, ": ", r.status.ToString(), " index ", r.index));
+    if (trace_ != nullptr) trace_->Add(NowUs(), "reply", events_.back());
     if (r.client_id != kClient || !r.status.ok() || r.index == 0) continue;
     check::Ack ack;
     ack.time_us = NowUs();
@@ -184,24 +197,24 @@ void World::AfterStep(Member& m) {
   }
 }
 
-void World::Down(Member& m, bool crash) {
+void ChoiceWorld::Down(Member& m, bool crash) {
   m.node.reset();
   m.log.node_ = nullptr;
   checkers_.OnCrash(NowUs(), m.id);
   if (crash) m.fs.Crash();  // no tearing: one path, one outcome
 }
 
-World::Member* World::Up(api::NodeId id) const {
+ChoiceWorld::Member* ChoiceWorld::Up(api::NodeId id) const {
   if (id == 0 || id > members_.size()) return nullptr;
   Member* m = members_[id - 1].get();
   return m->node ? m : nullptr;
 }
 
-bool World::IsLeader(const Member& m) const {
+bool ChoiceWorld::IsLeader(const Member& m) const {
   return m.node && m.state.role == api::Role::kLeader;
 }
 
-void World::Submit(Member& m, const api::Request& r) {
+void ChoiceWorld::Submit(Member& m, const api::Request& r) {
   m.history = Chain(m.history, absl::StrCat("submit ", r.client_id, " ", r.sequence, " ",
                                             static_cast<int>(r.op), " ", r.target, " ",
                                             absl::StrJoin(r.new_voters, ",")));
@@ -209,30 +222,33 @@ void World::Submit(Member& m, const api::Request& r) {
   AfterStep(m);
 }
 
-void World::TickToTimeout(Member& m) {
+int ChoiceWorld::TickToTimeout(Member& m) {
   const api::Role role = m.state.role;
   const uint64_t term = m.state.term;
-  for (int i = 0; i < kMaxTicksPerTimeout && m.node; ++i) {
+  int ticks = 0;
+  while (ticks < kMaxTicksPerTimeout && m.node) {
     const size_t before = in_flight_.size();
     m.clock.Advance(10'000);
     m.history = Chain(m.history, "tick");
     m.node->Tick();
+    ++ticks;
     AfterStep(m);
-    if (in_flight_.size() != before || m.state.role != role || m.state.term != term) return;
+    if (in_flight_.size() != before || m.state.role != role || m.state.term != term) break;
   }
+  return ticks;
 }
 
-int World::FindMessage(const Choice& c) const {
+int ChoiceWorld::FindMessage(const Choice& c) const {
   for (size_t i = 0; i < in_flight_.size(); ++i) {
-    const InFlight& f = in_flight_[i];
+    const InFlightMessage& f = in_flight_[i];
     if (f.from == c.from && f.to == c.node && f.digest == c.digest) return static_cast<int>(i);
   }
   return -1;
 }
 
-absl::StatusOr<Choice> World::Resolve(const Choice& c) const {
+absl::StatusOr<Choice> ChoiceWorld::Resolve(const Choice& c) const {
   if (c.type.empty()) return c;
-  for (const InFlight& f : in_flight_) {
+  for (const InFlightMessage& f : in_flight_) {
     if (f.from == c.from && f.to == c.node && f.type == c.type) {
       Choice out = c;
       out.type.clear();
@@ -244,10 +260,10 @@ absl::StatusOr<Choice> World::Resolve(const Choice& c) const {
       absl::StrCat("no ", c.type, " in flight from ", c.from, " to ", c.node));
 }
 
-std::vector<Choice> World::Enabled() const {
+std::vector<Choice> ChoiceWorld::Enabled() const {
   std::vector<Choice> out;
   std::vector<std::tuple<api::NodeId, api::NodeId, uint64_t>> msgs;
-  for (const InFlight& f : in_flight_) msgs.emplace_back(f.to, f.from, f.digest);
+  for (const InFlightMessage& f : in_flight_) msgs.emplace_back(f.to, f.from, f.digest);
   std::sort(msgs.begin(), msgs.end());
   msgs.erase(std::unique(msgs.begin(), msgs.end()), msgs.end());
   for (const auto& [to, from, digest] : msgs) {
@@ -323,12 +339,30 @@ std::vector<Choice> World::Enabled() const {
         }
         out.push_back(jc);
       }
+      if (joint) AddReplacements(c, config, &out);
     }
   }
   return out;
 }
 
-absl::Status World::Apply(const Choice& c, bool checked) {
+void ChoiceWorld::AddReplacements(const Choice& at, const api::Config& config,
+                                  std::vector<Choice>* out) const {
+  for (api::NodeId leaving : config.voters) {
+    for (const auto& joining : members_) {
+      if (std::binary_search(config.voters.begin(), config.voters.end(), joining->id)) continue;
+      Choice jc = at;
+      jc.kind = ChoiceKind::kJoint;
+      for (api::NodeId v : config.voters) {
+        if (v != leaving) jc.voters.push_back(v);
+      }
+      jc.voters.insert(std::upper_bound(jc.voters.begin(), jc.voters.end(), joining->id),
+                       joining->id);
+      out->push_back(std::move(jc));
+    }
+  }
+}
+
+absl::Status ChoiceWorld::Apply(const Choice& c, bool checked) {
   events_.clear();
   const auto enabled = checked ? Enabled() : std::vector<Choice>{c};
   if (std::find(enabled.begin(), enabled.end(), c) == enabled.end()) {
@@ -344,28 +378,40 @@ absl::Status World::Apply(const Choice& c, bool checked) {
   switch (c.kind) {
     case ChoiceKind::kDeliver: {
       const int i = FindMessage(c);
-      InFlight f = std::move(in_flight_[i]);
+      InFlightMessage f = std::move(in_flight_[i]);
       in_flight_.erase(in_flight_.begin() + i);
+      if (trace_ != nullptr) TraceChoice(c, m, &f, 0);
       m.history = Chain(m.history, absl::StrCat("deliver ", f.from, " ", f.digest));
       absl::Status s = m.node->Deliver(f.from, f.bytes);
-      if (!s.ok()) events_.push_back(absl::StrCat("n", m.id, " rejects ", f.type, ": ", s.ToString()));
+      if (!s.ok()) {
+        events_.push_back(absl::StrCat("n", m.id, " rejects ", f.type, ": ", s.ToString()));
+        if (trace_ != nullptr) trace_->Add(NowUs(), "decode_error", events_.back());
+      }
       AfterStep(m);
       break;
     }
     case ChoiceKind::kDrop:
-      in_flight_.erase(in_flight_.begin() + FindMessage(c));
-      ++spent_.drops;
+    case ChoiceKind::kDuplicate: {
+      const int i = FindMessage(c);
+      if (trace_ != nullptr) TraceChoice(c, m, &in_flight_[i], 0);
+      if (c.kind == ChoiceKind::kDrop) {
+        in_flight_.erase(in_flight_.begin() + i);
+        ++spent_.drops;
+      } else {
+        in_flight_.push_back(in_flight_[i]);
+        ++spent_.duplicates;
+      }
       break;
-    case ChoiceKind::kDuplicate:
-      in_flight_.push_back(in_flight_[FindMessage(c)]);
-      ++spent_.duplicates;
-      break;
-    case ChoiceKind::kTick:
+    }
+    case ChoiceKind::kTick: {
       ++(IsLeader(m) ? spent_.heartbeats : spent_.timeouts);
-      TickToTimeout(m);
+      const int ticks = TickToTimeout(m);
+      if (trace_ != nullptr) TraceChoice(c, m, nullptr, ticks);
       break;
+    }
     case ChoiceKind::kCrash:
       ++spent_.crashes;
+      if (trace_ != nullptr) TraceChoice(c, m, nullptr, 0);
       Down(m, /*crash=*/true);
       break;
     case ChoiceKind::kRestart:
@@ -373,6 +419,7 @@ absl::Status World::Apply(const Choice& c, bool checked) {
       break;
     case ChoiceKind::kUpgrade:
       ++spent_.upgrades;
+      if (trace_ != nullptr) TraceChoice(c, m, nullptr, 0);
       Down(m, /*crash=*/false);
       (void)StartNode(m, NextTag(m.tag));
       break;
@@ -382,6 +429,7 @@ absl::Status World::Apply(const Choice& c, bool checked) {
       r.op = api::Op::kPut;
       r.key = "k";
       r.value = absl::StrCat("v", r.sequence);
+      if (trace_ != nullptr) TraceChoice(c, m, nullptr, 0);
       Submit(m, r);
       break;
     case ChoiceKind::kAddVoter:
@@ -389,24 +437,103 @@ absl::Status World::Apply(const Choice& c, bool checked) {
       ++spent_.membership;
       r.op = c.kind == ChoiceKind::kAddVoter ? api::Op::kAddVoter : api::Op::kRemoveVoter;
       r.target = c.target;
+      if (trace_ != nullptr) TraceChoice(c, m, nullptr, 0);
       Submit(m, r);
       break;
     case ChoiceKind::kJoint:
       ++spent_.membership;
       r.op = api::Op::kChangeConfig;
       r.new_voters = c.voters;
+      if (trace_ != nullptr) TraceChoice(c, m, nullptr, 0);
       Submit(m, r);
       break;
     case ChoiceKind::kFinalize:
       ++spent_.finalizes;
       r.op = api::Op::kFinalize;
+      if (trace_ != nullptr) TraceChoice(c, m, nullptr, 0);
       Submit(m, r);
       break;
   }
+  if (trace_ != nullptr) TraceNewViolations();
   return absl::OkStatus();
 }
 
-std::pair<uint64_t, uint64_t> World::Digest() const {
+void ChoiceWorld::TraceChoice(const Choice& c, const Member& m, const InFlightMessage* message,
+                              int ticks) {
+  const uint64_t now = NowUs();
+  switch (c.kind) {
+    case ChoiceKind::kDeliver:
+    case ChoiceKind::kDrop:
+      trace_->AddDelivery(now, message->from, message->to, message->digest, message->type,
+                          /*dropped=*/c.kind == ChoiceKind::kDrop);
+      break;
+    case ChoiceKind::kDuplicate:
+      trace_->Add(now, "duplicate",
+                  absl::StrFormat("%d->%d %s %016x", message->from, message->to, message->type,
+                                  message->digest));
+      break;
+    case ChoiceKind::kTick:
+      trace_->AddNumbers(now, "ticks", m.id, static_cast<uint64_t>(ticks));
+      break;
+    case ChoiceKind::kCrash:
+      trace_->Add(now, "crash", absl::StrCat("n", m.id));
+      break;
+    case ChoiceKind::kUpgrade:
+      trace_->Add(now, "stop", absl::StrCat("n", m.id, " (upgrade ", m.tag, " -> ",
+                                            NextTag(m.tag), ")"));
+      break;
+    case ChoiceKind::kPut:
+      trace_->Add(now, "submit", absl::StrCat("n", m.id, " put k"));
+      break;
+    case ChoiceKind::kAddVoter:
+    case ChoiceKind::kRemoveVoter:
+      trace_->Add(now, "admin", absl::StrCat("n", m.id, " ",
+                                             c.kind == ChoiceKind::kAddVoter ? "add_voter"
+                                                                             : "remove_voter",
+                                             " target ", c.target));
+      break;
+    case ChoiceKind::kJoint:
+      trace_->Add(now, "admin",
+                  absl::StrCat("n", m.id, " change_config voters ", absl::StrJoin(c.voters, ",")));
+      break;
+    case ChoiceKind::kFinalize:
+      trace_->Add(now, "admin", absl::StrCat("n", m.id, " finalize"));
+      break;
+    case ChoiceKind::kRestart:
+      break;  // StartNode traces the start or the refusal
+  }
+}
+
+void ChoiceWorld::TraceNewViolations() {
+  const std::vector<check::Violation> all = checkers_.Violations();
+  for (size_t i = violations_traced_; i < all.size(); ++i) {
+    if (!all[i].liveness) trace_->Add(NowUs(), "violation", check::ViolationString(all[i]));
+  }
+  violations_traced_ = all.size();
+}
+
+const api::ProtocolState* ChoiceWorld::state(api::NodeId id) const {
+  const Member* m = Up(id);
+  return m == nullptr ? nullptr : &m->state;
+}
+
+std::string ChoiceWorld::StateTable() const {
+  std::string out = absl::StrFormat("%-4s %-8s %-14s %-3s %-6s %-12s %-6s %-7s %-7s %-7s %-9s %s\n",
+                                    "node", "status", "release", "cv", "term", "role", "leader",
+                                    "commit", "applied", "last", "snapshot", "config");
+  for (const auto& mp : members_) {
+    const Member& m = *mp;
+    const api::ProtocolState& s = m.state;
+    absl::StrAppend(
+        &out, absl::StrFormat("%-4d %-8s %-14s %-3d %-6d %-12s %-6d %-7d %-7d %-7d %-9d %s\n",
+                              m.id, m.node ? "up" : "down", m.tag, s.cluster_version, s.term,
+                              api::RoleName(s.role), s.leader, s.commit_index, s.applied_index,
+                              s.last_index, s.snapshot_index, api::ConfigString(s.config)));
+  }
+  return out;
+}
+
+std::pair<uint64_t, uint64_t> ChoiceWorld::Digest() const {
   std::string s;
   for (const auto& mp : members_) {
     Member& m = *mp;
@@ -442,7 +569,7 @@ std::pair<uint64_t, uint64_t> World::Digest() const {
     PutFiles(&s, after_crash);
   }
   std::vector<std::tuple<api::NodeId, api::NodeId, uint64_t>> msgs;
-  for (const InFlight& f : in_flight_) msgs.emplace_back(f.from, f.to, f.digest);
+  for (const InFlightMessage& f : in_flight_) msgs.emplace_back(f.from, f.to, f.digest);
   std::sort(msgs.begin(), msgs.end());
   for (const auto& [from, to, digest] : msgs) {
     Put(&s, from);
@@ -460,12 +587,12 @@ std::pair<uint64_t, uint64_t> World::Digest() const {
   return {api::Fnv1a64(s), api::Fnv1a64(s, 0x9E3779B97F4A7C15ull)};
 }
 
-std::string World::MessageType(const Choice& c) const {
+std::string ChoiceWorld::MessageType(const Choice& c) const {
   const int i = FindMessage(c);
   return i < 0 ? "" : in_flight_[i].type;
 }
 
-std::string World::Describe() const {
+std::string ChoiceWorld::Describe() const {
   std::string out;
   for (const auto& mp : members_) {
     const Member& m = *mp;
@@ -481,11 +608,11 @@ std::string World::Describe() const {
                               st.commit_index, st.applied_index, st.first_index, st.last_index,
                               st.last_term, api::ConfigString(st.config), st.cluster_version));
   }
-  for (const InFlight& f : in_flight_) {
+  for (const InFlightMessage& f : in_flight_) {
     absl::StrAppend(&out, absl::StrFormat("  in flight %d->%d %s #%016x\n", f.from, f.to, f.type,
                                           f.digest));
   }
   return out;
 }
 
-}  // namespace raftlog::explore
+}  // namespace raftlog::sim

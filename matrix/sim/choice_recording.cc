@@ -1,14 +1,15 @@
-#include "matrix/explore/recording.h"
+#include "matrix/sim/choice_recording.h"
 
 #include <climits>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
-namespace raftlog::explore {
+namespace raftlog::sim {
 
 std::string FormatRecording(const Recording& r, const std::vector<std::string>& types) {
   std::string out;
@@ -65,8 +66,8 @@ absl::StatusOr<Recording> ParseRecording(absl::string_view text) {
   return r;
 }
 
-Bounds ReplayBounds(const Recording& r) {
-  Bounds b;
+ChoiceBounds ReplayBounds(const Recording& r) {
+  ChoiceBounds b;
   b.tags = r.tags;
   b.voters = r.voters;
   b.election_ticks = r.election_ticks;
@@ -77,11 +78,16 @@ Bounds ReplayBounds(const Recording& r) {
 }
 
 absl::StatusOr<ReplayResult> Replay(const Recording& r, bool trace) {
-  absl::StatusOr<std::unique_ptr<World>> w = World::Create(ReplayBounds(r));
+  absl::StatusOr<std::unique_ptr<ChoiceWorld>> w = ChoiceWorld::Create(ReplayBounds(r));
   if (!w.ok()) return w.status();
-  World& world = **w;
+  ChoiceWorld& world = **w;
   ReplayResult out;
-  if (trace) absl::StrAppend(&out.trace, "initial state\n", world.Describe());
+  Trace sim_trace(trace ? SIZE_MAX : 0);
+  if (trace) {
+    absl::StrAppend(&out.trace, "initial state\n", world.Describe());
+    out.initial_state_table = world.StateTable();
+    world.set_trace(&sim_trace);
+  }
   for (const Choice& named : r.choices) {
     absl::StatusOr<Choice> resolved = world.Resolve(named);
     if (!resolved.ok()) {
@@ -99,6 +105,7 @@ absl::StatusOr<ReplayResult> Replay(const Recording& r, bool trace) {
     ++out.applied;
     if (out.first_violation_at == 0 && world.HasViolation()) {
       out.first_violation_at = out.applied;
+      if (trace) out.violation_state_table = world.StateTable();
     }
     if (!trace) continue;
     absl::StrAppend(&out.trace, "#", out.applied, " ", ChoiceString(c),
@@ -114,7 +121,39 @@ absl::StatusOr<ReplayResult> Replay(const Recording& r, bool trace) {
   for (const check::Violation& v : world.checkers().Violations()) {
     if (!v.liveness) out.violations.push_back(v);
   }
+  if (trace) {
+    out.trace_digest = sim_trace.digest();
+    out.trace_events = sim_trace.events();
+    out.trace_lines = sim_trace.Lines();
+    out.final_state_table = world.StateTable();
+    out.verdicts = world.checkers().Verdicts();
+  }
   return out;
 }
 
-}  // namespace raftlog::explore
+std::string SimulatorReport(absl::string_view source, const Recording& r,
+                            const ReplayResult& result) {
+  std::string s = absl::StrCat("tags=", absl::StrJoin(r.tags, ","), " choices=", source, " (",
+                               result.applied, " choices, voters ", r.voters, ", election_ticks ",
+                               r.election_ticks, ")\n");
+  for (const std::string& c : r.comments) absl::StrAppend(&s, "recorded: ", c, "\n");
+  absl::StrAppend(&s, "initial state:\n", result.initial_state_table);
+  absl::StrAppend(&s, absl::StrFormat("trace digest %016x (%d events)\n", result.trace_digest,
+                                      result.trace_events));
+  absl::StrAppend(&s, "trace:\n");
+  for (const std::string& line : result.trace_lines) absl::StrAppend(&s, "  ", line, "\n");
+  absl::StrAppend(&s, "final state:\n", result.final_state_table, result.verdicts);
+  for (const check::Violation& v : result.violations) {
+    absl::StrAppend(&s, check::ViolationString(v), "\n");
+  }
+  if (result.first_violation_at == 0) {
+    absl::StrAppend(&s, "PASS\n");
+    return s;
+  }
+  absl::StrAppend(&s, "FAIL: first safety violation at choice ", result.first_violation_at,
+                  "; reproduce with: bazel run //matrix/sim:simulate -- --choices=", source,
+                  "\nstate right after the first violation:\n", result.violation_state_table);
+  return s;
+}
+
+}  // namespace raftlog::sim
