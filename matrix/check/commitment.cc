@@ -1,6 +1,7 @@
 #include "matrix/check/commitment.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -80,6 +81,16 @@ void Commitment::OnStep(const NodeStep& step) {
                           detail));
     }
   }
+  // The configuration this node reported at the end of its previous step in
+  // this incarnation: a leader that counts acknowledgements under it and, in
+  // the same step, moves on (leaves a joint configuration) reports the new
+  // one at the end of the step, which is not what decided the commit.
+  std::optional<api::Config> before;
+  if (!change.first_seen && !change.restarted) {
+    auto it = last_config_.find(step.id);
+    if (it != last_config_.end() && !(it->second == s.config)) before = it->second;
+  }
+  last_config_[step.id] = s.config;
   if (s.commit_index <= checked_.index) return;
   std::optional<api::EntryId> entry = shadow_.At(step.id, s.commit_index);
   checked_.index = s.commit_index;
@@ -92,7 +103,23 @@ void Commitment::OnStep(const NodeStep& step) {
   if (!entry || s.config.voters.empty() || change.first_seen || change.restarted) return;
   ++quorum_checks_;
   std::string detail;
-  if (HasQuorum(checked_, &detail) || quorum_reports_ >= kMaxReports) return;
+  if (HasQuorum(checked_, &detail)) {
+    if (!before.has_value()) return;
+    // Also a quorum of what was in force when the step began.
+    Checked earlier = checked_;
+    earlier.config = *before;
+    if (HasQuorum(earlier, &detail)) return;
+    if (quorum_reports_ >= kMaxReports) return;
+    ++quorum_reports_;
+    Report(step.time_us,
+           absl::StrCat("node ", step.id, " (", step.tag, ", ", api::RoleName(s.role), ", term ",
+                        s.term, ") reports index ", s.commit_index, " ", EntryString(entry),
+                        " committed in a step that began under ", api::ConfigString(*before),
+                        " and ended under ", api::ConfigString(s.config), " (index ",
+                        s.config_index, "), but under the first ", detail));
+    return;
+  }
+  if (quorum_reports_ >= kMaxReports) return;
   ++quorum_reports_;
   Report(step.time_us,
          absl::StrCat("node ", step.id, " (", step.tag, ", ", api::RoleName(s.role), ", term ",

@@ -11,7 +11,11 @@
 // majority of `voters_outgoing`. Learners never count. Committing c commits
 // every index below it (log matching), so only the highest newly committed
 // index of a step is checked. The first step of a node's incarnation is not
-// checked: its commit index is what it bootstrapped or recovered. A voter "holds" c when the last log it showed
+// checked: its commit index is what it bootstrapped or recovered. When the
+// reporter's configuration changed within that step (a leader that commits
+// the joint entry and leaves the joint configuration in one step), the index
+// must also be held by a quorum of the configuration it reported before the
+// step: that one decided the commit. A voter "holds" c when the last log it showed
 // (LogShadow) has the same entry at c, or c is covered by its snapshot.
 // A node that is down still holds the log it showed last (it synced it before
 // acknowledging anything); once it restarts, only its recovered log counts:
@@ -58,6 +62,8 @@ class Commitment : public Checker {
 
   LogShadow shadow_;
   Checked checked_;
+  // Each node's configuration at the end of its last step (this incarnation).
+  std::map<api::NodeId, api::Config> last_config_;
   std::map<api::NodeId, std::pair<api::Role, uint64_t>> roles_;  // last role and term
   uint64_t quorum_checks_ = 0;
   int quorum_reports_ = 0;

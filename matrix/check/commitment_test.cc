@@ -48,6 +48,44 @@ TEST(Commitment, JointConfigurationNeedsBothMajorities) {
       << First(c);
 }
 
+// The leader counts the joint entry under the new set only and, in the same
+// step, leaves the joint configuration: at the end of the step it reports the
+// new set, under which the entry does have a quorum. The configuration it
+// began the step with decided the commit, and there it has none.
+TEST(Commitment, ConfigurationLeftInTheCommittingStepStillJudgesTheCommit) {
+  Commitment c;
+  FakeNode n[7] = {FakeNode(0), FakeNode(1), FakeNode(2), FakeNode(3),
+                   FakeNode(4), FakeNode(5), FakeNode(6)};
+  for (int i : {1, 2, 3, 4}) n[i].log.Terms({1, 1});
+  for (int i : {5, 6}) n[i].log.Terms({1});
+  for (int i = 1; i <= 6; ++i) n[i].state.config = Voters({1, 2, 3}, {}, {4, 5, 6});
+  for (int i = 1; i <= 6; ++i) n[i].Role(i == 1 ? api::Role::kLeader : api::Role::kFollower, 1).Step(c, 1);
+  n[1].state.commit_index = 2;
+  n[1].state.config = Voters({1, 2, 3});  // left joint in the same step
+  n[1].Step(c, 2);
+  ASSERT_EQ(c.violation_count(), 1u);
+  EXPECT_NE(First(c).find("began under voters={1,2,3}"), std::string::npos) << First(c);
+  EXPECT_NE(First(c).find("of the outgoing voters {4,5,6} only {4} hold it"), std::string::npos)
+      << First(c);
+}
+
+// The same step held by both majorities: no violation, whatever the leader
+// moves on to.
+TEST(Commitment, ConfigurationLeftAfterAJointQuorumIsFine) {
+  Commitment c;
+  FakeNode n[7] = {FakeNode(0), FakeNode(1), FakeNode(2), FakeNode(3),
+                   FakeNode(4), FakeNode(5), FakeNode(6)};
+  for (int i : {1, 2, 4, 5}) n[i].log.Terms({1, 1});
+  for (int i : {3, 6}) n[i].log.Terms({1});
+  for (int i = 1; i <= 6; ++i) n[i].state.config = Voters({1, 2, 3}, {}, {4, 5, 6});
+  for (int i = 1; i <= 6; ++i) n[i].Role(i == 1 ? api::Role::kLeader : api::Role::kFollower, 1).Step(c, 1);
+  n[1].state.commit_index = 2;
+  n[1].state.config = Voters({1, 2, 3});
+  n[1].Step(c, 2);
+  EXPECT_EQ(c.violation_count(), 0u) << First(c);
+  EXPECT_EQ(c.quorum_checks(), 1u);
+}
+
 TEST(Commitment, FollowerCommittingItsOwnStaleTailIsAViolation) {
   Commitment c;
   FakeNode n1(1), n2(2), n3(3);
