@@ -1020,7 +1020,7 @@ void Overload(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   p.workload.max_attempts = 12;
   p.workload.backoff_base_us = 5'000;
   p.workload.backoff_max_us = 200'000;
-  const uint64_t window = fast ? 2'000'000 : 4'000'000;
+  const uint64_t window = fast ? 1'500'000 : 4'000'000;
   b.StartAll();
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/true);
   b.Finalize();
