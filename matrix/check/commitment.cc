@@ -85,8 +85,12 @@ void Commitment::OnStep(const NodeStep& step) {
   // this incarnation: a leader that counts acknowledgements under it and, in
   // the same step, moves on (leaves a joint configuration) reports the new
   // one at the end of the step, which is not what decided the commit.
+  // Only when the new configuration comes from an entry above the committed
+  // index: a configuration takes effect when its entry is appended, so one at
+  // or below the commit index may itself have decided it (a leader that
+  // removes the only other voter commits the removal alone).
   std::optional<api::Config> before;
-  if (!change.first_seen && !change.restarted) {
+  if (!change.first_seen && !change.restarted && s.config_index > s.commit_index) {
     auto it = last_config_.find(step.id);
     if (it != last_config_.end() && !(it->second == s.config)) before = it->second;
   }

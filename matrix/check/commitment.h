@@ -15,7 +15,10 @@
 // reporter's configuration changed within that step (a leader that commits
 // the joint entry and leaves the joint configuration in one step), the index
 // must also be held by a quorum of the configuration it reported before the
-// step: that one decided the commit. A voter "holds" c when the last log it showed
+// step: that one decided the commit. (Only when the new configuration's entry
+// lies above the committed index: a configuration in force from its own entry
+// on may decide the commit of that entry, as when a leader removes the only
+// other voter.) A voter "holds" c when the last log it showed
 // (LogShadow) has the same entry at c, or c is covered by its snapshot.
 // A node that is down still holds the log it showed last (it synced it before
 // acknowledging anything); once it restarts, only its recovered log counts:

@@ -62,6 +62,8 @@ TEST(Commitment, ConfigurationLeftInTheCommittingStepStillJudgesTheCommit) {
   for (int i = 1; i <= 6; ++i) n[i].Role(i == 1 ? api::Role::kLeader : api::Role::kFollower, 1).Step(c, 1);
   n[1].state.commit_index = 2;
   n[1].state.config = Voters({1, 2, 3});  // left joint in the same step
+  n[1].state.config_index = 3;             // by an entry after the committed one
+  n[1].log.Terms({1, 1, 1});
   n[1].Step(c, 2);
   ASSERT_EQ(c.violation_count(), 1u);
   EXPECT_NE(First(c).find("began under voters={1,2,3}"), std::string::npos) << First(c);
@@ -81,9 +83,29 @@ TEST(Commitment, ConfigurationLeftAfterAJointQuorumIsFine) {
   for (int i = 1; i <= 6; ++i) n[i].Role(i == 1 ? api::Role::kLeader : api::Role::kFollower, 1).Step(c, 1);
   n[1].state.commit_index = 2;
   n[1].state.config = Voters({1, 2, 3});
+  n[1].state.config_index = 3;
+  n[1].log.Terms({1, 1, 1});
   n[1].Step(c, 2);
   EXPECT_EQ(c.violation_count(), 0u) << First(c);
   EXPECT_EQ(c.quorum_checks(), 1u);
+}
+
+// A configuration in force from its own entry on: the leader removes the only
+// other voter and commits the removal alone, in the step that appended it.
+TEST(Commitment, RemovalCommittedByTheConfigurationItSetsIsFine) {
+  Commitment c;
+  FakeNode n1(1), n2(2);
+  for (FakeNode* n : {&n1, &n2}) n->log.Terms({1, 1});
+  for (FakeNode* n : {&n1, &n2}) n->state.config = Voters({1, 2});
+  n1.state.commit_index = 2;
+  n1.Role(api::Role::kLeader, 1).Step(c, 1);
+  n2.Step(c, 1);
+  n1.log.Terms({1, 1, 1});
+  n1.state.config = Voters({1});
+  n1.state.config_index = 3;
+  n1.state.commit_index = 3;
+  n1.Step(c, 2);
+  EXPECT_EQ(c.violation_count(), 0u) << First(c);
 }
 
 TEST(Commitment, FollowerCommittingItsOwnStaleTailIsAViolation) {
