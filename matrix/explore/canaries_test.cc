@@ -35,7 +35,13 @@ void ExpectFoundAndReplayed(const SearchOptions& o, const std::string& checker) 
   ASSERT_TRUE(back.ok()) << back.status();
   absl::StatusOr<ReplayResult> replay = Replay(*back, /*trace=*/true);
   ASSERT_TRUE(replay.ok()) << replay.status();
-  EXPECT_EQ(replay->first_violation_at, static_cast<int>(r->path.size())) << replay->trace;
+  // The replay meets the violation by the path's last choice. It may meet it
+  // earlier: a checker that judges a transition (commitment compares the
+  // configuration a step began with to the one it ended with) can fire on a
+  // state the search's state cache first reached by another path, where the
+  // same state came by a step that broke nothing.
+  EXPECT_GE(replay->first_violation_at, 1);
+  EXPECT_LE(replay->first_violation_at, static_cast<int>(r->path.size())) << replay->trace;
   ASSERT_FALSE(replay->violations.empty());
   EXPECT_EQ(ViolationString(replay->violations[0]), ViolationString(r->violations[0]));
   // What //matrix/sim:simulate --choices=FILE prints for the recording: the
@@ -44,7 +50,8 @@ void ExpectFoundAndReplayed(const SearchOptions& o, const std::string& checker) 
   const std::string violation = check::ViolationString(r->violations[0]);
   EXPECT_NE(report.find("\n" + violation + "\n"), std::string::npos) << report;
   EXPECT_NE(report.find(" violation " + violation), std::string::npos) << report;
-  EXPECT_NE(report.find(absl::StrCat("FAIL: first safety violation at choice ", r->path.size())),
+  EXPECT_NE(report.find(absl::StrCat("FAIL: first safety violation at choice ",
+                                     replay->first_violation_at)),
             std::string::npos)
       << report;
 }
@@ -161,7 +168,9 @@ SearchOptions JointCanaryBounds(const std::string& tag) {
   return o;
 }
 TEST(Canaries, JointNewMajorityOnly) {
-  ExpectFoundAndReplayed(JointCanaryBounds("v3+jointnew"), "leader_completeness");
+  // The commitment checker names it at the step that counted the joint entry
+  // with the new set only and left the joint configuration.
+  ExpectFoundAndReplayed(JointCanaryBounds("v3+jointnew"), "commitment");
 }
 TEST(Canaries, LeaveJointEarly) {
   ExpectFoundAndReplayed(JointCanaryBounds("v3+leaveearly"), "leader_completeness");
