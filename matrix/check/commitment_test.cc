@@ -1,5 +1,8 @@
 #include "matrix/check/commitment.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "matrix/check/test_util.h"
 
@@ -48,6 +51,24 @@ TEST(Commitment, JointConfigurationNeedsBothMajorities) {
       << First(c);
 }
 
+// Six nodes in the joint configuration {1,2,3} / outgoing {4,5,6}, node 1
+// leading; the nodes in `holders` hold entry 2, the others only entry 1.
+// Then node 1 commits index 2 and, in the same step, leaves the joint
+// configuration by an entry at index 3.
+void CommitAndLeaveJoint(Commitment& c, FakeNode (&n)[7], std::vector<int> holders) {
+  for (int i = 1; i <= 6; ++i) {
+    const bool holds = std::find(holders.begin(), holders.end(), i) != holders.end();
+    n[i].log.Terms(holds ? std::vector<uint64_t>{1, 1} : std::vector<uint64_t>{1});
+    n[i].state.config = Voters({1, 2, 3}, {}, {4, 5, 6});
+    n[i].Role(i == 1 ? api::Role::kLeader : api::Role::kFollower, 1).Step(c, 1);
+  }
+  n[1].state.commit_index = 2;
+  n[1].state.config = Voters({1, 2, 3});
+  n[1].state.config_index = 3;
+  n[1].log.Terms({1, 1, 1});
+  n[1].Step(c, 2);
+}
+
 // The leader counts the joint entry under the new set only and, in the same
 // step, leaves the joint configuration: at the end of the step it reports the
 // new set, under which the entry does have a quorum. The configuration it
@@ -56,15 +77,7 @@ TEST(Commitment, ConfigurationLeftInTheCommittingStepStillJudgesTheCommit) {
   Commitment c;
   FakeNode n[7] = {FakeNode(0), FakeNode(1), FakeNode(2), FakeNode(3),
                    FakeNode(4), FakeNode(5), FakeNode(6)};
-  for (int i : {1, 2, 3, 4}) n[i].log.Terms({1, 1});
-  for (int i : {5, 6}) n[i].log.Terms({1});
-  for (int i = 1; i <= 6; ++i) n[i].state.config = Voters({1, 2, 3}, {}, {4, 5, 6});
-  for (int i = 1; i <= 6; ++i) n[i].Role(i == 1 ? api::Role::kLeader : api::Role::kFollower, 1).Step(c, 1);
-  n[1].state.commit_index = 2;
-  n[1].state.config = Voters({1, 2, 3});  // left joint in the same step
-  n[1].state.config_index = 3;             // by an entry after the committed one
-  n[1].log.Terms({1, 1, 1});
-  n[1].Step(c, 2);
+  CommitAndLeaveJoint(c, n, {1, 2, 3, 4});
   ASSERT_EQ(c.violation_count(), 1u);
   EXPECT_NE(First(c).find("began under voters={1,2,3}"), std::string::npos) << First(c);
   EXPECT_NE(First(c).find("of the outgoing voters {4,5,6} only {4} hold it"), std::string::npos)
@@ -77,15 +90,7 @@ TEST(Commitment, ConfigurationLeftAfterAJointQuorumIsFine) {
   Commitment c;
   FakeNode n[7] = {FakeNode(0), FakeNode(1), FakeNode(2), FakeNode(3),
                    FakeNode(4), FakeNode(5), FakeNode(6)};
-  for (int i : {1, 2, 4, 5}) n[i].log.Terms({1, 1});
-  for (int i : {3, 6}) n[i].log.Terms({1});
-  for (int i = 1; i <= 6; ++i) n[i].state.config = Voters({1, 2, 3}, {}, {4, 5, 6});
-  for (int i = 1; i <= 6; ++i) n[i].Role(i == 1 ? api::Role::kLeader : api::Role::kFollower, 1).Step(c, 1);
-  n[1].state.commit_index = 2;
-  n[1].state.config = Voters({1, 2, 3});
-  n[1].state.config_index = 3;
-  n[1].log.Terms({1, 1, 1});
-  n[1].Step(c, 2);
+  CommitAndLeaveJoint(c, n, {1, 2, 4, 5});
   EXPECT_EQ(c.violation_count(), 0u) << First(c);
   EXPECT_EQ(c.quorum_checks(), 1u);
 }
