@@ -90,11 +90,14 @@ void Commitment::OnStep(const NodeStep& step) {
   // or below the commit index may itself have decided it (a leader that
   // removes the only other voter commits the removal alone).
   std::optional<api::Config> before;
-  if (!change.first_seen && !change.restarted && s.config_index > s.commit_index) {
-    auto it = last_config_.find(step.id);
-    if (it != last_config_.end() && !(it->second == s.config)) before = it->second;
+  auto [last, first_step] = last_config_.try_emplace(step.id, s.config);
+  if (!first_step && !(last->second == s.config)) {
+    // Copied only when the configuration changed: this runs on every step.
+    if (!change.first_seen && !change.restarted && s.config_index > s.commit_index) {
+      before = std::move(last->second);
+    }
+    last->second = s.config;
   }
-  last_config_[step.id] = s.config;
   if (s.commit_index <= checked_.index) return;
   std::optional<api::EntryId> entry = shadow_.At(step.id, s.commit_index);
   checked_.index = s.commit_index;
