@@ -12,6 +12,7 @@
 #include "matrix/runner/matrix.h"
 #include "matrix/runner/scenario.h"
 #include "matrix/runner/shrink.h"
+#include "matrix/sim/ddmin.h"
 #include "matrix/sim/plan.h"
 #include "matrix/sim/releases.h"
 #include "wire/compat/checker.h"
@@ -127,7 +128,7 @@ ClassShrink ShrinkByClass(const runner::ScenarioPlan& plan, const runner::ExecOp
     out.after = 0;
     return out;
   }
-  keep = runner::DdminComplements(
+  keep = sim::DdminComplements(
       std::move(keep), [&] { return runs < max_runs; },
       [&](const std::vector<size_t>& candidate) { return fails(candidate, &out.trace_events); });
   out.after = keep.size();

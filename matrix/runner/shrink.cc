@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "matrix/sim/ddmin.h"
+
 namespace raftlog::runner {
 namespace {
 
@@ -67,7 +69,7 @@ ShrinkOutcome ShrinkPlan(const ScenarioPlan& plan, const ExecOptions& options, i
     }
   }
 
-  keep = DdminComplements(
+  keep = sim::DdminComplements(
       std::move(keep), [&] { return out.runs < max_runs; },
       [&](const std::vector<size_t>& candidate) {
         ScenarioPlan p = with(candidate);
@@ -80,34 +82,6 @@ ShrinkOutcome ShrinkPlan(const ScenarioPlan& plan, const ExecOptions& options, i
       });
   out.events_after = keep.size();
   return out;
-}
-
-std::vector<size_t> DdminComplements(std::vector<size_t> keep,
-                                     const std::function<bool()>& budget_left,
-                                     const std::function<bool(const std::vector<size_t>&)>& fails) {
-  size_t n = 2;
-  while (keep.size() >= 2 && budget_left()) {
-    const size_t chunk = (keep.size() + n - 1) / n;
-    bool reduced = false;
-    for (size_t start = 0; start < keep.size() && budget_left(); start += chunk) {
-      std::vector<size_t> complement;
-      complement.reserve(keep.size());
-      for (size_t j = 0; j < keep.size(); ++j) {
-        if (j < start || j >= start + chunk) complement.push_back(keep[j]);
-      }
-      if (fails(complement)) {
-        keep = std::move(complement);
-        n = std::max<size_t>(n - 1, 2);
-        reduced = true;
-        break;
-      }
-    }
-    if (!reduced) {
-      if (n >= keep.size()) break;
-      n = std::min(2 * n, keep.size());
-    }
-  }
-  return keep;
 }
 
 }  // namespace raftlog::runner

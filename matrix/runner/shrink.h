@@ -19,16 +19,6 @@
 
 namespace raftlog::runner {
 
-// Delta debugging (Zeller's ddmin, complements only) over `keep`: removes
-// one of n chunks at a time while `fails` still holds for what is left
-// (granularity n doubles when no chunk can go, and drops by one after a
-// success), and returns the smallest such subset found. `fails` is called
-// only while `budget_left()` holds; it records whatever it needs about an
-// accepted candidate itself. REQUIRES: fails(keep) holds.
-std::vector<size_t> DdminComplements(std::vector<size_t> keep,
-                                     const std::function<bool()>& budget_left,
-                                     const std::function<bool(const std::vector<size_t>&)>& fails);
-
 struct ShrinkOutcome {
   bool reproduced = false;  // the original plan failed at all
   ScenarioPlan plan;        // the smallest failing plan found

@@ -24,6 +24,8 @@ constexpr KindName kKinds[] = {
     {ChoiceKind::kPut, "put"},           {ChoiceKind::kAddVoter, "add"},
     {ChoiceKind::kRemoveVoter, "remove"}, {ChoiceKind::kJoint, "joint"},
     {ChoiceKind::kUpgrade, "upgrade"},   {ChoiceKind::kFinalize, "finalize"},
+    {ChoiceKind::kRead, "read"},         {ChoiceKind::kCompact, "compact"},
+    {ChoiceKind::kAddLearner, "learner"}, {ChoiceKind::kPromote, "promote"},
 };
 
 const char* KindString(ChoiceKind k) {
@@ -35,6 +37,12 @@ const char* KindString(ChoiceKind k) {
 
 bool IsMessageKind(ChoiceKind k) {
   return k == ChoiceKind::kDeliver || k == ChoiceKind::kDrop || k == ChoiceKind::kDuplicate;
+}
+
+// Membership requests naming one node: "add 1 4".
+bool HasTarget(ChoiceKind k) {
+  return k == ChoiceKind::kAddVoter || k == ChoiceKind::kRemoveVoter ||
+         k == ChoiceKind::kAddLearner || k == ChoiceKind::kPromote;
 }
 
 absl::StatusOr<api::NodeId> ParseId(absl::string_view s, absl::string_view what) {
@@ -80,15 +88,11 @@ std::string ChoiceString(const Choice& c) {
     }
     return absl::StrFormat("%s %d->%d #%016x", k, c.from, c.node, c.digest);
   }
-  switch (c.kind) {
-    case ChoiceKind::kAddVoter:
-    case ChoiceKind::kRemoveVoter:
-      return absl::StrCat(k, " ", c.node, " ", c.target);
-    case ChoiceKind::kJoint:
-      return absl::StrCat(k, " ", c.node, " ", absl::StrJoin(c.voters, ","));
-    default:
-      return absl::StrCat(k, " ", c.node);
+  if (HasTarget(c.kind)) return absl::StrCat(k, " ", c.node, " ", c.target);
+  if (c.kind == ChoiceKind::kJoint) {
+    return absl::StrCat(k, " ", c.node, " ", absl::StrJoin(c.voters, ","));
   }
+  return absl::StrCat(k, " ", c.node);
 }
 
 uint64_t ChoiceKey(const Choice& c) {
@@ -121,11 +125,8 @@ absl::StatusOr<Choice> ParseChoice(absl::string_view line) {
     }
   }
   if (!known) return absl::InvalidArgumentError(absl::StrCat("unknown choice '", words[0], "'"));
-  size_t want = IsMessageKind(c.kind) ? 3
-                : (c.kind == ChoiceKind::kAddVoter || c.kind == ChoiceKind::kRemoveVoter ||
-                   c.kind == ChoiceKind::kJoint)
-                    ? 3
-                    : 2;
+  const size_t want =
+      IsMessageKind(c.kind) || HasTarget(c.kind) || c.kind == ChoiceKind::kJoint ? 3 : 2;
   if (words.size() != want) {
     return absl::InvalidArgumentError(
         absl::StrCat("'", words[0], "' takes ", want - 1, " argument(s), got ", words.size() - 1));
@@ -137,7 +138,7 @@ absl::StatusOr<Choice> ParseChoice(absl::string_view line) {
   absl::StatusOr<api::NodeId> node = ParseId(words[1], "node");
   if (!node.ok()) return node.status();
   c.node = *node;
-  if (c.kind == ChoiceKind::kAddVoter || c.kind == ChoiceKind::kRemoveVoter) {
+  if (HasTarget(c.kind)) {
     absl::StatusOr<api::NodeId> target = ParseId(words[2], "target");
     if (!target.ok()) return target.status();
     c.target = *target;

@@ -20,6 +20,9 @@
 //   joint 1 1,2,4                       joint change to voters {1,2,4} (v3, cv >= 3):
 //                                       one voter more, one less, or one replaced
 //   finalize 1                          raise the cluster version, via node 1
+//   read 1                              a linearizable get of the client's key at node 1
+//   compact 2                           node 2 snapshots its applied state, truncates its log
+//   learner 1 4 / promote 1 4           add node 4 as a learner, make learner 4 a voter
 // Anything after '%' on a line is a comment (the trace writes message types there).
 // In a hand-written file a message may be named by type instead of digest,
 // "deliver 1->2 RequestVote": World::Resolve picks the oldest such message.
@@ -49,6 +52,10 @@ enum class ChoiceKind {
   kJoint,
   kUpgrade,
   kFinalize,
+  kRead,
+  kCompact,
+  kAddLearner,
+  kPromote,
 };
 
 struct Choice {
@@ -57,7 +64,7 @@ struct Choice {
   api::NodeId from = 0;    // messages: sender
   uint64_t digest = 0;     // messages: Fnv1a64 of the bytes
   std::string type;        // messages named by type (digest 0) until resolved
-  api::NodeId target = 0;  // add / remove
+  api::NodeId target = 0;  // add / remove / learner / promote
   std::vector<api::NodeId> voters;  // joint
   bool operator==(const Choice& o) const {
     return kind == o.kind && node == o.node && from == o.from && digest == o.digest &&

@@ -10,7 +10,8 @@ TEST(Choice, EveryKindRoundTrips) {
   for (const char* line :
        {"deliver 1->2 #00000000000000ff", "drop 3->1 #0123456789abcdef",
         "dup 2->3 #0000000000000001", "tick 2", "crash 1", "restart 1", "put 3", "add 1 4",
-        "remove 2 3", "joint 1 1,2,4", "upgrade 2", "finalize 1", "deliver 1->2 RequestVote"}) {
+        "remove 2 3", "joint 1 1,2,4", "upgrade 2", "finalize 1", "deliver 1->2 RequestVote", "read 2",
+        "compact 3", "learner 1 4", "promote 1 4"}) {
     absl::StatusOr<Choice> c = ParseChoice(line);
     ASSERT_TRUE(c.ok()) << line << ": " << c.status();
     EXPECT_EQ(ChoiceString(*c), line);
@@ -28,7 +29,8 @@ TEST(Choice, CommentsAndBlanksAreIgnored) {
 
 TEST(Choice, BadInputIsAClearError) {
   for (const char* line : {"fly 1", "tick", "tick 0", "tick x", "deliver 1-2 #ff",
-                           "deliver 1->2 #zz", "deliver 1->2 7", "add 1", "joint 1 1,,2"}) {
+                           "deliver 1->2 #zz", "deliver 1->2 7", "add 1", "joint 1 1,,2",
+                           "read", "read 1 2", "learner 1", "promote 1 x"}) {
     absl::StatusOr<Choice> c = ParseChoice(line);
     EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument) << line;
   }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "matrix/check/read_freshness.h"
 #include "matrix/sim/releases.h"
 #include "versions/canaries/registry.h"
 #include "versions/registry.h"
@@ -92,7 +93,9 @@ uint64_t Chain(uint64_t h, absl::string_view what) {
 }
 }  // namespace
 
-ChoiceWorld::ChoiceWorld(const ChoiceBounds& bounds) : bounds_(bounds) {}
+ChoiceWorld::ChoiceWorld(const ChoiceBounds& bounds) : bounds_(bounds) {
+  checkers_.Add(std::make_unique<check::ReadFreshness>());
+}
 ChoiceWorld::~ChoiceWorld() = default;
 
 absl::StatusOr<std::unique_ptr<ChoiceWorld>> ChoiceWorld::Create(const ChoiceBounds& bounds) {
@@ -177,11 +180,16 @@ void ChoiceWorld::AfterStep(Member& m) {
   check::NodeStep step{NowUs(), m.id, m.tag, &m.state, &m.log, &ready.applied};
   checkers_.OnStep(step);
   for (const api::Reply& r : ready.replies) {
-    events_.push_back(absl::StrCat("n", m.id, " replies to ",
-                                   r.client_id == kAdminClient ? "admin" : "client", " #",
-                                   r.sequence, ": ", r.status.ToString(), " index ", r.index));
+    const auto open = open_.find(r.sequence);
+    const bool get = open != open_.end() && open->second.op == api::Op::kGet;
+    if (open != open_.end()) open_.erase(open);
+    events_.push_back(absl::StrCat(
+        "n", m.id, " replies to ", r.client_id == kAdminClient ? "admin" : "client", " #",
+        r.sequence, ": ", r.status.ToString(), " index ", r.index,
+        get ? (r.found ? absl::StrCat(" value ", r.value) : std::string(" not found")) : ""));
     if (trace_ != nullptr) trace_->Add(NowUs(), "reply", events_.back());
-    if (r.client_id != kClient || !r.status.ok() || r.index == 0) continue;
+    checkers_.OnReply(check::ClientReply{NowUs(), m.id, m.tag, m.state.term, m.state.role, &r});
+    if (r.client_id != kClient || get || !r.status.ok() || r.index == 0) continue;
     check::Ack ack;
     ack.time_us = NowUs();
     ack.client_id = r.client_id;
@@ -198,6 +206,9 @@ void ChoiceWorld::AfterStep(Member& m) {
 }
 
 void ChoiceWorld::Down(Member& m, bool crash) {
+  for (auto it = open_.begin(); it != open_.end();) {
+    it = it->second.node == m.id ? open_.erase(it) : std::next(it);  // never answered now
+  }
   m.node.reset();
   m.log.node_ = nullptr;
   checkers_.OnCrash(NowUs(), m.id);
@@ -218,6 +229,8 @@ void ChoiceWorld::Submit(Member& m, const api::Request& r) {
   m.history = Chain(m.history, absl::StrCat("submit ", r.client_id, " ", r.sequence, " ",
                                             static_cast<int>(r.op), " ", r.target, " ",
                                             absl::StrJoin(r.new_voters, ",")));
+  open_[r.sequence] = OpenRequest{m.id, r.op, acked_.empty() ? 0 : acked_.rbegin()->first};
+  checkers_.OnSubmit(NowUs(), m.id, r);
   m.node->Submit(r);
   AfterStep(m);
 }
@@ -307,42 +320,70 @@ std::vector<Choice> ChoiceWorld::Enabled() const {
       c.kind = ChoiceKind::kUpgrade;
       out.push_back(c);
     }
+    if (spent_.compactions < bounds_.compactions && m.state.applied_index > m.state.snapshot_index) {
+      c.kind = ChoiceKind::kCompact;
+      out.push_back(c);
+    }
     if (!leader) continue;
     if (spent_.client_ops < bounds_.client_ops) {
       c.kind = ChoiceKind::kPut;
+      out.push_back(c);
+    }
+    if (spent_.reads < bounds_.reads) {
+      c.kind = ChoiceKind::kRead;
       out.push_back(c);
     }
     if (spent_.finalizes < bounds_.finalizes) {
       c.kind = ChoiceKind::kFinalize;
       out.push_back(c);
     }
-    if (spent_.membership < bounds_.membership) {
-      const api::Config& config = m.state.config;
-      const bool joint = BaseTag(m.tag) == "v3" && m.state.cluster_version >= 3;
-      for (const auto& other : members_) {
-        const bool voter =
-            std::binary_search(config.voters.begin(), config.voters.end(), other->id);
-        Choice mc = c;
-        mc.kind = voter ? ChoiceKind::kRemoveVoter : ChoiceKind::kAddVoter;
-        mc.target = other->id;
-        if (voter && config.voters.size() == 1) continue;  // never the last voter
-        out.push_back(mc);
-        if (!joint) continue;
-        Choice jc = c;
-        jc.kind = ChoiceKind::kJoint;
-        jc.voters = config.voters;
-        if (voter) {
-          jc.voters.erase(std::find(jc.voters.begin(), jc.voters.end(), other->id));
-        } else {
-          jc.voters.insert(std::upper_bound(jc.voters.begin(), jc.voters.end(), other->id),
-                           other->id);
-        }
-        out.push_back(jc);
-      }
-      if (joint) AddReplacements(c, config, &out);
-    }
+    AddMembershipChoices(m, c, &out);
   }
   return out;
+}
+
+void ChoiceWorld::AddMembershipChoices(const Member& leader, const Choice& at,
+                                       std::vector<Choice>* out) const {
+  const api::Config& config = leader.state.config;
+  auto in = [](const std::vector<api::NodeId>& set, api::NodeId id) {
+    return std::binary_search(set.begin(), set.end(), id);
+  };
+  if (spent_.learners < bounds_.learners && BaseTag(leader.tag) != "v1") {
+    for (const auto& other : members_) {
+      Choice lc = at;
+      lc.target = other->id;
+      if (in(config.learners, other->id)) {
+        lc.kind = ChoiceKind::kPromote;
+      } else if (!in(config.voters, other->id)) {
+        lc.kind = ChoiceKind::kAddLearner;
+      } else {
+        continue;
+      }
+      out->push_back(lc);
+    }
+  }
+  if (spent_.membership >= bounds_.membership) return;
+  const bool joint = BaseTag(leader.tag) == "v3" && leader.state.cluster_version >= 3;
+  for (const auto& other : members_) {
+    const bool voter = in(config.voters, other->id);
+    if (voter && config.voters.size() == 1) continue;  // never the last voter
+    Choice mc = at;
+    mc.kind = voter ? ChoiceKind::kRemoveVoter : ChoiceKind::kAddVoter;
+    mc.target = other->id;
+    out->push_back(mc);
+    if (!joint) continue;
+    Choice jc = at;
+    jc.kind = ChoiceKind::kJoint;
+    jc.voters = config.voters;
+    if (voter) {
+      jc.voters.erase(std::find(jc.voters.begin(), jc.voters.end(), other->id));
+    } else {
+      jc.voters.insert(std::upper_bound(jc.voters.begin(), jc.voters.end(), other->id),
+                       other->id);
+    }
+    out->push_back(jc);
+  }
+  if (joint) AddReplacements(at, config, out);
 }
 
 void ChoiceWorld::AddReplacements(const Choice& at, const api::Config& config,
@@ -362,6 +403,54 @@ void ChoiceWorld::AddReplacements(const Choice& at, const api::Config& config,
   }
 }
 
+api::Request ChoiceWorld::RequestFor(const Choice& c) {
+  api::Request r;
+  r.sequence = ++next_sequence_;
+  r.client_id = kAdminClient;
+  r.target = c.target;
+  switch (c.kind) {
+    case ChoiceKind::kPut:
+      ++spent_.client_ops;
+      r.client_id = kClient;
+      r.op = api::Op::kPut;
+      r.key = "k";
+      r.value = absl::StrCat("v", r.sequence);
+      break;
+    case ChoiceKind::kRead:
+      ++spent_.reads;
+      r.client_id = kClient;
+      r.op = api::Op::kGet;
+      r.key = "k";
+      break;
+    case ChoiceKind::kAddVoter:
+    case ChoiceKind::kRemoveVoter:
+      ++spent_.membership;
+      r.op = c.kind == ChoiceKind::kAddVoter ? api::Op::kAddVoter : api::Op::kRemoveVoter;
+      break;
+    case ChoiceKind::kJoint:
+      ++spent_.membership;
+      r.op = api::Op::kChangeConfig;
+      r.new_voters = c.voters;
+      break;
+    case ChoiceKind::kAddLearner:
+    case ChoiceKind::kPromote:
+      ++spent_.learners;
+      r.op = c.kind == ChoiceKind::kAddLearner ? api::Op::kAddLearner : api::Op::kPromoteLearner;
+      break;
+    case ChoiceKind::kFinalize:
+      ++spent_.finalizes;
+      r.op = api::Op::kFinalize;
+      break;
+    case ChoiceKind::kCompact:
+      ++spent_.compactions;
+      r.op = api::Op::kCompact;
+      break;
+    default:
+      break;  // not a request
+  }
+  return r;
+}
+
 absl::Status ChoiceWorld::Apply(const Choice& c, bool checked) {
   events_.clear();
   const auto enabled = checked ? Enabled() : std::vector<Choice>{c};
@@ -372,9 +461,6 @@ absl::Status ChoiceWorld::Apply(const Choice& c, bool checked) {
   }
   ++applied_;
   Member& m = *members_[c.node - 1];
-  api::Request r;
-  r.sequence = ++next_sequence_;
-  r.client_id = kAdminClient;
   switch (c.kind) {
     case ChoiceKind::kDeliver: {
       const int i = FindMessage(c);
@@ -424,35 +510,19 @@ absl::Status ChoiceWorld::Apply(const Choice& c, bool checked) {
       (void)StartNode(m, NextTag(m.tag));
       break;
     case ChoiceKind::kPut:
-      ++spent_.client_ops;
-      r.client_id = kClient;
-      r.op = api::Op::kPut;
-      r.key = "k";
-      r.value = absl::StrCat("v", r.sequence);
-      if (trace_ != nullptr) TraceChoice(c, m, nullptr, 0);
-      Submit(m, r);
-      break;
+    case ChoiceKind::kRead:
     case ChoiceKind::kAddVoter:
     case ChoiceKind::kRemoveVoter:
-      ++spent_.membership;
-      r.op = c.kind == ChoiceKind::kAddVoter ? api::Op::kAddVoter : api::Op::kRemoveVoter;
-      r.target = c.target;
-      if (trace_ != nullptr) TraceChoice(c, m, nullptr, 0);
-      Submit(m, r);
-      break;
     case ChoiceKind::kJoint:
-      ++spent_.membership;
-      r.op = api::Op::kChangeConfig;
-      r.new_voters = c.voters;
-      if (trace_ != nullptr) TraceChoice(c, m, nullptr, 0);
-      Submit(m, r);
-      break;
     case ChoiceKind::kFinalize:
-      ++spent_.finalizes;
-      r.op = api::Op::kFinalize;
+    case ChoiceKind::kCompact:
+    case ChoiceKind::kAddLearner:
+    case ChoiceKind::kPromote: {
+      const api::Request r = RequestFor(c);
       if (trace_ != nullptr) TraceChoice(c, m, nullptr, 0);
       Submit(m, r);
       break;
+    }
   }
   if (trace_ != nullptr) TraceNewViolations();
   return absl::OkStatus();
@@ -484,6 +554,19 @@ void ChoiceWorld::TraceChoice(const Choice& c, const Member& m, const InFlightMe
       break;
     case ChoiceKind::kPut:
       trace_->Add(now, "submit", absl::StrCat("n", m.id, " put k"));
+      break;
+    case ChoiceKind::kRead:
+      trace_->Add(now, "submit", absl::StrCat("n", m.id, " get k"));
+      break;
+    case ChoiceKind::kCompact:
+      trace_->Add(now, "admin", absl::StrCat("n", m.id, " compact"));
+      break;
+    case ChoiceKind::kAddLearner:
+    case ChoiceKind::kPromote:
+      trace_->Add(now, "admin",
+                  absl::StrCat("n", m.id, " ",
+                               c.kind == ChoiceKind::kAddLearner ? "add_learner" : "promote_learner",
+                               " target ", c.target));
       break;
     case ChoiceKind::kAddVoter:
     case ChoiceKind::kRemoveVoter:
@@ -578,9 +661,17 @@ std::pair<uint64_t, uint64_t> ChoiceWorld::Digest() const {
   }
   for (int v : {spent_.timeouts, spent_.heartbeats, spent_.crashes, spent_.drops,
                 spent_.duplicates, spent_.client_ops, spent_.membership, spent_.upgrades,
-                spent_.finalizes}) {
+                spent_.finalizes, spent_.reads, spent_.compactions, spent_.learners}) {
     Put(&s, static_cast<uint64_t>(v));
   }
+  // Requests a node holds unanswered (its reply is still to come), by what
+  // they are rather than by sequence number.
+  std::vector<std::tuple<api::NodeId, int, uint64_t>> open;
+  for (const auto& [sequence, o] : open_) {
+    open.emplace_back(o.node, static_cast<int>(o.op), o.acked_floor);
+  }
+  std::sort(open.begin(), open.end());
+  for (const auto& [node, op, floor] : open) Put(&s, absl::StrCat("O", node, "/", op, "/", floor));
   for (const auto& [term, id] : leaders_seen_) Put(&s, absl::StrCat("L", term, "/", id));
   for (const auto& [index, e] : applied_seen_) Put(&s, absl::StrCat("A", index, "/", e));
   for (const auto& [index, e] : acked_) Put(&s, absl::StrCat("K", index, "/", e));

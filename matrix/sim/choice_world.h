@@ -15,7 +15,11 @@
 // everything here is a deterministic function of (bounds, tags, choices). The checkers are fed the
 // NodeStep contract of matrix/check/checker.h after every input a node
 // handles, with a logical time (the number of choices applied, in
-// milliseconds), and an Ack for every successful client put.
+// milliseconds), an Ack for every successful client put, and OnSubmit /
+// OnReply for every request. Beyond the standard set, reads are judged by
+// check::ReadFreshness: here a request reaches its node the moment it is
+// chosen and its reply is seen the moment it is emitted, so "acknowledged
+// before the read arrived" is real-time order for the client too.
 #ifndef RAFTLOG_MATRIX_SIM_CHOICE_WORLD_H_
 #define RAFTLOG_MATRIX_SIM_CHOICE_WORLD_H_
 
@@ -51,6 +55,9 @@ struct ChoiceBounds {
   int membership = 0;             // add / remove / joint changes
   int upgrades = 0;               // restarts on the next tag
   int finalizes = 0;
+  int reads = 0;                  // linearizable gets, at a node that believes it leads
+  int compactions = 0;            // snapshot-and-truncate at any node
+  int learners = 0;               // learner adds and promotions (releases that have them)
   int election_ticks = 2;         // NodeOptions::election_ticks
   // How Digest() names a node: by what it shows (false: ProtocolState, log,
   // files; the spec'd abstraction, which merges states that differ only in a
@@ -65,6 +72,7 @@ struct ChoiceBounds {
 struct ChoiceSpent {
   int timeouts = 0, heartbeats = 0, crashes = 0, drops = 0, duplicates = 0;
   int client_ops = 0, membership = 0, upgrades = 0, finalizes = 0;
+  int reads = 0, compactions = 0, learners = 0;
 };
 
 struct InFlightMessage {
@@ -143,6 +151,12 @@ class ChoiceWorld {
   void AfterStep(Member& m);
   void Down(Member& m, bool crash);
   void Submit(Member& m, const api::Request& r);
+  // The request a choice submits (client put or get, or admin), numbered.
+  api::Request RequestFor(const Choice& c);
+  // Membership choices a leader `at` offers (add, remove, joint, learner,
+  // promote), appended to `out`.
+  void AddMembershipChoices(const Member& leader, const Choice& at,
+                            std::vector<Choice>* out) const;
   // The simulator's trace line(s) of `c`, applied to `m` (set_trace).
   void TraceChoice(const Choice& c, const Member& m, const InFlightMessage* message, int ticks);
   void TraceNewViolations();
@@ -167,6 +181,12 @@ class ChoiceWorld {
   std::set<std::pair<uint64_t, api::NodeId>> leaders_seen_;  // (term, id)
   std::set<std::pair<uint64_t, uint64_t>> applied_seen_;     // (index, entry hash)
   std::set<std::pair<uint64_t, uint64_t>> acked_;            // (index, entry hash)
+  struct OpenRequest {
+    api::NodeId node = 0;
+    api::Op op = api::Op::kGet;
+    uint64_t acked_floor = 0;  // the highest acknowledged index when it was submitted
+  };
+  std::map<uint64_t, OpenRequest> open_;  // by sequence: submitted, not yet answered
   std::vector<std::string> events_;
   Trace* trace_ = nullptr;
   size_t violations_traced_ = 0;

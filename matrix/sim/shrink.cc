@@ -5,6 +5,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "matrix/sim/ddmin.h"
 
 namespace raftlog::sim {
 namespace {
@@ -64,53 +65,16 @@ ShrinkResult Shrink(const SimOptions& options, const Plan& plan, int max_runs,
 
   std::vector<size_t> items(plan.size());
   std::iota(items.begin(), items.end(), 0);
-  size_t n = 2;
-  while (items.size() >= 2 && out.runs < max_runs) {
-    size_t chunk = (items.size() + n - 1) / n;
-    bool reduced = false;
-    for (size_t start = 0; start < items.size() && out.runs < max_runs; start += chunk) {
-      std::vector<size_t> part(items.begin() + start,
-                               items.begin() + std::min(items.size(), start + chunk));
-      std::vector<size_t> rest(items.begin(), items.begin() + start);
-      rest.insert(rest.end(), items.begin() + std::min(items.size(), start + chunk), items.end());
-      SimResult r;
-      if (fails(part, &r)) {
-        items = part;
+  items = DdminComplements(
+      std::move(items), [&] { return out.runs < max_runs; },
+      [&](const std::vector<size_t>& candidate) {
+        SimResult r;
+        if (!fails(candidate, &r)) return false;
         out.result = std::move(r);
-        n = 2;
-        reduced = true;
-      } else if (n > 2 && out.runs < max_runs && fails(rest, &r)) {
-        items = rest;
-        out.result = std::move(r);
-        n = std::max<size_t>(n - 1, 2);
-        reduced = true;
-      }
-      if (reduced) {
-        note(absl::StrCat("shrink: ", items.size(), " events still fail (", names, "), run ",
+        note(absl::StrCat("shrink: ", candidate.size(), " events still fail (", names, "), run ",
                           out.runs));
-        break;
-      }
-    }
-    if (!reduced) {
-      if (n >= items.size()) break;
-      n = std::min(items.size(), 2 * n);
-    }
-  }
-  // ddmin with n == 2 tests halves only through `part`; a final one-by-one
-  // pass removes any single event that is not needed.
-  for (size_t i = 0; i < items.size() && items.size() > 1 && out.runs < max_runs;) {
-    std::vector<size_t> rest = items;
-    rest.erase(rest.begin() + i);
-    SimResult r;
-    if (fails(rest, &r)) {
-      items = rest;
-      out.result = std::move(r);
-      note(absl::StrCat("shrink: ", items.size(), " events still fail (", names, "), run ",
-                        out.runs));
-    } else {
-      ++i;
-    }
-  }
+        return true;
+      });
   out.plan = SubPlan(plan, items);
   // Once more with every trace line kept, for the story.
   SimOptions full = o;

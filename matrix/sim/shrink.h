@@ -1,4 +1,4 @@
-// Shrinking a failing run: delta debugging (Zeller's ddmin) over the run's
+// Shrinking a failing run: delta debugging (ddmin.h) over the run's
 // scheduled events (faults and client operations, see plan.h), keeping the
 // seed, so the network, disk and clock draws stay those of the failing run's
 // streams. A candidate sub-plan "still fails" when its run fails the same way:

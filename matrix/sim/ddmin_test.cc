@@ -1,11 +1,11 @@
-#include "matrix/runner/shrink.h"
+#include "matrix/sim/ddmin.h"
 
 #include <algorithm>
 #include <numeric>
 
 #include "gtest/gtest.h"
 
-namespace raftlog::runner {
+namespace raftlog::sim {
 namespace {
 
 std::vector<size_t> Iota(size_t n) {
@@ -43,6 +43,21 @@ TEST(Ddmin, StopsWhenTheBudgetIsSpent) {
   EXPECT_GT(out.size(), 2u);  // not finished
 }
 
+TEST(Ddmin, TheResultIsOneMinimal) {
+  // Fails while it holds any two of {5, 9, 17}: no single item of the result
+  // can go, whichever pair ddmin settles on.
+  auto fails = [](const std::vector<size_t>& c) {
+    return Holds(c, 5) + Holds(c, 9) + Holds(c, 17) >= 2;
+  };
+  std::vector<size_t> out = DdminComplements(Iota(30), [] { return true; }, fails);
+  ASSERT_EQ(out.size(), 2u);
+  for (size_t i = 0; i < out.size(); ++i) {
+    std::vector<size_t> less = out;
+    less.erase(less.begin() + i);
+    EXPECT_FALSE(fails(less));
+  }
+}
+
 TEST(Ddmin, NothingToRemoveKeepsEverything) {
   std::vector<size_t> out = DdminComplements(
       Iota(5), [] { return true; }, [](const std::vector<size_t>& c) { return c.size() == 5; });
@@ -50,4 +65,4 @@ TEST(Ddmin, NothingToRemoveKeepsEverything) {
 }
 
 }  // namespace
-}  // namespace raftlog::runner
+}  // namespace raftlog::sim
