@@ -26,12 +26,14 @@ std::vector<api::NodeId> Commitment::Holders(const std::vector<api::NodeId>& vot
   return out;
 }
 
-bool Commitment::HasQuorum(const Checked& c, std::string* detail) const {
+bool Commitment::HasQuorum(const Checked& c, std::string* detail, bool meeting_every) const {
   bool ok = true;
   for (const std::vector<api::NodeId>* voters : {&c.config.voters, &c.config.voters_outgoing}) {
     if (voters->empty()) continue;
     std::vector<api::NodeId> holders = Holders(*voters, c);
     if (holders.size() * 2 > voters->size()) continue;
+    // Half of an even-sized set meets every majority of it.
+    if (meeting_every && holders.size() * 2 == voters->size()) continue;
     ok = false;
     absl::StrAppend(detail, detail->empty() ? "" : "; ", "of the ",
                     voters == &c.config.voters ? "voters" : "outgoing voters", " {",
@@ -112,10 +114,14 @@ void Commitment::OnStep(const NodeStep& step) {
   std::string detail;
   if (HasQuorum(checked_, &detail)) {
     if (!before.has_value()) return;
-    // Also a quorum of what was in force when the step began.
+    // Also held by enough of what was in force when the step began that
+    // every majority of it (every election it could still decide) meets a
+    // holder: a single-server removal from four voters to three may commit
+    // on two of the four (Raft thesis section 4.1: majorities of the old and
+    // the new configuration overlap).
     Checked earlier = checked_;
     earlier.config = *before;
-    if (HasQuorum(earlier, &detail)) return;
+    if (HasQuorum(earlier, &detail, /*meeting_every=*/true)) return;
     if (quorum_reports_ >= kMaxReports) return;
     ++quorum_reports_;
     Report(step.time_us,
@@ -123,7 +129,7 @@ void Commitment::OnStep(const NodeStep& step) {
                         s.term, ") reports index ", s.commit_index, " ", EntryString(entry),
                         " committed in a step that began under ", api::ConfigString(*before),
                         " and ended under ", api::ConfigString(s.config), " (index ",
-                        s.config_index, "), but under the first ", detail));
+                        s.config_index, "), but not every majority of the first meets a holder: ", detail));
     return;
   }
   if (quorum_reports_ >= kMaxReports) return;

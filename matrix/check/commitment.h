@@ -14,8 +14,10 @@
 // checked: its commit index is what it bootstrapped or recovered. When the
 // reporter's configuration changed within that step (a leader that commits
 // the joint entry and leaves the joint configuration in one step), the index
-// must also be held by a quorum of the configuration it reported before the
-// step: that one decided the commit. (Only when the new configuration's entry
+// must also be held by enough voters of the configuration it reported before
+// the step that every majority of it meets a holder (a majority, or half of
+// an even-sized set): that one decided the commit, and a removal from an
+// even-sized configuration legitimately commits on half of it. (Only when the new configuration's entry
 // lies above the committed index: a configuration in force from its own entry
 // on may decide the commit of that entry, as when a leader removes the only
 // other voter.) A voter "holds" c when the last log it showed
@@ -60,7 +62,10 @@ class Commitment : public Checker {
   };
   // Voters of `voters` holding `c.entry` at `c.index`.
   std::vector<api::NodeId> Holders(const std::vector<api::NodeId>& voters, const Checked& c) const;
-  bool HasQuorum(const Checked& c, std::string* detail) const;
+  // A majority of each half of c.config holds c's entry; with
+  // `meeting_every`, half of an even-sized half is enough (it meets every
+  // majority of it). Otherwise appends what is missing to `detail`.
+  bool HasQuorum(const Checked& c, std::string* detail, bool meeting_every = false) const;
   void CheckLearner(const NodeStep& step);
 
   LogShadow shadow_;

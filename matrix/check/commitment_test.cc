@@ -113,6 +113,36 @@ TEST(Commitment, RemovalCommittedByTheConfigurationItSetsIsFine) {
   EXPECT_EQ(c.violation_count(), 0u) << First(c);
 }
 
+// Four voters; nodes 3 and 4 hold entry 2 (half of the four: every majority
+// of three meets one of them). Leader 4 appends the removal of node 2 at
+// index 3 and, in that step, counts entry 2 under {1,3,4}, where {3,4} is a
+// majority. Safe (single-server changes: majorities of the old and the new
+// configuration overlap), so no violation.
+void RemoveFromFour(Commitment& c, std::vector<api::NodeId> holders) {
+  FakeNode n1(1), n2(2), n3(3), n4(4);
+  for (FakeNode* n : {&n1, &n2, &n3, &n4}) {
+    const bool holds = std::find(holders.begin(), holders.end(), n->state.id) != holders.end();
+    n->log.Terms(holds ? std::vector<uint64_t>{1, 2} : std::vector<uint64_t>{1});
+    n->state.config = Voters({1, 2, 3, 4});
+    n->state.commit_index = 1;
+    n->Role(n->state.id == 4 ? api::Role::kLeader : api::Role::kFollower, 2).Step(c, 1);
+  }
+  n4.log.Terms({2});
+  n4.state.config = Voters({1, 3, 4});
+  n4.state.config_index = 3;
+  n4.state.commit_index = 2;
+  n4.Step(c, 2);
+}
+
+TEST(Commitment, RemovalFromAnEvenConfigurationMayCommitOnHalfOfIt) {
+  for (std::vector<api::NodeId> holders : {std::vector<api::NodeId>{3, 4}, {1, 4}}) {
+    Commitment c;
+    RemoveFromFour(c, holders);
+    EXPECT_EQ(c.violation_count(), 0u) << First(c);
+    EXPECT_EQ(c.quorum_checks(), 1u);
+  }
+}
+
 TEST(Commitment, FollowerCommittingItsOwnStaleTailIsAViolation) {
   Commitment c;
   FakeNode n1(1), n2(2), n3(3);

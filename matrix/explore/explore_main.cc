@@ -1,6 +1,10 @@
 // bazel run //matrix:explore -- --tags=v1,v2,v2 --depth=12 [bounds...]
+// bazel run //matrix:explore -- --tags=v3,v3,v3 --walks=2000 --depth=40 [bounds...]
 // bazel run //matrix:explore -- --replay=FILE
 //
+// With --walks=N the same choices are taken at random instead (walk.h): N
+// seeded walks of --depth choices each, for paths deeper than an exhaustive
+// search reaches; a violating walk is shrunk and written like a search's.
 // Bounded exhaustive exploration of a small cluster of real release nodes
 // (search.h). Prints the states explored, the distinct states, the depth
 // reached, states per second, the bound that stopped the search and the
@@ -23,6 +27,7 @@
 #include "absl/strings/str_split.h"
 #include "matrix/explore/recording.h"
 #include "matrix/explore/search.h"
+#include "matrix/explore/walk.h"
 
 ABSL_FLAG(std::string, tags, "v1,v1,v1", "release tag of each node, comma-separated");
 ABSL_FLAG(int, voters, 0, "nodes 1..voters bootstrap as voters, the rest join empty (0: all)");
@@ -46,6 +51,9 @@ ABSL_FLAG(bool, exact_digest, false,
           "name a node's state by its start files and input sequence (sound merging) instead of "
           "by its ProtocolState, log and files");
 ABSL_FLAG(bool, reduction, true, "partial-order reduction (sleep sets)");
+ABSL_FLAG(uint64_t, walks, 0,
+          "random walks instead of the exhaustive search: at most this many (0: search)");
+ABSL_FLAG(uint64_t, seed, 1, "--walks: the seed the walks are drawn from");
 ABSL_FLAG(bool, iterative, true, "iterative deepening (shortest violation first)");
 ABSL_FLAG(std::string, prefix, "", "a recorded path whose choices are applied before searching");
 ABSL_FLAG(std::string, out, "explore-violation.txt", "where a violation's path is written");
@@ -96,9 +104,8 @@ int RunReplay(const std::string& path) {
   return 1;
 }
 
-int RunSearch() {
-  SearchOptions o;
-  Bounds& b = o.bounds;
+Bounds BoundsFromFlags() {
+  Bounds b;
   b.tags = absl::StrSplit(absl::GetFlag(FLAGS_tags), ',', absl::SkipEmpty());
   b.voters = absl::GetFlag(FLAGS_voters);
   b.depth = absl::GetFlag(FLAGS_depth);
@@ -116,22 +123,106 @@ int RunSearch() {
   b.learners = absl::GetFlag(FLAGS_learners);
   b.election_ticks = absl::GetFlag(FLAGS_election_ticks);
   b.exact_digest = absl::GetFlag(FLAGS_exact_digest);
+  return b;
+}
+
+// The --prefix recording's choices (empty without one).
+absl::StatusOr<std::vector<Choice>> PrefixFromFlag() {
+  const std::string prefix = absl::GetFlag(FLAGS_prefix);
+  if (prefix.empty()) return std::vector<Choice>{};
+  absl::StatusOr<Recording> rec = ReadRecording(prefix);
+  if (!rec.ok()) return rec.status();
+  return rec->choices;
+}
+
+// Prints the violating path and writes it to --out. Returns the exit code.
+int WriteViolation(const Bounds& b, const std::vector<Choice>& path,
+                   const std::vector<check::Violation>& violations, const std::string& what) {
+  Recording rec;
+  rec.tags = b.tags;
+  rec.voters = b.voters;
+  rec.election_ticks = b.election_ticks;
+  rec.choices = path;
+  for (const check::Violation& v : violations) rec.comments.push_back(check::ViolationString(v));
+  absl::StatusOr<ReplayResult> types = Replay(rec, /*trace=*/false);
+  const std::string text =
+      FormatRecording(rec, types.ok() ? types->types : std::vector<std::string>{});
+  std::printf("%s (%zu choices):\n%s", what.c_str(), path.size(), text.c_str());
+  const std::string out = UserPath(absl::GetFlag(FLAGS_out));
+  std::ofstream f(out);
+  f << text;
+  if (!f) {
+    std::fprintf(stderr, "explore: cannot write %s\n", out.c_str());
+    return 2;
+  }
+  // The simulator links the releases, not the canaries (a layer above it).
+  const bool canary = absl::StrJoin(b.tags, ",").find('+') != std::string::npos;
+  std::printf("written to %s; replay: bazel run %s%s\n", out.c_str(),
+              canary ? "//matrix:explore -- --replay=" : "//matrix/sim:simulate -- --choices=",
+              absl::GetFlag(FLAGS_out).c_str());
+  return 1;
+}
+
+bool ValidBounds(const Bounds& b) {
+  if (b.depth < 0 || b.election_ticks < 1) {
+    std::fprintf(stderr, "explore: --depth must be >= 0 and --election_ticks >= 1\n");
+    return false;
+  }
+  return true;
+}
+
+int RunWalks() {
+  WalkOptions o;
+  o.bounds = BoundsFromFlags();
+  o.walks = absl::GetFlag(FLAGS_walks);
+  o.seed = absl::GetFlag(FLAGS_seed);
+  o.time_budget_s = absl::GetFlag(FLAGS_time_budget);
+  if (!ValidBounds(o.bounds)) return 2;
+  absl::StatusOr<std::vector<Choice>> prefix = PrefixFromFlag();
+  if (!prefix.ok()) {
+    std::fprintf(stderr, "explore: %s\n", prefix.status().ToString().c_str());
+    return 2;
+  }
+  o.prefix = *prefix;
+  absl::StatusOr<WalkResult> r = RandomWalks(o);
+  if (!r.ok()) {
+    std::fprintf(stderr, "explore: %s\n", r.status().ToString().c_str());
+    return 2;
+  }
+  std::printf("tags %s, random walks of at most %d choices, seed %llu\n",
+              absl::StrJoin(o.bounds.tags, ",").c_str(), o.bounds.depth,
+              static_cast<unsigned long long>(o.seed));
+  std::printf("walks             %llu\n", static_cast<unsigned long long>(r->walks));
+  std::printf("states explored   %llu\n", static_cast<unsigned long long>(r->transitions));
+  std::printf("distinct ends     %llu (final states of the safe walks)\n",
+              static_cast<unsigned long long>(r->distinct_ends));
+  std::printf("states per second %.0f (%.2fs)\n",
+              r->seconds > 0 ? r->transitions / r->seconds : 0.0, r->seconds);
+  std::printf("stopped by        %s\n", r->stopped_by.c_str());
+  std::printf("verdict           %s\n",
+              r->verdict == Verdict::kViolation ? "violation" : "no violation in these walks");
+  if (r->verdict != Verdict::kViolation) return 0;
+  return WriteViolation(o.bounds, r->path, r->violations,
+                        absl::StrCat("walk ", r->violating_walk, " violated after ",
+                                     r->walk_length, " choices; shrunk in ", r->shrink_replays,
+                                     " replays to a path"));
+}
+
+int RunSearch() {
+  SearchOptions o;
+  o.bounds = BoundsFromFlags();
+  const Bounds& b = o.bounds;
   o.max_transitions = absl::GetFlag(FLAGS_max_states);
   o.time_budget_s = absl::GetFlag(FLAGS_time_budget);
   o.reduction = absl::GetFlag(FLAGS_reduction);
   o.iterative = absl::GetFlag(FLAGS_iterative);
-  if (b.depth < 0 || b.election_ticks < 1) {
-    std::fprintf(stderr, "explore: --depth must be >= 0 and --election_ticks >= 1\n");
+  if (!ValidBounds(b)) return 2;
+  absl::StatusOr<std::vector<Choice>> prefix = PrefixFromFlag();
+  if (!prefix.ok()) {
+    std::fprintf(stderr, "explore: %s\n", prefix.status().ToString().c_str());
     return 2;
   }
-  if (const std::string prefix = absl::GetFlag(FLAGS_prefix); !prefix.empty()) {
-    absl::StatusOr<Recording> rec = ReadRecording(prefix);
-    if (!rec.ok()) {
-      std::fprintf(stderr, "explore: %s\n", rec.status().ToString().c_str());
-      return 2;
-    }
-    o.prefix = rec->choices;
-  }
+  o.prefix = *prefix;
   absl::StatusOr<SearchResult> r = Search(o);
   if (!r.ok()) {
     std::fprintf(stderr, "explore: %s\n", r.status().ToString().c_str());
@@ -152,25 +243,7 @@ int RunSearch() {
   std::printf("verdict           %s\n", VerdictName(r->verdict));
   if (r->verdict == Verdict::kBudgetExhausted) return 3;
   if (r->verdict != Verdict::kViolation) return 0;
-  Recording rec;
-  rec.tags = b.tags;
-  rec.voters = b.voters;
-  rec.election_ticks = b.election_ticks;
-  rec.choices = r->path;
-  for (const check::Violation& v : r->violations) rec.comments.push_back(check::ViolationString(v));
-  absl::StatusOr<ReplayResult> types = Replay(rec, /*trace=*/false);
-  const std::string text = FormatRecording(rec, types.ok() ? types->types : std::vector<std::string>{});
-  std::printf("shortest violating path (%zu choices):\n%s", r->path.size(), text.c_str());
-  const std::string out = UserPath(absl::GetFlag(FLAGS_out));
-  std::ofstream f(out);
-  f << text;
-  if (!f) {
-    std::fprintf(stderr, "explore: cannot write %s\n", out.c_str());
-    return 2;
-  }
-  std::printf("written to %s; replay: bazel run //matrix:explore -- --replay=%s\n", out.c_str(),
-              absl::GetFlag(FLAGS_out).c_str());
-  return 1;
+  return WriteViolation(b, r->path, r->violations, "shortest violating path");
 }
 
 }  // namespace
@@ -184,5 +257,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string replay = absl::GetFlag(FLAGS_replay);
-  return replay.empty() ? raftlog::explore::RunSearch() : raftlog::explore::RunReplay(replay);
+  if (!replay.empty()) return raftlog::explore::RunReplay(replay);
+  return absl::GetFlag(FLAGS_walks) > 0 ? raftlog::explore::RunWalks()
+                                        : raftlog::explore::RunSearch();
 }

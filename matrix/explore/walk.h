@@ -1,0 +1,61 @@
+// Random walks over the same choices the exhaustive search enumerates: the
+// explorer's random choice source, for paths far deeper than an exhaustive
+// search can cover (a leader elected, deposed, a read, a compaction, an
+// install and a membership change on one path: thirty choices and more).
+//
+// Walk w starts from a fresh World (after the prefix) and, at each step,
+// takes one of World::Enabled() uniformly at random from a stream derived
+// from (seed, w), until the depth bound, no choice left, or a safety
+// violation. Budgets (Bounds) bound each walk as they bound a search path.
+// Same options, same walks, same result: the only clock read is for
+// time_budget_s, which can only end the walks early.
+//
+// A violating walk is shrunk: delta debugging (matrix/sim/ddmin.h) over its
+// choices, each candidate replayed leniently (a choice that is not enabled
+// any more is skipped; a message whose exact bytes are gone is matched by
+// sender, receiver and type), keeping candidates whose first violation is of
+// the same checker. The result is 1-minimal, not necessarily the shortest:
+// the exhaustive search (search.h) gives shortest paths within its bounds.
+// The shrunk path is written with the choices it actually applied, so it
+// replays exactly (//matrix/sim:simulate --choices=FILE).
+#ifndef RAFTLOG_MATRIX_EXPLORE_WALK_H_
+#define RAFTLOG_MATRIX_EXPLORE_WALK_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "matrix/check/checker.h"
+#include "matrix/explore/search.h"
+
+namespace raftlog::explore {
+
+struct WalkOptions {
+  Bounds bounds;               // depth: choices per walk
+  uint64_t seed = 1;
+  uint64_t walks = 1000;       // at most this many walks
+  double time_budget_s = 0;    // 0: none
+  std::vector<Choice> prefix;  // applied first in every walk
+  int shrink_replays = 3000;   // replays the shrinking may spend
+};
+
+struct WalkResult {
+  Verdict verdict = Verdict::kSafe;  // kSafe: no walk violated anything
+  std::string stopped_by;            // "violation", "walks" or "time"
+  uint64_t walks = 0;                // walks run
+  uint64_t transitions = 0;          // choices applied over every walk
+  uint64_t distinct_ends = 0;        // distinct final states (World::Digest)
+  double seconds = 0;
+  uint64_t violating_walk = 0;       // its index (0-based)
+  size_t walk_length = 0;            // choices of the violating walk (prefix excluded)
+  int shrink_replays = 0;
+  std::vector<Choice> path;          // shrunk, prefix included; replays exactly
+  std::vector<check::Violation> violations;  // of the shrunk path's replay
+};
+
+absl::StatusOr<WalkResult> RandomWalks(const WalkOptions& options);
+
+}  // namespace raftlog::explore
+
+#endif  // RAFTLOG_MATRIX_EXPLORE_WALK_H_
