@@ -26,14 +26,12 @@ std::vector<api::NodeId> Commitment::Holders(const std::vector<api::NodeId>& vot
   return out;
 }
 
-bool Commitment::HasQuorum(const Checked& c, std::string* detail, bool meeting_every) const {
+bool Commitment::HasQuorum(const Checked& c, std::string* detail) const {
   bool ok = true;
   for (const std::vector<api::NodeId>* voters : {&c.config.voters, &c.config.voters_outgoing}) {
     if (voters->empty()) continue;
     std::vector<api::NodeId> holders = Holders(*voters, c);
     if (holders.size() * 2 > voters->size()) continue;
-    // Half of an even-sized set meets every majority of it.
-    if (meeting_every && holders.size() * 2 == voters->size()) continue;
     ok = false;
     absl::StrAppend(detail, detail->empty() ? "" : "; ", "of the ",
                     voters == &c.config.voters ? "voters" : "outgoing voters", " {",
@@ -84,23 +82,24 @@ void Commitment::OnStep(const NodeStep& step) {
     }
   }
   // The configuration this node reported at the end of its previous step in
-  // this incarnation: a leader that counts acknowledgements under it and, in
-  // the same step, moves on (leaves a joint configuration) reports the new
-  // one at the end of the step, which is not what decided the commit.
-  // Only when the new configuration comes from an entry above the committed
-  // index: a configuration takes effect when its entry is appended, so one at
-  // or below the commit index may itself have decided it (a leader that
-  // removes the only other voter commits the removal alone).
-  std::optional<api::Config> before;
-  auto [last, first_step] = last_config_.try_emplace(step.id, s.config);
-  if (!first_step && !(last->second == s.config)) {
+  // this incarnation, when the step moved on from it to one whose entry lies
+  // above the commit index (a leader that left a joint configuration in the
+  // step that committed). Moving on is allowed only once the entry that set
+  // the old configuration is committed under it, and a configuration takes
+  // effect when its entry is appended, so one at or below the commit index
+  // may itself have decided the commit (a leader that removes the only other
+  // voter commits the removal alone).
+  std::optional<std::pair<api::Config, uint64_t>> before;  // config, its entry's index
+  auto [last, first_step] = last_config_.try_emplace(step.id, s.config, s.config_index);
+  if (!first_step && !(last->second.first == s.config)) {
     // Copied only when the configuration changed: this runs on every step.
     if (!change.first_seen && !change.restarted && s.config_index > s.commit_index) {
       before = std::move(last->second);
     }
-    last->second = s.config;
+    last->second = {s.config, s.config_index};
   }
   if (s.commit_index <= checked_.index) return;
+  const uint64_t previously_checked = checked_.index;
   std::optional<api::EntryId> entry = shadow_.At(step.id, s.commit_index);
   checked_.index = s.commit_index;
   checked_.reporter = step.id;
@@ -112,33 +111,36 @@ void Commitment::OnStep(const NodeStep& step) {
   if (!entry || s.config.voters.empty() || change.first_seen || change.restarted) return;
   ++quorum_checks_;
   std::string detail;
-  if (HasQuorum(checked_, &detail)) {
-    if (!before.has_value()) return;
-    // Also held by enough of what was in force when the step began that
-    // every majority of it (every election it could still decide) meets a
-    // holder: a single-server removal from four voters to three may commit
-    // on two of the four (Raft thesis section 4.1: majorities of the old and
-    // the new configuration overlap).
-    Checked earlier = checked_;
-    earlier.config = *before;
-    if (HasQuorum(earlier, &detail, /*meeting_every=*/true)) return;
+  if (!HasQuorum(checked_, &detail)) {
     if (quorum_reports_ >= kMaxReports) return;
     ++quorum_reports_;
     Report(step.time_us,
            absl::StrCat("node ", step.id, " (", step.tag, ", ", api::RoleName(s.role), ", term ",
                         s.term, ") reports index ", s.commit_index, " ", EntryString(entry),
-                        " committed in a step that began under ", api::ConfigString(*before),
-                        " and ended under ", api::ConfigString(s.config), " (index ",
-                        s.config_index, "), but not every majority of the first meets a holder: ", detail));
+                        " committed under ", api::ConfigString(s.config), " (index ",
+                        s.config_index, "), but ", detail));
     return;
   }
+  // The entry that set the configuration the step began with, when this
+  // step committed it: that configuration alone could decide it (Raft
+  // thesis 4.3: C_new follows only a committed C_old,new). Entries after it
+  // may then be committed under the new configuration alone.
+  if (!before.has_value()) return;
+  const auto& [old_config, old_index] = *before;
+  if (old_index == 0 || old_index <= previously_checked || old_index > s.commit_index) return;
+  std::optional<api::EntryId> old_entry = shadow_.At(step.id, old_index);
+  if (!old_entry) return;
+  Checked earlier{old_index, *old_entry, step.id, old_config};
+  if (HasQuorum(earlier, &detail)) return;
   if (quorum_reports_ >= kMaxReports) return;
   ++quorum_reports_;
   Report(step.time_us,
          absl::StrCat("node ", step.id, " (", step.tag, ", ", api::RoleName(s.role), ", term ",
-                      s.term, ") reports index ", s.commit_index, " ", EntryString(entry),
-                      " committed under ", api::ConfigString(s.config), " (index ",
-                      s.config_index, "), but ", detail));
+                      s.term, ") committed index ", old_index, " ", EntryString(old_entry),
+                      ", the entry of ", api::ConfigString(old_config),
+                      ", and moved on to ", api::ConfigString(s.config), " (index ",
+                      s.config_index, ") in the same step, but under the configuration it set ",
+                      detail));
 }
 
 }  // namespace raftlog::check

@@ -13,11 +13,12 @@
 // index of a step is checked. The first step of a node's incarnation is not
 // checked: its commit index is what it bootstrapped or recovered. When the
 // reporter's configuration changed within that step (a leader that commits
-// the joint entry and leaves the joint configuration in one step), the index
-// must also be held by enough voters of the configuration it reported before
-// the step that every majority of it meets a holder (a majority, or half of
-// an even-sized set): that one decided the commit, and a removal from an
-// even-sized configuration legitimately commits on half of it. (Only when the new configuration's entry
+// the joint entry and leaves the joint configuration in one step), and the
+// step committed the entry that set the configuration it began with, that
+// entry must be held by a quorum of that configuration (both halves when
+// joint): only that configuration could decide it, and only once it is
+// committed may the leader move on; entries after it may then commit under
+// the new configuration alone (thesis 4.3). (Only when the new configuration's entry
 // lies above the committed index: a configuration in force from its own entry
 // on may decide the commit of that entry, as when a leader removes the only
 // other voter.) A voter "holds" c when the last log it showed
@@ -38,6 +39,7 @@
 #define RAFTLOG_MATRIX_CHECK_COMMITMENT_H_
 
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "matrix/check/checker.h"
@@ -62,16 +64,16 @@ class Commitment : public Checker {
   };
   // Voters of `voters` holding `c.entry` at `c.index`.
   std::vector<api::NodeId> Holders(const std::vector<api::NodeId>& voters, const Checked& c) const;
-  // A majority of each half of c.config holds c's entry; with
-  // `meeting_every`, half of an even-sized half is enough (it meets every
-  // majority of it). Otherwise appends what is missing to `detail`.
-  bool HasQuorum(const Checked& c, std::string* detail, bool meeting_every = false) const;
+  // A majority of each half of c.config holds c's entry; otherwise appends
+  // what is missing to `detail`.
+  bool HasQuorum(const Checked& c, std::string* detail) const;
   void CheckLearner(const NodeStep& step);
 
   LogShadow shadow_;
   Checked checked_;
   // Each node's configuration at the end of its last step (this incarnation).
-  std::map<api::NodeId, api::Config> last_config_;
+  // With the index of the entry that set it.
+  std::map<api::NodeId, std::pair<api::Config, uint64_t>> last_config_;
   std::map<api::NodeId, std::pair<api::Role, uint64_t>> roles_;  // last role and term
   uint64_t quorum_checks_ = 0;
   int quorum_reports_ = 0;

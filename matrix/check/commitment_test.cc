@@ -69,6 +69,12 @@ void CommitAndLeaveJoint(Commitment& c, FakeNode (&n)[7], std::vector<int> holde
   n[1].Step(c, 2);
 }
 
+// The joint configuration is set by entry 2.
+void CommitAndLeaveJointEntry(Commitment& c, FakeNode (&n)[7], std::vector<int> holders) {
+  for (int i = 1; i <= 6; ++i) n[i].state.config_index = 2;
+  CommitAndLeaveJoint(c, n, holders);
+}
+
 // The leader counts the joint entry under the new set only and, in the same
 // step, leaves the joint configuration: at the end of the step it reports the
 // new set, under which the entry does have a quorum. The configuration it
@@ -77,9 +83,13 @@ TEST(Commitment, ConfigurationLeftInTheCommittingStepStillJudgesTheCommit) {
   Commitment c;
   FakeNode n[7] = {FakeNode(0), FakeNode(1), FakeNode(2), FakeNode(3),
                    FakeNode(4), FakeNode(5), FakeNode(6)};
-  CommitAndLeaveJoint(c, n, {1, 2, 3, 4});
+  CommitAndLeaveJointEntry(c, n, {1, 2, 3, 4});
   ASSERT_EQ(c.violation_count(), 1u);
-  EXPECT_NE(First(c).find("began under voters={1,2,3}"), std::string::npos) << First(c);
+  EXPECT_NE(First(c).find("committed index 2 (term 1, digest 00000000000003ea), the entry of "
+                          "voters={1,2,3} learners={} outgoing={4,5,6}, and moved on to "
+                          "voters={1,2,3} learners={} (index 3) in the same step"),
+            std::string::npos)
+      << First(c);
   EXPECT_NE(First(c).find("of the outgoing voters {4,5,6} only {4} hold it"), std::string::npos)
       << First(c);
 }
@@ -90,9 +100,32 @@ TEST(Commitment, ConfigurationLeftAfterAJointQuorumIsFine) {
   Commitment c;
   FakeNode n[7] = {FakeNode(0), FakeNode(1), FakeNode(2), FakeNode(3),
                    FakeNode(4), FakeNode(5), FakeNode(6)};
-  CommitAndLeaveJoint(c, n, {1, 2, 4, 5});
+  CommitAndLeaveJointEntry(c, n, {1, 2, 4, 5});
   EXPECT_EQ(c.violation_count(), 0u) << First(c);
   EXPECT_EQ(c.quorum_checks(), 1u);
+}
+
+// The joint entry (index 2) was committed under both halves in an earlier
+// step; this step commits entry 3 under the new set alone and leaves joint
+// (index 4): allowed once C_old,new is committed (thesis 4.3).
+TEST(Commitment, EntriesAfterACommittedJointEntryMayCommitUnderTheNewSet) {
+  Commitment c;
+  FakeNode n[7] = {FakeNode(0), FakeNode(1), FakeNode(2), FakeNode(3),
+                   FakeNode(4), FakeNode(5), FakeNode(6)};
+  for (int i = 1; i <= 6; ++i) {
+    const bool holds_3 = i <= 2;  // a majority of {1,2,3}; of {4,5,6} nobody
+    n[i].log.Terms(holds_3 ? std::vector<uint64_t>{1, 1, 1} : std::vector<uint64_t>{1, 1});
+    n[i].state.config = Voters({1, 2, 3}, {}, {4, 5, 6});
+    n[i].state.config_index = 2;
+    n[i].state.commit_index = 2;
+    n[i].Role(i == 1 ? api::Role::kLeader : api::Role::kFollower, 1).Step(c, 1);
+  }
+  n[1].state.commit_index = 3;
+  n[1].state.config = Voters({1, 2, 3});
+  n[1].state.config_index = 4;
+  n[1].log.Terms({1});
+  n[1].Step(c, 2);
+  EXPECT_EQ(c.violation_count(), 0u) << First(c);
 }
 
 // A configuration in force from its own entry on: the leader removes the only
