@@ -14,6 +14,7 @@ using testing::FromOpening;
 using testing::Membership;
 using testing::ReadTestRecording;
 using testing::Tight;
+using testing::TwoLeaders;
 
 // Searches, expects a violation of `checker`, and replays the recorded path.
 void ExpectFoundAndReplayed(const SearchOptions& o, const std::string& checker) {
@@ -176,6 +177,17 @@ TEST(Canaries, LeaveJointEarly) {
   ExpectFoundAndReplayed(JointCanaryBounds("v3+leaveearly"), "leader_completeness");
 }
 TEST(Canaries, JointControlV3IsSafe) { ExpectSafe(JointCanaryBounds("v3"), "v3"); }
+
+// Reads across a leadership change: runs_test's TwoLeaders bounds (the very
+// same; safe on v3) find a deposed leader that answers a read without its
+// quorum round (v3+readnoquorum) and one that serves every read from its own
+// state (v3+stalelocal).
+TEST(Canaries, ReadWithoutQuorumRound) {
+  ExpectFoundAndReplayed(TwoLeaders("v3+readnoquorum"), "read_leadership");
+}
+TEST(Canaries, ReadServedLocally) {
+  ExpectFoundAndReplayed(TwoLeaders("v3+stalelocal"), "read_leadership");
+}
 
 }  // namespace
 }  // namespace raftlog::explore

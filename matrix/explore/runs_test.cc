@@ -11,10 +11,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
+#include "matrix/check/read_freshness.h"
+#include "matrix/check/read_leadership.h"
 #include "matrix/explore/search.h"
 #include "matrix/explore/test_util.h"
 
@@ -25,6 +28,7 @@ using testing::Joint;
 using testing::Membership;
 using testing::Mixed;
 using testing::Tight;
+using testing::TwoLeaders;
 
 // What the reached states showed, gathered by SearchOptions::observe.
 struct Evidence {
@@ -68,7 +72,7 @@ void Observe(const World& w, const Bounds& b, const api::Config& bootstrap, Evid
   }
 }
 
-// Runs `o` (one pass to the depth bound: every state within the bounds, no
+// Runs `o` (its own observer too, if any; one pass to the depth bound: every state within the bounds, no
 // shortest-path iterations), expects safety, the depth bound reached, at
 // least `min_distinct` distinct states; returns what the states showed.
 Evidence ExpectSafe(SearchOptions o, uint64_t min_distinct) {
@@ -77,7 +81,11 @@ Evidence ExpectSafe(SearchOptions o, uint64_t min_distinct) {
   for (int i = 1; i <= voters; ++i) bootstrap.voters.push_back(i);
   Evidence e;
   const Bounds bounds = o.bounds;
-  o.observe = [&](const World& w) { Observe(w, bounds, bootstrap, &e); };
+  std::function<void(const World&)> also = std::move(o.observe);
+  o.observe = [&](const World& w) {
+    Observe(w, bounds, bootstrap, &e);
+    if (also) also(w);
+  };
   o.iterative = false;
   absl::StatusOr<SearchResult> r = Search(o);
   EXPECT_TRUE(r.ok()) << r.status();
@@ -134,6 +142,31 @@ TEST(Runs, JointConsensusWithCrashV3) {
   EXPECT_TRUE(e.follower_joint);
   EXPECT_TRUE(e.follower_replacing);
   EXPECT_TRUE(e.node_down);
+}
+
+// Evidence that a read was judged and that leadership changed hands:
+// ReadFreshness / ReadLeadership count the reads they judged.
+TEST(Runs, ReadsAcrossALeadershipChangeV3) {
+  SearchOptions o = TwoLeaders("v3");
+  uint64_t judged = 0;
+  bool old_leader_deposed = false;
+  o.observe = [&](const World& w) {
+    for (const char* name : {"read_freshness", "read_leadership"}) {
+      const check::Checker* c = w.checkers().Find(name);
+      if (auto* f = dynamic_cast<const check::ReadFreshness*>(c)) {
+        judged = std::max(judged, f->reads_judged());
+      } else if (auto* l = dynamic_cast<const check::ReadLeadership*>(c)) {
+        judged = std::max(judged, l->reads_judged());
+      }
+    }
+    const api::ProtocolState* n1 = w.state(1);
+    if (n1 != nullptr && n1->term >= 3 && n1->role != api::Role::kLeader) {
+      old_leader_deposed = true;
+    }
+  };
+  ExpectSafe(o, 30'000);
+  EXPECT_GT(judged, 0u);
+  EXPECT_TRUE(old_leader_deposed);
 }
 
 TEST(Runs, MixedV1V2UpgradeAndFinalize) {

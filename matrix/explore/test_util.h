@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "matrix/explore/recording.h"
 #include "matrix/explore/search.h"
+#include "matrix/explore/walk.h"
 
 namespace raftlog::explore::testing {
 
@@ -85,6 +86,23 @@ inline SearchOptions Joint(const std::string& tag) {
   return o;
 }
 
+// Reads while leadership changes hands, on v3 at cluster version 3: n1 still
+// leads term 2 and has heard nothing since, while n3 won term 3 with n2's
+// vote and committed its first entry (what n3 sent n1 is in flight). Reads
+// at either leader, a write, the deposed leader's read round and heartbeats,
+// the messages that depose it, a crash.
+inline SearchOptions TwoLeaders(const std::string& tag) {
+  SearchOptions o = FromOpening("v3_two_leaders_opening.txt", 5, {tag, tag, tag});
+  o.bounds.timeouts = 3;   // two spent by the opening
+  o.bounds.finalizes = 1;  // spent by the opening
+  o.bounds.heartbeats = 2;
+  o.bounds.reads = 2;
+  o.bounds.client_ops = 1;
+  o.bounds.crashes = 1;
+  o.max_transitions = 400'000;
+  return o;
+}
+
 // Mixed releases across an upgrade and a finalize: from a settled cluster led
 // by n2 (the newer release) with n1 on the older one, n1 restarting on the
 // newer release is a choice, and so is finalize; the cluster version rises
@@ -96,6 +114,58 @@ inline SearchOptions Mixed(std::vector<std::string> tags) {
   o.bounds.upgrades = 1;
   o.bounds.finalizes = 1;
   o.max_transitions = 400'000;
+  return o;
+}
+
+// The default random walks (walks_test on the good releases; walk canaries
+// on the known-bad variants, with the very same options).
+
+// Every budget the head release's features need, on one path.
+inline Bounds Everything(std::vector<std::string> tags, int depth) {
+  Bounds b = Tight(std::move(tags), depth);
+  b.timeouts = 6;
+  b.heartbeats = 4;
+  b.crashes = 1;
+  b.drops = 2;
+  b.duplicates = 2;
+  b.client_ops = 3;
+  b.reads = 3;
+  b.membership = 2;
+  b.learners = 2;
+  b.compactions = 2;
+  return b;
+}
+
+// Five nodes of `tag` from a settled cluster at cluster version 3 (n1 leads
+// {1,2,3}; n4 and n5 run, no members): learners join and are promoted, joint
+// changes replace voters, logs are compacted and snapshots installed on the
+// nodes that join, reads are served while leaders change.
+inline WalkOptions FiveNodeWalks(const std::string& tag) {
+  const Recording opening = ReadTestRecording("v3_cv3_opening.txt");
+  WalkOptions o;
+  o.bounds = Everything({tag, tag, tag, tag, tag}, 50);
+  o.bounds.voters = 3;
+  o.bounds.finalizes = 1;  // spent by the opening
+  o.bounds.timeouts += 1;  // one spent by the opening
+  o.prefix = opening.choices;
+  o.walks = 16000;
+  o.seed = 1;
+  return o;
+}
+
+// Four nodes of `tag` from their first election, three voters and a fourth
+// node that may join: elections with crashes, drops and duplicates, client
+// writes and reads, membership changes (learners once finalized),
+// compaction, finalize.
+inline WalkOptions FromScratchWalks(const std::string& tag) {
+  WalkOptions o;
+  o.bounds = Everything({tag, tag, tag, tag}, 40);
+  o.bounds.voters = 3;
+  o.bounds.crashes = 2;
+  o.bounds.finalizes = 3;  // refused until every member reported its release
+  o.bounds.learners = 3;
+  o.walks = 10000;
+  o.seed = 2;
   return o;
 }
 

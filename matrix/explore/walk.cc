@@ -39,6 +39,19 @@ absl::StatusOr<std::unique_ptr<World>> Start(const WalkOptions& o) {
   return w;
 }
 
+uint32_t KindBit(ChoiceKind k) { return 1u << static_cast<int>(k); }
+
+// The kinds one swarm walk may take: deliveries, ticks and restarts always
+// (without them nothing progresses), every other kind with probability 1/2.
+uint32_t SwarmKinds(api::Random& random) {
+  uint32_t kinds = KindBit(ChoiceKind::kDeliver) | KindBit(ChoiceKind::kTick) |
+                   KindBit(ChoiceKind::kRestart);
+  for (int k = 0; k <= static_cast<int>(ChoiceKind::kPromote); ++k) {
+    if (random.Uniform(2) == 1) kinds |= 1u << k;
+  }
+  return kinds;
+}
+
 // A walk's step as the shrinker replays it: the choice, and the type of the
 // message it names (to find a stand-in when the exact bytes are gone).
 struct Step {
@@ -115,14 +128,20 @@ class Walker {
     World& world = **w;
     if (world.HasViolation()) return absl::InvalidArgumentError("the prefix alone violates");
     api::SeededRandom random(sim::DeriveSeed(o_.seed, "walk", index));
+    const uint32_t kinds = o_.swarm ? SwarmKinds(random) : ~0u;
     steps_.clear();
+    std::vector<Choice> enabled;
     for (int depth = 0; depth < o_.bounds.depth; ++depth) {
-      const std::vector<Choice> enabled = world.Enabled();
+      enabled = world.Enabled();
+      enabled.erase(std::remove_if(enabled.begin(), enabled.end(),
+                                   [&](const Choice& c) { return !(kinds & KindBit(c.kind)); }),
+                    enabled.end());
       if (enabled.empty()) break;
       const Choice& c = enabled[random.Uniform(enabled.size())];
       steps_.push_back(Step{c, world.MessageType(c)});
       (void)world.Apply(c, /*checked=*/false);
       ++r_.transitions;
+      if (o_.observe) o_.observe(world);
       if (world.HasViolation()) {
         checker_ = FirstChecker(world);
         return true;

@@ -6,7 +6,11 @@
 // Walk w starts from a fresh World (after the prefix) and, at each step,
 // takes one of World::Enabled() uniformly at random from a stream derived
 // from (seed, w), until the depth bound, no choice left, or a safety
-// violation. Budgets (Bounds) bound each walk as they bound a search path.
+// violation. Swarm walks (the default; Groce et al., "Swarm testing", 2012)
+// first draw, per walk, which kinds of choice it may take at all (each kind
+// but deliveries, ticks and restarts with probability 1/2): a walk without drops
+// and ticks keeps its budget for the learner, the finalize or the
+// compaction that a uniform walk spends on something else first. Budgets (Bounds) bound each walk as they bound a search path.
 // Same options, same walks, same result: the only clock read is for
 // time_budget_s, which can only end the walks early.
 //
@@ -22,6 +26,7 @@
 #define RAFTLOG_MATRIX_EXPLORE_WALK_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,7 +42,11 @@ struct WalkOptions {
   uint64_t walks = 1000;       // at most this many walks
   double time_budget_s = 0;    // 0: none
   std::vector<Choice> prefix;  // applied first in every walk
+  bool swarm = true;           // each walk takes a random subset of the choice kinds
   int shrink_replays = 3000;   // replays the shrinking may spend
+  // Called with every state a walk reaches (after each choice): tests gather
+  // evidence of what the walks covered. It must not change the World.
+  std::function<void(const World&)> observe;
 };
 
 struct WalkResult {

@@ -348,7 +348,8 @@ void ChoiceWorld::AddMembershipChoices(const Member& leader, const Choice& at,
   auto in = [](const std::vector<api::NodeId>& set, api::NodeId id) {
     return std::binary_search(set.begin(), set.end(), id);
   };
-  if (spent_.learners < bounds_.learners && BaseTag(leader.tag) != "v1") {
+  // Learners came with cluster version 2 (a v1 member would refuse the entry).
+  if (spent_.learners < bounds_.learners && leader.state.cluster_version >= 2) {
     for (const auto& other : members_) {
       Choice lc = at;
       lc.target = other->id;
@@ -598,6 +599,11 @@ void ChoiceWorld::TraceNewViolations() {
 const api::ProtocolState* ChoiceWorld::state(api::NodeId id) const {
   const Member* m = Up(id);
   return m == nullptr ? nullptr : &m->state;
+}
+
+std::map<std::string, uint64_t> ChoiceWorld::Counters(api::NodeId id) const {
+  const Member* m = Up(id);
+  return m == nullptr ? std::map<std::string, uint64_t>{} : m->node->Counters();
 }
 
 std::string ChoiceWorld::StateTable() const {

@@ -57,7 +57,7 @@ struct ChoiceBounds {
   int finalizes = 0;
   int reads = 0;                  // linearizable gets, at a node that believes it leads
   int compactions = 0;            // snapshot-and-truncate at any node
-  int learners = 0;               // learner adds and promotions (releases that have them)
+  int learners = 0;               // learner adds and promotions (at cluster version >= 2)
   int election_ticks = 2;         // NodeOptions::election_ticks
   // How Digest() names a node: by what it shows (false: ProtocolState, log,
   // files; the spec'd abstraction, which merges states that differ only in a
@@ -125,6 +125,9 @@ class ChoiceWorld {
   // The last observed state of node `id` (of its last incarnation), or null
   // while it is down or for no such node.
   const api::ProtocolState* state(api::NodeId id) const;
+  // The release counters of node `id`'s running incarnation (empty while it
+  // is down): what it did (api::kCounterSnapshotsInstalled etc.).
+  std::map<std::string, uint64_t> Counters(api::NodeId id) const;
   const std::vector<InFlightMessage>& in_flight() const { return in_flight_; }
   int choices_applied() const { return applied_; }
 
