@@ -52,6 +52,59 @@ uint32_t SwarmKinds(api::Random& random) {
   return kinds;
 }
 
+// Priority scheduling of deliveries (after PCT, Burckhardt et al., "A
+// randomized scheduler with probabilistic guarantees of finding bugs", 2010):
+// every edge (sender, receiver) gets a random priority; a step delivers the
+// waiting message of the highest-priority edge or, with probability 1/2,
+// takes one of the other choices uniformly; at a few random depths the edge
+// just served drops to the lowest priority. Low-priority edges starve, so
+// messages stay in flight across elections: an entry only its leader holds,
+// a vote that arrives a term late.
+class EdgePriorities {
+ public:
+  static constexpr int kChangePoints = 3;
+
+  EdgePriorities(size_t nodes, int depth, api::Random& random) : nodes_(nodes) {
+    priority_.resize((nodes + 1) * (nodes + 1));
+    for (uint64_t& p : priority_) p = random.Uniform(1ull << 40) + kChangePoints + 1;
+    for (int i = 0; i < kChangePoints && depth > 0; ++i) {
+      change_at_.push_back(static_cast<int>(random.Uniform(depth)));
+    }
+  }
+
+  const Choice& Pick(const std::vector<Choice>& enabled, int depth, api::Random& random) {
+    const Choice* best = nullptr;
+    size_t others = 0;
+    for (const Choice& c : enabled) {
+      if (c.kind != ChoiceKind::kDeliver) {
+        ++others;
+      } else if (best == nullptr || Priority(c) > Priority(*best)) {
+        best = &c;
+      }
+    }
+    if (best == nullptr || (others > 0 && random.Uniform(2) == 0)) {
+      size_t k = random.Uniform(others);
+      for (const Choice& c : enabled) {
+        if (c.kind != ChoiceKind::kDeliver && k-- == 0) return c;
+      }
+    }
+    if (std::find(change_at_.begin(), change_at_.end(), depth) != change_at_.end()) {
+      Priority(*best) = lowest_--;
+    }
+    return *best;
+  }
+
+ private:
+  uint64_t& Priority(const Choice& c) {
+    return priority_[std::min<size_t>(c.from, nodes_) * (nodes_ + 1) + std::min<size_t>(c.node, nodes_)];
+  }
+
+  size_t nodes_;
+  std::vector<uint64_t> priority_;
+  std::vector<int> change_at_;
+  uint64_t lowest_ = kChangePoints;
+};
+
 // A walk's step as the shrinker replays it: the choice, and the type of the
 // message it names (to find a stand-in when the exact bytes are gone).
 struct Step {
@@ -129,6 +182,8 @@ class Walker {
     if (world.HasViolation()) return absl::InvalidArgumentError("the prefix alone violates");
     api::SeededRandom random(sim::DeriveSeed(o_.seed, "walk", index));
     const uint32_t kinds = o_.swarm ? SwarmKinds(random) : ~0u;
+    const bool by_priority = o_.priority_walks && index % 2 == 1;
+    EdgePriorities priorities(o_.bounds.tags.size(), o_.bounds.depth, random);
     steps_.clear();
     std::vector<Choice> enabled;
     for (int depth = 0; depth < o_.bounds.depth; ++depth) {
@@ -137,7 +192,8 @@ class Walker {
                                    [&](const Choice& c) { return !(kinds & KindBit(c.kind)); }),
                     enabled.end());
       if (enabled.empty()) break;
-      const Choice& c = enabled[random.Uniform(enabled.size())];
+      const Choice& c = by_priority ? priorities.Pick(enabled, depth, random)
+                                    : enabled[random.Uniform(enabled.size())];
       steps_.push_back(Step{c, world.MessageType(c)});
       (void)world.Apply(c, /*checked=*/false);
       ++r_.transitions;

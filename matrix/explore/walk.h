@@ -10,7 +10,11 @@
 // first draw, per walk, which kinds of choice it may take at all (each kind
 // but deliveries, ticks and restarts with probability 1/2): a walk without drops
 // and ticks keeps its budget for the learner, the finalize or the
-// compaction that a uniform walk spends on something else first. Budgets (Bounds) bound each walk as they bound a search path.
+// compaction that a uniform walk spends on something else first. Every
+// other walk schedules deliveries by edge priority instead of uniformly
+// (walk.cc, EdgePriorities): messages on low-priority edges stay in flight
+// across elections, which uniform walks, delivering whatever is waiting,
+// seldom do. Budgets (Bounds) bound each walk as they bound a search path.
 // Same options, same walks, same result: the only clock read is for
 // time_budget_s, which can only end the walks early.
 //
@@ -43,6 +47,7 @@ struct WalkOptions {
   double time_budget_s = 0;    // 0: none
   std::vector<Choice> prefix;  // applied first in every walk
   bool swarm = true;           // each walk takes a random subset of the choice kinds
+  bool priority_walks = true;  // every other walk schedules deliveries by edge priority
   int shrink_replays = 3000;   // replays the shrinking may spend
   // Called with every state a walk reaches (after each choice): tests gather
   // evidence of what the walks covered. It must not change the World.

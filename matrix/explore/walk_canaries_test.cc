@@ -61,6 +61,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"v3+jointnew", true, "commitment"},
                       Case{"v3+leaveearly", true, "leader_completeness"},
                       Case{"v3+stalelocal", true, "read_leadership"},
+                      Case{"v3+readnoquorum", true, "read_leadership"},
                       Case{"v3+staletruncate", true, "log_shortening"},
                       Case{"v3+votenocheck", false, "leader_completeness"},
                       Case{"v3+votetwice", false, "election_safety"},
