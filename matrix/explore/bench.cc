@@ -4,12 +4,15 @@
 // v3 elections with a crash, the distinct-state count for fixed bounds, and
 // what the sleep sets save (transitions and time with and without them, same
 // distinct states). One pass to the depth bound per row (no iterative
-// deepening), so the rows count exactly the bounded state space.
+// deepening), so the rows count exactly the bounded state space. Then the
+// random walks (walk.h): choices applied per second, walks per second and
+// distinct final states, for the same releases with every feature budget.
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "matrix/explore/search.h"
+#include "matrix/explore/walk.h"
 
 namespace raftlog::explore {
 namespace {
@@ -29,6 +32,47 @@ Bounds Elections(const std::string& tag, int depth) {
   b.client_ops = 1;
   b.drops = b.duplicates = b.membership = b.upgrades = b.finalizes = 0;
   return b;
+}
+
+// Four nodes (three voters and a joiner) from the first election, every
+// feature budget: walk.h's default family "from scratch".
+Bounds Everything(const std::string& tag) {
+  Bounds b;
+  b.tags = {tag, tag, tag, tag};
+  b.voters = 3;
+  b.depth = 40;
+  b.timeouts = 6;
+  b.heartbeats = 4;
+  b.crashes = 2;
+  b.drops = b.duplicates = 2;
+  b.client_ops = b.reads = 3;
+  b.membership = 2;
+  b.learners = 3;
+  b.compactions = 2;
+  b.finalizes = 3;
+  b.upgrades = 0;
+  return b;
+}
+
+int RunWalks() {
+  std::printf("\n%-34s %9s %12s %11s %9s %9s\n", "random walks (4 nodes, depth 40)", "walks",
+              "choices", "choices/s", "walks/s", "ends");
+  for (const std::string tag : {"v1", "v2", "v3"}) {
+    WalkOptions o;
+    o.bounds = Everything(tag);
+    o.walks = 5000;
+    absl::StatusOr<WalkResult> r = RandomWalks(o);
+    if (!r.ok()) {
+      std::fprintf(stderr, "bench: %s\n", r.status().ToString().c_str());
+      return 1;
+    }
+    std::printf("%-34s %9llu %12llu %11.0f %9.0f %9llu%s\n", (tag + " x4 every feature").c_str(),
+                static_cast<unsigned long long>(r->walks),
+                static_cast<unsigned long long>(r->transitions), r->transitions / r->seconds,
+                r->walks / r->seconds, static_cast<unsigned long long>(r->distinct_ends),
+                r->verdict == Verdict::kViolation ? "  VIOLATION" : "");
+  }
+  return 0;
 }
 
 int Run() {
@@ -86,7 +130,7 @@ int Run() {
                   static_cast<unsigned long long>(full->distinct));
     }
   }
-  return 0;
+  return RunWalks();
 }
 
 }  // namespace
