@@ -44,6 +44,8 @@ ABSL_FLAG(int, finalizes, 0, "finalize requests per path");
 ABSL_FLAG(int, reads, 0, "linearizable client gets per path (at a node that believes it leads)");
 ABSL_FLAG(int, compactions, 0, "compactions (snapshot and truncate, any node) per path");
 ABSL_FLAG(int, learners, 0, "learner adds and promotions per path");
+ABSL_FLAG(int, downgrades, 0, "cluster-version downgrades (by one, at a leader) per path");
+ABSL_FLAG(int, rollbacks, 0, "rollbacks (restart on the previous tag) per path");
 ABSL_FLAG(int, election_ticks, 2, "NodeOptions::election_ticks of every node");
 ABSL_FLAG(uint64_t, max_states, 2'000'000, "budget: choices applied (deterministic)");
 ABSL_FLAG(double, time_budget, 0, "budget: wall-clock seconds (0: none)");
@@ -121,6 +123,8 @@ Bounds BoundsFromFlags() {
   b.reads = absl::GetFlag(FLAGS_reads);
   b.compactions = absl::GetFlag(FLAGS_compactions);
   b.learners = absl::GetFlag(FLAGS_learners);
+  b.downgrades = absl::GetFlag(FLAGS_downgrades);
+  b.rollbacks = absl::GetFlag(FLAGS_rollbacks);
   b.election_ticks = absl::GetFlag(FLAGS_election_ticks);
   b.exact_digest = absl::GetFlag(FLAGS_exact_digest);
   return b;

@@ -46,7 +46,7 @@ uint32_t KindBit(ChoiceKind k) { return 1u << static_cast<int>(k); }
 uint32_t SwarmKinds(api::Random& random) {
   uint32_t kinds = KindBit(ChoiceKind::kDeliver) | KindBit(ChoiceKind::kTick) |
                    KindBit(ChoiceKind::kRestart);
-  for (int k = 0; k <= static_cast<int>(ChoiceKind::kPromote); ++k) {
+  for (int k = 0; k <= static_cast<int>(ChoiceKind::kRollback); ++k) {
     if (random.Uniform(2) == 1) kinds |= 1u << k;
   }
   return kinds;

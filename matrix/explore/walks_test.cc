@@ -34,6 +34,8 @@ struct Coverage {
   uint64_t installed = 0;         // some node installed a snapshot
   uint64_t compacted = 0;         // some node compacted its log
   uint64_t upgraded = 0;          // some node runs another tag than it started with
+  uint64_t rolled_back = 0;       // some node runs an older tag than it started with
+  uint64_t downgraded = 0;        // some node applied a cluster-version downgrade
   uint32_t max_cluster_version = 0;
   uint64_t reads_judged = 0;      // reads the read checkers judged (most in one walk)
 };
@@ -47,7 +49,7 @@ void Observe(const World& w, const Bounds& b, Coverage* cov) {
   ++cov->states;
   const int voters = b.voters > 0 ? b.voters : static_cast<int>(b.tags.size());
   bool down = false, joint = false, learner = false, promoted = false, installed = false,
-       compacted = false, upgraded = false;
+       compacted = false, upgraded = false, rolled_back = false, downgraded = false;
   for (api::NodeId id = 1; id <= b.tags.size(); ++id) {
     const api::ProtocolState* s = w.state(id);
     if (s == nullptr) {
@@ -60,9 +62,14 @@ void Observe(const World& w, const Bounds& b, Coverage* cov) {
     promoted |= std::any_of(s->config.voters.begin(), s->config.voters.end(),
                             [&](api::NodeId v) { return v > static_cast<api::NodeId>(voters); });
     upgraded |= s->release != b.tags[id - 1];
+    rolled_back |= s->release < b.tags[id - 1];  // "v2" < "v3": tags order as releases
     const std::map<std::string, uint64_t> c = w.Counters(id);
     installed |= Counter(c, api::kCounterSnapshotsInstalled) > 0;
     compacted |= Counter(c, api::kCounterCompactions) > 0;
+    // A cluster-version change that did not raise it (where the release
+    // counts raises apart: v3).
+    downgraded |= c.count("finalize_applied") > 0 &&
+                  Counter(c, "cluster_version_changes") > Counter(c, "finalize_applied");
   }
   cov->node_down += down;
   cov->joint += joint;
@@ -71,6 +78,8 @@ void Observe(const World& w, const Bounds& b, Coverage* cov) {
   cov->installed += installed;
   cov->compacted += compacted;
   cov->upgraded += upgraded;
+  cov->rolled_back += rolled_back;
+  cov->downgraded += downgraded;
   uint64_t judged = 0;
   if (auto* f = dynamic_cast<const check::ReadFreshness*>(w.checkers().Find("read_freshness"))) {
     judged += f->reads_judged();
@@ -93,7 +102,8 @@ Coverage ExpectSafeWalks(WalkOptions o) {
   EXPECT_EQ(r->walks, o.walks);
   std::printf("%s: %llu walks, %llu states, %llu distinct ends, %.1fs; states with a node down "
               "%llu, joint %llu, learner %llu, promoted %llu, compacted %llu, installed %llu, "
-              "upgraded %llu; cv up to %u; reads judged (most in a walk) %llu\n",
+              "upgraded %llu, rolled back %llu, downgraded %llu; cv up to %u; reads judged (most "
+              "in a walk) %llu\n",
               absl::StrJoin(o.bounds.tags, ",").c_str(),
               static_cast<unsigned long long>(r->walks),
               static_cast<unsigned long long>(r->transitions),
@@ -104,7 +114,9 @@ Coverage ExpectSafeWalks(WalkOptions o) {
               static_cast<unsigned long long>(cov.promoted),
               static_cast<unsigned long long>(cov.compacted),
               static_cast<unsigned long long>(cov.installed),
-              static_cast<unsigned long long>(cov.upgraded), cov.max_cluster_version,
+              static_cast<unsigned long long>(cov.upgraded),
+              static_cast<unsigned long long>(cov.rolled_back),
+              static_cast<unsigned long long>(cov.downgraded), cov.max_cluster_version,
               static_cast<unsigned long long>(cov.reads_judged));
   return cov;
 }
@@ -151,6 +163,24 @@ TEST_P(Mixed, UpgradeAndFinalize) {
   Coverage c = ExpectSafeWalks(o);
   EXPECT_GT(c.upgraded, 0u);
   EXPECT_GT(c.max_cluster_version, 1u);
+}
+
+// Up, finalize, down again: the downgrade procedure (lower the cluster
+// version by one, via a leader) and nodes restarting on the previous release,
+// which must refuse data it cannot read and read what the procedure left.
+TEST_P(Mixed, DowngradeAndRollBack) {
+  WalkOptions o;
+  o.bounds = testing::Everything(GetParam(), 50);
+  o.bounds.upgrades = 3;
+  o.bounds.finalizes = 3;
+  o.bounds.downgrades = 2;
+  o.bounds.rollbacks = 2;
+  o.walks = 10000;
+  o.seed = 4;
+  Coverage c = ExpectSafeWalks(o);
+  EXPECT_GT(c.upgraded, 0u);
+  EXPECT_GT(c.rolled_back, 0u);
+  if (GetParam().back() == "v3") EXPECT_GT(c.downgraded, 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Releases, Mixed,

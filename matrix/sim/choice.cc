@@ -26,6 +26,7 @@ constexpr KindName kKinds[] = {
     {ChoiceKind::kUpgrade, "upgrade"},   {ChoiceKind::kFinalize, "finalize"},
     {ChoiceKind::kRead, "read"},         {ChoiceKind::kCompact, "compact"},
     {ChoiceKind::kAddLearner, "learner"}, {ChoiceKind::kPromote, "promote"},
+    {ChoiceKind::kDowngrade, "downgrade"}, {ChoiceKind::kRollback, "rollback"},
 };
 
 const char* KindString(ChoiceKind k) {

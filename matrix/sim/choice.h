@@ -23,6 +23,8 @@
 //   read 1                              a linearizable get of the client's key at node 1
 //   compact 2                           node 2 snapshots its applied state, truncates its log
 //   learner 1 4 / promote 1 4           add node 4 as a learner, make learner 4 a voter
+//   downgrade 1                         lower the cluster version by one, via node 1
+//   rollback 2                          node 2 stops and restarts on the previous tag
 // Anything after '%' on a line is a comment (the trace writes message types there).
 // In a hand-written file a message may be named by type instead of digest,
 // "deliver 1->2 RequestVote": World::Resolve picks the oldest such message.
@@ -56,6 +58,8 @@ enum class ChoiceKind {
   kCompact,
   kAddLearner,
   kPromote,
+  kDowngrade,
+  kRollback,
 };
 
 struct Choice {

@@ -74,7 +74,7 @@ ChoiceBounds ReplayBounds(const Recording& r) {
   b.depth = INT_MAX;
   b.timeouts = b.heartbeats = b.crashes = b.drops = b.duplicates = INT_MAX;
   b.client_ops = b.membership = b.upgrades = b.finalizes = INT_MAX;
-  b.reads = b.compactions = b.learners = INT_MAX;
+  b.reads = b.compactions = b.learners = b.downgrades = b.rollbacks = INT_MAX;
   return b;
 }
 

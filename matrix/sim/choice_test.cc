@@ -11,7 +11,7 @@ TEST(Choice, EveryKindRoundTrips) {
        {"deliver 1->2 #00000000000000ff", "drop 3->1 #0123456789abcdef",
         "dup 2->3 #0000000000000001", "tick 2", "crash 1", "restart 1", "put 3", "add 1 4",
         "remove 2 3", "joint 1 1,2,4", "upgrade 2", "finalize 1", "deliver 1->2 RequestVote", "read 2",
-        "compact 3", "learner 1 4", "promote 1 4"}) {
+        "compact 3", "learner 1 4", "promote 1 4", "downgrade 1", "rollback 2"}) {
     absl::StatusOr<Choice> c = ParseChoice(line);
     ASSERT_TRUE(c.ok()) << line << ": " << c.status();
     EXPECT_EQ(ChoiceString(*c), line);

@@ -63,6 +63,14 @@ std::string NextTag(absl::string_view tag) {
   return "";
 }
 
+std::string PreviousTag(absl::string_view tag) {
+  const std::vector<api::ReleaseInfo>& all = AllReleases();
+  for (size_t i = 1; i < all.size(); ++i) {
+    if (all[i].tag == BaseTag(tag)) return all[i - 1].tag;
+  }
+  return "";
+}
+
 class ChoiceWorld::LogView : public check::EntrySource {
  public:
   std::optional<api::EntryId> EntryAt(uint64_t index) const override {
@@ -320,6 +328,10 @@ std::vector<Choice> ChoiceWorld::Enabled() const {
       c.kind = ChoiceKind::kUpgrade;
       out.push_back(c);
     }
+    if (spent_.rollbacks < bounds_.rollbacks && !PreviousTag(m.tag).empty()) {
+      c.kind = ChoiceKind::kRollback;
+      out.push_back(c);
+    }
     if (spent_.compactions < bounds_.compactions && m.state.applied_index > m.state.snapshot_index) {
       c.kind = ChoiceKind::kCompact;
       out.push_back(c);
@@ -335,6 +347,10 @@ std::vector<Choice> ChoiceWorld::Enabled() const {
     }
     if (spent_.finalizes < bounds_.finalizes) {
       c.kind = ChoiceKind::kFinalize;
+      out.push_back(c);
+    }
+    if (spent_.downgrades < bounds_.downgrades && m.state.cluster_version >= 2) {
+      c.kind = ChoiceKind::kDowngrade;
       out.push_back(c);
     }
     AddMembershipChoices(m, c, &out);
@@ -446,6 +462,13 @@ api::Request ChoiceWorld::RequestFor(const Choice& c) {
       ++spent_.compactions;
       r.op = api::Op::kCompact;
       break;
+    case ChoiceKind::kDowngrade: {
+      ++spent_.downgrades;
+      r.op = api::Op::kDowngrade;
+      const uint32_t cv = members_[c.node - 1]->state.cluster_version;
+      r.version = cv > 1 ? cv - 1 : 1;
+      break;
+    }
     default:
       break;  // not a request
   }
@@ -510,6 +533,17 @@ absl::Status ChoiceWorld::Apply(const Choice& c, bool checked) {
       Down(m, /*crash=*/false);
       (void)StartNode(m, NextTag(m.tag));
       break;
+    case ChoiceKind::kRollback: {
+      ++spent_.rollbacks;
+      if (trace_ != nullptr) TraceChoice(c, m, nullptr, 0);
+      const std::string newer = m.tag;
+      Down(m, /*crash=*/false);
+      // The older release may refuse the data (it must, before the downgrade
+      // procedure): the node stays down, and a restart brings it back on the
+      // release it ran.
+      if (!StartNode(m, PreviousTag(newer)).ok()) m.tag = newer;
+      break;
+    }
     case ChoiceKind::kPut:
     case ChoiceKind::kRead:
     case ChoiceKind::kAddVoter:
@@ -518,7 +552,8 @@ absl::Status ChoiceWorld::Apply(const Choice& c, bool checked) {
     case ChoiceKind::kFinalize:
     case ChoiceKind::kCompact:
     case ChoiceKind::kAddLearner:
-    case ChoiceKind::kPromote: {
+    case ChoiceKind::kPromote:
+    case ChoiceKind::kDowngrade: {
       const api::Request r = RequestFor(c);
       if (trace_ != nullptr) TraceChoice(c, m, nullptr, 0);
       Submit(m, r);
@@ -561,6 +596,16 @@ void ChoiceWorld::TraceChoice(const Choice& c, const Member& m, const InFlightMe
       break;
     case ChoiceKind::kCompact:
       trace_->Add(now, "admin", absl::StrCat("n", m.id, " compact"));
+      break;
+    case ChoiceKind::kDowngrade:
+      trace_->Add(now, "admin", absl::StrCat("n", m.id, " downgrade to ",
+                                             m.state.cluster_version > 1
+                                                 ? m.state.cluster_version - 1
+                                                 : 1));
+      break;
+    case ChoiceKind::kRollback:
+      trace_->Add(now, "stop", absl::StrCat("n", m.id, " (rollback ", m.tag, " -> ",
+                                            PreviousTag(m.tag), ")"));
       break;
     case ChoiceKind::kAddLearner:
     case ChoiceKind::kPromote:
@@ -667,7 +712,8 @@ std::pair<uint64_t, uint64_t> ChoiceWorld::Digest() const {
   }
   for (int v : {spent_.timeouts, spent_.heartbeats, spent_.crashes, spent_.drops,
                 spent_.duplicates, spent_.client_ops, spent_.membership, spent_.upgrades,
-                spent_.finalizes, spent_.reads, spent_.compactions, spent_.learners}) {
+                spent_.finalizes, spent_.reads, spent_.compactions, spent_.learners,
+                spent_.downgrades, spent_.rollbacks}) {
     Put(&s, static_cast<uint64_t>(v));
   }
   // Requests a node holds unanswered (its reply is still to come), by what

@@ -58,6 +58,8 @@ struct ChoiceBounds {
   int reads = 0;                  // linearizable gets, at a node that believes it leads
   int compactions = 0;            // snapshot-and-truncate at any node
   int learners = 0;               // learner adds and promotions (at cluster version >= 2)
+  int downgrades = 0;             // cluster version lowered by one (at a leader, cv >= 2)
+  int rollbacks = 0;              // restarts on the previous tag
   int election_ticks = 2;         // NodeOptions::election_ticks
   // How Digest() names a node: by what it shows (false: ProtocolState, log,
   // files; the spec'd abstraction, which merges states that differ only in a
@@ -72,7 +74,7 @@ struct ChoiceBounds {
 struct ChoiceSpent {
   int timeouts = 0, heartbeats = 0, crashes = 0, drops = 0, duplicates = 0;
   int client_ops = 0, membership = 0, upgrades = 0, finalizes = 0;
-  int reads = 0, compactions = 0, learners = 0;
+  int reads = 0, compactions = 0, learners = 0, downgrades = 0, rollbacks = 0;
 };
 
 struct InFlightMessage {
@@ -89,6 +91,9 @@ const api::ReleaseInfo* FindAnyRelease(absl::string_view tag);
 // The tag a node running `tag` is upgraded to: the registered release after
 // its base ("v1+x" -> "v2"), or "" if none.
 std::string NextTag(absl::string_view tag);
+// The tag it is rolled back to: the registered release before its base
+// ("v3+x" -> "v2"), or "" if none.
+std::string PreviousTag(absl::string_view tag);
 
 class ChoiceWorld {
  public:
