@@ -416,41 +416,50 @@ void Simulation::Heal() {
   if (o_.checks_enabled) checkers_.OnHealed(now);
 }
 
-SimResult Simulation::Result(bool read_back_done) {
-  SimResult r;
+RunOutcome Simulation::Outcome(bool read_back_done) const {
+  RunOutcome r;
   r.seed = o_.seed;
   r.digest = trace_.digest();
   r.trace_events = trace_.events();
   r.sim_time_us = cluster_.now();
-  r.steps = steps_;
+  r.loop_steps = steps_;
+  r.hit_step_bound = hit_step_bound_;
   r.cluster = cluster_.stats();
   r.network = cluster_.network().stats();
-  r.disk = cluster_.DiskTotals();
   r.release_counters = cluster_.ReleaseCounters();
+  r.release_counters_by_tag = cluster_.ReleaseCountersByTag();
   r.decode_errors = cluster_.decode_errors();
   r.refusals = cluster_.refusals();
-  r.workload_stats = workload_.StatsString();
+  r.cohorts = workload_.cohorts();
   r.ops_completed = workload_.completed();
   r.acked_writes = workload_.acked_writes();
-  r.late_replies = workload_.late_replies();
-  r.stale_hints_ignored = workload_.stale_hints_ignored();
   r.faults_fired = faults_fired_;
   r.faults_skipped = faults_skipped_;
   r.safety_violations = checkers_.safety_violations();
   r.liveness_violations = checkers_.liveness_violations();
   r.violations = checkers_.Violations();
   r.verdicts = checkers_.Verdicts();
+  r.trace_tail = trace_.Tail(o_.trace_keep);
+  r.read_back_done = read_back_done;
+  return r;
+}
+
+SimResult Simulation::Result(bool read_back_done) {
+  SimResult r;
+  static_cast<RunOutcome&>(r) = Outcome(read_back_done);
+  r.disk = cluster_.DiskTotals();
+  r.workload_stats = workload_.StatsString();
+  r.late_replies = workload_.late_replies();
+  r.stale_hints_ignored = workload_.stale_hints_ignored();
   for (const auto& v : r.violations) {
     if (!v.liveness) {
       r.first_violation_us = v.time_us;
       break;
     }
   }
-  r.trace_tail = trace_.Tail(o_.trace_keep);
   r.violation_window = violation_window_;
   r.violation_state_table = violation_table_;
   r.state_table = cluster_.StateTable();
-  r.read_back_done = read_back_done;
   r.history = std::move(history_);
   return r;
 }
@@ -468,7 +477,7 @@ SimResult Simulate(const SimOptions& options, const Plan& plan) {
 std::string SimResult::Summary() const {
   std::string s;
   absl::StrAppend(&s, absl::StrFormat("seed %d: trace digest %016x (%d events), simulated %s, %d steps\n",
-                                      seed, digest, trace_events, Seconds(sim_time_us), steps));
+                                      seed, digest, trace_events, Seconds(sim_time_us), loop_steps));
   absl::StrAppend(&s, "cluster: delivered=", cluster.delivered, " dropped_down=", cluster.dropped_down,
                   " ticks=", cluster.ticks, " submits=", cluster.submits, " submits_lost=",
                   cluster.submits_lost, " starts=", cluster.starts, " stops=", cluster.stops,
