@@ -249,6 +249,9 @@ class Simulation {
   // One event; false when the loop ends (nothing due by `end`, stopped, or
   // out of steps).
   bool StepOnce(uint64_t end);
+  // An action of `kind` at `time_us` (for `node`, where it has one); the
+  // caller sets the rest of its fields and pushes it.
+  static Action NewAction(uint64_t time_us, ActionKind kind, api::NodeId node = 0);
   void Push(Action a);
   uint64_t NextAction() const { return actions_.empty() ? UINT64_MAX : actions_.top().time_us; }
   void Progress();
