@@ -23,15 +23,30 @@ MatrixResult Sample() {
   pass.required = {policy::Capability::kRollingUpgrade};
   pass.declared = {policy::Capability::kRollingUpgrade};
   pass.supported = true;
-  pass.verdict = {CellStatus::kPass, 2, 2};
-  pass.seeds = {{1, SeedOutcome::kPass, true, 0xabc, 5'000'000, ""},
-                {2, SeedOutcome::kPass, true, 0xdef, 5'000'000, ""}};
+  pass.verdict.status = CellStatus::kPass;
+  pass.verdict.seeds = 2;
+  pass.verdict.matching = 2;
+  for (uint64_t seed : {1, 2}) {
+    SeedSummary s;
+    s.seed = seed;
+    s.outcome = SeedOutcome::kPass;
+    s.matches_policy = true;
+    s.digest = seed == 1 ? 0xabc : 0xdef;
+    s.sim_time_us = 5'000'000;
+    pass.seeds.push_back(s);
+  }
   pass.telemetry.history_seed = 1;
-  pass.telemetry.config_history.push_back({0, 1, 1, "voters={1,2,3} learners={}"});
+  HistoryEvent config;
+  config.time_us = 0;
+  config.node = 1;
+  config.index = 1;
+  config.what = "voters={1,2,3} learners={}";
+  pass.telemetry.config_history.push_back(config);
   pass.telemetry.cohorts[0].retries = 7;
   CellResult fail = pass;
   fail.key = {"rolling_upgrade", "v1", "v2"};
-  fail.verdict = {CellStatus::kFail, 2, 1};
+  fail.verdict.status = CellStatus::kFail;
+  fail.verdict.matching = 1;
   fail.seeds[1].outcome = SeedOutcome::kFail;
   fail.seeds[1].matches_policy = false;
   fail.telemetry.decode_errors[{"v2", "v1", "AppendEntries"}] = 5;
@@ -115,7 +130,9 @@ TEST(Report, JsonAndMarkdownCarryStatusesTelemetryAndArtifacts) {
 MatrixResult UnknownSample() {
   MatrixResult m = Sample();
   CellResult& c = m.cells[1];
-  c.verdict = {CellStatus::kUnknown, 2, 1};
+  c.verdict.status = CellStatus::kUnknown;
+  c.verdict.seeds = 2;
+  c.verdict.matching = 1;
   c.seeds[1].outcome = SeedOutcome::kUnknown;
   c.seeds[1].reason = "linearizability unknown (search budget exhausted, not a pass)";
   c.telemetry.lin_unknown_seeds = 1;
