@@ -686,7 +686,8 @@ void MultiHop(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   hops.push_back(p.to);
   for (size_t h = 0; h < hops.size(); ++h) {
     b.NewHop(hops[h]);
-    b.MoveEach(b.Shuffled(Range(p.nodes)), hops[h], absl::StrCat("hop ", h + 1, " of ", hops.size()));
+    b.MoveEach(b.Shuffled(Range(p.nodes)), hops[h],
+               absl::StrCat("hop ", h + 1, " of ", hops.size()));
     b.Finalize();
   }
   bg = UpgradeFaults();

@@ -453,8 +453,9 @@ SimResult Simulate(const SimOptions& options, const Plan& plan) {
 
 std::string SimResult::Summary() const {
   std::string s;
-  absl::StrAppend(&s, absl::StrFormat("seed %d: trace digest %016x (%d events), simulated %s, %d steps\n",
-                                      seed, digest, trace_events, Seconds(sim_time_us), loop_steps));
+  absl::StrAppend(&s, absl::StrFormat(
+                          "seed %d: trace digest %016x (%d events), simulated %s, %d steps\n",
+                          seed, digest, trace_events, Seconds(sim_time_us), loop_steps));
   absl::StrAppend(&s, "cluster: delivered=", cluster.delivered, " dropped_down=", cluster.dropped_down,
                   " ticks=", cluster.ticks, " submits=", cluster.submits, " submits_lost=",
                   cluster.submits_lost, " starts=", cluster.starts, " stops=", cluster.stops,
