@@ -77,7 +77,10 @@ TEST(Difference, NamesEveryComparedFieldAndTheTail) {
   a.state.term = 3;
   a.state.leader = 1;
   a.state.config.voters = {1, 2, 3};
-  a.tail = {api::EntryId{3, 11}};
+  api::EntryId last;
+  last.term = 3;
+  last.digest = 11;
+  a.tail = {last};
   Observed b = a;
   EXPECT_EQ(Difference(a, b), "");
   b.state.term = 4;
@@ -87,7 +90,8 @@ TEST(Difference, NamesEveryComparedFieldAndTheTail) {
             "term 3 -> 4, role follower -> candidate, config voters={1,2,3} learners={} -> "
             "voters={1,2} learners={}");
   Observed c = a;
-  c.tail = {api::EntryId{3, 12}};
+  last.digest = 12;
+  c.tail = {last};
   EXPECT_EQ(Difference(a, c), "the last entries changed");
 }
 

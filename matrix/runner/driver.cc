@@ -426,30 +426,14 @@ void Driver::Poll() {
 
 RunResult Driver::Result(bool read_back_done, uint64_t heal_at) {
   RunResult r;
+  sim::RunOutcome& outcome = r;
+  outcome = sim_.Outcome(read_back_done);
+  r.verdicts = WithoutSamplerVerdict(r.verdicts);
   r.scenario = p_.scenario;
   r.from = p_.from;
   r.to = p_.to;
-  r.seed = p_.seed;
-  r.digest = trace_.digest();
-  r.trace_events = trace_.events();
-  r.sim_time_us = cluster_.now();
   r.heal_us = heal_at;
-  r.loop_steps = sim_.steps();
-  r.cluster = cluster_.stats();
-  r.network = cluster_.network().stats();
-  r.release_counters = cluster_.ReleaseCounters();
-  r.release_counters_by_tag = cluster_.ReleaseCountersByTag();
-  r.decode_errors = cluster_.decode_errors();
-  r.refusals = cluster_.refusals();
-  r.cohorts = workload_.cohorts();
-  r.ops_completed = workload_.completed();
-  r.acked_writes = workload_.acked_writes();
-  r.faults_fired = sim_.faults_fired();
-  r.faults_skipped = sim_.faults_skipped();
   r.rollbacks = rollbacks_;
-  CopyCheckerFindings(r);
-  r.read_back_done = read_back_done;
-  r.trace_tail = trace_.Tail(o_.trace_keep);
   r.final_rows = Rows();
   CopyStepRecords(r);
   r.config_history = sampler_->config_history();
@@ -463,7 +447,6 @@ RunResult Driver::Result(bool read_back_done, uint64_t heal_at) {
     r.op_bars = OpBarsAround(history_, violation_us.value_or(cluster_.now()), kOpBarsBeforeUs,
                              kOpBarsAfterUs, kMaxOpBars, violation_us);
   }
-  r.hit_step_bound = sim_.hit_step_bound();
   FaultTelemetry(r);
   if (o_.lin_check && !sim_.stopped()) {
     r.lin = sim::CheckHistory(history_, o_.lin_max_states);
@@ -471,15 +454,14 @@ RunResult Driver::Result(bool read_back_done, uint64_t heal_at) {
   return r;
 }
 
-// The checkers' counts, violations and verdict lines (the sampler's line
-// left out: it only collects telemetry).
-void Driver::CopyCheckerFindings(RunResult& r) {
-  r.safety_violations = checkers_.safety_violations();
-  r.liveness_violations = checkers_.liveness_violations();
-  r.violations = checkers_.Violations();
-  for (absl::string_view line : absl::StrSplit(checkers_.Verdicts(), '\n', absl::SkipEmpty())) {
-    if (line.find(Sampler::kName) == absl::string_view::npos) absl::StrAppend(&r.verdicts, line, "\n");
+// The checkers' verdict lines without the sampler's (it only collects
+// telemetry).
+std::string Driver::WithoutSamplerVerdict(absl::string_view verdicts) {
+  std::string out;
+  for (absl::string_view line : absl::StrSplit(verdicts, '\n', absl::SkipEmpty())) {
+    if (line.find(Sampler::kName) == absl::string_view::npos) absl::StrAppend(&out, line, "\n");
   }
+  return out;
 }
 
 // Every step's record, numbered as in the plan: the one waiting when the run

@@ -95,32 +95,15 @@ struct FaultBand {
   std::string label;
 };
 
-struct RunResult {
+// What the simulation reports (sim::RunOutcome: digest, counters, checkers'
+// findings, the linearizability verdict) plus the scenario's own record.
+// The checkers' verdict lines leave out the sampler's (it only collects
+// telemetry).
+struct RunResult : sim::RunOutcome {
   std::string scenario, from, to;
-  uint64_t seed = 0;
-  uint64_t digest = 0;
-  uint64_t trace_events = 0;
-  uint64_t sim_time_us = 0;
   uint64_t heal_us = 0;
-  uint64_t loop_steps = 0;
-  sim::ClusterStats cluster;
-  sim::NetworkStats network;
-  std::map<std::string, uint64_t> release_counters;
-  // The same per release tag (what each release did: feature coverage).
-  std::map<std::string, std::map<std::string, uint64_t>> release_counters_by_tag;
-  std::map<sim::DecodeErrorKey, uint64_t> decode_errors;
-  std::vector<sim::Refusal> refusals;
-  std::map<int, sim::CohortStats> cohorts;
-  uint64_t ops_completed = 0, acked_writes = 0;
-  uint64_t faults_fired = 0, faults_skipped = 0;
   // Automatic rollbacks of a staged rollout and what triggered each.
   std::vector<std::string> rollbacks;
-  uint64_t safety_violations = 0, liveness_violations = 0;
-  std::vector<check::Violation> violations;  // safety first
-  std::string verdicts;                      // one line per checker
-  sim::LinVerdict lin;
-  bool read_back_done = false;
-  std::string trace_tail;
   std::vector<NodeRow> final_rows;
   std::vector<StepRecord> steps;
   bool rollout_stopped = false;  // a rollout step was refused
@@ -132,7 +115,6 @@ struct RunResult {
   // Client operations around the first violation (empty when trace_keep is 0,
   // as in the matrix's per-seed runs: an artifact reruns its seed).
   std::vector<OpBar> op_bars;
-  bool hit_step_bound = false;   // max_steps ran out (a driver bug or a livelock)
   // Counts of the scenario faults (adversary injections by cluster-version
   // judgement, kind, identity and outcome; inputs a paused node got late and
   // the most it held; the overload storm's rejections and queue peak).

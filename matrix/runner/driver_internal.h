@@ -316,7 +316,7 @@ class Driver : public sim::SimulationHooks {
   // ---- the result, driver.cc ----------------------------------------------
   RunResult Result(bool read_back_done, uint64_t heal_at);
   void CopyStepRecords(RunResult& r);
-  void CopyCheckerFindings(RunResult& r);
+  static std::string WithoutSamplerVerdict(absl::string_view verdicts);
   void FaultTelemetry(RunResult& r);
 
   // ---- state --------------------------------------------------------------

@@ -133,6 +133,14 @@ TEST(Driver, RollingUpgradeOfV1PassesEveryCheckAndIsDeterministic) {
   EXPECT_TRUE(absl::StrContains(v.notes[0], "not supported by v1/v1")) << v.notes[0];
   EXPECT_FALSE(a.timeline.empty());
   EXPECT_FALSE(a.config_history.empty());
+  // The simulation's outcome: the plan's seed, the loop's count, every
+  // checker's verdict line but the telemetry sampler's.
+  EXPECT_EQ(a.seed, p.seed);
+  EXPECT_GT(a.loop_steps, a.trace_events / 2);
+  EXPECT_FALSE(a.hit_step_bound);
+  EXPECT_FALSE(a.cohorts.empty());
+  EXPECT_TRUE(absl::StrContains(a.verdicts, "replica_agreement")) << a.verdicts;
+  EXPECT_FALSE(absl::StrContains(a.verdicts, Sampler::kName)) << a.verdicts;
   EXPECT_EQ(a.version_history.size(), 1u);  // cluster version 1 throughout
   // The same plan, declared unsupported: an unexpected green.
   SeedVerdict g = Judge(a, /*supported=*/false, "rolling_upgrade for v1 -> v1");

@@ -20,9 +20,19 @@ CellResult Cell(const std::string& scenario, const std::string& from, const std:
   c.declared = supported ? policy::Capabilities{policy::Capability::kRollingUpgrade} : policy::Capabilities{};
   c.supported = supported;
   const bool ok = CellOk(status);
-  c.verdict = {status, 2, ok ? 2 : 1};
+  c.verdict.status = status;
+  c.verdict.seeds = 2;
+  c.verdict.matching = ok ? 2 : 1;
   SeedOutcome good = status == CellStatus::kRefused ? SeedOutcome::kRefused : SeedOutcome::kPass;
-  c.seeds = {{1, good, true, 0xabc, 5'000'000, ""}, {2, good, true, 0xdef, 5'000'000, ""}};
+  for (uint64_t seed : {1, 2}) {
+    SeedSummary s;
+    s.seed = seed;
+    s.outcome = good;
+    s.matches_policy = true;
+    s.digest = seed == 1 ? 0xabc : 0xdef;
+    s.sim_time_us = 5'000'000;
+    c.seeds.push_back(s);
+  }
   if (!ok) {
     c.seeds[1].outcome = status == CellStatus::kFail      ? SeedOutcome::kFail
                          : status == CellStatus::kUnknown ? SeedOutcome::kUnknown
@@ -33,8 +43,18 @@ CellResult Cell(const std::string& scenario, const std::string& from, const std:
   c.telemetry.runs = 2;
   c.telemetry.sim_time_us = 10'000'000;
   c.telemetry.history_seed = 1;
-  c.telemetry.config_history.push_back({0, 1, 1, "voters={1,2,3} learners={}"});
-  c.telemetry.version_history.push_back({2'000'000, 1, 7, "cluster version 2"});
+  HistoryEvent config;
+  config.time_us = 0;
+  config.node = 1;
+  config.index = 1;
+  config.what = "voters={1,2,3} learners={}";
+  c.telemetry.config_history.push_back(config);
+  HistoryEvent version;
+  version.time_us = 2'000'000;
+  version.node = 1;
+  version.index = 7;
+  version.what = "cluster version 2";
+  c.telemetry.version_history.push_back(version);
   c.telemetry.cohorts[0].ops = 100;
   c.telemetry.cohorts[0].retries = 3;
   c.telemetry.steps[StepResult::kOk] = 4;
@@ -53,7 +73,20 @@ CellResult Cell(const std::string& scenario, const std::string& from, const std:
 
 NodeRow Row(api::NodeId id, const std::string& release, uint64_t term, const std::string& role,
             uint64_t commit) {
-  return NodeRow{id, "up", release, 1, term, role, 1, commit, commit, commit, 0, "voters={1,2,3}"};
+  NodeRow r;
+  r.id = id;
+  r.status = "up";
+  r.release = release;
+  r.cluster_version = 1;
+  r.term = term;
+  r.role = role;
+  r.leader = 1;
+  r.commit = commit;
+  r.applied = commit;
+  r.last = commit;
+  r.snapshot = 0;
+  r.config = "voters={1,2,3}";
+  return r;
 }
 
 Artifact RedArtifact(const CellKey& key, uint64_t seed, const std::string& invariant) {
@@ -95,12 +128,39 @@ Artifact RedArtifact(const CellKey& key, uint64_t seed, const std::string& invar
   }
   a.final_rows = a.steps.back().after;
   for (api::NodeId n = 1; n <= 3; ++n) {
-    a.timeline.push_back({n, 0, n * 1'000'000, key.from, n == 1 ? "leader" : "follower", 1});
-    a.timeline.push_back({n, n * 1'000'000, n * 1'000'000 + 200'000, "", "down", 1});
-    a.timeline.push_back({n, n * 1'000'000 + 200'000, 5'000'000, key.to, n == 2 ? "leader" : "follower", 2});
+    // Every node: on <from> until its upgrade, down for 0.2s, then on <to>.
+    Segment before;
+    before.node = n;
+    before.from_us = 0;
+    before.to_us = n * 1'000'000;
+    before.release = key.from;
+    before.role = n == 1 ? "leader" : "follower";
+    before.term = 1;
+    Segment down = before;
+    down.from_us = before.to_us;
+    down.to_us = down.from_us + 200'000;
+    down.release = "";
+    down.role = "down";
+    Segment after = before;
+    after.from_us = down.to_us;
+    after.to_us = 5'000'000;
+    after.release = key.to;
+    after.role = n == 2 ? "leader" : "follower";
+    after.term = 2;
+    a.timeline.insert(a.timeline.end(), {before, down, after});
   }
-  a.bands.push_back({1'000'000, 1'300'000, 2, "crash (tear)"});
-  a.bands.push_back({2'500'000, 3'000'000, 0, "partition {1} | {2,3}"});
+  FaultBand crash;
+  crash.from_us = 1'000'000;
+  crash.to_us = 1'300'000;
+  crash.node = 2;
+  crash.label = "crash (tear)";
+  a.bands.push_back(crash);
+  FaultBand partition;
+  partition.from_us = 2'500'000;
+  partition.to_us = 3'000'000;
+  partition.node = 0;
+  partition.label = "partition {1} | {2,3}";
+  a.bands.push_back(partition);
   a.sim_time_us = 5'000'000;
   a.heal_us = 4'000'000;
   return a;

@@ -1,6 +1,7 @@
 #include "matrix/runner/scenario.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "absl/strings/numbers.h"
@@ -179,9 +180,15 @@ std::string StepString(const Step& s) {
   return out;
 }
 
-const std::vector<Scenario>& AllScenarios() {
-  using C = policy::Capability;
-  static const auto* all = new std::vector<Scenario>{
+namespace {
+
+using C = policy::Capability;
+
+// Moving releases: rollouts, rollbacks and downgrades, the mixed topologies
+// on the way, and what the way meets (snapshots, compaction, membership,
+// leader changes, crashes).
+std::vector<Scenario> ReleaseMoveScenarios() {
+  return {
       {"rolling_upgrade",
        "every node from <from> to <to> in a seeded order under background faults and a skewed "
        "retrying workload; a check at every mixed state; finalize",
@@ -230,6 +237,13 @@ const std::vector<Scenario>& AllScenarios() {
        "<from> to <to> through every release between them, each hop a rolling upgrade with "
        "checks and a finalize (one hop when none lies between)",
        {C::kRollingUpgrade}},
+  };
+}
+
+// A hostile environment around a rollout: forged and replayed messages,
+// overload, paused nodes.
+std::vector<Scenario> HostileScenarios() {
+  return {
       {"adversary",
        "an adversary on the links injects forged, MAC-stripped, older-protocol-claim and "
        "non-member messages and replays captured AppendEntries, before, during and after a "
@@ -246,6 +260,12 @@ const std::vector<Scenario>& AllScenarios() {
        "a rolling upgrade where a node (often the leader) is paused longer than the election "
        "timeout and resumes with its stale view, handed what arrived meanwhile late and in order",
        {C::kRollingUpgrade}},
+  };
+}
+
+// Release features across the mixed state: joint consensus, learners, reads.
+std::vector<Scenario> FeatureScenarios() {
+  return {
       {"joint_mixed",
        "joint consensus (kChangeConfig) refused cleanly in the mixed state, then after finalize "
        "(where <to> has it): two of three voters replaced at once, the leader replaced, the "
@@ -263,6 +283,19 @@ const std::vector<Scenario>& AllScenarios() {
        "stale reads, checked for monotonic reads per client apart from linearizability",
        {C::kRollingUpgrade}},
   };
+}
+
+}  // namespace
+
+// The families in a fixed order: the matrix's rows and the reports follow it.
+const std::vector<Scenario>& AllScenarios() {
+  static const auto* all = [] {
+    auto* out = new std::vector<Scenario>();
+    for (auto family : {ReleaseMoveScenarios, HostileScenarios, FeatureScenarios}) {
+      for (Scenario& s : family()) out->push_back(std::move(s));
+    }
+    return out;
+  }();
   return *all;
 }
 
@@ -295,6 +328,33 @@ struct BackgroundSpec {
   double leader_target = 0.4;  // share of the faults aimed at the leader of the moment
   uint64_t min_us = 200'000, max_us = 1'200'000;  // fault length
 };
+
+// The faults a fleet sees while it upgrades: crashes most, then isolations;
+// stops, halves, clock jumps, slow disks and network storms now and then.
+// Scenarios set the rate (`per_min`) and adjust the weights they care about.
+BackgroundSpec UpgradeFaults() {
+  BackgroundSpec bg;
+  bg.crash = 3;
+  bg.stop = 1;
+  bg.isolate = 2;
+  bg.halves = 1;
+  bg.clock_jump = 1;
+  bg.slow_disk = 1;
+  bg.storm = 1;
+  return bg;
+}
+
+// Rare crashes, isolations and clock jumps, mostly away from the leader: the
+// scenario's own steps are the faults that matter.
+BackgroundSpec LightFaults() {
+  BackgroundSpec bg;
+  bg.per_min = 6;
+  bg.crash = 1;
+  bg.isolate = 1;
+  bg.clock_jump = 1;
+  bg.leader_target = 0.2;
+  return bg;
+}
 
 class Builder {
  public:
@@ -364,15 +424,35 @@ class Builder {
     rolled_[n] = tag == p_->to;
   }
 
-  // Moves every node of `order` to `tag`, one at a time, with a check at every
-  // state on the way.
-  void Rollout(const std::vector<api::NodeId>& order, bool forward) {
-    const std::string& tag = forward ? p_->to : p_->from;
-    for (api::NodeId n : order) {
-      Upgrade(n, tag, forward ? "" : "rollback", forward);
+  // Moves `n` to <to> and checks the state that leaves (no gap after it:
+  // what follows happens in that state).
+  void UpgradeAndCheck(api::NodeId n, const std::string& why = "") {
+    Upgrade(n, p_->to, why);
+    Check(State());
+  }
+
+  // Moves every node of `nodes` to `tag`, one at a time, each followed by a
+  // check of the state it leaves and a gap.
+  void MoveEach(const std::vector<api::NodeId>& nodes, const std::string& tag,
+                const std::string& why = "", bool forward = true) {
+    for (api::NodeId n : nodes) {
+      Upgrade(n, tag, why, forward);
       Check(State());
       Wait(gap_us_);
     }
+  }
+
+  // Every node of `order` to <to> (`forward`) or back to <from>, one at a
+  // time, with a check at every state on the way.
+  void Rollout(const std::vector<api::NodeId>& order, bool forward) {
+    MoveEach(order, forward ? p_->to : p_->from, forward ? "" : "rollback", forward);
+  }
+
+  // The nodes of `order` after its first (already moved: the first stage)
+  // to <to>, as Rollout does.
+  void RolloutRest(const std::vector<api::NodeId>& order, const std::string& why = "") {
+    if (order.empty()) return;
+    MoveEach(std::vector<api::NodeId>(order.begin() + 1, order.end()), p_->to, why);
   }
 
   // Starts a new hop of a multi-hop path: every node counts as not moved.
@@ -566,14 +646,10 @@ void DowngradeProcedure(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   w.tag = p.from;
   b.Wait(b.gap());
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/false);
+  bg = UpgradeFaults();
   bg.per_min = 15;
   bg.crash = 2;
-  bg.stop = 1;
   bg.isolate = 1;
-  bg.halves = 1;
-  bg.clock_jump = 1;
-  bg.slow_disk = 1;
-  bg.storm = 1;
 }
 
 // A staged rollout with an explicit rollback trigger: a baseline window, one
@@ -588,17 +664,12 @@ void StagedRollout(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.Timed(StepKind::kObserve, 0, window, "baseline: every node on " + p.from);
   b.Wait(window);
   std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
-  b.Upgrade(order[0], p.to, "the first stage: one node");
-  b.Check(b.State());
+  b.UpgradeAndCheck(order[0], "the first stage: one node");
   Step& gate = b.Timed(StepKind::kGate, 0, window, "the first stage's signals");
   gate.tag = p.from;
   b.Wait(window);
   b.Check("after the gate (rolled out further or rolled back)");
-  for (size_t i = 1; i < order.size(); ++i) {
-    b.Upgrade(order[i], p.to, "the rest of the rollout");
-    b.Check(b.State());
-    b.Wait(b.gap());
-  }
+  b.RolloutRest(order, "the rest of the rollout");
   Step& fin = b.Admin(StepKind::kFinalize, 0, "raise the cluster version, if rolled out");
   fin.rollout = true;
   b.Wait(b.gap());
@@ -615,23 +686,14 @@ void MultiHop(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   hops.push_back(p.to);
   for (size_t h = 0; h < hops.size(); ++h) {
     b.NewHop(hops[h]);
-    for (api::NodeId n : b.Shuffled(Range(p.nodes))) {
-      b.Upgrade(n, hops[h], absl::StrCat("hop ", h + 1, " of ", hops.size()));
-      b.Check(b.State());
-      b.Wait(b.gap());
-    }
+    b.MoveEach(b.Shuffled(Range(p.nodes)), hops[h],
+               absl::StrCat("hop ", h + 1, " of ", hops.size()));
     b.Finalize();
   }
+  bg = UpgradeFaults();
   bg.per_min = 20;
-  bg.crash = 3;
-  bg.stop = 1;
-  bg.isolate = 2;
-  bg.halves = 1;
   bg.one_way = 1;
-  bg.clock_jump = 1;
   bg.drift = 1;
-  bg.slow_disk = 1;
-  bg.storm = 1;
 }
 
 void RollingUpgrade(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
@@ -642,30 +704,20 @@ void RollingUpgrade(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.StartAll();
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/true);
   b.Finalize();
+  bg = UpgradeFaults();
   bg.per_min = 40;
-  bg.crash = 3;
-  bg.stop = 1;
-  bg.isolate = 2;
   bg.halves = 2;
   bg.one_way = 1;
   bg.clock_jump = 2;
   bg.drift = 1;
-  bg.slow_disk = 1;
-  bg.storm = 1;
 }
 
 void RollingDowngrade(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.StartAll();
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/true);
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/false);
+  bg = UpgradeFaults();
   bg.per_min = 25;
-  bg.crash = 3;
-  bg.stop = 1;
-  bg.isolate = 2;
-  bg.halves = 1;
-  bg.clock_jump = 1;
-  bg.slow_disk = 1;
-  bg.storm = 1;
 }
 
 void DowngradeAfterFinalize(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
@@ -673,13 +725,9 @@ void DowngradeAfterFinalize(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/true);
   b.Finalize();
   b.Rollout(b.Shuffled(Range(p.nodes)), /*forward=*/false);
+  bg = UpgradeFaults();
   bg.per_min = 20;
-  bg.crash = 3;
-  bg.stop = 1;
-  bg.isolate = 2;
-  bg.halves = 1;
-  bg.clock_jump = 1;
-  bg.slow_disk = 1;
+  bg.storm = 0;
 }
 
 // Old majority, a new leader over old followers and the reverse, then old
@@ -697,35 +745,51 @@ void Topologies(ScenarioPlan& p, Builder& b, int nodes) {
     }
     return c[b.r().Uniform(c.size())];
   };
-  size_t i = 0;
-  for (; i < first; ++i) {
-    b.Upgrade(order[i], p.to);
-    b.Wait(b.gap() / 2);
-  }
-  b.Check(b.State());
-  b.Elect(pick(true), "new leader, old followers (old majority)");
-  b.Check(b.State() + ", new leader");
-  b.Wait(b.gap());
-  b.Elect(pick(false), "old leader, new followers in the minority");
-  b.Check(b.State() + ", old leader");
-  b.Wait(b.gap());
-  for (; i < second; ++i) {
-    b.Upgrade(order[i], p.to);
-    b.Wait(b.gap() / 2);
-  }
-  b.Check(b.State());
-  b.Elect(pick(false), "old leader, new followers (old minority)");
-  b.Check(b.State() + ", old leader");
-  b.Wait(b.gap());
-  b.Elect(pick(true), "new leader, old follower(s) in the minority");
-  b.Check(b.State() + ", new leader");
-  b.Wait(b.gap());
-  for (; i < order.size(); ++i) {
-    b.Upgrade(order[i], p.to);
-    b.Wait(b.gap() / 2);
-  }
-  b.Check(b.State());
+  // The nodes of `order` up to index `end` move to <to> (half a gap apart),
+  // then a check of the state they leave.
+  size_t moved = 0;
+  auto upgrade_until = [&](size_t end) {
+    for (; moved < end; ++moved) {
+      b.Upgrade(order[moved], p.to);
+      b.Wait(b.gap() / 2);
+    }
+    b.Check(b.State());
+  };
+  // A leader on the new (or the old) release, elected and checked.
+  auto elect = [&](bool want_new, const std::string& note) {
+    b.Elect(pick(want_new), note);
+    b.Check(b.State() + (want_new ? ", new leader" : ", old leader"));
+    b.Wait(b.gap());
+  };
+  upgrade_until(first);
+  elect(true, "new leader, old followers (old majority)");
+  elect(false, "old leader, new followers in the minority");
+  upgrade_until(second);
+  elect(false, "old leader, new followers (old minority)");
+  elect(true, "new leader, old follower(s) in the minority");
+  upgrade_until(order.size());
   b.Finalize();
+}
+
+// `lagger` falls behind while `leaders` commit; `compacted` and then the
+// other leader compact past it; on rejoining it must install `compacted`'s
+// snapshot (across releases when the two differ).
+void CatchUpBySnapshot(Builder& b, api::NodeId lagger, std::array<api::NodeId, 2> leaders,
+                       api::NodeId compacted, uint64_t lag_us) {
+  const api::NodeId other = compacted == leaders[0] ? leaders[1] : leaders[0];
+  b.Timed(StepKind::kLag, lagger, 0,
+          absl::StrCat("falls behind; n", leaders[0], " and n", leaders[1], " (both ",
+                       b.TagOf(leaders[0]), ") lead"));
+  b.Wait(lag_us);
+  b.Add(StepKind::kCompact, compacted).note =
+      absl::StrCat("n", lagger, "'s next entry is compacted away");
+  b.Add(StepKind::kCompact, other);
+  b.Wait(b.gap() / 2);
+  b.Add(StepKind::kRejoin, lagger).note = absl::StrCat(
+      "snapshot ", b.TagOf(compacted), " leader -> ", b.TagOf(lagger), " follower");
+  b.CatchUp(lagger, absl::StrCat("n", lagger, "@", b.TagOf(lagger), " installs n", compacted, "@",
+                                 b.TagOf(compacted), "'s snapshot"));
+  b.Wait(b.gap());
 }
 
 void SnapshotExchange(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
@@ -736,31 +800,11 @@ void SnapshotExchange(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   std::vector<api::NodeId> o = b.Shuffled(Range(3));
   const api::NodeId x = o[0], y = o[1], z = o[2];
   // <from> leader -> <to> follower.
-  b.Upgrade(z, p.to);
-  b.Check(b.State());
-  b.Timed(StepKind::kLag, z, 0,
-          absl::StrCat("falls behind; n", x, " and n", y, " (both ", p.from, ") lead"));
-  b.Wait(lag_us);
-  b.Add(StepKind::kCompact, x).note = absl::StrCat("n", z, "'s next entry is compacted away");
-  b.Add(StepKind::kCompact, y);
-  b.Wait(b.gap() / 2);
-  b.Add(StepKind::kRejoin, z).note =
-      absl::StrCat("snapshot ", b.TagOf(x), " leader -> ", p.to, " follower");
-  b.CatchUp(z, absl::StrCat("n", z, "@", p.to, " installs n", x, "@", p.from, "'s snapshot"));
-  b.Wait(b.gap());
+  b.UpgradeAndCheck(z);
+  CatchUpBySnapshot(b, z, {x, y}, x, lag_us);
   // <to> leader -> <from> follower.
-  b.Upgrade(x, p.to);
-  b.Check(b.State());
-  b.Timed(StepKind::kLag, y, 0,
-          absl::StrCat("falls behind; n", x, " and n", z, " (both ", p.to, ") lead"));
-  b.Wait(lag_us);
-  b.Add(StepKind::kCompact, z).note = absl::StrCat("n", y, "'s next entry is compacted away");
-  b.Add(StepKind::kCompact, x);
-  b.Wait(b.gap() / 2);
-  b.Add(StepKind::kRejoin, y).note =
-      absl::StrCat("snapshot ", p.to, " leader -> ", p.from, " follower");
-  b.CatchUp(y, absl::StrCat("n", y, "@", p.from, " installs n", z, "@", p.to, "'s snapshot"));
-  b.Wait(b.gap());
+  b.UpgradeAndCheck(x);
+  CatchUpBySnapshot(b, y, {x, z}, z, lag_us);
   b.Upgrade(y, p.to);
   b.Check(b.State());
   b.Wait(b.gap());
@@ -781,8 +825,7 @@ void CompactionMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.StartAll();
   std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
   for (size_t i = 0; i < order.size(); ++i) {
-    b.Upgrade(order[i], p.to);
-    b.Check(b.State());
+    b.UpgradeAndCheck(order[i]);
     if (i + 1 == order.size()) break;  // the mixed states get the rounds
     for (int k = 0; k < rounds; ++k) {
       b.Wait(b.gap() / 2);
@@ -808,8 +851,7 @@ void MembershipMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   const api::NodeId n4 = p.nodes + 1, n5 = p.nodes + 2;
   std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
   // One old node upgraded first: the membership changes happen mixed.
-  b.Upgrade(order[0], p.to);
-  b.Check(b.State());
+  b.UpgradeAndCheck(order[0]);
   b.Wait(b.gap());
   b.Join(n4, p.to);
   b.Admin(StepKind::kAddLearner, n4, "non-voting catch-up first, where supported").optional = true;
@@ -873,11 +915,8 @@ void MembershipMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.Admin(StepKind::kPromote, n6).optional = true;
   b.Admin(StepKind::kAddVoter, n6, "a voter in any case");
   b.Check("");
+  bg = LightFaults();
   bg.per_min = 8;
-  bg.crash = 1;
-  bg.isolate = 1;
-  bg.clock_jump = 1;
-  bg.leader_target = 0.2;
 }
 
 void LeaderFlaps(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
@@ -944,15 +983,10 @@ void Adversary(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   b.Timed(StepKind::kAdversary, 0, window, "all on " + p.from + ": reported below cluster version 3");
   b.Wait(window);
   std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
-  b.Upgrade(order[0], p.to);
-  b.Check(b.State());
+  b.UpgradeAndCheck(order[0]);
   b.Timed(StepKind::kAdversary, order[0], window, "mixed: into the first node on " + p.to);
   b.Wait(window);
-  for (size_t i = 1; i < order.size(); ++i) {
-    b.Upgrade(order[i], p.to);
-    b.Check(b.State());
-    b.Wait(b.gap());
-  }
+  b.RolloutRest(order);
   b.Finalize();
   b.Timed(StepKind::kAdversary, 0, window, "finalized: judged where the cluster version is 3");
   b.Wait(window);
@@ -982,16 +1016,13 @@ void Pause(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   };
   pause("all on " + p.from);
   for (api::NodeId n : b.Shuffled(Range(p.nodes))) {
-    b.Upgrade(n, p.to);
-    b.Check(b.State());
+    b.UpgradeAndCheck(n);
     pause(b.State());
   }
   b.Finalize();
   pause("finalized");
+  bg = LightFaults();
   bg.per_min = 10;
-  bg.crash = 1;
-  bg.isolate = 1;
-  bg.clock_jump = 1;
   bg.leader_target = 0.3;
 }
 
@@ -1049,10 +1080,27 @@ bool HasJointConsensus(absl::string_view tag) { return ReleaseNumber(tag) >= 3; 
 // Learners arrived in v2 (versions/v2/RELEASE.md); v1 answers kUnimplemented.
 bool HasLearners(absl::string_view tag) { return ReleaseNumber(tag) >= 2; }
 
+// The step's second act (a crash, a cut, a heal) comes `delay_us` into it;
+// its deadline moves out by as much.
+void ActAfter(Step& s, uint64_t delay_us) {
+  s.delay_us = delay_us;
+  s.duration_us += delay_us;
+}
+
 Step& ChangeConfig(Builder& b, std::vector<api::NodeId> voters, std::string note) {
   Step& s = b.Admin(StepKind::kChangeConfig, 0, std::move(note));
   std::sort(voters.begin(), voters.end());
   s.voters = std::move(voters);
+  return s;
+}
+
+// A fresh <to> node joins and replaces `out` (0: whoever leads) in one
+// configuration change.
+Step& ReplaceByFresh(Builder& b, api::NodeId out, api::NodeId fresh, std::string note) {
+  b.Join(fresh, b.p().to);
+  Step& s = ChangeConfig(b, {}, std::move(note));
+  s.node = out;
+  s.peer = fresh;
   return s;
 }
 
@@ -1068,63 +1116,42 @@ void JointMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
                     n8 = p.nodes + 5;
   const bool joint = HasJointConsensus(p.to);
   std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
-  b.Upgrade(order[0], p.to);
-  b.Check(b.State());
+  b.UpgradeAndCheck(order[0]);
   b.Join(n4, p.to);
   b.Join(n5, p.to);
   ChangeConfig(b, {order[0], n4, n5}, "mixed, before finalize: gated on cluster version 3")
       .expect_refusal = true;
   b.Check(b.State());
   b.Wait(b.gap());
-  for (size_t i = 1; i < order.size(); ++i) {
-    b.Upgrade(order[i], p.to);
-    b.Check(b.State());
-    b.Wait(b.gap());
-  }
+  b.RolloutRest(order);
   b.Finalize();
   const std::string gate = joint ? "" : absl::StrCat(p.to, " has no joint consensus: ");
   ChangeConfig(b, {order[0], n4, n5}, gate + "replace two of three voters at once")
       .expect_refusal = !joint;
   b.Check("after the two-voter replacement");
   b.Wait(b.gap());
-  b.Join(n6, p.to);
-  {
-    Step& s = ChangeConfig(b, {}, gate + "replace whoever leads by n" + std::to_string(n6));
-    s.peer = n6;
-    s.expect_refusal = !joint;
-  }
+  ReplaceByFresh(b, 0, n6, gate + "replace whoever leads by n" + std::to_string(n6))
+      .expect_refusal = !joint;
   b.Check("after replacing the leader");
   b.Wait(b.gap());
-  b.Join(n7, p.to);
   {
-    Step& s = ChangeConfig(b, {}, gate + "ENTER_JOINT appended, the leader crashes before "
-                                         "LEAVE_JOINT");
-    s.node = n5;
-    s.peer = n7;
+    Step& s = ReplaceByFresh(b, n5, n7, gate + "ENTER_JOINT appended, the leader crashes before "
+                                               "LEAVE_JOINT");
     s.crash_after = true;
-    s.delay_us = b.Between(300'000, 900'000);
-    s.duration_us += s.delay_us;
+    ActAfter(s, b.Between(300'000, 900'000));
     s.expect_refusal = !joint;
   }
   b.Check("after a leader crash mid-change");
   b.Wait(b.gap());
-  b.Join(n8, p.to);
   {
-    Step& s = ChangeConfig(b, {}, gate + "neither side of the cut holds a majority of both "
-                                         "sets: no commit until it heals");
-    s.node = n4;
-    s.peer = n8;
+    Step& s = ReplaceByFresh(b, n4, n8, gate + "neither side of the cut holds a majority of both "
+                                               "sets: no commit until it heals");
     s.isolate_after = true;
-    s.delay_us = b.Between(600'000, 1'500'000);
-    s.duration_us += s.delay_us;
+    ActAfter(s, b.Between(600'000, 1'500'000));
     s.expect_refusal = !joint;
   }
   b.Check("after the partition while joint");
-  bg.per_min = 6;
-  bg.crash = 1;
-  bg.isolate = 1;
-  bg.clock_jump = 1;
-  bg.leader_target = 0.2;
+  bg = LightFaults();
 }
 
 // Learners in the mixed state, one on each release. Required where both
@@ -1136,8 +1163,7 @@ void LearnersMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   const api::NodeId n4 = p.nodes + 1, n5 = p.nodes + 2;
   b.Finalize();
   std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
-  b.Upgrade(order[0], p.to);
-  b.Check(b.State());
+  b.UpgradeAndCheck(order[0]);
   b.Wait(b.gap());
   b.Join(n4, p.from);
   b.Join(n5, p.to);
@@ -1169,28 +1195,17 @@ void LearnersMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   {
     Step& s = b.Admin(StepKind::kPromoteCut, n5,
                       "refused while it is behind; healed, caught up, then promoted");
-    s.delay_us = b.Between(800'000, 1'500'000);
-    s.duration_us += s.delay_us;
+    ActAfter(s, b.Between(800'000, 1'500'000));
     s.optional = !required;
   }
   b.CatchUp(n5, "rejoined: applies the leader's commit index");
   b.p().steps.back().optional = true;
   b.Check(b.State());
   b.Wait(b.gap());
-  for (size_t i = 1; i < order.size(); ++i) {
-    b.Upgrade(order[i], p.to);
-    b.Check(b.State());
-    b.Wait(b.gap());
-  }
-  b.Upgrade(n4, p.to, "the old-binary learner (a voter now) moves on too");
-  b.Check(b.State());
-  b.Wait(b.gap());
+  b.RolloutRest(order);
+  b.MoveEach({n4}, p.to, "the old-binary learner (a voter now) moves on too");
   b.Finalize();
-  bg.per_min = 6;
-  bg.crash = 1;
-  bg.isolate = 1;
-  bg.clock_jump = 1;
-  bg.leader_target = 0.2;
+  bg = LightFaults();
 }
 
 // Reads while the leader is deposed: through the log below cluster version 3
@@ -1223,8 +1238,7 @@ void ReadsMixed(ScenarioPlan& p, Builder& b, BackgroundSpec& bg) {
   deposed("all on " + p.from);
   std::vector<api::NodeId> order = b.Shuffled(Range(p.nodes));
   for (api::NodeId n : order) {
-    b.Upgrade(n, p.to);
-    b.Check(b.State());
+    b.UpgradeAndCheck(n);
     deposed(b.State());
     flaps();
     b.Wait(b.gap());

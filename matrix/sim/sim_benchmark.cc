@@ -87,8 +87,8 @@ int Main() {
     std::cout << absl::StrFormat(
         "figure 1: %.0f delivered messages per CPU second (one core); %.0f per wall second "
         "(%d delivered, %d steps, %d client ops, digest %016x)\n",
-        best_cpu, best_wall, m.result.cluster.delivered, m.result.steps, m.result.ops_completed,
-        m.result.digest);
+        best_cpu, best_wall, m.result.cluster.delivered, m.result.loop_steps,
+        m.result.ops_completed, m.result.digest);
   }
   // 2. Simulated-to-wall ratio at 200 client ops per simulated second.
   {

@@ -48,11 +48,7 @@ void Simulation::OnAdminReply(const AdminReply& ar) {
   if (ar.request.op != api::Op::kAddVoter || ar.reply.status.ok()) return;
   if (++readd_failures_[ar.request.target] > 20) return;
   removed_.insert(ar.request.target);
-  Action a;
-  a.time_us = cluster_.now() + 250'000;
-  a.kind = ActionKind::kAddBack;
-  a.node = ar.request.target;
-  Push(std::move(a));
+  Push(NewAction(cluster_.now() + 250'000, ActionKind::kAddBack, ar.request.target));
 }
 
 SimResult Simulation::Run() {
@@ -87,12 +83,18 @@ SimResult Simulation::Run() {
 
 void Simulation::ScheduleFaults() {
   for (size_t i = 0; i < plan_.faults.size(); ++i) {
-    Action a;
-    a.time_us = plan_.faults[i].time_us;
-    a.kind = ActionKind::kFault;
+    Action a = NewAction(plan_.faults[i].time_us, ActionKind::kFault);
     a.index = i;
     Push(std::move(a));
   }
+}
+
+Simulation::Action Simulation::NewAction(uint64_t time_us, ActionKind kind, api::NodeId node) {
+  Action a;
+  a.time_us = time_us;
+  a.kind = kind;
+  a.node = node;
+  return a;
 }
 
 void Simulation::Push(Action a) {
@@ -101,27 +103,20 @@ void Simulation::Push(Action a) {
 }
 
 void Simulation::Schedule(uint64_t time_us, std::function<void()> fn) {
-  Action a;
-  a.time_us = time_us;
-  a.kind = ActionKind::kCall;
+  Action a = NewAction(time_us, ActionKind::kCall);
   a.fn = std::move(fn);
   Push(std::move(a));
 }
 
 void Simulation::ScheduleRestart(uint64_t time_us, api::NodeId node, std::string tag, int step) {
-  Action a;
-  a.time_us = time_us;
-  a.kind = ActionKind::kRestart;
-  a.node = node;
+  Action a = NewAction(time_us, ActionKind::kRestart, node);
   a.tag = std::move(tag);
   a.step = step;
   Push(std::move(a));
 }
 
 void Simulation::ScheduleHealPartition(uint64_t time_us, int id) {
-  Action a;
-  a.time_us = time_us;
-  a.kind = ActionKind::kHealPartition;
+  Action a = NewAction(time_us, ActionKind::kHealPartition);
   a.amount = id;
   Push(std::move(a));
 }
@@ -322,10 +317,7 @@ void Simulation::Fire(const Fault& f) {
       Band(0, n, absl::StrCat("clock +", Seconds(f.amount)));
       return;
     case FaultKind::kClockDrift: {
-      Action a;
-      a.time_us = now + f.duration_us;
-      a.kind = ActionKind::kRestoreDrift;
-      a.node = n;
+      Action a = NewAction(now + f.duration_us, ActionKind::kRestoreDrift, n);
       a.amount = cluster_.clock(n)->drift_ppm();
       cluster_.clock(n)->SetDrift(f.amount);
       Band(f.duration_us, n, absl::StrCat("drift ", f.amount, "ppm"));
@@ -338,21 +330,14 @@ void Simulation::Fire(const Fault& f) {
       cluster_.disk(n)->set_faults(slow);
       ++slow_disks_[n];
       Band(f.duration_us, n, "slow disk");
-      Action a;
-      a.time_us = now + f.duration_us;
-      a.kind = ActionKind::kRestoreDisk;
-      a.node = n;
-      Push(std::move(a));
+      Push(NewAction(now + f.duration_us, ActionKind::kRestoreDisk, n));
       return;
     }
     case FaultKind::kStorm: {
       cluster_.network().SetDefaults(storm_);
       ++storms_;
       Band(f.duration_us, 0, "network storm");
-      Action a;
-      a.time_us = now + f.duration_us;
-      a.kind = ActionKind::kEndStorm;
-      Push(std::move(a));
+      Push(NewAction(now + f.duration_us, ActionKind::kEndStorm));
       return;
     }
     case FaultKind::kMembership: {
@@ -361,11 +346,7 @@ void Simulation::Fire(const Fault& f) {
       r.target = n;
       if (!cluster_.SubmitAdmin(r)) return Skip(f, "no leader for the admin request");
       removed_.insert(n);
-      Action a;
-      a.time_us = now + f.duration_us;
-      a.kind = ActionKind::kAddBack;
-      a.node = n;
-      Push(std::move(a));
+      Push(NewAction(now + f.duration_us, ActionKind::kAddBack, n));
       return;
     }
     case FaultKind::kCompact: {
@@ -406,51 +387,56 @@ void Simulation::Heal() {
   // Voters removed by a membership fault come back (the re-add is an
   // admin request, so it waits for a leader).
   for (api::NodeId id : removed_) {
-    Action a;
-    a.time_us = now;
-    a.kind = ActionKind::kAddBack;
-    a.node = id;
-    Push(std::move(a));
+    Push(NewAction(now, ActionKind::kAddBack, id));
   }
   trace_.Add(now, "healed", "all faults healed");
   if (o_.checks_enabled) checkers_.OnHealed(now);
 }
 
-SimResult Simulation::Result(bool read_back_done) {
-  SimResult r;
+RunOutcome Simulation::Outcome(bool read_back_done) const {
+  RunOutcome r;
   r.seed = o_.seed;
   r.digest = trace_.digest();
   r.trace_events = trace_.events();
   r.sim_time_us = cluster_.now();
-  r.steps = steps_;
+  r.loop_steps = steps_;
+  r.hit_step_bound = hit_step_bound_;
   r.cluster = cluster_.stats();
   r.network = cluster_.network().stats();
-  r.disk = cluster_.DiskTotals();
   r.release_counters = cluster_.ReleaseCounters();
+  r.release_counters_by_tag = cluster_.ReleaseCountersByTag();
   r.decode_errors = cluster_.decode_errors();
   r.refusals = cluster_.refusals();
-  r.workload_stats = workload_.StatsString();
+  r.cohorts = workload_.cohorts();
   r.ops_completed = workload_.completed();
   r.acked_writes = workload_.acked_writes();
-  r.late_replies = workload_.late_replies();
-  r.stale_hints_ignored = workload_.stale_hints_ignored();
   r.faults_fired = faults_fired_;
   r.faults_skipped = faults_skipped_;
   r.safety_violations = checkers_.safety_violations();
   r.liveness_violations = checkers_.liveness_violations();
   r.violations = checkers_.Violations();
   r.verdicts = checkers_.Verdicts();
+  r.trace_tail = trace_.Tail(o_.trace_keep);
+  r.read_back_done = read_back_done;
+  return r;
+}
+
+SimResult Simulation::Result(bool read_back_done) {
+  SimResult r;
+  static_cast<RunOutcome&>(r) = Outcome(read_back_done);
+  r.disk = cluster_.DiskTotals();
+  r.workload_stats = workload_.StatsString();
+  r.late_replies = workload_.late_replies();
+  r.stale_hints_ignored = workload_.stale_hints_ignored();
   for (const auto& v : r.violations) {
     if (!v.liveness) {
       r.first_violation_us = v.time_us;
       break;
     }
   }
-  r.trace_tail = trace_.Tail(o_.trace_keep);
   r.violation_window = violation_window_;
   r.violation_state_table = violation_table_;
   r.state_table = cluster_.StateTable();
-  r.read_back_done = read_back_done;
   r.history = std::move(history_);
   return r;
 }
@@ -467,8 +453,9 @@ SimResult Simulate(const SimOptions& options, const Plan& plan) {
 
 std::string SimResult::Summary() const {
   std::string s;
-  absl::StrAppend(&s, absl::StrFormat("seed %d: trace digest %016x (%d events), simulated %s, %d steps\n",
-                                      seed, digest, trace_events, Seconds(sim_time_us), steps));
+  absl::StrAppend(&s, absl::StrFormat(
+                          "seed %d: trace digest %016x (%d events), simulated %s, %d steps\n",
+                          seed, digest, trace_events, Seconds(sim_time_us), loop_steps));
   absl::StrAppend(&s, "cluster: delivered=", cluster.delivered, " dropped_down=", cluster.dropped_down,
                   " ticks=", cluster.ticks, " submits=", cluster.submits, " submits_lost=",
                   cluster.submits_lost, " starts=", cluster.starts, " stops=", cluster.stops,

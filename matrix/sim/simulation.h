@@ -86,35 +86,49 @@ struct SimOptions {
   bool heal_restores_drift = true;
 };
 
-struct SimResult {
+// What every run reports, whoever drives it: filled once by
+// Simulation::Outcome, then extended by Simulate's SimResult and by the
+// matrix runner's RunResult (matrix/runner/driver.h). The linearizability
+// verdict is the driver's (Run() or the runner checks the history itself).
+struct RunOutcome {
   uint64_t seed = 0;
   uint64_t digest = 0;
   uint64_t trace_events = 0;
   uint64_t sim_time_us = 0;
-  uint64_t steps = 0;
+  uint64_t loop_steps = 0;     // events the run loop handled
+  bool hit_step_bound = false; // max_steps ran out (a driver bug or a livelock)
   ClusterStats cluster;
   NetworkStats network;
-  DiskStats disk;
   std::map<std::string, uint64_t> release_counters;
+  // The same per release tag (what each release did: feature coverage).
+  std::map<std::string, std::map<std::string, uint64_t>> release_counters_by_tag;
   std::map<DecodeErrorKey, uint64_t> decode_errors;
   std::vector<Refusal> refusals;
-  std::string workload_stats;
-  uint64_t ops_completed = 0, acked_writes = 0, late_replies = 0, stale_hints_ignored = 0;
+  std::map<int, CohortStats> cohorts;
+  uint64_t ops_completed = 0, acked_writes = 0;
   uint64_t faults_fired = 0, faults_skipped = 0;
   uint64_t safety_violations = 0;
   uint64_t liveness_violations = 0;
-  std::vector<check::Violation> violations;
-  std::string verdicts;
-  uint64_t first_violation_us = 0;
+  std::vector<check::Violation> violations;  // safety first
+  std::string verdicts;                      // one line per checker
   LinVerdict lin;
-  lin::History history;
   std::string trace_tail;    // the last kept trace lines of the run
+  bool read_back_done = false;
+};
+
+// Simulate()'s result: the outcome plus what the simulator's own report and
+// shrinker use.
+struct SimResult : RunOutcome {
+  DiskStats disk;
+  std::string workload_stats;
+  uint64_t late_replies = 0, stale_hints_ignored = 0;
+  uint64_t first_violation_us = 0;
+  lin::History history;
   std::string state_table;   // every node at the end
   // At the first safety violation: the kept trace lines up to it and every
   // node's state right after it (empty when the run was safe).
   std::string violation_window;
   std::string violation_state_table;
-  bool read_back_done = false;
 
   // A safety violation or a non-linearizable history.
   bool failed() const { return safety_violations > 0 || (lin.checked && !lin.linearizable); }
@@ -198,8 +212,10 @@ class Simulation {
   bool hit_step_bound() const { return hit_step_bound_; }
   uint64_t faults_fired() const { return faults_fired_; }
   uint64_t faults_skipped() const { return faults_skipped_; }
-  // The result so far (the checkers' Finish and the lin check are the
-  // caller's in a custom run; Run() does both).
+  // The outcome so far (the checkers' Finish and the lin check are the
+  // caller's in a custom run; Run() does both). Leaves the history in place.
+  RunOutcome Outcome(bool read_back_done) const;
+  // The outcome and the rest of Simulate's result; moves the history out.
   SimResult Result(bool read_back_done);
 
  private:
@@ -233,6 +249,9 @@ class Simulation {
   // One event; false when the loop ends (nothing due by `end`, stopped, or
   // out of steps).
   bool StepOnce(uint64_t end);
+  // An action of `kind` at `time_us` (for `node`, where it has one); the
+  // caller sets the rest of its fields and pushes it.
+  static Action NewAction(uint64_t time_us, ActionKind kind, api::NodeId node = 0);
   void Push(Action a);
   uint64_t NextAction() const { return actions_.empty() ? UINT64_MAX : actions_.top().time_us; }
   void Progress();

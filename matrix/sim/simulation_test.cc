@@ -61,6 +61,30 @@ TEST(Simulation, SameSeedSameDigestDifferentSeedDiffers) {
   EXPECT_NE(a.digest, c.digest);
 }
 
+// Run()'s result is the outcome Outcome() reports at its end, plus the
+// simulator's own parts (the history among them).
+TEST(Simulation, ResultIsTheOutcomePlusTheSimulatorsOwnParts) {
+  SimOptions o = FakeOptions(31);
+  o.lin_check = nullptr;
+  const Plan plan = MakePlan(o);
+  Simulation sim(o, plan);
+  const SimResult r = sim.Run();
+  const RunOutcome again = sim.Outcome(r.read_back_done);
+  EXPECT_EQ(r.seed, 31u);
+  EXPECT_EQ(r.digest, again.digest);
+  EXPECT_EQ(r.trace_events, again.trace_events);
+  EXPECT_EQ(r.loop_steps, sim.steps());
+  EXPECT_EQ(r.loop_steps, again.loop_steps);
+  EXPECT_EQ(r.sim_time_us, again.sim_time_us);
+  EXPECT_EQ(r.ops_completed, again.ops_completed);
+  EXPECT_EQ(r.faults_fired, again.faults_fired);
+  EXPECT_EQ(r.verdicts, again.verdicts);
+  EXPECT_EQ(r.trace_tail, again.trace_tail);
+  EXPECT_EQ(r.cohorts.size(), again.cohorts.size());
+  EXPECT_FALSE(r.cohorts.empty());
+  EXPECT_FALSE(r.history.empty());
+}
+
 TEST(Simulation, BrokenFakeIsCaught) {
   // Acknowledges before durability; a leader crash loses acknowledged writes.
   int caught = 0;
