@@ -62,6 +62,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"v3+leaveearly", true, "leader_completeness"},
                       Case{"v3+stalelocal", true, "read_leadership"},
                       Case{"v3+readnoquorum", true, "read_leadership"},
+                      Case{"v3+noadmission", false, "admission_bound"},
                       Case{"v3+staletruncate", true, "log_shortening"},
                       Case{"v3+votenocheck", false, "leader_completeness"},
                       Case{"v3+votetwice", false, "election_safety"},

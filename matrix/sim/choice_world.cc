@@ -103,6 +103,11 @@ uint64_t Chain(uint64_t h, absl::string_view what) {
 
 ChoiceWorld::ChoiceWorld(const ChoiceBounds& bounds) : bounds_(bounds) {
   checkers_.Add(std::make_unique<check::ReadFreshness>());
+  if (bounds.admission_limit > 0) {
+    auto admission = std::make_unique<check::AdmissionBound>(bounds.admission_limit);
+    admission_ = admission.get();
+    checkers_.Add(std::move(admission));
+  }
 }
 ChoiceWorld::~ChoiceWorld() = default;
 
@@ -147,6 +152,7 @@ absl::Status ChoiceWorld::StartNode(Member& m, const std::string& tag) {
   o.election_ticks = bounds_.election_ticks;
   o.heartbeat_ticks = 1;
   o.cluster_key = "explore-cluster-key";
+  o.max_inflight_requests = static_cast<uint64_t>(std::max(bounds_.admission_limit, 0));
   std::string files;
   PutFiles(&files, m.fs);
   m.history = Chain(api::Fnv1a64(files), absl::StrCat("start ", tag, " ", m.incarnation));
@@ -161,6 +167,9 @@ absl::Status ChoiceWorld::StartNode(Member& m, const std::string& tag) {
     return s;
   }
   m.log.node_ = m.node.get();
+  if (admission_ != nullptr) {
+    admission_->Enforce(m.id, m.node->Counters().count(api::kCounterOverloaded) > 0);
+  }
   if (trace_ != nullptr) {
     trace_->Add(NowUs(), "start",
                 absl::StrCat("n", m.id, " ", tag, " incarnation ", m.incarnation));
@@ -560,6 +569,7 @@ absl::Status ChoiceWorld::Apply(const Choice& c, bool checked) {
       break;
     }
   }
+  checkers_.OnTime(NowUs());
   if (trace_ != nullptr) TraceNewViolations();
   return absl::OkStatus();
 }

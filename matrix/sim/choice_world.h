@@ -19,7 +19,10 @@
 // OnReply for every request. Beyond the standard set, reads are judged by
 // check::ReadFreshness: here a request reaches its node the moment it is
 // chosen and its reply is seen the moment it is emitted, so "acknowledged
-// before the read arrived" is real-time order for the client too.
+// before the read arrived" is real-time order for the client too; and
+// check::AdmissionBound holds every node whose release has admission control
+// (it exports api::kCounterOverloaded) to ChoiceBounds::admission_limit,
+// judged after every choice (OnTime).
 #ifndef RAFTLOG_MATRIX_SIM_CHOICE_WORLD_H_
 #define RAFTLOG_MATRIX_SIM_CHOICE_WORLD_H_
 
@@ -33,6 +36,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "matrix/check/admission_bound.h"
 #include "matrix/check/checker_set.h"
 #include "matrix/sim/choice.h"
 #include "matrix/sim/trace.h"
@@ -61,6 +65,7 @@ struct ChoiceBounds {
   int downgrades = 0;             // cluster version lowered by one (at a leader, cv >= 2)
   int rollbacks = 0;              // restarts on the previous tag
   int election_ticks = 2;         // NodeOptions::election_ticks
+  int admission_limit = 2;        // NodeOptions::max_inflight_requests (0: none)
   // How Digest() names a node: by what it shows (false: ProtocolState, log,
   // files; the spec'd abstraction, which merges states that differ only in a
   // node's volatile internals such as votes received or a leader's progress
@@ -183,6 +188,7 @@ class ChoiceWorld {
   std::vector<std::unique_ptr<Member>> members_;  // index = id - 1
   std::vector<InFlightMessage> in_flight_;
   check::CheckerSet checkers_;
+  check::AdmissionBound* admission_ = nullptr;  // owned by checkers_
   ChoiceSpent spent_;
   int applied_ = 0;
   uint64_t next_sequence_ = 0;  // client and admin requests
