@@ -14,6 +14,9 @@
 //  - OnSubmit when a client request reaches a node (before the node's step
 //    handles it), OnReply for every reply a node emits to a client request
 //    (after the OnStep of the step that emitted it);
+//  - OnSnapshotFile, after the OnStep of a step that changed a node's
+//    snapshot index or format, with the newest file under `snap/` (the
+//    layout every release shares: snapshots/STORAGE.md);
 //  - OnHealed when every fault is healed, OnTime as simulated time advances,
 //    Finish once at the end.
 // Every checker keeps all its memory bounded by the run's own size (terms,
@@ -73,6 +76,18 @@ struct ClientReply {
   const api::Reply* reply = nullptr;
 };
 
+// The snapshot file a node holds after a step that changed its snapshot
+// (index or format): written by its own compaction or installed from a
+// leader. Pointers and views are valid during the call only.
+struct SnapshotFile {
+  uint64_t time_us = 0;
+  api::NodeId node = 0;
+  absl::string_view tag;
+  const api::ProtocolState* state = nullptr;  // after the step
+  absl::string_view path;                     // in the node's data directory
+  absl::string_view bytes;
+};
+
 struct Violation {
   std::string checker;
   uint64_t time_us = 0;
@@ -97,6 +112,7 @@ class Checker {
   virtual void OnAck(const Ack& ack) {}
   virtual void OnSubmit(uint64_t time_us, api::NodeId node, const api::Request& request) {}
   virtual void OnReply(const ClientReply& reply) {}
+  virtual void OnSnapshotFile(const SnapshotFile& file) {}
   // Every fault is healed from now on.
   virtual void OnHealed(uint64_t time_us) {}
   virtual void OnTime(uint64_t time_us) {}

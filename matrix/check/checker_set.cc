@@ -11,6 +11,7 @@
 #include "matrix/check/log_matching.h"
 #include "matrix/check/log_shortening.h"
 #include "matrix/check/read_leadership.h"
+#include "matrix/check/snapshot_metadata.h"
 #include "matrix/check/state_machine_safety.h"
 
 namespace raftlog::check {
@@ -26,6 +27,7 @@ CheckerSet::CheckerSet(const CheckerOptions& options) {
   Add(std::make_unique<ConfigAgreement>());
   Add(std::make_unique<LogShortening>());
   Add(std::make_unique<ReadLeadership>());
+  Add(std::make_unique<SnapshotMetadata>());
   Add(std::make_unique<Liveness>(options.liveness_bound_us));
 }
 

@@ -23,7 +23,7 @@ class CheckerSet {
   explicit CheckerSet(const CheckerOptions& options = {});
   // The standard set: election safety, log matching, leader completeness,
   // state machine safety, durability, config safety, commitment, config
-  // agreement, log shortening, read leadership, liveness.
+  // agreement, log shortening, read leadership, snapshot metadata, liveness.
   void Add(std::unique_ptr<Checker> checker) { checkers_.push_back(std::move(checker)); }
 
   void OnStep(const NodeStep& step) {
@@ -40,6 +40,9 @@ class CheckerSet {
   }
   void OnReply(const ClientReply& reply) {
     for (auto& c : checkers_) c->OnReply(reply);
+  }
+  void OnSnapshotFile(const SnapshotFile& file) {
+    for (auto& c : checkers_) c->OnSnapshotFile(file);
   }
   void OnHealed(uint64_t time_us) {
     for (auto& c : checkers_) c->OnHealed(time_us);

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "matrix/check/read_freshness.h"
 #include "matrix/sim/releases.h"
+#include "matrix/sim/snapshot_file.h"
 #include "versions/canaries/registry.h"
 #include "versions/registry.h"
 
@@ -186,6 +187,8 @@ void ChoiceWorld::AfterStep(Member& m) {
     if (f.to == 0 || f.to > members_.size()) continue;  // no such node: lost
     in_flight_.push_back(std::move(f));
   }
+  const uint64_t snapshot_before = m.state.snapshot_index;
+  const uint32_t format_before = m.state.snapshot_format;
   m.state = m.node->State();
   if (m.state.role == api::Role::kLeader && leaders_seen_.emplace(m.state.term, m.id).second &&
       trace_ != nullptr) {
@@ -196,6 +199,8 @@ void ChoiceWorld::AfterStep(Member& m) {
   }
   check::NodeStep step{NowUs(), m.id, m.tag, &m.state, &m.log, &ready.applied};
   checkers_.OnStep(step);
+  ReportSnapshotFile(checkers_, m.fs, NowUs(), m.id, m.tag, snapshot_before, format_before,
+                     m.state);
   for (const api::Reply& r : ready.replies) {
     const auto open = open_.find(r.sequence);
     const bool get = open != open_.end() && open->second.op == api::Op::kGet;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "matrix/sim/random.h"
+#include "matrix/sim/snapshot_file.h"
 
 namespace raftlog::sim {
 
@@ -453,6 +454,8 @@ void Cluster::AfterStep(SimNode& n) {
     ++stats_.leader_changes;
     trace_->Add(now_us_, "leader", absl::StrCat("n", n.id, " term ", st.term));
   }
+  const uint64_t snapshot_before = n.state.snapshot_index;
+  const uint32_t format_before = n.state.snapshot_format;
   n.state = std::move(st);
   n.has_state = true;
   // Every request gets at most one reply; a node that does not lead holds none.
@@ -462,6 +465,8 @@ void Cluster::AfterStep(SimNode& n) {
   if (checkers_) {
     check::NodeStep step{now_us_, n.id, n.tag, &n.state, &n.log, &ready.applied};
     checkers_->OnStep(step);
+    ReportSnapshotFile(*checkers_, n.disk->mem(), now_us_, n.id, n.tag, snapshot_before,
+                       format_before, n.state);
   }
   for (const api::AuditEvent& a : ready.audit) {
     trace_->Add(now_us_, "audit", absl::StrCat("n", n.id, " ", a.kind, " ", a.detail));
