@@ -27,32 +27,26 @@ void ExpectFoundAndReplayed(const SearchOptions& o, const std::string& checker) 
   // search's last iteration is the path's own length.
   EXPECT_EQ(r->path.size(), o.prefix.size() + r->depth_limit);
 
-  Recording rec;
-  rec.tags = o.bounds.tags;
-  rec.voters = o.bounds.voters;
-  rec.election_ticks = o.bounds.election_ticks;
-  rec.choices = r->path;
-  absl::StatusOr<Recording> back = ParseRecording(FormatRecording(rec));
-  ASSERT_TRUE(back.ok()) << back.status();
-  absl::StatusOr<ReplayResult> replay = Replay(*back, /*trace=*/true);
-  ASSERT_TRUE(replay.ok()) << replay.status();
+  std::optional<testing::FileReplay> replay = testing::ReplayThroughAFile(o.bounds, r->path);
+  ASSERT_TRUE(replay.has_value());
   // The replay meets the violation by the path's last choice. It may meet it
   // earlier: a checker that judges a transition (commitment compares the
   // configuration a step began with to the one it ended with) can fire on a
   // state the search's state cache first reached by another path, where the
   // same state came by a step that broke nothing.
-  EXPECT_GE(replay->first_violation_at, 1);
-  EXPECT_LE(replay->first_violation_at, static_cast<int>(r->path.size())) << replay->trace;
-  ASSERT_FALSE(replay->violations.empty());
-  EXPECT_EQ(ViolationString(replay->violations[0]), ViolationString(r->violations[0]));
+  EXPECT_GE(replay->result.first_violation_at, 1);
+  EXPECT_LE(replay->result.first_violation_at, static_cast<int>(r->path.size())) << replay->result.trace;
+  ASSERT_FALSE(replay->result.violations.empty());
+  EXPECT_EQ(check::ViolationString(replay->result.violations[0]),
+            check::ViolationString(r->violations[0]));
   // What //matrix/sim:simulate --choices=FILE prints for the recording: the
   // same violation, in the trace and in the verdict, at the same choice.
-  const std::string report = SimulatorReport("found.txt", *back, *replay);
+  const std::string report = SimulatorReport("found.txt", replay->recording, replay->result);
   const std::string violation = check::ViolationString(r->violations[0]);
   EXPECT_NE(report.find("\n" + violation + "\n"), std::string::npos) << report;
   EXPECT_NE(report.find(" violation " + violation), std::string::npos) << report;
   EXPECT_NE(report.find(absl::StrCat("FAIL: first safety violation at choice ",
-                                     replay->first_violation_at)),
+                                     replay->result.first_violation_at)),
             std::string::npos)
       << report;
 }

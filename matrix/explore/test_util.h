@@ -4,6 +4,7 @@
 #define RAFTLOG_MATRIX_EXPLORE_TEST_UTIL_H_
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -34,6 +35,33 @@ inline Recording ReadTestRecording(const std::string& name) {
   absl::StatusOr<Recording> r = ParseRecording(ss.str());
   if (!r.ok()) ADD_FAILURE() << name << ": " << r.status();
   return r.ok() ? *r : Recording{};
+}
+
+struct FileReplay {
+  Recording recording;  // as read back from its text
+  ReplayResult result;
+};
+
+// `path` as a recorded file read back (text round trip) and replayed with a
+// full trace; a failure is a test failure and nullopt.
+inline std::optional<FileReplay> ReplayThroughAFile(const Bounds& b,
+                                                    const std::vector<Choice>& path) {
+  Recording rec;
+  rec.tags = b.tags;
+  rec.voters = b.voters;
+  rec.election_ticks = b.election_ticks;
+  rec.choices = path;
+  absl::StatusOr<Recording> back = ParseRecording(FormatRecording(rec));
+  if (!back.ok()) {
+    ADD_FAILURE() << back.status();
+    return std::nullopt;
+  }
+  absl::StatusOr<ReplayResult> replay = Replay(*back, /*trace=*/true);
+  if (!replay.ok()) {
+    ADD_FAILURE() << replay.status();
+    return std::nullopt;
+  }
+  return FileReplay{*std::move(back), *std::move(replay)};
 }
 
 // Search options that start from a recorded opening (a file under

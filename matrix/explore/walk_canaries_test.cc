@@ -40,18 +40,12 @@ TEST_P(WalkCanaries, FoundShrunkAndReplayed) {
               r->path.size() - o.prefix.size(), r->shrink_replays,
               check::ViolationString(r->violations[0]).c_str());
 
-  Recording rec;
-  rec.tags = o.bounds.tags;
-  rec.voters = o.bounds.voters;
-  rec.election_ticks = o.bounds.election_ticks;
-  rec.choices = r->path;
-  absl::StatusOr<Recording> back = ParseRecording(FormatRecording(rec));
-  ASSERT_TRUE(back.ok()) << back.status();
-  absl::StatusOr<ReplayResult> replay = Replay(*back, /*trace=*/true);
-  ASSERT_TRUE(replay.ok()) << replay.status();
-  EXPECT_EQ(replay->first_violation_at, static_cast<int>(r->path.size())) << replay->trace;
-  ASSERT_FALSE(replay->violations.empty());
-  EXPECT_EQ(ViolationString(replay->violations[0]), ViolationString(r->violations[0]));
+  std::optional<testing::FileReplay> replay = testing::ReplayThroughAFile(o.bounds, r->path);
+  ASSERT_TRUE(replay.has_value());
+  EXPECT_EQ(replay->result.first_violation_at, static_cast<int>(r->path.size())) << replay->result.trace;
+  ASSERT_FALSE(replay->result.violations.empty());
+  EXPECT_EQ(check::ViolationString(replay->result.violations[0]),
+            check::ViolationString(r->violations[0]));
 }
 
 INSTANTIATE_TEST_SUITE_P(
