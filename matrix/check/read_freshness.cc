@@ -56,10 +56,12 @@ void ReadFreshness::OnReply(const ClientReply& cr) {
     got = "nothing";
   } else if (r.value == a.floor.value) {
     return;
-  } else if (auto w = k.acked.find(r.value); w != k.acked.end() && w->second.index < a.floor.index) {
-    got = absl::StrCat("'", r.value, "' (the write acknowledged at index ", w->second.index, ")");
   } else {
-    return;  // a later write, or one never acknowledged: not judged
+    auto w = k.acked.find(r.value);
+    if (w == k.acked.end() || w->second.index >= a.floor.index) {
+      return;  // a later write, or one never acknowledged: not judged
+    }
+    got = absl::StrCat("'", r.value, "' (the write acknowledged at index ", w->second.index, ")");
   }
   if (reports_ >= kMaxReports) return;
   ++reports_;

@@ -35,7 +35,8 @@ void ExpectFoundAndReplayed(const SearchOptions& o, const std::string& checker) 
   // state the search's state cache first reached by another path, where the
   // same state came by a step that broke nothing.
   EXPECT_GE(replay->result.first_violation_at, 1);
-  EXPECT_LE(replay->result.first_violation_at, static_cast<int>(r->path.size())) << replay->result.trace;
+  EXPECT_LE(replay->result.first_violation_at, static_cast<int>(r->path.size()))
+      << replay->result.trace;
   ASSERT_FALSE(replay->result.violations.empty());
   EXPECT_EQ(check::ViolationString(replay->result.violations[0]),
             check::ViolationString(r->violations[0]));

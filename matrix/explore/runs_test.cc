@@ -72,9 +72,10 @@ void Observe(const World& w, const Bounds& b, const api::Config& bootstrap, Evid
   }
 }
 
-// Runs `o` (its own observer too, if any; one pass to the depth bound: every state within the bounds, no
-// shortest-path iterations), expects safety, the depth bound reached, at
-// least `min_distinct` distinct states; returns what the states showed.
+// Runs `o` (its own observer too, if any; one pass to the depth bound: every
+// state within the bounds, no shortest-path iterations), expects safety, the
+// depth bound reached, at least `min_distinct` distinct states; returns what
+// the states showed.
 Evidence ExpectSafe(SearchOptions o, uint64_t min_distinct) {
   const int voters = o.bounds.voters > 0 ? o.bounds.voters : static_cast<int>(o.bounds.tags.size());
   api::Config bootstrap;

@@ -96,7 +96,8 @@ class EdgePriorities {
 
  private:
   uint64_t& Priority(const Choice& c) {
-    return priority_[std::min<size_t>(c.from, nodes_) * (nodes_ + 1) + std::min<size_t>(c.node, nodes_)];
+    const size_t from = std::min<size_t>(c.from, nodes_), to = std::min<size_t>(c.node, nodes_);
+    return priority_[from * (nodes_ + 1) + to];
   }
 
   size_t nodes_;

@@ -42,7 +42,8 @@ TEST_P(WalkCanaries, FoundShrunkAndReplayed) {
 
   std::optional<testing::FileReplay> replay = testing::ReplayThroughAFile(o.bounds, r->path);
   ASSERT_TRUE(replay.has_value());
-  EXPECT_EQ(replay->result.first_violation_at, static_cast<int>(r->path.size())) << replay->result.trace;
+  EXPECT_EQ(replay->result.first_violation_at, static_cast<int>(r->path.size()))
+      << replay->result.trace;
   ASSERT_FALSE(replay->result.violations.empty());
   EXPECT_EQ(check::ViolationString(replay->result.violations[0]),
             check::ViolationString(r->violations[0]));
