@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -175,6 +176,17 @@ bool ValidBounds(const Bounds& b) {
   return true;
 }
 
+// A progress line on stderr every 2^17 states a long run reaches.
+template <typename Options>
+void ReportProgress(Options& o, const char* unit) {
+  auto count = std::make_shared<uint64_t>(0);
+  o.observe = [count, unit](const World& w) {
+    if ((++*count & ((1u << 17) - 1)) != 0) return;
+    std::fprintf(stderr, "explore: %llu states reached (%s), now at choice %d\n",
+                 static_cast<unsigned long long>(*count), unit, w.choices_applied());
+  };
+}
+
 int RunWalks() {
   WalkOptions o;
   o.bounds = BoundsFromFlags();
@@ -188,6 +200,7 @@ int RunWalks() {
     return 2;
   }
   o.prefix = *prefix;
+  ReportProgress(o, "random walks");
   absl::StatusOr<WalkResult> r = RandomWalks(o);
   if (!r.ok()) {
     std::fprintf(stderr, "explore: %s\n", r.status().ToString().c_str());
@@ -227,6 +240,7 @@ int RunSearch() {
     return 2;
   }
   o.prefix = *prefix;
+  ReportProgress(o, "search");
   absl::StatusOr<SearchResult> r = Search(o);
   if (!r.ok()) {
     std::fprintf(stderr, "explore: %s\n", r.status().ToString().c_str());
