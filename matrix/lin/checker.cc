@@ -624,6 +624,10 @@ absl::StatusOr<CheckResult> Check(const History& history,
   std::optional<Bad> first_bad;
 
   for (const auto& [key, indices] : by_key) {
+    if (first_bad.has_value() && !options.all_keys) {
+      ++result.keys_unchecked;  // the verdict is decided already
+      continue;
+    }
     KeyModel model(result.model);
     std::vector<POp> ops;
     ops.reserve(indices.size());

@@ -60,8 +60,10 @@
 //    completed by T made indeterminate" is already not linearizable. This
 //    property is monotone in T (a linearization of a longer prefix, cut
 //    where the shorter one ends, linearizes the shorter), so the search is
-//    exact. That prefix and the operation(s) completing at T are reported;
-//    when several keys fail, the one with the earliest T is reported.
+//    exact. That prefix and the operation(s) completing at T are reported.
+//    By default the check stops at the first failing key (in key order),
+//    whose window is reported; with CheckOptions::all_keys every key is
+//    searched and the failing key with the earliest T is reported.
 //
 // BUDGET (deterministic, never wall clock)
 // Per key, the search stops with Verdict::kUnknown when it has entered more
@@ -71,7 +73,8 @@
 // the same point). Time per configuration is O(operations concurrent with
 // the frontier + pending indeterminate operations). A key that runs out of
 // budget does not stop the others: any non-linearizable key makes the
-// verdict kNotLinearizable; otherwise any unknown key makes it kUnknown.
+// verdict kNotLinearizable; otherwise any unknown key makes it kUnknown
+// (so stopping at the first bad key never changes the verdict).
 // A prefix search during window minimization that runs out of budget counts
 // as "not shown non-linearizable" and the window is marked non-minimal.
 #ifndef RAFTLOG_MATRIX_LIN_CHECKER_H_
@@ -109,6 +112,12 @@ struct CheckOptions {
   uint64_t max_memory_bytes = uint64_t{1} << 30;
   // Binary-search the smallest non-linearizable prefix of a failing key.
   bool minimize_window = true;
+  // false (default): stop at the first non-linearizable key in key order; the
+  // verdict is already decided, and the keys after it are not searched
+  // (CheckResult::keys_unchecked counts them). true: search every key, list
+  // all bad and unknown keys, and report the window of the key whose
+  // smallest bad prefix ends earliest.
+  bool all_keys = false;
 };
 
 struct CheckResult {
@@ -124,7 +133,10 @@ struct CheckResult {
   // what `max_states` bounds, so the figure to size the budget by.
   uint64_t max_search_states = 0;
   std::vector<Value> bad_keys;      // in key order
-  std::vector<Value> unknown_keys;  // in key order
+  std::vector<Value> unknown_keys;  // in key order (of the keys searched)
+  // Keys not searched because an earlier key was already non-linearizable
+  // (only without CheckOptions::all_keys).
+  size_t keys_unchecked = 0;
 
   // kNotLinearizable: the reported window on `window_key`: the operations
   // invoked at or before `window_cut_time` (indices into the History, in

@@ -2,6 +2,7 @@
 // random histories (deterministic seeds), and on large generated histories
 // that are linearizable by construction.
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,60 @@ History PrefixOfKey(const History& h, const Value& key, int64_t cut) {
     out.Add(p);
   }
   return out;
+}
+
+// The keys of `h` in key order, and the sub-history of each.
+std::map<Value, History> ByKey(const History& h) {
+  std::map<Value, History> out;
+  for (const Operation& op : h.ops()) out[op.key].Add(op);
+  return out;
+}
+
+// The default (stop at the first bad key) against --all-keys and against the
+// brute force per key: all_keys lists exactly the keys whose sub-history is
+// not linearizable; the default agrees on the verdict, stops at the first of
+// them (in key order), reports its window and counts the keys after it.
+void ExpectModesAgree(const History& h, Model model, const CheckResult& first,
+                      uint64_t seed) {
+  CheckOptions options;
+  options.model = model;
+  options.all_keys = true;
+  auto all = Check(h, options);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->verdict, first.verdict) << "seed " << seed;
+  EXPECT_EQ(all->keys_unchecked, 0u);
+  std::vector<Value> bad;
+  std::map<Value, History> by_key = ByKey(h);
+  for (const auto& [key, sub] : by_key) {
+    bool has_checked_op = false;
+    for (const Operation& op : sub.ops()) {
+      has_checked_op = has_checked_op || (op.outcome != Outcome::kFail &&
+                                          !(op.outcome == Outcome::kInfo &&
+                                            op.is_read()));
+    }
+    if (has_checked_op && !BruteForceLinearizable(sub, model)) {
+      bad.push_back(key);
+    }
+  }
+  EXPECT_EQ(all->bad_keys, bad) << "seed " << seed << "\n" << ToEdn(h);
+  if (bad.empty()) {
+    EXPECT_TRUE(first.bad_keys.empty());
+    EXPECT_EQ(first.keys_unchecked, 0u);
+    return;
+  }
+  EXPECT_EQ(first.bad_keys, std::vector<Value>{bad.front()})
+      << "seed " << seed;
+  EXPECT_EQ(first.window_key, bad.front()) << "seed " << seed;
+  size_t after = 0;
+  for (const auto& [key, sub] : by_key) {
+    bool checked = false;  // the checker's keys exclude :fail-only ones
+    for (const Operation& op : sub.ops()) {
+      checked = checked || (op.outcome != Outcome::kFail &&
+                            !(op.outcome == Outcome::kInfo && op.is_read()));
+    }
+    after += checked && bad.front() < key;
+  }
+  EXPECT_EQ(first.keys_unchecked, after) << "seed " << seed;
 }
 
 GenOptions SmallOptions(Model model, uint64_t seed) {
@@ -64,6 +119,7 @@ TEST_P(CrossCheckTest, AgreesWithBruteForce) {
     bool expected = BruteForceLinearizable(h, model);
     ASSERT_EQ(result->verdict == Verdict::kLinearizable, expected)
         << "seed " << seed << "\n" << ToEdn(h);
+    ExpectModesAgree(h, model, *result, seed);
     if (expected) {
       ++linearizable;
       continue;

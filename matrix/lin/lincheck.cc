@@ -1,6 +1,7 @@
 // lincheck FILE [--model=register|kv] [--max_states=N] [--max_memory_mb=N]
-//               [--window=N] [--json]
+//               [--window=N] [--json] [--all-keys]
 // See lincheck_main.h. Exit: 0 linearizable, 1 not, 2 unknown / bad input.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -24,8 +25,34 @@ ABSL_FLAG(uint64_t, max_memory_mb, 1024,
 ABSL_FLAG(int64_t, window, 50,
           "print at most this many ops of the failing window (0 = all)");
 ABSL_FLAG(bool, json, false, "print one JSON object instead of text");
+ABSL_FLAG(bool, all_keys, false,
+          "check every key (also spelled --all-keys) instead of stopping at "
+          "the first non-linearizable one");
 
 namespace {
+
+// Flags documented with dashes (--all-keys) are abseil flags with
+// underscores: rewrite the name part of such arguments before parsing.
+void UnderscoreFlagNames(int argc, char** argv,
+                         std::vector<std::string>* storage) {
+  storage->reserve(argc);
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
+    size_t end = std::min(arg.find('='), arg.size());
+    bool changed = false;
+    for (size_t j = 2; j < end; ++j) {
+      if (arg[j] == '-') {
+        arg[j] = '_';
+        changed = true;
+      }
+    }
+    if (!changed) continue;
+    storage->push_back(arg);
+    argv[i] = storage->back().data();
+  }
+}
 
 // absl::ParseCommandLine exits with status 1 on a bad flag, which would read
 // as "not linearizable". Check names and values first, so that every usage
@@ -81,9 +108,11 @@ bool CheckFlags(int argc, char** argv, std::string* error) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "lincheck FILE [--model=register|kv] [--max_states=N] "
-      "[--max_memory_mb=N] [--window=N] [--json]\n"
+      "[--max_memory_mb=N] [--window=N] [--json] [--all-keys]\n"
       "Checks a Jepsen-style EDN history for linearizability. Exit status: "
       "0 linearizable, 1 not linearizable, 2 unknown or unusable input.");
+  std::vector<std::string> renamed;
+  UnderscoreFlagNames(argc, argv, &renamed);
   std::string error;
   if (!CheckFlags(argc, argv, &error)) {
     std::fprintf(stderr, "lincheck: %s\n", error.c_str());
@@ -105,6 +134,7 @@ int main(int argc, char** argv) {
   args.max_memory_mb = absl::GetFlag(FLAGS_max_memory_mb);
   args.window = absl::GetFlag(FLAGS_window);
   args.json = absl::GetFlag(FLAGS_json);
+  args.all_keys = absl::GetFlag(FLAGS_all_keys);
   std::string out, err;
   int code = raftlog::lin::RunLincheck(args, &out, &err);
   std::fwrite(out.data(), 1, out.size(), stdout);

@@ -66,6 +66,7 @@ int RunLincheck(const LincheckArgs& args, std::string* out, std::string* err) {
   if (args.window < 0) return Fail(args, "--window must be >= 0", out, err);
   options.max_states = args.max_states;
   options.max_memory_bytes = args.max_memory_mb << 20;
+  options.all_keys = args.all_keys;
 
   absl::StatusOr<History> history = ReadEdnHistoryFile(args.file);
   if (!history.ok()) {
@@ -95,7 +96,8 @@ int RunLincheck(const LincheckArgs& args, std::string* out, std::string* err) {
         ", \"ops\": ", r.ops_checked, ", \"keys\": ", r.keys,
         ", \"states\": ", r.states_explored,
         ", \"bad_keys\": ", JsonList(KeysText(r.bad_keys)),
-        ", \"unknown_keys\": ", JsonList(KeysText(r.unknown_keys)));
+        ", \"unknown_keys\": ", JsonList(KeysText(r.unknown_keys)),
+        ", \"keys_unchecked\": ", r.keys_unchecked);
     if (r.verdict == Verdict::kUnknown) {
       absl::StrAppend(&s, ", \"reason\": ", util::JsonQuote(r.reason));
     }
@@ -124,6 +126,11 @@ int RunLincheck(const LincheckArgs& args, std::string* out, std::string* err) {
     if (r.verdict == Verdict::kNotLinearizable) {
       absl::StrAppend(out, "non-linearizable keys: ",
                       absl::StrJoin(KeysText(r.bad_keys), " "), "\n");
+      if (r.keys_unchecked > 0) {
+        absl::StrAppend(out, "stopped at the first non-linearizable key: ",
+                        r.keys_unchecked,
+                        " later keys not checked (--all-keys checks them)\n");
+      }
       absl::StrAppend(
           out, "key ", r.window_key.ToEdn(), ": the ",
           r.window_minimal ? "smallest" : "(possibly not smallest)",

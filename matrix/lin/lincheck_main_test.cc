@@ -65,6 +65,40 @@ TEST(LincheckTest, NotLinearizablePrintsWindow) {
   EXPECT_NE(out.find("the first 2 not shown"), std::string::npos) << out;
 }
 
+// Keys "a" and "b" both read a value never written.
+const char kTwoBadKeys[] =
+    "{:process 0, :type :invoke, :f :read, :key \"a\", :value nil}\n"
+    "{:process 0, :type :ok, :f :read, :key \"a\", :value 1}\n"
+    "{:process 1, :type :invoke, :f :read, :key \"b\", :value nil}\n"
+    "{:process 1, :type :ok, :f :read, :key \"b\", :value 2}\n";
+
+TEST(LincheckTest, StopsAtTheFirstBadKeyUnlessAllKeys) {
+  LincheckArgs args;
+  args.file = WriteFile("two_bad.edn", kTwoBadKeys);
+  std::string out, err;
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitNotLinearizable);
+  EXPECT_NE(out.find("non-linearizable keys: \"a\"\n"
+                     "stopped at the first non-linearizable key: 1 later "
+                     "keys not checked (--all-keys checks them)\n"
+                     "key \"a\": "),
+            std::string::npos)
+      << out;
+  args.all_keys = true;
+  out.clear();
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitNotLinearizable);
+  EXPECT_NE(out.find("non-linearizable keys: \"a\" \"b\"\nkey \"a\": "),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("stopped"), std::string::npos) << out;
+  args.json = true;
+  out.clear();
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitNotLinearizable);
+  EXPECT_NE(out.find("\"bad_keys\": [\"\\\"a\\\"\", \"\\\"b\\\"\"], "
+                     "\"unknown_keys\": [], \"keys_unchecked\": 0"),
+            std::string::npos)
+      << out;
+}
+
 TEST(LincheckTest, Json) {
   LincheckArgs args;
   args.file = WriteFile("stale.edn", kStale);
@@ -183,6 +217,9 @@ TEST(LincheckBinaryTest, ExitStatuses) {
   std::string stale = WriteFile("bin_stale.edn", kStale);
   EXPECT_EQ(RunBinary(good), 0);
   EXPECT_EQ(RunBinary(stale + " --json"), 1);
+  EXPECT_EQ(RunBinary(stale + " --all-keys"), 1);
+  EXPECT_EQ(RunBinary(stale + " --all_keys --json"), 1);
+  EXPECT_EQ(RunBinary(stale + " --all-keyz"), 2);
   EXPECT_EQ(RunBinary(stale + " --model=register --max_states=1000"), 1);
   EXPECT_EQ(RunBinary(good + " --bogus"), 2);
   EXPECT_EQ(RunBinary(good + " --max_states=lots"), 2);
