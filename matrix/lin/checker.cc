@@ -35,25 +35,102 @@ bool InModel(Model model, OpKind kind) {
   return false;
 }
 
-// Dense ids for model values. Lookup-only hash map (never iterated), so ids
-// depend only on the order values are first seen: deterministic.
-class Interner {
+// A map from 64-bit keys to int32 values, open addressing (lookup and
+// insert only, never iterated, so nothing depends on its layout).
+class FlatMap {
  public:
-  int32_t Id(const std::string& s) {
-    auto [it, inserted] = ids_.emplace(s, static_cast<int32_t>(strs_.size()));
-    if (inserted) {
-      strs_.push_back(s);
-      bytes_ += 2 * s.size() + 96;  // both copies + node and vector overhead
+  // The value of `key`, inserting `make()` first when absent.
+  template <typename Make>
+  int32_t FindOrInsert(uint64_t key, Make make) {
+    if ((count_ + 1) * 2 > keys_.size()) Grow();
+    const uint64_t stored = key + 1;  // 0 marks an empty slot
+    size_t mask = keys_.size() - 1;
+    for (size_t i = Slot(stored) & mask;; i = (i + 1) & mask) {
+      if (keys_[i] == stored) return values_[i];
+      if (keys_[i] == 0) {
+        int32_t v = make();  // may not touch this map
+        keys_[i] = stored;
+        values_[i] = v;
+        ++count_;
+        return v;
+      }
     }
-    return it->second;
   }
-  const std::string& Str(int32_t id) const { return strs_[id]; }
-  uint64_t bytes() const { return bytes_; }
+  uint64_t bytes() const { return keys_.size() * 12; }
 
  private:
-  std::unordered_map<std::string, int32_t> ids_;
-  std::vector<std::string> strs_;
-  uint64_t bytes_ = 0;
+  static uint64_t Slot(uint64_t k) {
+    k ^= k >> 31;
+    k *= 0x9e3779b97f4a7c15ULL;
+    return k ^ (k >> 29);
+  }
+  void Grow() {
+    size_t n = keys_.empty() ? 256 : keys_.size() * 2;
+    std::vector<uint64_t> keys(n, 0);
+    std::vector<int32_t> values(n, 0);
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i] == 0) continue;
+      size_t j = Slot(keys_[i]) & (n - 1);
+      while (keys[j] != 0) j = (j + 1) & (n - 1);
+      keys[j] = keys_[i];
+      values[j] = values_[i];
+    }
+    keys_.swap(keys);
+    values_.swap(values);
+  }
+
+  std::vector<uint64_t> keys_;
+  std::vector<int32_t> values_;
+  size_t count_ = 0;
+};
+
+// Dense ids for model values: the nodes of a byte trie, node 0 the empty
+// string. Two strings get the same id iff they are equal, and appending a
+// text to a state walks (or grows) the trie from the state's node: the cost
+// is the appended text's length, never the state's, and no state string is
+// ever built or copied during the search. Ids depend only on the order
+// strings are first seen: deterministic.
+class TextTrie {
+ public:
+  TextTrie() {
+    parent_.push_back(-1);
+    byte_.push_back(0);
+    depth_.push_back(0);
+  }
+  // True when the string of `a` is a prefix of the string of `b`.
+  bool IsPrefix(int32_t a, int32_t b) const {
+    if (depth_[a] > depth_[b]) return false;
+    for (int32_t d = depth_[b] - depth_[a]; d > 0; --d) b = parent_[b];
+    return a == b;
+  }
+  int32_t Extend(int32_t node, absl::string_view text) {
+    for (char c : text) node = Child(node, static_cast<unsigned char>(c));
+    return node;
+  }
+  // The string of `node` (built by walking to the root; not for the search).
+  std::string Text(int32_t node) const {
+    std::string s;
+    for (; node > 0; node = parent_[node]) s.push_back(byte_[node]);
+    std::reverse(s.begin(), s.end());
+    return s;
+  }
+  uint64_t bytes() const { return children_.bytes() + parent_.size() * 9; }
+
+ private:
+  int32_t Child(int32_t node, unsigned char c) {
+    uint64_t k = (static_cast<uint64_t>(node) << 8) | c;
+    return children_.FindOrInsert(k, [&] {
+      parent_.push_back(node);
+      byte_.push_back(static_cast<char>(c));
+      depth_.push_back(depth_[node] + 1);
+      return static_cast<int32_t>(parent_.size() - 1);
+    });
+  }
+
+  FlatMap children_;             // (node, byte) -> child node
+  std::vector<int32_t> parent_;  // per node
+  std::vector<char> byte_;       // per node: the byte from its parent
+  std::vector<int32_t> depth_;   // per node: its string's length
 };
 
 // One operation of a key's sub-history, with values interned.
@@ -92,12 +169,18 @@ class KeyModel {
         case Value::Type::kString: s = v.str(); break;
       }
     }
-    return interner_.Id(s);
+    int32_t id = trie_.Extend(0, s);
+    interned_.emplace(id, std::move(s));
+    return id;
   }
 
   int32_t initial() const { return initial_; }
+  // Kv: appends only extend the state, so a state that is not a prefix of
+  // a value read before any overwrite can happen is a dead end.
+  bool appends_extend() const { return model_ == Model::kKv; }
+  bool IsPrefix(int32_t a, int32_t b) const { return trie_.IsPrefix(a, b); }
   // The kv text of an interned value (register: its encoded form).
-  const std::string& Text(int32_t id) const { return interner_.Str(id); }
+  std::string Text(int32_t id) const { return trie_.Text(id); }
 
   // Applies `op` to `state`; false when the operation cannot happen in that
   // state (a read that would see another value, a cas whose expected value
@@ -121,25 +204,24 @@ class KeyModel {
       case OpKind::kAppend: {
         uint64_t k = (static_cast<uint64_t>(static_cast<uint32_t>(state)) << 32) |
                      static_cast<uint32_t>(op.arg);
-        auto it = appends_.find(k);
-        if (it == appends_.end()) {
-          std::string s = interner_.Str(state);
-          s += interner_.Str(op.arg);
-          it = appends_.emplace(k, interner_.Id(s)).first;
-        }
-        *next = it->second;
+        *next = appends_.FindOrInsert(k, [&] {
+          return trie_.Extend(state, interned_.at(op.arg));
+        });
         return true;
       }
     }
     return false;
   }
 
-  uint64_t bytes() const { return interner_.bytes() + appends_.size() * 48; }
+  uint64_t bytes() const { return trie_.bytes() + appends_.bytes(); }
 
  private:
   Model model_;
-  Interner interner_;
-  std::unordered_map<uint64_t, int32_t> appends_;  // lookup only
+  TextTrie trie_;
+  // The text of every value interned from the history (the arguments
+  // appends extend states with). Lookup only.
+  std::unordered_map<int32_t, std::string> interned_;
+  FlatMap appends_;  // (state, appended value) -> state
   int32_t initial_ = 0;
 };
 
@@ -213,6 +295,12 @@ struct SearchResult {
   SearchVerdict verdict = SearchVerdict::kOk;
   uint64_t states = 0;
   std::string reason;  // kUnknown
+  // kBad: the latest completion time at which the search had to backtrack
+  // (an :ok operation's completion reached before the operation could be
+  // linearized). Every configuration explored failed at or before it, using
+  // only operations invoked by then, so the prefix up to it is already not
+  // linearizable (see Check: it bounds the window search).
+  int64_t last_failure = -1;
 };
 
 // Wing & Gong / Lowe search over one key's operations (see checker.h).
@@ -386,11 +474,46 @@ SearchResult Search(const std::vector<POp>& in, KeyModel& model,
     return f;
   };
 
+  // Prefix rule (kv): scan the list for the first pending :ok get
+  // completion. If no overwrite (put, delete, cas) is pending before it,
+  // every overwrite still to be linearized was invoked after that get
+  // completed, so only appends can come between now and the get: its value
+  // must extend the current state. When it does not, no order completes the
+  // history from here, and `*when` receives the get's completion time.
+  // (Without it the search would try every order of the appends running
+  // until that get, and every place for an indeterminate append, before
+  // reaching the get's completion.)
+  auto dead_state = [&](int64_t* when) -> bool {
+    if (!model.appends_extend()) return false;
+    for (int32_t e = next[0]; e != kEnd; e = next[e]) {
+      const POp& p = ops[entry_op[e]];
+      const bool overwrite = p.kind != OpKind::kAppend &&
+                             p.kind != OpKind::kGet;
+      if (is_call[e]) {
+        if (overwrite) return false;
+        continue;
+      }
+      if (p.kind != OpKind::kGet) continue;
+      if (model.IsPrefix(state, p.result)) return false;
+      *when = p.complete;
+      return true;
+    }
+    return false;
+  };
+
   int32_t entry = next[0];
   bool fresh = true;  // a new configuration: apply the greedy rule first
   while (true) {
     if (remaining_ok == 0) return result;
     bool backtrack = false;
+    int64_t dead_at = 0;
+    if (fresh && dead_state(&dead_at)) {
+      // Fails like a completion reached at `dead_at` would (same bound for
+      // the window search: the get is in every prefix up to then).
+      fresh = false;
+      backtrack = true;
+      result.last_failure = std::max(result.last_failure, dead_at);
+    }
     if (fresh) {
       // Greedy rule: a callable read that is legal now can be linearized
       // first without loss (it changes no state, and everything that had to
@@ -432,6 +555,10 @@ SearchResult Search(const std::vector<POp>& in, KeyModel& model,
     // The first pending completion: its operation had to be linearized by
     // now (or a greedy read failed). Backtrack past every greedy frame: the
     // configuration before a greedy read fails whenever the one after does.
+    if (!backtrack) {
+      result.last_failure =
+          std::max(result.last_failure, ops[entry_op[entry]].complete);
+    }
     while (true) {
       if (stack.empty()) {
         result.verdict = SearchVerdict::kBad;
@@ -476,17 +603,16 @@ std::vector<POp> DropUnobservable(const std::vector<POp>& ops,
   // With appends: the observed texts that are not a prefix of another one
   // (a text inside a prefix is inside the longer text too). In a history
   // without overwrites that is a single string.
-  std::vector<const std::string*> texts;
+  std::vector<std::string> texts;
   if (appends) {
-    for (int32_t id : observed) texts.push_back(&model.Text(id));
-    std::sort(texts.begin(), texts.end(),
-              [](const std::string* a, const std::string* b) { return *a < *b; });
-    std::vector<const std::string*> maximal;
+    for (int32_t id : observed) texts.push_back(model.Text(id));
+    std::sort(texts.begin(), texts.end());
+    std::vector<std::string> maximal;
     for (size_t i = 0; i < texts.size(); ++i) {
       bool prefix_of_next =
           i + 1 < texts.size() &&
-          texts[i + 1]->compare(0, texts[i]->size(), *texts[i]) == 0;
-      if (!prefix_of_next) maximal.push_back(texts[i]);
+          texts[i + 1].compare(0, texts[i].size(), texts[i]) == 0;
+      if (!prefix_of_next) maximal.push_back(std::move(texts[i]));
     }
     texts.swap(maximal);
   }
@@ -503,11 +629,11 @@ std::vector<POp> DropUnobservable(const std::vector<POp>& ops,
                !std::binary_search(observed.begin(), observed.end(), op.arg);
       } else if (op.kind == OpKind::kPut || op.kind == OpKind::kAppend ||
                  op.kind == OpKind::kCas) {
-        const std::string& text = model.Text(op.arg);
+        const std::string text = model.Text(op.arg);
         drop = !text.empty();
-        for (const std::string* t : texts) {
+        for (const std::string& t : texts) {
           if (!drop) break;
-          if (t->find(text) != std::string::npos) drop = false;
+          if (t.find(text) != std::string::npos) drop = false;
         }
       }
     }
@@ -668,13 +794,26 @@ absl::StatusOr<CheckResult> Check(const History& history,
     }
     std::sort(cuts.begin(), cuts.end());
     cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-    size_t lo = 0, hi = cuts.size() - 1;  // prefix(cuts[hi]) is bad
+    // prefix(cuts[hi]) is bad. The full search explored, exhaustively, only
+    // operations invoked by its last failure and failed at completions no
+    // later than it: the same search tree as on the prefix up to it (where
+    // ops still running are indeterminate, which they effectively were).
+    // So that prefix is bad, and the window search starts below it.
+    size_t lo = 0;
+    size_t hi = static_cast<size_t>(
+        std::lower_bound(cuts.begin(), cuts.end(), full.last_failure) -
+        cuts.begin());
+    if (hi >= cuts.size()) hi = cuts.size() - 1;
     bool minimal = true;
     if (options.minimize_window) {
       while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        SearchResult r =
-            Search(Prefix(search_ops, cuts[mid]), model, options);
+        // Dropping again: an operation observed only after the cut is
+        // unobservable in the prefix (often the many :ok appends still
+        // running at the cut, which would otherwise float freely).
+        SearchResult r = Search(
+            DropUnobservable(Prefix(search_ops, cuts[mid]), model), model,
+            options);
         result.states_explored += r.states;
         result.max_search_states = std::max(result.max_search_states, r.states);
         if (r.verdict == SearchVerdict::kBad) {

@@ -40,6 +40,21 @@
 //    and when the search fails after it, it backtracks past it at once.
 //    With half the operations reads this cuts the configurations explored
 //    by about ten times.
+//    A second refinement, kv only (same checks): appends only extend the
+//    state. On entering a configuration, find the first pending :ok get
+//    completion; if no overwrite (put, delete, cas) is pending before it in
+//    the list, every overwrite still to come was invoked after that get
+//    completed, so only appends can run until the get, and the current
+//    state must be a prefix of the value it read. If not, the configuration
+//    fails at once, instead of after trying every order of the appends
+//    running until that get (k concurrent appends: k! states, since each
+//    order is a different string) and every place for an indeterminate
+//    append. On append histories this turns an exponential search into a
+//    near-linear one.
+//    Model values are interned as the nodes of a byte trie (equal strings,
+//    equal ids; "is a prefix of" is a walk up the trie), and an append
+//    walks the trie by the appended text only: no state string is built,
+//    copied or hashed during the search.
 //    The memo holds every configuration ever entered. Its key is the model
 //    state (an interned id) plus the linearized set as a bitset, stored
 //    compactly: :ok operations are numbered in invocation order and the set
@@ -60,7 +75,15 @@
 //    completed by T made indeterminate" is already not linearizable. This
 //    property is monotone in T (a linearization of a longer prefix, cut
 //    where the shorter one ends, linearizes the shorter), so the search is
-//    exact. That prefix and the operation(s) completing at T are reported.
+//    exact. The search starts from an upper bound the full search gives for
+//    free: the latest completion at which it had to backtrack. It only ever
+//    linearized operations invoked by then and failed at completions no
+//    later, which is the same search tree as on the prefix up to it, so
+//    that prefix is bad without searching it again.
+//    Each prefix is searched after dropping unobservable operations again
+//    (an :ok append still running at the cut and read only later is
+//    indeterminate and unobserved in the prefix).
+//    That prefix and the operation(s) completing at T are reported.
 //    By default the check stops at the first failing key (in key order),
 //    whose window is reported; with CheckOptions::all_keys every key is
 //    searched and the failing key with the earliest T is reported.
