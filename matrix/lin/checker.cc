@@ -1,11 +1,13 @@
 #include "matrix/lin/checker.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <cstring>
 #include <limits>
 #include <map>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -660,6 +662,113 @@ std::vector<POp> Prefix(const std::vector<POp>& ops, int64_t cut) {
   return out;
 }
 
+// What checking one key found (see Check). Independent of every other
+// key, so keys can be checked in any order or in parallel.
+struct KeyOutcome {
+  struct Bad {
+    int64_t cut = 0;
+    Value key;  // set by Check
+    bool minimal = true;
+    std::vector<size_t> window, failing;
+  };
+  size_t ops = 0;
+  SearchVerdict search = SearchVerdict::kOk;
+  uint64_t states = 0;
+  uint64_t max_search_states = 0;
+  std::string reason;  // kUnknown
+  Bad bad;             // kBad
+};
+
+// Searches one key's operations (`indices` into `history`, in invocation
+// order) and, when they are not linearizable, the smallest bad window.
+KeyOutcome CheckKey(const History& history, const std::vector<size_t>& indices,
+                    Model model_kind, const CheckOptions& options) {
+  KeyOutcome out;
+  KeyModel model(model_kind);
+  std::vector<POp> ops;
+  ops.reserve(indices.size());
+  for (size_t i : indices) {
+    const Operation& h = history[i];
+    POp op;
+    op.index = i;
+    op.kind = h.kind;
+    op.invoke = h.invoke_time;
+    op.ok = h.outcome == Outcome::kOk;
+    op.complete = op.ok ? *h.complete_time : kNever;
+    op.arg = model.Intern(h.value);
+    op.expected = model.Intern(h.expected);
+    op.result = model.Intern(h.result);
+    ops.push_back(op);
+  }
+  out.ops = ops.size();
+
+  std::vector<POp> search_ops = DropUnobservable(ops, model);
+  SearchResult full = Search(search_ops, model, options);
+  out.states = full.states;
+  out.max_search_states = full.states;
+  out.search = full.verdict;
+  out.reason = full.reason;
+  if (full.verdict != SearchVerdict::kBad) return out;
+
+  // Smallest non-linearizable prefix, by binary search over the :ok
+  // completion times (monotone; see checker.h).
+  std::vector<int64_t> cuts;
+  for (const POp& op : ops) {
+    if (op.ok) cuts.push_back(op.complete);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  // prefix(cuts[hi]) is bad. The full search explored, exhaustively, only
+  // operations invoked by its last failure and failed at completions no
+  // later than it: the same search tree as on the prefix up to it (where
+  // ops still running are indeterminate, which they effectively were).
+  // So that prefix is bad, and the window search starts below it.
+  size_t lo = 0;
+  size_t hi = static_cast<size_t>(
+      std::lower_bound(cuts.begin(), cuts.end(), full.last_failure) -
+      cuts.begin());
+  if (hi >= cuts.size()) hi = cuts.size() - 1;
+  bool minimal = true;
+  if (options.minimize_window) {
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      // Dropping again: an operation observed only after the cut is
+      // unobservable in the prefix (often the many :ok appends still
+      // running at the cut, which would otherwise float freely).
+      SearchResult r = Search(
+          DropUnobservable(Prefix(search_ops, cuts[mid]), model), model,
+          options);
+      out.states += r.states;
+      out.max_search_states = std::max(out.max_search_states, r.states);
+      if (r.verdict == SearchVerdict::kBad) {
+        hi = mid;
+      } else {
+        if (r.verdict == SearchVerdict::kUnknown) minimal = false;
+        lo = mid + 1;
+      }
+    }
+  } else {
+    minimal = false;
+  }
+  const int64_t cut = cuts[hi];
+  out.bad.cut = cut;
+  out.bad.minimal = minimal;
+  std::vector<const POp*> window;
+  for (const POp& op : ops) {
+    if (op.invoke <= cut) window.push_back(&op);
+  }
+  std::stable_sort(window.begin(), window.end(),
+                   [](const POp* a, const POp* b) {
+                     return std::tie(a->invoke, a->index) <
+                            std::tie(b->invoke, b->index);
+                   });
+  for (const POp* op : window) {
+    out.bad.window.push_back(op->index);
+    if (op->ok && op->complete == cut) out.bad.failing.push_back(op->index);
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::string_view ModelName(Model model) {
@@ -741,108 +850,65 @@ absl::StatusOr<CheckResult> Check(const History& history,
   }
   result.keys = by_key.size();
 
-  struct Bad {
-    int64_t cut;
-    Value key;
-    bool minimal;
-    std::vector<size_t> window, failing;
+  std::vector<const std::pair<const Value, std::vector<size_t>>*> keys;
+  for (const auto& entry : by_key) keys.push_back(&entry);
+  std::vector<KeyOutcome> outcomes(keys.size());
+  auto check_key = [&](size_t k) {
+    outcomes[k] = CheckKey(history, keys[k]->second, result.model, options);
   };
-  std::optional<Bad> first_bad;
+  const size_t jobs = std::min<size_t>(std::max(options.jobs, 1),
+                                       keys.size());
+  // Keys after the first bad one (in key order) are not needed without
+  // all_keys; the parallel path may search some of them anyway (their
+  // outcomes are discarded below), the sequential one never does.
+  std::atomic<size_t> first_bad_index{keys.size()};
+  if (jobs <= 1) {
+    for (size_t k = 0; k < keys.size(); ++k) {
+      check_key(k);
+      if (outcomes[k].search == SearchVerdict::kBad && !options.all_keys) break;
+    }
+  } else {
+    std::atomic<size_t> next_key{0};
+    auto worker = [&] {
+      for (size_t k = next_key++; k < keys.size(); k = next_key++) {
+        if (!options.all_keys && k > first_bad_index.load()) continue;
+        check_key(k);
+        if (outcomes[k].search != SearchVerdict::kBad) continue;
+        size_t seen = first_bad_index.load();
+        while (k < seen && !first_bad_index.compare_exchange_weak(seen, k)) {
+        }
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < jobs; ++t) threads.emplace_back(worker);
+    for (std::thread& t : threads) t.join();
+  }
 
-  for (const auto& [key, indices] : by_key) {
+  // Merge in key order: the same result for any number of jobs.
+  std::optional<KeyOutcome::Bad> first_bad;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const Value& key = keys[k]->first;
     if (first_bad.has_value() && !options.all_keys) {
       ++result.keys_unchecked;  // the verdict is decided already
       continue;
     }
-    KeyModel model(result.model);
-    std::vector<POp> ops;
-    ops.reserve(indices.size());
-    for (size_t i : indices) {
-      const Operation& h = history[i];
-      POp op;
-      op.index = i;
-      op.kind = h.kind;
-      op.invoke = h.invoke_time;
-      op.ok = h.outcome == Outcome::kOk;
-      op.complete = op.ok ? *h.complete_time : kNever;
-      op.arg = model.Intern(h.value);
-      op.expected = model.Intern(h.expected);
-      op.result = model.Intern(h.result);
-      ops.push_back(op);
-    }
-    result.ops_checked += ops.size();
-
-    std::vector<POp> search_ops = DropUnobservable(ops, model);
-    SearchResult full = Search(search_ops, model, options);
-    result.states_explored += full.states;
-    result.max_search_states = std::max(result.max_search_states, full.states);
-    if (full.verdict == SearchVerdict::kOk) continue;
-    if (full.verdict == SearchVerdict::kUnknown) {
+    KeyOutcome& o = outcomes[k];
+    result.ops_checked += o.ops;
+    result.states_explored += o.states;
+    result.max_search_states =
+        std::max(result.max_search_states, o.max_search_states);
+    if (o.search == SearchVerdict::kOk) continue;
+    if (o.search == SearchVerdict::kUnknown) {
       if (result.unknown_keys.empty()) {
-        result.reason = absl::StrCat("key ", key.ToEdn(), ": ", full.reason);
+        result.reason = absl::StrCat("key ", key.ToEdn(), ": ", o.reason);
       }
       result.unknown_keys.push_back(key);
       continue;
     }
     result.bad_keys.push_back(key);
-
-    // Smallest non-linearizable prefix, by binary search over the :ok
-    // completion times (monotone; see checker.h).
-    std::vector<int64_t> cuts;
-    for (const POp& op : ops) {
-      if (op.ok) cuts.push_back(op.complete);
-    }
-    std::sort(cuts.begin(), cuts.end());
-    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-    // prefix(cuts[hi]) is bad. The full search explored, exhaustively, only
-    // operations invoked by its last failure and failed at completions no
-    // later than it: the same search tree as on the prefix up to it (where
-    // ops still running are indeterminate, which they effectively were).
-    // So that prefix is bad, and the window search starts below it.
-    size_t lo = 0;
-    size_t hi = static_cast<size_t>(
-        std::lower_bound(cuts.begin(), cuts.end(), full.last_failure) -
-        cuts.begin());
-    if (hi >= cuts.size()) hi = cuts.size() - 1;
-    bool minimal = true;
-    if (options.minimize_window) {
-      while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        // Dropping again: an operation observed only after the cut is
-        // unobservable in the prefix (often the many :ok appends still
-        // running at the cut, which would otherwise float freely).
-        SearchResult r = Search(
-            DropUnobservable(Prefix(search_ops, cuts[mid]), model), model,
-            options);
-        result.states_explored += r.states;
-        result.max_search_states = std::max(result.max_search_states, r.states);
-        if (r.verdict == SearchVerdict::kBad) {
-          hi = mid;
-        } else {
-          if (r.verdict == SearchVerdict::kUnknown) minimal = false;
-          lo = mid + 1;
-        }
-      }
-    } else {
-      minimal = false;
-    }
-    int64_t cut = cuts[hi];
-    if (first_bad.has_value() && first_bad->cut <= cut) continue;
-    Bad bad{cut, key, minimal, {}, {}};
-    std::vector<const POp*> window;
-    for (const POp& op : ops) {
-      if (op.invoke <= cut) window.push_back(&op);
-    }
-    std::stable_sort(window.begin(), window.end(),
-                     [](const POp* a, const POp* b) {
-                       return std::tie(a->invoke, a->index) <
-                              std::tie(b->invoke, b->index);
-                     });
-    for (const POp* op : window) {
-      bad.window.push_back(op->index);
-      if (op->ok && op->complete == cut) bad.failing.push_back(op->index);
-    }
-    first_bad = std::move(bad);
+    if (first_bad.has_value() && first_bad->cut <= o.bad.cut) continue;
+    first_bad = std::move(o.bad);
+    first_bad->key = key;
   }
 
   if (first_bad.has_value()) {

@@ -141,6 +141,13 @@ struct CheckOptions {
   // all bad and unknown keys, and report the window of the key whose
   // smallest bad prefix ends earliest.
   bool all_keys = false;
+  // Keys searched in parallel (std::thread) when > 1. The result is the
+  // same for any value: outcomes are merged in key order, and without
+  // all_keys the keys after the first bad one are dropped even when a
+  // thread already searched them. The budgets stay per key, so memory can
+  // reach `jobs` times max_memory_bytes. Not for the simulation path (no
+  // threads there): keep 1.
+  int jobs = 1;
 };
 
 struct CheckResult {
@@ -149,7 +156,8 @@ struct CheckResult {
   // kUnknown: which key ran out of which budget.
   std::string reason;
 
-  size_t ops_checked = 0;  // after dropping :fail and indeterminate reads
+  // Of the keys searched, after dropping :fail and indeterminate reads.
+  size_t ops_checked = 0;
   size_t keys = 0;
   uint64_t states_explored = 0;  // all searches, including minimization
   // The largest single search (one key, or one prefix while minimizing):

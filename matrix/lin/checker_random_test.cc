@@ -216,6 +216,54 @@ TEST_P(CrossCheckTest, CorruptedLargeHistoriesHaveSmallValidWindows) {
   EXPECT_GT(checked, 0);
 }
 
+// Checking keys in parallel changes nothing in the result, in either mode,
+// including the state counts and the window.
+TEST_P(CrossCheckTest, ParallelKeysGiveTheSameResult) {
+  const Model model = GetParam();
+  int bad = 0;
+  for (uint64_t seed = 0; seed < 60; ++seed) {
+    GenOptions o;
+    o.model = model;
+    o.clients = 6;
+    o.ops = 400;
+    o.keys = 2 + seed % 9;
+    o.values = 4;
+    o.info_rate = 0.05;
+    o.corrupt_rate = seed % 2 == 0 ? 0.004 : 0.0;
+    o.unique_appends = seed % 3 != 0;
+    History h = GenerateHistory(seed + 5000, o);
+    for (bool all_keys : {false, true}) {
+      CheckOptions options;
+      options.model = model;
+      options.all_keys = all_keys;
+      auto serial = Check(h, options);
+      ASSERT_TRUE(serial.ok());
+      bad += serial->verdict == Verdict::kNotLinearizable;
+      for (int jobs : {2, 5}) {
+        options.jobs = jobs;
+        auto parallel = Check(h, options);
+        ASSERT_TRUE(parallel.ok());
+        SCOPED_TRACE(absl::StrCat("seed ", seed, " jobs ", jobs,
+                                  " all_keys ", all_keys));
+        EXPECT_EQ(parallel->verdict, serial->verdict);
+        EXPECT_EQ(parallel->reason, serial->reason);
+        EXPECT_EQ(parallel->ops_checked, serial->ops_checked);
+        EXPECT_EQ(parallel->states_explored, serial->states_explored);
+        EXPECT_EQ(parallel->max_search_states, serial->max_search_states);
+        EXPECT_EQ(parallel->bad_keys, serial->bad_keys);
+        EXPECT_EQ(parallel->unknown_keys, serial->unknown_keys);
+        EXPECT_EQ(parallel->keys_unchecked, serial->keys_unchecked);
+        EXPECT_EQ(parallel->window_key, serial->window_key);
+        EXPECT_EQ(parallel->window_cut_time, serial->window_cut_time);
+        EXPECT_EQ(parallel->window_ops, serial->window_ops);
+        EXPECT_EQ(parallel->failing_ops, serial->failing_ops);
+      }
+    }
+  }
+  EXPECT_GT(bad, 10);  // both verdicts occur
+  EXPECT_LT(bad, 110);
+}
+
 INSTANTIATE_TEST_SUITE_P(Models, CrossCheckTest,
                          ::testing::Values(Model::kRegister, Model::kKv),
                          [](const ::testing::TestParamInfo<Model>& info) {

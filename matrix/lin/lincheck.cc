@@ -1,5 +1,6 @@
 // lincheck FILE... [--model=register|kv] [--max_states=N] [--max_memory_mb=N]
 //               [--window=N] [--json] [--all-keys]
+//               [--jobs=N]
 // See lincheck_main.h. Exit: 0 linearizable, 1 not, 2 unknown / bad input.
 #include <algorithm>
 #include <cstdint>
@@ -28,6 +29,9 @@ ABSL_FLAG(bool, json, false, "print one JSON object instead of text");
 ABSL_FLAG(bool, all_keys, false,
           "check every key (also spelled --all-keys) instead of stopping at "
           "the first non-linearizable one");
+ABSL_FLAG(int64_t, jobs, 1,
+          "keys checked in parallel threads; the output is the same for "
+          "any value");
 
 namespace {
 
@@ -108,7 +112,7 @@ bool CheckFlags(int argc, char** argv, std::string* error) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "lincheck FILE... [--model=register|kv] [--max_states=N] "
-      "[--max_memory_mb=N] [--window=N] [--json] [--all-keys]\n"
+      "[--max_memory_mb=N] [--window=N] [--json] [--all-keys] [--jobs=N]\n"
       "Checks Jepsen-style EDN histories for linearizability (several files:\n"
       "one line each). Exit status: 0 linearizable, 1 not linearizable,\n"
       "2 unknown or unusable input; for several files the worst, with\n"
@@ -139,6 +143,7 @@ int main(int argc, char** argv) {
   args.window = absl::GetFlag(FLAGS_window);
   args.json = absl::GetFlag(FLAGS_json);
   args.all_keys = absl::GetFlag(FLAGS_all_keys);
+  args.jobs = absl::GetFlag(FLAGS_jobs);
   std::string out, err;
   int code = raftlog::lin::RunLincheckFiles(args, files, &out, &err);
   std::fwrite(out.data(), 1, out.size(), stdout);

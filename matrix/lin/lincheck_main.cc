@@ -84,6 +84,11 @@ bool Options(const LincheckArgs& args, CheckOptions* options,
   options->max_states = args.max_states;
   options->max_memory_bytes = args.max_memory_mb << 20;
   options->all_keys = args.all_keys;
+  if (args.jobs < 1 || args.jobs > 1024) {
+    *error = "--jobs must be between 1 and 1024";
+    return false;
+  }
+  options->jobs = static_cast<int>(args.jobs);
   return true;
 }
 

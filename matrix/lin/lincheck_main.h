@@ -2,6 +2,7 @@
 //
 //   lincheck FILE... [--model=register|kv] [--max_states=N]
 //                    [--max_memory_mb=N] [--window=N] [--json] [--all-keys]
+//                    [--jobs=N]
 //
 // For one file: prints the verdict on the first line ("linearizable", "not
 // linearizable", "unknown"), then details: for a violation the failing key,
@@ -30,6 +31,8 @@ struct LincheckArgs {
   bool json = false;
   // Search every key instead of stopping at the first non-linearizable one.
   bool all_keys = false;
+  // Keys checked in parallel (CheckOptions::jobs); same output for any N.
+  int64_t jobs = 1;
 };
 
 constexpr int kExitLinearizable = 0;

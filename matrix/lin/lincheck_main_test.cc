@@ -91,6 +91,21 @@ TEST(LincheckTest, StopsAtTheFirstBadKeyUnlessAllKeys) {
             std::string::npos)
       << out;
   EXPECT_EQ(out.find("stopped"), std::string::npos) << out;
+  // --jobs: the same report.
+  for (bool all_keys : {false, true}) {
+    args.all_keys = all_keys;
+    std::string serial, parallel;
+    args.jobs = 1;
+    EXPECT_EQ(RunLincheck(args, &serial, &err), kExitNotLinearizable);
+    args.jobs = 2;
+    EXPECT_EQ(RunLincheck(args, &parallel, &err), kExitNotLinearizable);
+    EXPECT_EQ(parallel, serial);
+  }
+  args.jobs = 0;
+  out.clear();
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitUnknown);
+  args.jobs = 1;
+  args.all_keys = true;
   args.json = true;
   out.clear();
   EXPECT_EQ(RunLincheck(args, &out, &err), kExitNotLinearizable);
@@ -310,6 +325,8 @@ TEST(LincheckBinaryTest, ExitStatuses) {
   EXPECT_EQ(RunBinary(stale + " --all-keys"), 1);
   EXPECT_EQ(RunBinary(stale + " --all_keys --json"), 1);
   EXPECT_EQ(RunBinary(stale + " --all-keyz"), 2);
+  EXPECT_EQ(RunBinary(stale + " --jobs=3"), 1);
+  EXPECT_EQ(RunBinary(stale + " --jobs=0"), 2);
   EXPECT_EQ(RunBinary(stale + " --model=register --max_states=1000"), 1);
   EXPECT_EQ(RunBinary(good + " --bogus"), 2);
   EXPECT_EQ(RunBinary(good + " --max_states=lots"), 2);
