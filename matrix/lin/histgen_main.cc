@@ -52,23 +52,10 @@ int main(int argc, char** argv) {
       raftlog::lin::GenerateHistory(absl::GetFlag(FLAGS_seed), o);
   if (int bad = absl::GetFlag(FLAGS_bad_key); bad >= 0) {
     raftlog::lin::Value key = raftlog::lin::Value::Str(absl::StrCat("k", bad));
-    std::vector<size_t> reads;
-    for (size_t i = 0; i < h.size(); ++i) {
-      const raftlog::lin::Operation& op = h[i];
-      if (op.key == key && op.is_read() &&
-          op.outcome == raftlog::lin::Outcome::kOk) {
-        reads.push_back(i);
-      }
-    }
-    if (reads.empty()) {
+    if (!raftlog::lin::CorruptMiddleRead(&h, key)) {
       std::fprintf(stderr, "histgen: key k%d has no :ok read\n", bad);
       return 2;
     }
-    raftlog::lin::Operation& op = h.mutable_ops()[reads[reads.size() / 2]];
-    // A value no sequential run produces: the text read, with a marker
-    // no operation writes.
-    std::string text = op.result.is_string() ? op.result.str() : "";
-    op.result = raftlog::lin::Value::Str(text + "#");
   }
   std::string text = raftlog::lin::ToEdn(h);
   std::fwrite(text.data(), 1, text.size(), stdout);
