@@ -477,26 +477,35 @@ SearchResult Search(const std::vector<POp>& in, KeyModel& model,
   };
 
   // Prefix rule (kv): scan the list for the first pending :ok get
-  // completion. If no overwrite (put, delete, cas) is pending before it,
-  // every overwrite still to be linearized was invoked after that get
-  // completed, so only appends can come between now and the get: its value
-  // must extend the current state. When it does not, no order completes the
-  // history from here, and `*when` receives the get's completion time.
-  // (Without it the search would try every order of the appends running
-  // until that get, and every place for an indeterminate append, before
-  // reaching the get's completion.)
+  // completion. Only the overwrites (put, delete, cas) pending before it in
+  // the list can be linearized before that get (every other one was invoked
+  // after the get completed), and between them only appends. So the value
+  // the get read must extend either the current state (no overwrite before
+  // the get) or the value of one of those overwrites (the last one before
+  // the get; delete: the empty value). When it extends none, no order
+  // completes the history from here, and `*when` receives the get's
+  // completion time. (Without it the search would try every order of the
+  // appends running until that get, and every place for an indeterminate
+  // append, before reaching the get's completion.)
+  std::vector<int32_t> overwrite_values;
   auto dead_state = [&](int64_t* when) -> bool {
     if (!model.appends_extend()) return false;
+    overwrite_values.clear();
     for (int32_t e = next[0]; e != kEnd; e = next[e]) {
       const POp& p = ops[entry_op[e]];
-      const bool overwrite = p.kind != OpKind::kAppend &&
-                             p.kind != OpKind::kGet;
       if (is_call[e]) {
-        if (overwrite) return false;
+        if (p.kind == OpKind::kPut || p.kind == OpKind::kCas) {
+          overwrite_values.push_back(p.arg);
+        } else if (p.kind == OpKind::kDelete) {
+          return false;  // the empty value extends to anything
+        }
         continue;
       }
       if (p.kind != OpKind::kGet) continue;
       if (model.IsPrefix(state, p.result)) return false;
+      for (int32_t v : overwrite_values) {
+        if (model.IsPrefix(v, p.result)) return false;
+      }
       *when = p.complete;
       return true;
     }

@@ -42,13 +42,14 @@
 //    by about ten times.
 //    A second refinement, kv only (same checks): appends only extend the
 //    state. On entering a configuration, find the first pending :ok get
-//    completion; if no overwrite (put, delete, cas) is pending before it in
-//    the list, every overwrite still to come was invoked after that get
-//    completed, so only appends can run until the get, and the current
-//    state must be a prefix of the value it read. If not, the configuration
-//    fails at once, instead of after trying every order of the appends
-//    running until that get (k concurrent appends: k! states, since each
-//    order is a different string) and every place for an indeterminate
+//    completion. Only the overwrites (put, delete, cas) pending before it
+//    in the list can come before that get (the others were invoked after
+//    it completed), with appends between them; so the value it read must
+//    extend the current state or the value of one of those overwrites. If
+//    it extends none, the configuration fails at once, instead of after
+//    trying every order of the appends running until that get (k
+//    concurrent appends: k! states, since each order is a different
+//    string) and every place for an indeterminate
 //    append. On append histories this turns an exponential search into a
 //    near-linear one.
 //    Model values are interned as the nodes of a byte trie (equal strings,
