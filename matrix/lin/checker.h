@@ -49,9 +49,8 @@
 //    it extends none, the configuration fails at once, instead of after
 //    trying every order of the appends running until that get (k
 //    concurrent appends: k! states, since each order is a different
-//    string) and every place for an indeterminate
-//    append. On append histories this turns an exponential search into a
-//    near-linear one.
+//    string) and every place for an indeterminate append. On append
+//    histories this turns an exponential search into a near-linear one.
 //    Model values are interned as the nodes of a byte trie (equal strings,
 //    equal ids; "is a prefix of" is a walk up the trie), and an append
 //    walks the trie by the appended text only: no state string is built,
