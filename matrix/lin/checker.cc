@@ -487,11 +487,17 @@ SearchResult Search(const std::vector<POp>& in, KeyModel& model,
   // completion time. (Without it the search would try every order of the
   // appends running until that get, and every place for an indeterminate
   // append, before reaching the get's completion.)
+  // The scan gives up (no pruning, always sound) after kMaxScan entries,
+  // so a key with few gets does not pay a walk over its whole remaining
+  // history at every configuration.
+  constexpr int kMaxScan = 1024;
   std::vector<int32_t> overwrite_values;
   auto dead_state = [&](int64_t* when) -> bool {
     if (!model.appends_extend()) return false;
     overwrite_values.clear();
-    for (int32_t e = next[0]; e != kEnd; e = next[e]) {
+    int scanned = 0;
+    for (int32_t e = next[0]; e != kEnd && scanned < kMaxScan;
+         e = next[e], ++scanned) {
       const POp& p = ops[entry_op[e]];
       if (is_call[e]) {
         if (p.kind == OpKind::kPut || p.kind == OpKind::kCas) {
