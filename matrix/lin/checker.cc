@@ -1,11 +1,13 @@
 #include "matrix/lin/checker.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <cstring>
 #include <limits>
 #include <map>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -35,25 +37,102 @@ bool InModel(Model model, OpKind kind) {
   return false;
 }
 
-// Dense ids for model values. Lookup-only hash map (never iterated), so ids
-// depend only on the order values are first seen: deterministic.
-class Interner {
+// A map from 64-bit keys to int32 values, open addressing (lookup and
+// insert only, never iterated, so nothing depends on its layout).
+class FlatMap {
  public:
-  int32_t Id(const std::string& s) {
-    auto [it, inserted] = ids_.emplace(s, static_cast<int32_t>(strs_.size()));
-    if (inserted) {
-      strs_.push_back(s);
-      bytes_ += 2 * s.size() + 96;  // both copies + node and vector overhead
+  // The value of `key`, inserting `make()` first when absent.
+  template <typename Make>
+  int32_t FindOrInsert(uint64_t key, Make make) {
+    if ((count_ + 1) * 2 > keys_.size()) Grow();
+    const uint64_t stored = key + 1;  // 0 marks an empty slot
+    size_t mask = keys_.size() - 1;
+    for (size_t i = Slot(stored) & mask;; i = (i + 1) & mask) {
+      if (keys_[i] == stored) return values_[i];
+      if (keys_[i] == 0) {
+        int32_t v = make();  // may not touch this map
+        keys_[i] = stored;
+        values_[i] = v;
+        ++count_;
+        return v;
+      }
     }
-    return it->second;
   }
-  const std::string& Str(int32_t id) const { return strs_[id]; }
-  uint64_t bytes() const { return bytes_; }
+  uint64_t bytes() const { return keys_.size() * 12; }
 
  private:
-  std::unordered_map<std::string, int32_t> ids_;
-  std::vector<std::string> strs_;
-  uint64_t bytes_ = 0;
+  static uint64_t Slot(uint64_t k) {
+    k ^= k >> 31;
+    k *= 0x9e3779b97f4a7c15ULL;
+    return k ^ (k >> 29);
+  }
+  void Grow() {
+    size_t n = keys_.empty() ? 256 : keys_.size() * 2;
+    std::vector<uint64_t> keys(n, 0);
+    std::vector<int32_t> values(n, 0);
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i] == 0) continue;
+      size_t j = Slot(keys_[i]) & (n - 1);
+      while (keys[j] != 0) j = (j + 1) & (n - 1);
+      keys[j] = keys_[i];
+      values[j] = values_[i];
+    }
+    keys_.swap(keys);
+    values_.swap(values);
+  }
+
+  std::vector<uint64_t> keys_;
+  std::vector<int32_t> values_;
+  size_t count_ = 0;
+};
+
+// Dense ids for model values: the nodes of a byte trie, node 0 the empty
+// string. Two strings get the same id iff they are equal, and appending a
+// text to a state walks (or grows) the trie from the state's node: the cost
+// is the appended text's length, never the state's, and no state string is
+// ever built or copied during the search. Ids depend only on the order
+// strings are first seen: deterministic.
+class TextTrie {
+ public:
+  TextTrie() {
+    parent_.push_back(-1);
+    byte_.push_back(0);
+    depth_.push_back(0);
+  }
+  // True when the string of `a` is a prefix of the string of `b`.
+  bool IsPrefix(int32_t a, int32_t b) const {
+    if (depth_[a] > depth_[b]) return false;
+    for (int32_t d = depth_[b] - depth_[a]; d > 0; --d) b = parent_[b];
+    return a == b;
+  }
+  int32_t Extend(int32_t node, absl::string_view text) {
+    for (char c : text) node = Child(node, static_cast<unsigned char>(c));
+    return node;
+  }
+  // The string of `node` (built by walking to the root; not for the search).
+  std::string Text(int32_t node) const {
+    std::string s;
+    for (; node > 0; node = parent_[node]) s.push_back(byte_[node]);
+    std::reverse(s.begin(), s.end());
+    return s;
+  }
+  uint64_t bytes() const { return children_.bytes() + parent_.size() * 9; }
+
+ private:
+  int32_t Child(int32_t node, unsigned char c) {
+    uint64_t k = (static_cast<uint64_t>(node) << 8) | c;
+    return children_.FindOrInsert(k, [&] {
+      parent_.push_back(node);
+      byte_.push_back(static_cast<char>(c));
+      depth_.push_back(depth_[node] + 1);
+      return static_cast<int32_t>(parent_.size() - 1);
+    });
+  }
+
+  FlatMap children_;             // (node, byte) -> child node
+  std::vector<int32_t> parent_;  // per node
+  std::vector<char> byte_;       // per node: the byte from its parent
+  std::vector<int32_t> depth_;   // per node: its string's length
 };
 
 // One operation of a key's sub-history, with values interned.
@@ -92,12 +171,18 @@ class KeyModel {
         case Value::Type::kString: s = v.str(); break;
       }
     }
-    return interner_.Id(s);
+    int32_t id = trie_.Extend(0, s);
+    interned_.emplace(id, std::move(s));
+    return id;
   }
 
   int32_t initial() const { return initial_; }
+  // Kv: appends only extend the state, so a state that is not a prefix of
+  // a value read before any overwrite can happen is a dead end.
+  bool appends_extend() const { return model_ == Model::kKv; }
+  bool IsPrefix(int32_t a, int32_t b) const { return trie_.IsPrefix(a, b); }
   // The kv text of an interned value (register: its encoded form).
-  const std::string& Text(int32_t id) const { return interner_.Str(id); }
+  std::string Text(int32_t id) const { return trie_.Text(id); }
 
   // Applies `op` to `state`; false when the operation cannot happen in that
   // state (a read that would see another value, a cas whose expected value
@@ -121,25 +206,24 @@ class KeyModel {
       case OpKind::kAppend: {
         uint64_t k = (static_cast<uint64_t>(static_cast<uint32_t>(state)) << 32) |
                      static_cast<uint32_t>(op.arg);
-        auto it = appends_.find(k);
-        if (it == appends_.end()) {
-          std::string s = interner_.Str(state);
-          s += interner_.Str(op.arg);
-          it = appends_.emplace(k, interner_.Id(s)).first;
-        }
-        *next = it->second;
+        *next = appends_.FindOrInsert(k, [&] {
+          return trie_.Extend(state, interned_.at(op.arg));
+        });
         return true;
       }
     }
     return false;
   }
 
-  uint64_t bytes() const { return interner_.bytes() + appends_.size() * 48; }
+  uint64_t bytes() const { return trie_.bytes() + appends_.bytes(); }
 
  private:
   Model model_;
-  Interner interner_;
-  std::unordered_map<uint64_t, int32_t> appends_;  // lookup only
+  TextTrie trie_;
+  // The text of every value interned from the history (the arguments
+  // appends extend states with). Lookup only.
+  std::unordered_map<int32_t, std::string> interned_;
+  FlatMap appends_;  // (state, appended value) -> state
   int32_t initial_ = 0;
 };
 
@@ -213,6 +297,12 @@ struct SearchResult {
   SearchVerdict verdict = SearchVerdict::kOk;
   uint64_t states = 0;
   std::string reason;  // kUnknown
+  // kBad: the latest completion time at which the search had to backtrack
+  // (an :ok operation's completion reached before the operation could be
+  // linearized). Every configuration explored failed at or before it, using
+  // only operations invoked by then, so the prefix up to it is already not
+  // linearizable (see Check: it bounds the window search).
+  int64_t last_failure = -1;
 };
 
 // Wing & Gong / Lowe search over one key's operations (see checker.h).
@@ -386,11 +476,61 @@ SearchResult Search(const std::vector<POp>& in, KeyModel& model,
     return f;
   };
 
+  // Prefix rule (kv): scan the list for the first pending :ok get
+  // completion. Only the overwrites (put, delete, cas) pending before it in
+  // the list can be linearized before that get (every other one was invoked
+  // after the get completed), and between them only appends. So the value
+  // the get read must extend either the current state (no overwrite before
+  // the get) or the value of one of those overwrites (the last one before
+  // the get; delete: the empty value). When it extends none, no order
+  // completes the history from here, and `*when` receives the get's
+  // completion time. (Without it the search would try every order of the
+  // appends running until that get, and every place for an indeterminate
+  // append, before reaching the get's completion.)
+  // The scan gives up (no pruning, always sound) after kMaxScan entries,
+  // so a key with few gets does not pay a walk over its whole remaining
+  // history at every configuration.
+  constexpr int kMaxScan = 1024;
+  std::vector<int32_t> overwrite_values;
+  auto dead_state = [&](int64_t* when) -> bool {
+    if (!model.appends_extend()) return false;
+    overwrite_values.clear();
+    int scanned = 0;
+    for (int32_t e = next[0]; e != kEnd && scanned < kMaxScan;
+         e = next[e], ++scanned) {
+      const POp& p = ops[entry_op[e]];
+      if (is_call[e]) {
+        if (p.kind == OpKind::kPut || p.kind == OpKind::kCas) {
+          overwrite_values.push_back(p.arg);
+        } else if (p.kind == OpKind::kDelete) {
+          return false;  // the empty value extends to anything
+        }
+        continue;
+      }
+      if (p.kind != OpKind::kGet) continue;
+      if (model.IsPrefix(state, p.result)) return false;
+      for (int32_t v : overwrite_values) {
+        if (model.IsPrefix(v, p.result)) return false;
+      }
+      *when = p.complete;
+      return true;
+    }
+    return false;
+  };
+
   int32_t entry = next[0];
   bool fresh = true;  // a new configuration: apply the greedy rule first
   while (true) {
     if (remaining_ok == 0) return result;
     bool backtrack = false;
+    int64_t dead_at = 0;
+    if (fresh && dead_state(&dead_at)) {
+      // Fails like a completion reached at `dead_at` would (same bound for
+      // the window search: the get is in every prefix up to then).
+      fresh = false;
+      backtrack = true;
+      result.last_failure = std::max(result.last_failure, dead_at);
+    }
     if (fresh) {
       // Greedy rule: a callable read that is legal now can be linearized
       // first without loss (it changes no state, and everything that had to
@@ -432,6 +572,10 @@ SearchResult Search(const std::vector<POp>& in, KeyModel& model,
     // The first pending completion: its operation had to be linearized by
     // now (or a greedy read failed). Backtrack past every greedy frame: the
     // configuration before a greedy read fails whenever the one after does.
+    if (!backtrack) {
+      result.last_failure =
+          std::max(result.last_failure, ops[entry_op[entry]].complete);
+    }
     while (true) {
       if (stack.empty()) {
         result.verdict = SearchVerdict::kBad;
@@ -476,17 +620,16 @@ std::vector<POp> DropUnobservable(const std::vector<POp>& ops,
   // With appends: the observed texts that are not a prefix of another one
   // (a text inside a prefix is inside the longer text too). In a history
   // without overwrites that is a single string.
-  std::vector<const std::string*> texts;
+  std::vector<std::string> texts;
   if (appends) {
-    for (int32_t id : observed) texts.push_back(&model.Text(id));
-    std::sort(texts.begin(), texts.end(),
-              [](const std::string* a, const std::string* b) { return *a < *b; });
-    std::vector<const std::string*> maximal;
+    for (int32_t id : observed) texts.push_back(model.Text(id));
+    std::sort(texts.begin(), texts.end());
+    std::vector<std::string> maximal;
     for (size_t i = 0; i < texts.size(); ++i) {
       bool prefix_of_next =
           i + 1 < texts.size() &&
-          texts[i + 1]->compare(0, texts[i]->size(), *texts[i]) == 0;
-      if (!prefix_of_next) maximal.push_back(texts[i]);
+          texts[i + 1].compare(0, texts[i].size(), texts[i]) == 0;
+      if (!prefix_of_next) maximal.push_back(std::move(texts[i]));
     }
     texts.swap(maximal);
   }
@@ -503,11 +646,11 @@ std::vector<POp> DropUnobservable(const std::vector<POp>& ops,
                !std::binary_search(observed.begin(), observed.end(), op.arg);
       } else if (op.kind == OpKind::kPut || op.kind == OpKind::kAppend ||
                  op.kind == OpKind::kCas) {
-        const std::string& text = model.Text(op.arg);
+        const std::string text = model.Text(op.arg);
         drop = !text.empty();
-        for (const std::string* t : texts) {
+        for (const std::string& t : texts) {
           if (!drop) break;
-          if (t->find(text) != std::string::npos) drop = false;
+          if (t.find(text) != std::string::npos) drop = false;
         }
       }
     }
@@ -530,6 +673,113 @@ std::vector<POp> Prefix(const std::vector<POp>& ops, int64_t cut) {
       p.complete = kNever;
     }
     out.push_back(p);
+  }
+  return out;
+}
+
+// What checking one key found (see Check). Independent of every other
+// key, so keys can be checked in any order or in parallel.
+struct KeyOutcome {
+  struct Bad {
+    int64_t cut = 0;
+    Value key;  // set by Check
+    bool minimal = true;
+    std::vector<size_t> window, failing;
+  };
+  size_t ops = 0;
+  SearchVerdict search = SearchVerdict::kOk;
+  uint64_t states = 0;
+  uint64_t max_search_states = 0;
+  std::string reason;  // kUnknown
+  Bad bad;             // kBad
+};
+
+// Searches one key's operations (`indices` into `history`, in invocation
+// order) and, when they are not linearizable, the smallest bad window.
+KeyOutcome CheckKey(const History& history, const std::vector<size_t>& indices,
+                    Model model_kind, const CheckOptions& options) {
+  KeyOutcome out;
+  KeyModel model(model_kind);
+  std::vector<POp> ops;
+  ops.reserve(indices.size());
+  for (size_t i : indices) {
+    const Operation& h = history[i];
+    POp op;
+    op.index = i;
+    op.kind = h.kind;
+    op.invoke = h.invoke_time;
+    op.ok = h.outcome == Outcome::kOk;
+    op.complete = op.ok ? *h.complete_time : kNever;
+    op.arg = model.Intern(h.value);
+    op.expected = model.Intern(h.expected);
+    op.result = model.Intern(h.result);
+    ops.push_back(op);
+  }
+  out.ops = ops.size();
+
+  std::vector<POp> search_ops = DropUnobservable(ops, model);
+  SearchResult full = Search(search_ops, model, options);
+  out.states = full.states;
+  out.max_search_states = full.states;
+  out.search = full.verdict;
+  out.reason = full.reason;
+  if (full.verdict != SearchVerdict::kBad) return out;
+
+  // Smallest non-linearizable prefix, by binary search over the :ok
+  // completion times (monotone; see checker.h).
+  std::vector<int64_t> cuts;
+  for (const POp& op : ops) {
+    if (op.ok) cuts.push_back(op.complete);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  // prefix(cuts[hi]) is bad. The full search explored, exhaustively, only
+  // operations invoked by its last failure and failed at completions no
+  // later than it: the same search tree as on the prefix up to it (where
+  // ops still running are indeterminate, which they effectively were).
+  // So that prefix is bad, and the window search starts below it.
+  size_t lo = 0;
+  size_t hi = static_cast<size_t>(
+      std::lower_bound(cuts.begin(), cuts.end(), full.last_failure) -
+      cuts.begin());
+  if (hi >= cuts.size()) hi = cuts.size() - 1;
+  bool minimal = true;
+  if (options.minimize_window) {
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      // Dropping again: an operation observed only after the cut is
+      // unobservable in the prefix (often the many :ok appends still
+      // running at the cut, which would otherwise float freely).
+      SearchResult r = Search(
+          DropUnobservable(Prefix(search_ops, cuts[mid]), model), model,
+          options);
+      out.states += r.states;
+      out.max_search_states = std::max(out.max_search_states, r.states);
+      if (r.verdict == SearchVerdict::kBad) {
+        hi = mid;
+      } else {
+        if (r.verdict == SearchVerdict::kUnknown) minimal = false;
+        lo = mid + 1;
+      }
+    }
+  } else {
+    minimal = false;
+  }
+  const int64_t cut = cuts[hi];
+  out.bad.cut = cut;
+  out.bad.minimal = minimal;
+  std::vector<const POp*> window;
+  for (const POp& op : ops) {
+    if (op.invoke <= cut) window.push_back(&op);
+  }
+  std::stable_sort(window.begin(), window.end(),
+                   [](const POp* a, const POp* b) {
+                     return std::tie(a->invoke, a->index) <
+                            std::tie(b->invoke, b->index);
+                   });
+  for (const POp* op : window) {
+    out.bad.window.push_back(op->index);
+    if (op->ok && op->complete == cut) out.bad.failing.push_back(op->index);
   }
   return out;
 }
@@ -615,91 +865,65 @@ absl::StatusOr<CheckResult> Check(const History& history,
   }
   result.keys = by_key.size();
 
-  struct Bad {
-    int64_t cut;
-    Value key;
-    bool minimal;
-    std::vector<size_t> window, failing;
+  std::vector<const std::pair<const Value, std::vector<size_t>>*> keys;
+  for (const auto& entry : by_key) keys.push_back(&entry);
+  std::vector<KeyOutcome> outcomes(keys.size());
+  auto check_key = [&](size_t k) {
+    outcomes[k] = CheckKey(history, keys[k]->second, result.model, options);
   };
-  std::optional<Bad> first_bad;
-
-  for (const auto& [key, indices] : by_key) {
-    KeyModel model(result.model);
-    std::vector<POp> ops;
-    ops.reserve(indices.size());
-    for (size_t i : indices) {
-      const Operation& h = history[i];
-      POp op;
-      op.index = i;
-      op.kind = h.kind;
-      op.invoke = h.invoke_time;
-      op.ok = h.outcome == Outcome::kOk;
-      op.complete = op.ok ? *h.complete_time : kNever;
-      op.arg = model.Intern(h.value);
-      op.expected = model.Intern(h.expected);
-      op.result = model.Intern(h.result);
-      ops.push_back(op);
+  const size_t jobs = std::min<size_t>(std::max(options.jobs, 1),
+                                       keys.size());
+  // Keys after the first bad one (in key order) are not needed without
+  // all_keys; the parallel path may search some of them anyway (their
+  // outcomes are discarded below), the sequential one never does.
+  std::atomic<size_t> first_bad_index{keys.size()};
+  if (jobs <= 1) {
+    for (size_t k = 0; k < keys.size(); ++k) {
+      check_key(k);
+      if (outcomes[k].search == SearchVerdict::kBad && !options.all_keys) break;
     }
-    result.ops_checked += ops.size();
+  } else {
+    std::atomic<size_t> next_key{0};
+    auto worker = [&] {
+      for (size_t k = next_key++; k < keys.size(); k = next_key++) {
+        if (!options.all_keys && k > first_bad_index.load()) continue;
+        check_key(k);
+        if (outcomes[k].search != SearchVerdict::kBad) continue;
+        size_t seen = first_bad_index.load();
+        while (k < seen && !first_bad_index.compare_exchange_weak(seen, k)) {
+        }
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < jobs; ++t) threads.emplace_back(worker);
+    for (std::thread& t : threads) t.join();
+  }
 
-    std::vector<POp> search_ops = DropUnobservable(ops, model);
-    SearchResult full = Search(search_ops, model, options);
-    result.states_explored += full.states;
-    result.max_search_states = std::max(result.max_search_states, full.states);
-    if (full.verdict == SearchVerdict::kOk) continue;
-    if (full.verdict == SearchVerdict::kUnknown) {
+  // Merge in key order: the same result for any number of jobs.
+  std::optional<KeyOutcome::Bad> first_bad;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const Value& key = keys[k]->first;
+    if (first_bad.has_value() && !options.all_keys) {
+      ++result.keys_unchecked;  // the verdict is decided already
+      continue;
+    }
+    KeyOutcome& o = outcomes[k];
+    result.ops_checked += o.ops;
+    result.states_explored += o.states;
+    result.max_search_states =
+        std::max(result.max_search_states, o.max_search_states);
+    if (o.search == SearchVerdict::kOk) continue;
+    if (o.search == SearchVerdict::kUnknown) {
       if (result.unknown_keys.empty()) {
-        result.reason = absl::StrCat("key ", key.ToEdn(), ": ", full.reason);
+        result.reason = absl::StrCat("key ", key.ToEdn(), ": ", o.reason);
       }
       result.unknown_keys.push_back(key);
       continue;
     }
     result.bad_keys.push_back(key);
-
-    // Smallest non-linearizable prefix, by binary search over the :ok
-    // completion times (monotone; see checker.h).
-    std::vector<int64_t> cuts;
-    for (const POp& op : ops) {
-      if (op.ok) cuts.push_back(op.complete);
-    }
-    std::sort(cuts.begin(), cuts.end());
-    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-    size_t lo = 0, hi = cuts.size() - 1;  // prefix(cuts[hi]) is bad
-    bool minimal = true;
-    if (options.minimize_window) {
-      while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        SearchResult r =
-            Search(Prefix(search_ops, cuts[mid]), model, options);
-        result.states_explored += r.states;
-        result.max_search_states = std::max(result.max_search_states, r.states);
-        if (r.verdict == SearchVerdict::kBad) {
-          hi = mid;
-        } else {
-          if (r.verdict == SearchVerdict::kUnknown) minimal = false;
-          lo = mid + 1;
-        }
-      }
-    } else {
-      minimal = false;
-    }
-    int64_t cut = cuts[hi];
-    if (first_bad.has_value() && first_bad->cut <= cut) continue;
-    Bad bad{cut, key, minimal, {}, {}};
-    std::vector<const POp*> window;
-    for (const POp& op : ops) {
-      if (op.invoke <= cut) window.push_back(&op);
-    }
-    std::stable_sort(window.begin(), window.end(),
-                     [](const POp* a, const POp* b) {
-                       return std::tie(a->invoke, a->index) <
-                              std::tie(b->invoke, b->index);
-                     });
-    for (const POp* op : window) {
-      bad.window.push_back(op->index);
-      if (op->ok && op->complete == cut) bad.failing.push_back(op->index);
-    }
-    first_bad = std::move(bad);
+    if (first_bad.has_value() && first_bad->cut <= o.bad.cut) continue;
+    first_bad = std::move(o.bad);
+    first_bad->key = key;
   }
 
   if (first_bad.has_value()) {

@@ -40,6 +40,21 @@
 //    and when the search fails after it, it backtracks past it at once.
 //    With half the operations reads this cuts the configurations explored
 //    by about ten times.
+//    A second refinement, kv only (same checks): appends only extend the
+//    state. On entering a configuration, find the first pending :ok get
+//    completion. Only the overwrites (put, delete, cas) pending before it
+//    in the list can come before that get (the others were invoked after
+//    it completed), with appends between them; so the value it read must
+//    extend the current state or the value of one of those overwrites. If
+//    it extends none, the configuration fails at once, instead of after
+//    trying every order of the appends running until that get (k
+//    concurrent appends: k! states, since each order is a different
+//    string) and every place for an indeterminate append. On append
+//    histories this turns an exponential search into a near-linear one.
+//    Model values are interned as the nodes of a byte trie (equal strings,
+//    equal ids; "is a prefix of" is a walk up the trie), and an append
+//    walks the trie by the appended text only: no state string is built,
+//    copied or hashed during the search.
 //    The memo holds every configuration ever entered. Its key is the model
 //    state (an interned id) plus the linearized set as a bitset, stored
 //    compactly: :ok operations are numbered in invocation order and the set
@@ -60,8 +75,18 @@
 //    completed by T made indeterminate" is already not linearizable. This
 //    property is monotone in T (a linearization of a longer prefix, cut
 //    where the shorter one ends, linearizes the shorter), so the search is
-//    exact. That prefix and the operation(s) completing at T are reported;
-//    when several keys fail, the one with the earliest T is reported.
+//    exact. The search starts from an upper bound the full search gives for
+//    free: the latest completion at which it had to backtrack. It only ever
+//    linearized operations invoked by then and failed at completions no
+//    later, which is the same search tree as on the prefix up to it, so
+//    that prefix is bad without searching it again.
+//    Each prefix is searched after dropping unobservable operations again
+//    (an :ok append still running at the cut and read only later is
+//    indeterminate and unobserved in the prefix).
+//    That prefix and the operation(s) completing at T are reported.
+//    By default the check stops at the first failing key (in key order),
+//    whose window is reported; with CheckOptions::all_keys every key is
+//    searched and the failing key with the earliest T is reported.
 //
 // BUDGET (deterministic, never wall clock)
 // Per key, the search stops with Verdict::kUnknown when it has entered more
@@ -71,7 +96,8 @@
 // the same point). Time per configuration is O(operations concurrent with
 // the frontier + pending indeterminate operations). A key that runs out of
 // budget does not stop the others: any non-linearizable key makes the
-// verdict kNotLinearizable; otherwise any unknown key makes it kUnknown.
+// verdict kNotLinearizable; otherwise any unknown key makes it kUnknown
+// (so stopping at the first bad key never changes the verdict).
 // A prefix search during window minimization that runs out of budget counts
 // as "not shown non-linearizable" and the window is marked non-minimal.
 #ifndef RAFTLOG_MATRIX_LIN_CHECKER_H_
@@ -109,6 +135,19 @@ struct CheckOptions {
   uint64_t max_memory_bytes = uint64_t{1} << 30;
   // Binary-search the smallest non-linearizable prefix of a failing key.
   bool minimize_window = true;
+  // false (default): stop at the first non-linearizable key in key order; the
+  // verdict is already decided, and the keys after it are not searched
+  // (CheckResult::keys_unchecked counts them). true: search every key, list
+  // all bad and unknown keys, and report the window of the key whose
+  // smallest bad prefix ends earliest.
+  bool all_keys = false;
+  // Keys searched in parallel (std::thread) when > 1. The result is the
+  // same for any value: outcomes are merged in key order, and without
+  // all_keys the keys after the first bad one are dropped even when a
+  // thread already searched them. The budgets stay per key, so memory can
+  // reach `jobs` times max_memory_bytes. Not for the simulation path (no
+  // threads there): keep 1.
+  int jobs = 1;
 };
 
 struct CheckResult {
@@ -117,14 +156,18 @@ struct CheckResult {
   // kUnknown: which key ran out of which budget.
   std::string reason;
 
-  size_t ops_checked = 0;  // after dropping :fail and indeterminate reads
+  // Of the keys searched, after dropping :fail and indeterminate reads.
+  size_t ops_checked = 0;
   size_t keys = 0;
   uint64_t states_explored = 0;  // all searches, including minimization
   // The largest single search (one key, or one prefix while minimizing):
   // what `max_states` bounds, so the figure to size the budget by.
   uint64_t max_search_states = 0;
   std::vector<Value> bad_keys;      // in key order
-  std::vector<Value> unknown_keys;  // in key order
+  std::vector<Value> unknown_keys;  // in key order (of the keys searched)
+  // Keys not searched because an earlier key was already non-linearizable
+  // (only without CheckOptions::all_keys).
+  size_t keys_unchecked = 0;
 
   // kNotLinearizable: the reported window on `window_key`: the operations
   // invoked at or before `window_cut_time` (indices into the History, in

@@ -172,4 +172,21 @@ History GenerateHistory(uint64_t seed, const GenOptions& o) {
   return history;
 }
 
+bool CorruptMiddleRead(History* history, const Value& key) {
+  std::vector<size_t> reads;
+  for (size_t i = 0; i < history->size(); ++i) {
+    const Operation& op = (*history)[i];
+    if (op.key == key && op.is_read() && op.outcome == Outcome::kOk) {
+      reads.push_back(i);
+    }
+  }
+  if (reads.empty()) return false;
+  Operation& op = history->mutable_ops()[reads[reads.size() / 2]];
+  std::string text = op.result.is_string()  ? op.result.str()
+                     : op.result.is_int()   ? absl::StrCat(op.result.int_value())
+                                            : "";
+  op.result = Value::Str(text + "#");
+  return true;
+}
+
 }  // namespace raftlog::lin

@@ -46,6 +46,11 @@ struct GenOptions {
 
 History GenerateHistory(uint64_t seed, const GenOptions& options);
 
+// Makes `key`'s sub-history non-linearizable (and no other key's): its
+// middle :ok read reports the value it read followed by "#", a text no
+// operation writes. False when the key has no :ok read.
+bool CorruptMiddleRead(History* history, const Value& key);
+
 }  // namespace raftlog::lin
 
 #endif  // RAFTLOG_MATRIX_LIN_HISTGEN_H_

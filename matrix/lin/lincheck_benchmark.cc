@@ -106,6 +106,35 @@ BENCHMARK(BM_ThousandKeysRegister)->Arg(100000)->Arg(300000)->Arg(1000000)
 BENCHMARK(BM_ThousandKeysKv)->Arg(100000)->Arg(300000)->Arg(1000000)
     ->Unit(benchmark::kMillisecond);
 
+// 2,000 operations of 50 clients over 10 keys, 90% of the writes unique
+// appends, one key made non-linearizable (its middle read corrupted): the
+// class where the kv prefix rule and the stop at the first bad key matter.
+void BM_AppendsOneBadKey(benchmark::State& state) {
+  GenOptions o = Options(Model::kKv, 50, 2000, 10, 0.02);
+  o.cas_rate = 0.0;
+  o.append_rate = 0.9;
+  o.delete_rate = 0.0;
+  History h = GenerateHistory(static_cast<uint64_t>(state.range(0)), o);
+  CorruptMiddleRead(&h, Value::Str("k3"));
+  CheckOptions options;
+  options.model = Model::kKv;
+  options.all_keys = state.range(1) != 0;
+  uint64_t states = 0;
+  for (auto _ : state) {
+    auto result = Check(h, options);
+    if (!result.ok() || result->verdict != Verdict::kNotLinearizable) {
+      state.SkipWithError("unexpected verdict");
+      return;
+    }
+    states = result->states_explored;
+    benchmark::DoNotOptimize(result);
+  }
+  state.counters["states"] = static_cast<double>(states);
+}
+// Args: generator seed, all_keys.
+BENCHMARK(BM_AppendsOneBadKey)->Args({1, 0})->Args({1, 1})->Args({3, 0})
+    ->Args({3, 1})->Unit(benchmark::kMillisecond);
+
 // Parsing the EDN text of the 1,000,000-op history.
 void BM_ParseEdn(benchmark::State& state) {
   const int ops = static_cast<int>(state.range(0));

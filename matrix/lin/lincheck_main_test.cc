@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -63,6 +64,55 @@ TEST(LincheckTest, NotLinearizablePrintsWindow) {
   out.clear();
   EXPECT_EQ(RunLincheck(args, &out, &err), kExitNotLinearizable);
   EXPECT_NE(out.find("the first 2 not shown"), std::string::npos) << out;
+}
+
+// Keys "a" and "b" both read a value never written.
+const char kTwoBadKeys[] =
+    "{:process 0, :type :invoke, :f :read, :key \"a\", :value nil}\n"
+    "{:process 0, :type :ok, :f :read, :key \"a\", :value 1}\n"
+    "{:process 1, :type :invoke, :f :read, :key \"b\", :value nil}\n"
+    "{:process 1, :type :ok, :f :read, :key \"b\", :value 2}\n";
+
+TEST(LincheckTest, StopsAtTheFirstBadKeyUnlessAllKeys) {
+  LincheckArgs args;
+  args.file = WriteFile("two_bad.edn", kTwoBadKeys);
+  std::string out, err;
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitNotLinearizable);
+  EXPECT_NE(out.find("non-linearizable keys: \"a\"\n"
+                     "stopped at the first non-linearizable key: 1 later "
+                     "keys not checked (--all-keys checks them)\n"
+                     "key \"a\": "),
+            std::string::npos)
+      << out;
+  args.all_keys = true;
+  out.clear();
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitNotLinearizable);
+  EXPECT_NE(out.find("non-linearizable keys: \"a\" \"b\"\nkey \"a\": "),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("stopped"), std::string::npos) << out;
+  // --jobs: the same report.
+  for (bool all_keys : {false, true}) {
+    args.all_keys = all_keys;
+    std::string serial, parallel;
+    args.jobs = 1;
+    EXPECT_EQ(RunLincheck(args, &serial, &err), kExitNotLinearizable);
+    args.jobs = 2;
+    EXPECT_EQ(RunLincheck(args, &parallel, &err), kExitNotLinearizable);
+    EXPECT_EQ(parallel, serial);
+  }
+  args.jobs = 0;
+  out.clear();
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitUnknown);
+  args.jobs = 1;
+  args.all_keys = true;
+  args.json = true;
+  out.clear();
+  EXPECT_EQ(RunLincheck(args, &out, &err), kExitNotLinearizable);
+  EXPECT_NE(out.find("\"bad_keys\": [\"\\\"a\\\"\", \"\\\"b\\\"\"], "
+                     "\"unknown_keys\": [], \"keys_unchecked\": 0"),
+            std::string::npos)
+      << out;
 }
 
 TEST(LincheckTest, Json) {
@@ -134,6 +184,95 @@ TEST(LincheckTest, BadInputExitsTwo) {
   EXPECT_NE(out.find("\"verdict\": \"error\""), std::string::npos);
 }
 
+// Ten concurrent writes then a read of a value none wrote: unknown with a
+// budget of 50 states.
+std::string HardText() {
+  std::string text;
+  for (int p = 0; p < 10; ++p) {
+    text += absl::StrCat("{:process ", p,
+                         ", :type :invoke, :f :write, :value ", p, "}\n");
+  }
+  for (int p = 0; p < 10; ++p) {
+    text += absl::StrCat("{:process ", p, ", :type :ok, :f :write, :value ",
+                         p, "}\n");
+  }
+  return text + "{:process 20, :type :invoke, :f :read, :value nil}\n"
+                "{:process 20, :type :ok, :f :read, :value 42}\n";
+}
+
+TEST(LincheckTest, SeveralFilesOneLineEachWorstExit) {
+  const std::string good = WriteFile("many_good.edn", kGood);
+  const std::string stale = WriteFile("many_stale.edn", kStale);
+  const std::string hard = WriteFile("many_hard.edn", HardText());
+  const std::string missing = ::testing::TempDir() + "/many_missing.edn";
+  LincheckArgs args;
+  args.max_states = 50;
+  std::string out, err;
+  EXPECT_EQ(RunLincheckFiles(args, {good, stale}, &out, &err),
+            kExitNotLinearizable);
+  EXPECT_EQ(out, absl::StrCat(
+                     good, ": linearizable (register, 2 ops, 1 keys, ",
+                     "2 states)\n", stale,
+                     ": not linearizable (register, 3 ops, 1 keys, 4 states; "
+                     "key \"k\" not linearizable by time 6)\n"));
+  // An undecided or unreadable file is never hidden by a later pass, nor
+  // by a violation: 2 > 1 > 0, in either order.
+  struct {
+    std::vector<std::string> files;
+    int exit;
+  } cases[] = {
+      {{good, good}, kExitLinearizable},
+      {{stale, good}, kExitNotLinearizable},
+      {{missing, good}, kExitUnknown},
+      {{good, hard}, kExitUnknown},
+      {{hard, good, stale}, kExitUnknown},
+      {{stale, missing}, kExitUnknown},
+  };
+  for (const auto& c : cases) {
+    out.clear();
+    err.clear();
+    EXPECT_EQ(RunLincheckFiles(args, c.files, &out, &err), c.exit)
+        << c.files[0] << "\n" << out;
+    // One line per file, in order, each starting with the file name.
+    size_t pos = 0;
+    for (const std::string& f : c.files) {
+      EXPECT_EQ(out.compare(pos, f.size() + 2, f + ": "), 0) << out;
+      pos = out.find('\n', pos) + 1;
+    }
+    EXPECT_EQ(pos, out.size()) << out;
+  }
+  out.clear();
+  err.clear();
+  EXPECT_EQ(RunLincheckFiles(args, {hard, missing}, &out, &err), kExitUnknown);
+  EXPECT_NE(out.find(hard + ": unknown (register, 11 ops, 1 keys, 51 states; "
+                            "key nil: state budget exhausted (50 states))\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(missing + ": error: "), std::string::npos) << out;
+  EXPECT_NE(err.find("lincheck: " + missing + ": "), std::string::npos);
+  // --json: one object per line, each with its file.
+  args.json = true;
+  out.clear();
+  EXPECT_EQ(RunLincheckFiles(args, {good, missing}, &out, &err), kExitUnknown);
+  EXPECT_EQ(out.rfind(absl::StrCat("{\"file\": \"", good,
+                                   "\", \"verdict\": \"linearizable\""),
+                      0),
+            0u)
+      << out;
+  EXPECT_NE(out.find(absl::StrCat("\n{\"file\": \"", missing,
+                                  "\", \"verdict\": \"error\", ")),
+            std::string::npos)
+      << out;
+  // One file: exactly the single-file report.
+  args.json = false;
+  out.clear();
+  std::string single;
+  args.file = stale;
+  EXPECT_EQ(RunLincheckFiles(args, {stale}, &out, &err), kExitNotLinearizable);
+  EXPECT_EQ(RunLincheck(args, &single, &err), kExitNotLinearizable);
+  EXPECT_EQ(out, single);
+}
+
 std::string TestData(const std::string& name) {
   const char* srcdir = std::getenv("TEST_SRCDIR");
   const char* workspace = std::getenv("TEST_WORKSPACE");
@@ -183,12 +322,19 @@ TEST(LincheckBinaryTest, ExitStatuses) {
   std::string stale = WriteFile("bin_stale.edn", kStale);
   EXPECT_EQ(RunBinary(good), 0);
   EXPECT_EQ(RunBinary(stale + " --json"), 1);
+  EXPECT_EQ(RunBinary(stale + " --all-keys"), 1);
+  EXPECT_EQ(RunBinary(stale + " --all_keys --json"), 1);
+  EXPECT_EQ(RunBinary(stale + " --all-keyz"), 2);
+  EXPECT_EQ(RunBinary(stale + " --jobs=3"), 1);
+  EXPECT_EQ(RunBinary(stale + " --jobs=0"), 2);
   EXPECT_EQ(RunBinary(stale + " --model=register --max_states=1000"), 1);
   EXPECT_EQ(RunBinary(good + " --bogus"), 2);
   EXPECT_EQ(RunBinary(good + " --max_states=lots"), 2);
   EXPECT_EQ(RunBinary(good + " --model"), 2);
   EXPECT_EQ(RunBinary(""), 2);
-  EXPECT_EQ(RunBinary(good + " " + stale), 2);
+  EXPECT_EQ(RunBinary(good + " " + stale), 1);
+  EXPECT_EQ(RunBinary(good + " " + good), 0);
+  EXPECT_EQ(RunBinary(stale + " /nonexistent.edn " + good), 2);
   EXPECT_EQ(RunBinary("/nonexistent.edn"), 2);
 }
 
