@@ -708,6 +708,7 @@ absl::Status WriteReports(const MatrixResult& m, const std::string& dir) {
   if (absl::Status s = WriteFile(dir + "/report.json", JsonReport(m)); !s.ok()) return s;
   if (absl::Status s = WriteFile(dir + "/report.md", MarkdownReport(m)); !s.ok()) return s;
   if (absl::Status s = WriteFile(dir + "/report.xml", JunitReport(m)); !s.ok()) return s;
+  if (absl::Status s = WriteFile(dir + "/report.seeds.xml", JunitSeedReport(m)); !s.ok()) return s;
   return WriteFile(dir + "/report.html", HtmlReport(m));
 }
 

@@ -208,15 +208,10 @@ std::string Escape(absl::string_view s, bool text) {
 std::string XmlEscape(absl::string_view s) { return Escape(s, /*text=*/false); }
 std::string XmlEscapeText(absl::string_view s) { return Escape(s, /*text=*/true); }
 
-std::string CellDiagnosisClass(const CellResult& c) {
-  if (c.verdict.status == CellStatus::kUnknown) return "lin_unknown";
-  SeedVerdict v;
-  if (c.artifact) {
-    v = c.artifact->verdict;
-  } else if (const SeedSummary* s = FirstMismatch(c)) {
-    v.outcome = s->outcome;
-    if (!s->reason.empty()) v.reasons.push_back(s->reason);
-  }
+namespace {
+
+// The class of one judged seed (see CellDiagnosisClass).
+std::string ClassOf(const SeedVerdict& v) {
   if (!v.first_violation.empty()) return CheckerOf(v.first_violation);
   // The reasons Judge (verdict.cc) writes for runs that are red whatever
   // the policy says, in the canary classifier's order.
@@ -226,13 +221,29 @@ std::string CellDiagnosisClass(const CellResult& c) {
   if (AnyStartsWith(v.reasons, "read-back incomplete")) return "read_back";
   if (AnyStartsWith(v.reasons, "wrong outcome: ")) return "wrong_outcome";
   if (v.outcome == SeedOutcome::kUnknown) return "lin_unknown";
-  if (v.outcome == SeedOutcome::kGreen || c.verdict.status == CellStatus::kUnexpectedGreen) {
-    return "unexpected_green";
-  }
+  if (v.outcome == SeedOutcome::kGreen) return "unexpected_green";
   const std::vector<std::string>& refusals = v.refusals.empty() ? v.reasons : v.refusals;
   if (AnyContains(refusals, " message(s) rejected: ")) return "wire";
   if (AnyContains(refusals, "DATA_LOSS")) return "data_loss_on_restart";
   if (!v.refusals.empty() || AnyContains(v.reasons, "refused")) return "refusal";
+  return "liveness";
+}
+
+// What a seed summary tells of its verdict (its outcome, its first reason).
+SeedVerdict VerdictOf(const SeedSummary& s) {
+  SeedVerdict v;
+  v.outcome = s.outcome;
+  if (!s.reason.empty()) v.reasons.push_back(s.reason);
+  return v;
+}
+
+}  // namespace
+
+std::string CellDiagnosisClass(const CellResult& c) {
+  if (c.verdict.status == CellStatus::kUnknown) return "lin_unknown";
+  if (c.verdict.status == CellStatus::kUnexpectedGreen) return "unexpected_green";
+  if (c.artifact) return ClassOf(c.artifact->verdict);
+  if (const SeedSummary* s = FirstMismatch(c)) return ClassOf(VerdictOf(*s));
   return "liveness";
 }
 
@@ -265,6 +276,46 @@ std::string JunitReport(const MatrixResult& m) {
   return absl::StrCat("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
                       "<testsuites name=\"raftcert matrix\" ", all.Attributes(), ">\n", suites,
                       "</testsuites>\n");
+}
+
+std::string JunitSeedReport(const MatrixResult& m) {
+  Totals all;
+  std::string suites;
+  for (const CellResult& c : m.cells) {
+    Totals t;
+    std::string cases;
+    for (const SeedSummary& s : c.seeds) {
+      ++t.tests;
+      absl::StrAppend(&cases, "    <testcase classname=\"", XmlEscape(c.key.Name()),
+                      "\" name=\"seed ", s.seed, "\" time=\"0.000\">\n");
+      if (!s.matches_policy) {
+        const bool unknown = s.outcome == SeedOutcome::kUnknown;
+        ++(unknown ? t.errors : t.failures);
+        const bool judged = c.artifact && c.artifact->seed == s.seed;
+        const std::string message = judged && !c.artifact->first_violation.empty()
+                                        ? c.artifact->first_violation
+                                    : !s.reason.empty() ? s.reason
+                                                        : SeedOutcomeName(s.outcome);
+        const std::string type = judged ? ClassOf(c.artifact->verdict) : ClassOf(VerdictOf(s));
+        const char* tag = unknown ? "error" : "failure";
+        absl::StrAppend(&cases, "      <", tag, " message=\"", XmlEscape(message), "\" type=\"",
+                        XmlEscape(type), "\">",
+                        XmlEscapeText(absl::StrCat("seed ", s.seed, " (", SeedOutcomeName(s.outcome),
+                                                   "): ", message, "\nreproduce: ",
+                                                   ReproduceCommand(c.key, s.seed, m.mode), "\n")),
+                        "</", tag, ">\n");
+      }
+      absl::StrAppend(&cases, "      <system-out>", SeedOutcomeName(s.outcome),
+                      absl::StrFormat(", %.3fs simulated", s.sim_time_us / 1e6),
+                      "</system-out>\n    </testcase>\n");
+    }
+    absl::StrAppend(&suites, "  <testsuite name=\"", XmlEscape(c.key.Name()), "\" ",
+                    t.Attributes(), ">\n", cases, "  </testsuite>\n");
+    all.Add(t);
+  }
+  return absl::StrCat("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+                      "<testsuites name=\"raftcert matrix seeds\" ", all.Attributes(), ">\n",
+                      suites, "</testsuites>\n");
 }
 
 }  // namespace raftlog::runner

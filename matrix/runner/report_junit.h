@@ -32,6 +32,14 @@ namespace raftlog::runner {
 
 std::string JunitReport(const MatrixResult& m);
 
+// report.seeds.xml: the same run one level finer, for a Bazel cell test's
+// $XML_OUTPUT_FILE (matrix/runner/cell_test.sh copies it there): one
+// <testsuite> per cell (name "scenario from->to"), one <testcase> per seed
+// (classname the cell, name "seed N"); a seed that does not match the policy
+// is a <failure> (UNKNOWN: an <error>) with its reason, class and
+// reproduction command. Seeds are not timed one by one: time is 0.
+std::string JunitSeedReport(const MatrixResult& m);
+
 // `s` escaped for XML 1.0 character data and attribute values: & < > " '
 // as entities; tab, newline and carriage return as character references (so
 // attribute values keep them); other control characters, which XML 1.0 cannot

@@ -235,6 +235,35 @@ TEST(JunitReportTest, WriteReportsWritesReportXml) {
   const MatrixResult m = Sample();
   ASSERT_TRUE(WriteReports(m, dir).ok());
   EXPECT_EQ(Read(dir + "/report.xml"), JunitReport(m));
+  EXPECT_EQ(Read(dir + "/report.seeds.xml"), JunitSeedReport(m));
+}
+
+TEST(JunitSeedReportTest, OneSuitePerCellOneCasePerSeed) {
+  const MatrixResult m = Sample();
+  const std::string x = JunitSeedReport(m);
+  EXPECT_TRUE(absl::StrContains(
+      x, R"(<testsuites name="raftcert matrix seeds" tests="10" failures="2" errors="1" )"
+         R"(skipped="0" time="0.000">)"))
+      << x;
+  EXPECT_EQ(Count(x, "<testsuite "), 5u);
+  EXPECT_EQ(Count(x, "<testcase "), 10u);
+  EXPECT_TRUE(absl::StrContains(
+      x, R"(<testsuite name="leader_flaps v2-&gt;v3" tests="2" failures="1" errors="0" )"))
+      << x;
+  EXPECT_TRUE(absl::StrContains(
+      x, R"(<testcase classname="leader_flaps v2-&gt;v3" name="seed 2" time="0.000">)"))
+      << x;
+  // The judged seed carries the artifact's invariant and class.
+  EXPECT_TRUE(absl::StrContains(x, "type=\"election_safety\">seed 2 (fail): SAFETY")) << x;
+  EXPECT_TRUE(absl::StrContains(
+      x, absl::StrCat("reproduce: ", XmlEscapeText(ReproduceCommand(m.cells[1].key, 2,
+                                                                    Mode::kFast)))))
+      << x;
+  // The green seed of the unsupported cell fails, its refused seed passes.
+  EXPECT_TRUE(absl::StrContains(x, "type=\"unexpected_green\">seed 1 (green)")) << x;
+  EXPECT_EQ(Count(x, "seed 2 (refused)"), 0u) << x;
+  EXPECT_TRUE(absl::StrContains(x, "<error message=\"linearizability unknown")) << x;
+  EXPECT_EQ(JunitSeedReport(m), JunitSeedReport(Sample()));
 }
 
 TEST(JunitSchemaTest, ReportValidatesAndBrokenFilesDoNot) {
@@ -244,6 +273,7 @@ TEST(JunitSchemaTest, ReportValidatesAndBrokenFilesDoNot) {
   ASSERT_FALSE(Read(kSchema).empty()) << kSchema;
   const std::string x = JunitReport(Sample());
   EXPECT_EQ(Xmllint(TmpFile("report.xml", x)), 0) << x;
+  EXPECT_EQ(Xmllint(TmpFile("report.seeds.xml", JunitSeedReport(Sample()))), 0);
   // An empty run is still a valid document.
   EXPECT_EQ(Xmllint(TmpFile("empty.xml", JunitReport(MatrixResult{}))), 0);
   // The schema has teeth: the checked-in broken file, and the report with
