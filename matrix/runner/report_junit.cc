@@ -278,37 +278,43 @@ std::string JunitReport(const MatrixResult& m) {
                       "</testsuites>\n");
 }
 
+namespace {
+
+// One seed of `c` as a testcase of report.seeds.xml.
+std::string SeedTestcase(const CellResult& c, const SeedSummary& s, Mode mode, Totals& t) {
+  ++t.tests;
+  std::string out = absl::StrCat("    <testcase classname=\"", XmlEscape(c.key.Name()),
+                                 "\" name=\"seed ", s.seed, "\" time=\"0.000\">\n");
+  if (!s.matches_policy) {
+    const bool unknown = s.outcome == SeedOutcome::kUnknown;
+    ++(unknown ? t.errors : t.failures);
+    // The seed the artifact judged again carries its invariant and class.
+    const bool judged = c.artifact && c.artifact->seed == s.seed;
+    std::string message = judged ? c.artifact->first_violation : s.reason;
+    if (message.empty()) message = s.reason.empty() ? SeedOutcomeName(s.outcome) : s.reason;
+    const std::string type = judged ? ClassOf(c.artifact->verdict) : ClassOf(VerdictOf(s));
+    const std::string text = absl::StrCat("seed ", s.seed, " (", SeedOutcomeName(s.outcome),
+                                          "): ", message, "\nreproduce: ",
+                                          ReproduceCommand(c.key, s.seed, mode), "\n");
+    const char* tag = unknown ? "error" : "failure";
+    absl::StrAppend(&out, "      <", tag, " message=\"", XmlEscape(message), "\" type=\"",
+                    XmlEscape(type), "\">", XmlEscapeText(text), "</", tag, ">\n");
+  }
+  absl::StrAppend(&out, "      <system-out>", SeedOutcomeName(s.outcome),
+                  absl::StrFormat(", %.3fs simulated", s.sim_time_us / 1e6),
+                  "</system-out>\n    </testcase>\n");
+  return out;
+}
+
+}  // namespace
+
 std::string JunitSeedReport(const MatrixResult& m) {
   Totals all;
   std::string suites;
   for (const CellResult& c : m.cells) {
     Totals t;
     std::string cases;
-    for (const SeedSummary& s : c.seeds) {
-      ++t.tests;
-      absl::StrAppend(&cases, "    <testcase classname=\"", XmlEscape(c.key.Name()),
-                      "\" name=\"seed ", s.seed, "\" time=\"0.000\">\n");
-      if (!s.matches_policy) {
-        const bool unknown = s.outcome == SeedOutcome::kUnknown;
-        ++(unknown ? t.errors : t.failures);
-        const bool judged = c.artifact && c.artifact->seed == s.seed;
-        const std::string message = judged && !c.artifact->first_violation.empty()
-                                        ? c.artifact->first_violation
-                                    : !s.reason.empty() ? s.reason
-                                                        : SeedOutcomeName(s.outcome);
-        const std::string type = judged ? ClassOf(c.artifact->verdict) : ClassOf(VerdictOf(s));
-        const char* tag = unknown ? "error" : "failure";
-        absl::StrAppend(&cases, "      <", tag, " message=\"", XmlEscape(message), "\" type=\"",
-                        XmlEscape(type), "\">",
-                        XmlEscapeText(absl::StrCat("seed ", s.seed, " (", SeedOutcomeName(s.outcome),
-                                                   "): ", message, "\nreproduce: ",
-                                                   ReproduceCommand(c.key, s.seed, m.mode), "\n")),
-                        "</", tag, ">\n");
-      }
-      absl::StrAppend(&cases, "      <system-out>", SeedOutcomeName(s.outcome),
-                      absl::StrFormat(", %.3fs simulated", s.sim_time_us / 1e6),
-                      "</system-out>\n    </testcase>\n");
-    }
+    for (const SeedSummary& s : c.seeds) absl::StrAppend(&cases, SeedTestcase(c, s, m.mode, t));
     absl::StrAppend(&suites, "  <testsuite name=\"", XmlEscape(c.key.Name()), "\" ",
                     t.Attributes(), ">\n", cases, "  </testsuite>\n");
     all.Add(t);

@@ -2,7 +2,9 @@
 // (the Ant/Jenkins layout; the schema checked in at
 // matrix/runner/testdata/junit.xsd is what this file promises).
 //
-//   <testsuites>         totals over every suite
+//   <testsuites>         totals over every suite (time: the cells' wall
+//                        seconds summed, which exceeds the run's elapsed
+//                        time when cells ran side by side, --jobs)
 //     <testsuite>        one per scenario (name = scenario)
 //       <testcase>       one per cell (classname = scenario, name = "from->to",
 //                        time = the cell's wall seconds)

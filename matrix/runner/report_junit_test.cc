@@ -54,7 +54,8 @@ MatrixResult Sample() {
   Artifact a;
   a.seed = 2;
   a.verdict.outcome = SeedOutcome::kFail;
-  a.verdict.first_violation = "SAFETY election_safety @1500us: two leaders <n1 & n2> in \"term\" '7'";
+  a.verdict.first_violation =
+      "SAFETY election_safety @1500us: two leaders <n1 & n2> in \"term\" '7'";
   a.first_violation = a.verdict.first_violation;
   a.verdict.reasons = {"safety: 1 violation(s), first: ...", "bell\x07 and bad byte \xff"};
   a.reproduce = ReproduceCommand(fail.key, 2, Mode::kFast);
@@ -68,7 +69,8 @@ MatrixResult Sample() {
   m.cells.push_back(green);
   CellResult unknown = Cell("downgrade", "v3", "v3", CellStatus::kUnknown,
                             {SeedOutcome::kPass, SeedOutcome::kUnknown}, 2.0004);
-  unknown.seeds[1].reason = "linearizability unknown (search budget exhausted, not a pass): 9 states";
+  unknown.seeds[1].reason =
+      "linearizability unknown (search budget exhausted, not a pass): 9 states";
   m.cells.push_back(unknown);
   return m;
 }
