@@ -8,8 +8,9 @@ naming what is missing, when they drift (e.g. after scripts/cut_release.sh).
 Each cell is an sh_test that runs the runner binary on that one cell in test
 mode: seeds are sharded through TEST_TOTAL_SHARDS / TEST_SHARD_INDEX (the
 runner touches TEST_SHARD_STATUS_FILE), reports go to
-TEST_UNDECLARED_OUTPUTS_DIR; no network, no shared files. So Bazel (or any
-REAPI remote executor) spreads the matrix over cores and machines.
+TEST_UNDECLARED_OUTPUTS_DIR (report.seeds.xml, one JUnit testcase per seed,
+becomes the test's XML_OUTPUT_FILE: cell_test.sh); no network, no shared
+files. So Bazel (or any REAPI remote executor) spreads the matrix over cores and machines.
 
     bazel test //matrix:cells                          every cell
     bazel test //matrix:cells --test_tag_filters=to_v2 the cells that end on v2

@@ -21,6 +21,7 @@ PACKAGES=(
   libssl-dev
   chromium                 # /usr/bin/chromium: //matrix/runner:report_browser_test
   nodejs                   # drives it over the DevTools protocol (no npm packages)
+  libxml2-utils            # xmllint: //matrix/runner:report_junit_test validates report.xml
 )
 
 missing=()

@@ -508,7 +508,8 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
     std::cerr << "runner: " << s.message() << "\n";
     return kExitUsage;
   }
-  std::cout << "reports: " << out_dir << "/report.html, report.md, report.json\n";
+  std::cout << "reports: " << out_dir << "/report.html, report.md, report.json, report.xml, "
+                                         "report.seeds.xml\n";
   return m.exit_code();
 }
 

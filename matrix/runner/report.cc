@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "matrix/runner/coverage.h"
 #include "matrix/runner/report_assets/report_assets.h"
+#include "matrix/runner/report_junit.h"
 #include "util/json.h"
 
 namespace raftlog::runner {
@@ -706,6 +707,8 @@ absl::Status WriteReports(const MatrixResult& m, const std::string& dir) {
   if (absl::Status s = MakeDirs(dir); !s.ok()) return s;
   if (absl::Status s = WriteFile(dir + "/report.json", JsonReport(m)); !s.ok()) return s;
   if (absl::Status s = WriteFile(dir + "/report.md", MarkdownReport(m)); !s.ok()) return s;
+  if (absl::Status s = WriteFile(dir + "/report.xml", JunitReport(m)); !s.ok()) return s;
+  if (absl::Status s = WriteFile(dir + "/report.seeds.xml", JunitSeedReport(m)); !s.ok()) return s;
   return WriteFile(dir + "/report.html", HtmlReport(m));
 }
 

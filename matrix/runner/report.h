@@ -28,8 +28,9 @@ std::string JsonReport(const MatrixResult& m);
 std::string MarkdownReport(const MatrixResult& m);
 std::string HtmlReport(const MatrixResult& m);
 
-// Writes report.md, report.json and report.html into `dir` (created if
-// missing).
+// Writes report.md, report.json, report.xml and report.seeds.xml (JUnit XML
+// per cell and per seed: report_junit.h) and report.html into `dir`
+// (created if missing).
 absl::Status WriteReports(const MatrixResult& m, const std::string& dir);
 
 // ---- Canary detection (bazel run //matrix:runner -- --canaries) ----------
