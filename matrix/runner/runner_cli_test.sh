@@ -36,7 +36,9 @@ grep -q "bad_policy.txt:1: unknown capability 'rolling'" "$T/err" || fail "polic
 
 expect_exit 0 "one cell" "$R" --scenarios=rolling_upgrade --pairs=v1:v1 --seeds=2 --out="$T/rep" --jobs=1
 grep -q "rolling_upgrade | PASS 2/2" "$T/out" || { cat "$T/out"; fail "cell not PASS 2/2"; }
-for f in report.md report.json report.html; do [[ -s "$T/rep/$f" ]] || fail "missing $f"; done
+for f in report.md report.json report.html report.xml report.seeds.xml; do
+  [[ -s "$T/rep/$f" ]] || fail "missing $f"
+done
 grep -q '"ok": true' "$T/rep/report.json" || fail "report.json not ok"
 grep -q "seeds/s" "$T/err" || fail "no progress line on stderr"
 
