@@ -35,18 +35,13 @@ void PutIds(std::string* out, const std::vector<api::NodeId>& ids) {
   Put(out, absl::StrJoin(ids, ","));
 }
 
-// Every file of `fs`, path and content, in path order.
-void PutFiles(std::string* out, api::MemFileSystem& fs) {
-  absl::StatusOr<std::vector<std::string>> names = fs.List("");
-  if (!names.ok()) {
-    Put(out, names.status().ToString());
-    return;
-  }
-  for (const std::string& name : *names) {
-    absl::StatusOr<std::string> data = fs.Read(name);
+// Every file of `fs`, path and content digest, in path order: as they are,
+// or as a crash (no tearing) would leave them.
+void PutFiles(std::string* out, const api::MemFileSystem& fs, bool after_crash = false) {
+  fs.ForEachFile(after_crash, [out](absl::string_view name, absl::string_view data) {
     Put(out, name);
-    Put(out, data.ok() ? api::Fnv1a64(*data) : 0);
-  }
+    Put(out, api::Fnv1a64(data));
+  });
 }
 
 }  // namespace
@@ -713,9 +708,7 @@ std::pair<uint64_t, uint64_t> ChoiceWorld::Digest() const {
       }
     }
     PutFiles(&s, m.fs);
-    api::MemFileSystem after_crash = m.fs;
-    after_crash.Crash();
-    PutFiles(&s, after_crash);
+    PutFiles(&s, m.fs, /*after_crash=*/true);
   }
   std::vector<std::tuple<api::NodeId, api::NodeId, uint64_t>> msgs;
   for (const InFlightMessage& f : in_flight_) msgs.emplace_back(f.from, f.to, f.digest);

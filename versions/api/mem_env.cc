@@ -85,6 +85,18 @@ void MemFileSystem::Crash(Random* random, bool tear) {
   }
 }
 
+void MemFileSystem::ForEachFile(
+    bool after_crash,
+    const std::function<void(absl::string_view, absl::string_view)>& fn) const {
+  for (const auto& [path, f] : files_) {
+    if (!after_crash) {
+      fn(path, f.current);
+    } else if (f.ever_synced) {
+      fn(path, f.durable);
+    }
+  }
+}
+
 void MemFileSystem::Overwrite(const std::string& path, std::string data) {
   File& f = files_[path];
   f.current = data;

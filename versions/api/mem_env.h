@@ -10,6 +10,7 @@
 #define RAFTLOG_VERSIONS_API_MEM_ENV_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -35,6 +36,11 @@ class MemFileSystem : public FileSystem {
   // Direct access for tests that corrupt or inspect files. Replaces both the
   // current and the durable content.
   void Overwrite(const std::string& path, std::string data);
+  // Calls fn(path, content) for every file in path order, without copying:
+  // its content now, or (`after_crash`) what Crash() without tearing would
+  // leave (synced files only, at their synced content).
+  void ForEachFile(bool after_crash,
+                   const std::function<void(absl::string_view, absl::string_view)>& fn) const;
   uint64_t sync_count() const { return sync_count_; }
   uint64_t bytes_written() const { return bytes_written_; }
 

@@ -1,5 +1,8 @@
 #include "versions/api/mem_env.h"
 
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace raftlog::api {
@@ -52,6 +55,29 @@ TEST(MemFileSystem, ListIsSortedByPrefix) {
   ASSERT_TRUE(fs.Write("log/1", "").ok());
   ASSERT_TRUE(fs.Write("snap/1", "").ok());
   EXPECT_EQ(*fs.List("log/"), (std::vector<std::string>{"log/1", "log/2"}));
+}
+
+// ForEachFile(after_crash) shows exactly what a crash without tearing
+// leaves, without changing anything.
+TEST(MemFileSystem, ForEachFileShowsNowAndAfterACrash) {
+  MemFileSystem fs;
+  ASSERT_TRUE(fs.Write("a", "synced").ok());
+  ASSERT_TRUE(fs.Sync("a").ok());
+  ASSERT_TRUE(fs.Append("a", "+more").ok());
+  ASSERT_TRUE(fs.Write("b", "never synced").ok());
+  auto collect = [&](const MemFileSystem& f, bool after_crash) {
+    std::vector<std::string> out;
+    f.ForEachFile(after_crash, [&](absl::string_view path, absl::string_view data) {
+      out.push_back(std::string(path) + "=" + std::string(data));
+    });
+    return out;
+  };
+  EXPECT_EQ(collect(fs, false), (std::vector<std::string>{"a=synced+more", "b=never synced"}));
+  EXPECT_EQ(collect(fs, true), (std::vector<std::string>{"a=synced"}));
+  MemFileSystem crashed = fs;
+  crashed.Crash();
+  EXPECT_EQ(collect(crashed, false), collect(fs, true));
+  EXPECT_EQ(collect(fs, false).size(), 2u);  // unchanged
 }
 
 TEST(SeededRandom, SameSeedSameSequence) {
