@@ -78,12 +78,9 @@ class Searcher {
       }
     } else {
       for (const Choice& named : o_.prefix) {
-        absl::StatusOr<Choice> c = live_->Resolve(named);
+        absl::StatusOr<Choice> c = live_->ApplyNamed(named);
         if (!c.ok()) {
           return absl::InvalidArgumentError(absl::StrCat("prefix: ", c.status().message()));
-        }
-        if (absl::Status s = live_->Apply(*c); !s.ok()) {
-          return absl::InvalidArgumentError(absl::StrCat("prefix: ", s.message()));
         }
         resolved_prefix_.push_back(*c);
       }

@@ -30,10 +30,10 @@ absl::StatusOr<std::unique_ptr<World>> Start(const WalkOptions& o) {
   absl::StatusOr<std::unique_ptr<World>> w = World::Create(o.bounds);
   if (!w.ok()) return w.status();
   for (size_t i = 0; i < o.prefix.size(); ++i) {
-    absl::StatusOr<Choice> c = (*w)->Resolve(o.prefix[i]);
-    absl::Status s = c.ok() ? (*w)->Apply(*c) : c.status();
-    if (!s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("prefix choice ", i + 1, ": ", s.message()));
+    absl::StatusOr<Choice> c = (*w)->ApplyNamed(o.prefix[i]);
+    if (!c.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("prefix choice ", i + 1, ": ", c.status().message()));
     }
   }
   return w;

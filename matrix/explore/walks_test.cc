@@ -45,6 +45,14 @@ uint64_t Counter(const std::map<std::string, uint64_t>& c, const char* name) {
   return it == c.end() ? 0 : it->second;
 }
 
+// True when `a` is a release before `b` (b is reached from a by upgrades).
+bool OlderRelease(const std::string& a, const std::string& b) {
+  for (std::string t = NextTag(a); !t.empty(); t = NextTag(t)) {
+    if (t == b) return true;
+  }
+  return false;
+}
+
 void Observe(const World& w, const Bounds& b, Coverage* cov) {
   ++cov->states;
   const int voters = b.voters > 0 ? b.voters : static_cast<int>(b.tags.size());
@@ -62,7 +70,7 @@ void Observe(const World& w, const Bounds& b, Coverage* cov) {
     promoted |= std::any_of(s->config.voters.begin(), s->config.voters.end(),
                             [&](api::NodeId v) { return v > static_cast<api::NodeId>(voters); });
     upgraded |= s->release != b.tags[id - 1];
-    rolled_back |= s->release < b.tags[id - 1];  // "v2" < "v3": tags order as releases
+    rolled_back |= OlderRelease(s->release, b.tags[id - 1]);
     const std::map<std::string, uint64_t> c = w.Counters(id);
     installed |= Counter(c, api::kCounterSnapshotsInstalled) > 0;
     compacted |= Counter(c, api::kCounterCompactions) > 0;

@@ -484,6 +484,13 @@ api::Request ChoiceWorld::RequestFor(const Choice& c) {
   return r;
 }
 
+absl::StatusOr<Choice> ChoiceWorld::ApplyNamed(const Choice& named) {
+  absl::StatusOr<Choice> c = Resolve(named);
+  if (!c.ok()) return c.status();
+  if (absl::Status s = Apply(*c); !s.ok()) return s;
+  return c;
+}
+
 absl::Status ChoiceWorld::Apply(const Choice& c, bool checked) {
   events_.clear();
   const auto enabled = checked ? Enabled() : std::vector<Choice>{c};

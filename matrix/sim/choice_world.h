@@ -120,6 +120,9 @@ class ChoiceWorld {
   // that does not fit this run). The search, whose choices come from
   // Enabled(), skips that check (`checked` false).
   absl::Status Apply(const Choice& c, bool checked = true);
+  // Resolve, then a checked Apply: a choice as a recording names it.
+  // Returns the choice applied (messages named by digest).
+  absl::StatusOr<Choice> ApplyNamed(const Choice& named);
 
   // A digest of the whole cluster state: per node its status, tag,
   // ProtocolState, log entries over [first, last] (EntryAt), its files both
