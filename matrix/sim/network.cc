@@ -117,17 +117,14 @@ int Network::Send(uint64_t now_us, api::NodeId from, api::Outbound m, uint64_t e
     }
     d.digest = digest;
     d.sender_tag = sender_tag;
-    queue_.push(std::move(d));
+    queue_.Push(std::move(d));
     ++stats_.queued;
   }
   return copies;
 }
 
 Delivery Network::Pop() {
-  // priority_queue::top() is const; the element is moved out right before pop.
-  Delivery d = std::move(const_cast<Delivery&>(queue_.top()));
-  queue_.pop();
-  return d;
+  return queue_.Pop();
 }
 
 bool Network::Arrive(Delivery* out) {

@@ -13,13 +13,13 @@
 
 #include <cstdint>
 #include <map>
-#include <queue>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "matrix/sim/random.h"
+#include "matrix/sim/timed_queue.h"
 #include "versions/api/mem_env.h"
 #include "versions/api/node.h"
 
@@ -117,17 +117,12 @@ class Network {
   const NetworkStats& stats() const { return stats_; }
 
  private:
-  struct Later {
-    bool operator()(const Delivery& a, const Delivery& b) const {
-      return a.time_us != b.time_us ? a.time_us > b.time_us : a.seq > b.seq;
-    }
-  };
   const LinkFaults& LinkFor(api::NodeId from, api::NodeId to) const;
   uint64_t DrawDelay(const LinkFaults& f);
 
   api::SeededRandom random_;
   NetworkOptions options_;
-  std::priority_queue<Delivery, std::vector<Delivery>, Later> queue_;
+  TimedQueue<Delivery> queue_;
   uint64_t next_seq_ = 0;
   std::map<int, Partition> active_;
   std::set<std::pair<api::NodeId, api::NodeId>> blocked_;  // union of active_

@@ -109,7 +109,7 @@ Workload::Workload(uint64_t seed, const WorkloadOptions& options,
 
 void Workload::Push(Event e) {
   e.seq = next_seq_++;
-  events_.push(std::move(e));
+  events_.Push(std::move(e));
 }
 
 uint64_t Workload::Latency() {
@@ -244,8 +244,7 @@ void Workload::Finish(size_t c, uint64_t now_us, lin::Outcome outcome, lin::Valu
 }
 
 std::optional<Workload::Submission> Workload::Step(uint64_t now_us) {
-  Event e = std::move(const_cast<Event&>(events_.top()));
-  events_.pop();
+  Event e = events_.Pop();
   Client& cl = clients_[e.client];
   switch (e.kind) {
     case Kind::kStart:

@@ -27,13 +27,13 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <queue>
 #include <string>
 #include <vector>
 
 #include "matrix/check/checker.h"
 #include "matrix/lin/history.h"
 #include "matrix/sim/random.h"
+#include "matrix/sim/timed_queue.h"
 #include "matrix/sim/trace.h"
 #include "versions/api/node.h"
 
@@ -177,11 +177,6 @@ class Workload {
     api::Reply reply;       // kReply
     std::optional<api::EntryId> entry;  // kReply
   };
-  struct Later {
-    bool operator()(const Event& a, const Event& b) const {
-      return a.time_us != b.time_us ? a.time_us > b.time_us : a.seq > b.seq;
-    }
-  };
   struct Client {
     uint64_t id = 0;
     int cohort = 0;
@@ -219,7 +214,7 @@ class Workload {
   Trace* trace_ = nullptr;
   std::vector<api::NodeId> nodes_;
   std::vector<Client> clients_;
-  std::priority_queue<Event, std::vector<Event>, Later> events_;
+  TimedQueue<Event> events_;
   uint64_t next_seq_ = 0;
   bool issuing_ = true;
   std::map<int, CohortStats> cohorts_;
