@@ -650,6 +650,7 @@ NodeState Server::StateProto() const {
   }
   server["fsyncs"] = fs_->fsyncs();
   server["pending_requests"] = pending_.size();
+  server["pid"] = static_cast<uint64_t>(::getpid());  // tells incarnations apart
   return ToProto(node_->State(), options_.cluster_id, node_->Counters(), server);
 }
 

@@ -1,0 +1,105 @@
+// A cluster of node-server processes on this machine (process mode): real
+// binaries, real data directories, loopback TCP only.
+//
+// Safety contract (every test of matrix/process relies on it):
+//  - Ports come from the kernel: the harness binds one listening socket per
+//    node on 127.0.0.1:0 when the cluster is created and hands it to every
+//    incarnation of that node as fd 3 (--listen_fd=3). No port is ever
+//    guessed, so two tests never collide, and a node keeps its address
+//    across restarts.
+//  - Every child dies with the harness: it runs with PR_SET_PDEATHSIG=SIGKILL
+//    in its own process group, the destructor SIGKILLs and reaps every child,
+//    and SIGTERM/SIGINT/SIGHUP/SIGABRT to the harness kill every child before
+//    the harness dies. Children are forked from the thread that created the
+//    cluster (PDEATHSIG follows the forking thread).
+//  - Every wait is bounded by a timeout.
+#ifndef RAFTLOG_MATRIX_PROCESS_PROCESS_CLUSTER_H_
+#define RAFTLOG_MATRIX_PROCESS_PROCESS_CLUSTER_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "versions/api/node.h"
+#include "versions/process/node_protocol.pb.h"
+
+namespace raftlog::process {
+
+struct ProcessClusterOptions {
+  std::string base_dir;                         // data directories and logs go here
+  std::string cluster_id = "process-smoke";
+  std::map<std::string, std::string> binaries;  // release tag -> node binary
+  std::vector<api::NodeId> ids = {1, 2, 3};     // all bootstrap together
+  int tick_ms = 10;
+  int election_ticks = 10;
+  uint64_t snapshot_threshold = 100000;
+};
+
+class ProcessCluster {
+ public:
+  static absl::StatusOr<std::unique_ptr<ProcessCluster>> Create(ProcessClusterOptions options);
+  // SIGKILLs and reaps every child still running.
+  ~ProcessCluster();
+  ProcessCluster(const ProcessCluster&) = delete;
+  ProcessCluster& operator=(const ProcessCluster&) = delete;
+
+  // Starts node `id` running release `tag` on its data directory.
+  absl::Status Start(api::NodeId id, const std::string& tag);
+  // SIGTERM, then waits up to `timeout_ms` for the exit; returns the exit
+  // code. On timeout the node is SIGKILLed and the result is an error.
+  absl::StatusOr<int> Stop(api::NodeId id, int timeout_ms = 5000);
+  // SIGKILL (kill -9) and reap.
+  absl::Status Kill(api::NodeId id);
+  // Reaps a node that exited on its own; true when it is (still) running.
+  bool Running(api::NodeId id);
+
+  int port(api::NodeId id) const;
+  pid_t pid(api::NodeId id) const;
+  const std::string& tag(api::NodeId id) const;
+  int incarnation(api::NodeId id) const;
+  std::string log_path(api::NodeId id) const;
+  std::string data_dir(api::NodeId id) const;
+  const std::vector<api::NodeId>& ids() const { return options_.ids; }
+  const std::string& cluster_id() const { return options_.cluster_id; }
+
+  // The node's protocol state over a fresh admin connection.
+  absl::StatusOr<NodeState> State(api::NodeId id, int timeout_ms = 500) const;
+  // Polls every running node's state until `ok` holds for the map of states
+  // (only nodes that answered), or `timeout_ms` passes.
+  absl::Status WaitFor(const std::string& what,
+                       const std::function<bool(const std::map<api::NodeId, NodeState>&)>& ok,
+                       int timeout_ms);
+  // The leader the running nodes agree on (the highest term's leader that
+  // reports itself as leader), or 0.
+  api::NodeId Leader();
+
+ private:
+  struct Child {
+    int listen_fd = -1;
+    int port = 0;
+    pid_t pid = 0;
+    std::string tag;
+    int incarnation = 0;
+  };
+  explicit ProcessCluster(ProcessClusterOptions options) : options_(std::move(options)) {}
+  Child& child(api::NodeId id);
+  const Child& child(api::NodeId id) const;
+  void Forget(Child& c);
+
+  ProcessClusterOptions options_;
+  std::map<api::NodeId, Child> children_;
+};
+
+// Sends SIGKILL to every child any ProcessCluster of this process started
+// and has not reaped. Async-signal-safe (the harness's signal handlers call it).
+void KillAllChildren();
+
+}  // namespace raftlog::process
+
+#endif  // RAFTLOG_MATRIX_PROCESS_PROCESS_CLUSTER_H_

@@ -1,0 +1,424 @@
+#include "matrix/process/smoke.h"
+
+#include <chrono>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "matrix/lin/checker.h"
+#include "matrix/process/load.h"
+#include "matrix/process/process_cluster.h"
+#include "versions/process/client.h"
+#include "versions/process/posix_env.h"
+
+namespace raftlog::process {
+namespace {
+
+constexpr int kStopTimeoutMs = 5000;
+constexpr int kWaitMs = 10000;
+constexpr uint64_t kAdminClient = 900'000'000;
+constexpr uint64_t kReaderClient = 910'000'000;
+constexpr int kKeys = 8;
+
+using States = std::map<api::NodeId, NodeState>;
+
+void SleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+uint64_t Counter(const NodeState& st, const std::string& name) {
+  auto it = st.counters().find(name);
+  return it == st.counters().end() ? 0 : it->second;
+}
+
+api::NodeId LeaderOf(const States& states) {
+  api::NodeId leader = 0;
+  uint64_t term = 0;
+  for (const auto& [id, st] : states) {
+    if (st.role() == "leader" && st.term() >= term) {
+      leader = id;
+      term = st.term();
+    }
+  }
+  return leader;
+}
+
+uint64_t MaxCommit(const States& states) {
+  uint64_t commit = 0;
+  for (const auto& [id, st] : states) commit = std::max(commit, st.commit_index());
+  return commit;
+}
+
+class Scenario {
+ public:
+  Scenario(const SmokeOptions& options, SmokeReport* report)
+      : options_(options), report_(report) {}
+
+  void Run() {
+    const uint64_t t0 = MonotonicMicros();
+    ProcessClusterOptions co;
+    co.base_dir = options_.base_dir;
+    co.binaries = options_.binaries;
+    auto cluster = ProcessCluster::Create(co);
+    if (!cluster.ok()) return Fail("create the cluster", cluster.status());
+    cluster_ = cluster->get();
+    for (api::NodeId id : cluster_->ids()) report_->node_logs.push_back(cluster_->log_path(id));
+    std::map<api::NodeId, int> ports;
+    for (api::NodeId id : cluster_->ids()) ports[id] = cluster_->port(id);
+    LoadOptions lo;
+    lo.cluster_id = cluster_->cluster_id();
+    lo.ports = ports;
+    lo.keys = kKeys;
+    lo.seed = options_.seed;
+    load_ = std::make_unique<ClientLoad>(lo);
+    StateSampler sampler(cluster_->cluster_id(), ports, /*period_ms=*/20);
+
+    const uint64_t load_start = MonotonicMicros();
+    const bool scripted = Scripted(&sampler);
+    load_->Stop();
+    const double load_seconds = (MonotonicMicros() - load_start) / 1e6;
+    // Every acknowledged append, read back once the cluster is whole again.
+    if (scripted) CheckDurable(load_->acked_appends(), "at the end");
+    sampler.Stop();
+    for (api::NodeId id : cluster_->ids()) {
+      if (!cluster_->Running(id)) continue;
+      auto code = cluster_->Stop(id, kStopTimeoutMs);
+      if (!code.ok() || *code != 0) {
+        Fail(absl::StrCat("clean stop of node ", id),
+             code.ok() ? absl::InternalError(absl::StrCat("exit code ", *code)) : code.status());
+      }
+    }
+    cluster->reset();
+    cluster_ = nullptr;
+
+    LoadStats stats = load_->stats();
+    report_->ops = stats.ops;
+    report_->ok = stats.ok;
+    report_->info = stats.info;
+    report_->acked_writes = stats.acked_writes;
+    report_->ops_per_second = load_seconds > 0 ? stats.ok / load_seconds : 0;
+    CheckLinearizable(load_->history());
+    std::vector<StateSample> samples = sampler.samples();
+    report_->samples = samples.size();
+    for (const StateSample& s : samples) report_->max_term = std::max(report_->max_term, s.term);
+    for (const std::string& v : CheckSampledInvariants(samples)) {
+      report_->failures.push_back(absl::StrCat("invariant: ", v));
+    }
+    if (samples.size() < 100) {
+      report_->failures.push_back(absl::StrCat("only ", samples.size(), " state samples"));
+    }
+    if (report_->acked_writes < 100) {
+      report_->failures.push_back(absl::StrCat("only ", report_->acked_writes,
+                                               " acknowledged writes: the load did not run"));
+    }
+    report_->wall_seconds = (MonotonicMicros() - t0) / 1e6;
+  }
+
+ private:
+  void Fail(const std::string& what, const absl::Status& s) {
+    report_->failures.push_back(absl::StrCat(what, ": ", s.ToString()));
+  }
+  void Note(const std::string& what) { report_->steps.push_back(what); }
+
+  // The upgrade script; false when a step failed (the failure is recorded).
+  bool Scripted(StateSampler* sampler) {
+    for (api::NodeId id : cluster_->ids()) {
+      absl::Status s = cluster_->Start(id, "v1");
+      if (!s.ok()) return Fail(absl::StrCat("start node ", id), s), false;
+    }
+    absl::Status s = cluster_->WaitFor(
+        "a v1 leader", [](const States& st) { return st.size() == 3 && LeaderOf(st) != 0; },
+        kWaitMs);
+    if (!s.ok()) return Fail("elect", s), false;
+    Note(absl::StrCat("v1 cluster up, leader ", cluster_->Leader()));
+    load_->Start();
+    sampler->Start();
+    SleepMs(options_.load_ms_per_phase);
+
+    if (!RollTo("v2")) return false;
+    if (!Finalize(2)) return false;
+
+    // v2 -> v3 with a kill -9 of the leader in the middle.
+    const api::NodeId first = cluster_->ids().front();
+    if (!Restart(first, "v3", /*kill=*/false)) return false;
+    api::NodeId leader = cluster_->Leader();
+    if (leader == 0) return Fail("find the leader", absl::UnavailableError("no leader")), false;
+    auto acked_before_kill = load_->AckedSoFar();
+    if (!Restart(leader, "v3", /*kill=*/true)) return false;
+    report_->killed_leader = true;
+    CheckDurable(acked_before_kill, absl::StrCat("after kill -9 of leader ", leader));
+    if (!RollTo("v3")) return false;
+    if (!Finalize(3)) return false;
+    if (!SnapshotInstall()) return false;
+    SleepMs(options_.load_ms_per_phase);
+    return true;
+  }
+
+  // Restarts every node not on `tag` yet, one at a time, with SIGTERM.
+  bool RollTo(const std::string& tag) {
+    for (api::NodeId id : cluster_->ids()) {
+      if (cluster_->tag(id) == tag) continue;
+      if (!Restart(id, tag, /*kill=*/false)) return false;
+      SleepMs(options_.load_ms_per_phase / 2);
+    }
+    return true;
+  }
+
+  // Stops node `id` (SIGTERM and a clean exit, or SIGKILL), starts `tag` on
+  // the same data directory and waits until it applied what was committed.
+  bool Restart(api::NodeId id, const std::string& tag, bool kill) {
+    uint64_t target = 0;
+    (void)cluster_->WaitFor("states", [&](const States& st) {
+      target = MaxCommit(st);
+      return true;
+    }, kWaitMs);
+    const std::string from = cluster_->tag(id);
+    if (kill) {
+      absl::Status s = cluster_->Kill(id);
+      if (!s.ok()) return Fail(absl::StrCat("kill -9 node ", id), s), false;
+    } else {
+      auto code = cluster_->Stop(id, kStopTimeoutMs);
+      if (!code.ok()) return Fail(absl::StrCat("SIGTERM node ", id), code.status()), false;
+      if (*code != 0) {
+        return Fail(absl::StrCat("SIGTERM node ", id),
+                    absl::InternalError(absl::StrCat("exit code ", *code))), false;
+      }
+    }
+    absl::Status s = cluster_->Start(id, tag);
+    if (!s.ok()) return Fail(absl::StrCat("start node ", id, " on ", tag), s), false;
+    s = cluster_->WaitFor(
+        absl::StrCat("node ", id, " (", tag, ") to apply index ", target),
+        [&](const States& st) {
+          auto it = st.find(id);
+          return it != st.end() && it->second.release() == tag &&
+                 it->second.applied_index() >= target && LeaderOf(st) != 0;
+        },
+        kWaitMs);
+    if (!s.ok()) return Fail(absl::StrCat("restart node ", id), s), false;
+    Note(absl::StrCat(kill ? "kill -9" : "SIGTERM", " node ", id, ", ", from, " -> ", tag,
+                      ", caught up to ", target));
+    return true;
+  }
+
+  // An admin request through whichever node leads, retried (bounded) while
+  // there is no leader or the node answered "not the leader".
+  absl::StatusOr<api::Reply> Admin(api::Request r) {
+    const uint64_t deadline = MonotonicMicros() + kWaitMs * 1000ull;
+    absl::StatusOr<api::Reply> last = absl::UnavailableError("no leader");
+    while (MonotonicMicros() < deadline) {
+      api::NodeId leader = cluster_->Leader();
+      if (leader != 0) {
+        auto client = NodeClient::Connect(cluster_->port(leader), cluster_->cluster_id(),
+                                          /*admin=*/true, 500);
+        if (client.ok()) {
+          r.client_id = kAdminClient;
+          r.sequence = ++admin_sequence_;
+          last = (*client)->Call(r, 2000);
+          if (last.ok() && last->status.code() != absl::StatusCode::kFailedPrecondition &&
+              last->status.code() != absl::StatusCode::kUnavailable) {
+            return last;
+          }
+        }
+      }
+      SleepMs(50);
+    }
+    return last;
+  }
+
+  bool Finalize(uint32_t version) {
+    api::Request r;
+    r.op = api::Op::kFinalize;
+    r.version = 0;  // the highest version every member supports
+    auto reply = Admin(r);
+    if (!reply.ok() || !reply->status.ok()) {
+      return Fail(absl::StrCat("finalize to ", version),
+                  reply.ok() ? reply->status : reply.status()), false;
+    }
+    absl::Status s = cluster_->WaitFor(
+        absl::StrCat("cluster version ", version, " on every node"),
+        [&](const States& st) {
+          if (st.size() != 3) return false;
+          for (const auto& [id, state] : st) {
+            if (state.cluster_version() < version) return false;
+          }
+          return true;
+        },
+        kWaitMs);
+    if (!s.ok()) return Fail(absl::StrCat("finalize to ", version), s), false;
+    Note(absl::StrCat("finalized: cluster version ", version));
+    return true;
+  }
+
+  // Stops a follower, compacts the leader's log past it, restarts it: the
+  // leader must catch it up with a snapshot.
+  bool SnapshotInstall() {
+    const api::NodeId leader = cluster_->Leader();
+    api::NodeId follower = 0;
+    for (api::NodeId id : cluster_->ids()) {
+      if (id != leader) follower = id;
+    }
+    auto before = cluster_->State(follower);
+    if (leader == 0 || !before.ok()) {
+      return Fail("pick a follower", absl::UnavailableError("no leader or follower state")), false;
+    }
+    const uint64_t behind = before->last_index();
+    auto code = cluster_->Stop(follower, kStopTimeoutMs);
+    if (!code.ok() || *code != 0) {
+      return Fail(absl::StrCat("SIGTERM node ", follower), absl::InternalError("unclean stop")), false;
+    }
+    absl::Status s = cluster_->WaitFor(
+        "the log to grow past the stopped follower",
+        [&](const States& st) { return MaxCommit(st) >= behind + 20; }, kWaitMs);
+    if (!s.ok()) return Fail("grow the log", s), false;
+    api::Request r;
+    r.op = api::Op::kCompact;
+    auto reply = Admin(r);
+    if (!reply.ok() || !reply->status.ok()) {
+      return Fail("compact", reply.ok() ? reply->status : reply.status()), false;
+    }
+    uint64_t snapshot_index = 0;
+    s = cluster_->WaitFor(
+        "a snapshot past the stopped follower",
+        [&](const States& st) {
+          for (const auto& [id, state] : st) {
+            if (state.role() == "leader" && state.snapshot_index() > behind) {
+              snapshot_index = state.snapshot_index();
+              return true;
+            }
+          }
+          return false;
+        },
+        kWaitMs);
+    if (!s.ok()) return Fail("compact", s), false;
+    report_->compacted = true;
+    Note(absl::StrCat("compacted through index ", snapshot_index, " while node ", follower,
+                      " (last index ", behind, ") was down"));
+    s = cluster_->Start(follower, "v3");
+    if (!s.ok()) return Fail(absl::StrCat("restart node ", follower), s), false;
+    s = cluster_->WaitFor(
+        absl::StrCat("node ", follower, " to install a snapshot"),
+        [&](const States& st) {
+          auto it = st.find(follower);
+          return it != st.end() &&
+                 Counter(it->second, api::kCounterSnapshotsInstalled) >= 1 &&
+                 it->second.applied_index() >= snapshot_index;
+        },
+        kWaitMs);
+    if (!s.ok()) return Fail("snapshot install", s), false;
+    report_->snapshot_installed = true;
+    Note(absl::StrCat("node ", follower, " installed a snapshot"));
+    return true;
+  }
+
+  // Reads every key through the leader.
+  absl::StatusOr<std::map<std::string, std::string>> ReadAll() {
+    std::map<std::string, std::string> values;
+    const uint64_t deadline = MonotonicMicros() + kWaitMs * 1000ull;
+    for (int k = 0; k < kKeys; ++k) {
+      const std::string key = absl::StrCat("k", k);
+      bool done = false;
+      while (!done && MonotonicMicros() < deadline) {
+        api::NodeId leader = cluster_->Leader();
+        if (leader == 0) {
+          SleepMs(50);
+          continue;
+        }
+        auto client = NodeClient::Connect(cluster_->port(leader), cluster_->cluster_id(),
+                                          /*admin=*/false, 500);
+        if (!client.ok()) continue;
+        api::Request r;
+        r.client_id = kReaderClient;
+        r.sequence = ++reader_sequence_;
+        r.op = api::Op::kGet;
+        r.key = key;
+        auto reply = (*client)->Call(r, 2000);
+        if (reply.ok() && reply->status.ok()) {
+          values[key] = reply->found ? reply->value : "";
+          done = true;
+        } else {
+          SleepMs(50);
+        }
+      }
+      if (!done) return absl::DeadlineExceededError(absl::StrCat("could not read ", key));
+    }
+    return values;
+  }
+
+  // Every token in `acked` appears exactly once in its key's value.
+  void CheckDurable(const std::map<std::string, std::vector<std::string>>& acked,
+                    const std::string& when) {
+    auto values = ReadAll();
+    if (!values.ok()) return Fail(absl::StrCat("durability read ", when), values.status());
+    uint64_t found = 0;
+    for (const auto& [key, tokens] : acked) {
+      const std::string& value = (*values)[key];
+      for (const std::string& token : tokens) {
+        // Tokens end in ';' and are unique, so a match at a token boundary is
+        // the token itself.
+        size_t at = 0, count = 0;
+        while ((at = value.find(token, at)) != std::string::npos) {
+          if (at == 0 || value[at - 1] == ';') ++count;
+          at += token.size();
+        }
+        if (count != 1) {
+          report_->failures.push_back(absl::StrCat("durability ", when, ": acknowledged append \"",
+                                                   token, "\" to ", key, " appears ", count,
+                                                   " times"));
+        } else {
+          ++found;
+        }
+      }
+    }
+    report_->durable_checked += found;
+    Note(absl::StrCat("durability ", when, ": ", found, " acknowledged appends read back"));
+  }
+
+  void CheckLinearizable(const lin::History& history) {
+    lin::CheckOptions options;
+    options.model = lin::Model::kKv;
+    options.max_states = 5'000'000;
+    auto result = lin::Check(history, options);
+    if (!result.ok()) return Fail("linearizability check", result.status());
+    report_->lin_verdict = std::string(lin::VerdictName(result->verdict));
+    report_->lin_ops_checked = result->ops_checked;
+    if (result->verdict != lin::Verdict::kLinearizable) {
+      report_->failures.push_back(absl::StrCat(
+          "history is ", report_->lin_verdict, " ", result->reason, "\n",
+          lin::WindowToEdn(history, *result, 40)));
+    }
+  }
+
+  const SmokeOptions& options_;
+  SmokeReport* report_;
+  ProcessCluster* cluster_ = nullptr;
+  std::unique_ptr<ClientLoad> load_;
+  uint64_t admin_sequence_ = 0;
+  uint64_t reader_sequence_ = 0;
+};
+
+}  // namespace
+
+SmokeReport RunSmoke(const SmokeOptions& options) {
+  SmokeReport report;
+  Scenario(options, &report).Run();
+  return report;
+}
+
+std::string FormatReport(const SmokeReport& r) {
+  std::string out;
+  for (const std::string& s : r.steps) absl::StrAppend(&out, "step: ", s, "\n");
+  absl::StrAppend(&out, "wall time: ", r.wall_seconds, " s\n");
+  absl::StrAppend(&out, "client ops: ", r.ops, " (ok ", r.ok, ", info ", r.info, "), ",
+                  r.ops_per_second, " ok ops/s\n");
+  absl::StrAppend(&out, "acknowledged writes: ", r.acked_writes, ", read back: ", r.durable_checked,
+                  "\n");
+  absl::StrAppend(&out, "linearizability: ", r.lin_verdict, " over ", r.lin_ops_checked, " ops\n");
+  absl::StrAppend(&out, "state samples: ", r.samples, ", highest term ", r.max_term, "\n");
+  absl::StrAppend(&out, "kill -9 of the leader: ", r.killed_leader ? "yes" : "no",
+                  ", compaction: ", r.compacted ? "yes" : "no",
+                  ", snapshot install: ", r.snapshot_installed ? "yes" : "no", "\n");
+  for (const std::string& f : r.failures) absl::StrAppend(&out, "FAILURE: ", f, "\n");
+  return out;
+}
+
+}  // namespace raftlog::process
