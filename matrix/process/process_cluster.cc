@@ -88,6 +88,44 @@ bool ReapWithin(pid_t pid, int timeout_ms, int* status) {
   }
 }
 
+// fork + exec `args` with the safety of the header comment; `listen_fd`
+// (if >= 0) becomes the child's fd 3.
+absl::StatusOr<pid_t> Spawn(std::vector<std::string> args, const std::string& log_path,
+                            int listen_fd) {
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) return absl::InternalError(absl::StrCat("open ", log_path, ": ", strerror(errno)));
+  const pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(log_fd);
+    return absl::InternalError(absl::StrCat("fork: ", strerror(errno)));
+  }
+  if (pid == 0) {
+    // Child: async-signal-safe calls only until exec.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the harness died before prctl
+    ::setpgid(0, 0);
+    ::dup2(log_fd, 1);
+    ::dup2(log_fd, 2);
+    if (listen_fd == 3) {
+      ::fcntl(3, F_SETFD, 0);
+    } else if (listen_fd >= 0) {
+      ::dup2(listen_fd, 3);  // the duplicate does not inherit FD_CLOEXEC
+    }
+    // Best effort; every descriptor of the harness is CLOEXEC anyway.
+    ::syscall(SYS_close_range, listen_fd >= 0 ? 4u : 3u, ~0u, 0u);
+    ::execv(argv[0], argv.data());
+    ::_exit(126);
+  }
+  ::close(log_fd);
+  ::setpgid(pid, pid);  // also from the parent, so kill(-pid) works at once
+  Register(pid);
+  return pid;
+}
+
 }  // namespace
 
 void KillAllChildren() {
@@ -183,41 +221,31 @@ absl::Status ProcessCluster::Start(api::NodeId id, const std::string& tag) {
       absl::StrCat("--election_ticks=", options_.election_ticks),
       absl::StrCat("--snapshot_threshold=", options_.snapshot_threshold),
   };
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const std::string log = log_path(id);
-  int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (log_fd < 0) return absl::InternalError(absl::StrCat("open ", log, ": ", strerror(errno)));
-  const pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(log_fd);
-    return absl::InternalError(absl::StrCat("fork: ", strerror(errno)));
-  }
-  if (pid == 0) {
-    // Child: async-signal-safe calls only until exec.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);  // the harness died before prctl
-    ::setpgid(0, 0);
-    ::dup2(log_fd, 1);
-    ::dup2(log_fd, 2);
-    if (c.listen_fd == 3) {
-      ::fcntl(3, F_SETFD, 0);
-    } else {
-      ::dup2(c.listen_fd, 3);  // the duplicate does not inherit FD_CLOEXEC
-    }
-    ::syscall(SYS_close_range, 4u, ~0u, 0u);  // best effort; the rest is CLOEXEC
-    ::execv(argv[0], argv.data());
-    ::_exit(126);
-  }
-  ::close(log_fd);
-  ::setpgid(pid, pid);  // also from the parent, so kill(-pid) works at once
-  c.pid = pid;
+  for (const std::string& f : options_.extra_flags) args.push_back(f);
+  absl::StatusOr<pid_t> pid = Spawn(args, log_path(id), c.listen_fd);
+  if (!pid.ok()) return pid.status();
+  c.pid = *pid;
   c.tag = tag;
   ++c.incarnation;
-  Register(pid);
   return absl::OkStatus();
+}
+
+absl::StatusOr<int> RunToExit(const std::vector<std::string>& args, const std::string& log_path,
+                              int timeout_ms) {
+  InstallHandlersOnce();
+  absl::StatusOr<pid_t> pid = Spawn(args, log_path, /*listen_fd=*/-1);
+  if (!pid.ok()) return pid.status();
+  int status = 0;
+  if (!ReapWithin(*pid, timeout_ms, &status)) {
+    ::kill(-*pid, SIGKILL);
+    ::kill(*pid, SIGKILL);
+    (void)ReapWithin(*pid, 5000, &status);
+    Unregister(*pid);
+    return absl::DeadlineExceededError(absl::StrCat(args[0], " ran longer than ", timeout_ms, " ms"));
+  }
+  Unregister(*pid);
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return absl::InternalError(absl::StrCat(args[0], " died of signal ", WTERMSIG(status)));
 }
 
 bool ProcessCluster::Running(api::NodeId id) {

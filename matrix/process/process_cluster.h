@@ -39,6 +39,7 @@ struct ProcessClusterOptions {
   int tick_ms = 10;
   int election_ticks = 10;
   uint64_t snapshot_threshold = 100000;
+  std::vector<std::string> extra_flags;  // appended to every node's flags
 };
 
 class ProcessCluster {
@@ -95,6 +96,13 @@ class ProcessCluster {
   ProcessClusterOptions options_;
   std::map<api::NodeId, Child> children_;
 };
+
+// Runs `argv` (argv[0] the binary) to its exit, under the same safety as a
+// node (PDEATHSIG, own process group, registered for the signal handlers),
+// output appended to `log_path`. Returns the exit code; DeadlineExceeded
+// (after SIGKILL and reaping) when it runs longer than `timeout_ms`.
+absl::StatusOr<int> RunToExit(const std::vector<std::string>& argv, const std::string& log_path,
+                              int timeout_ms);
 
 // Sends SIGKILL to every child any ProcessCluster of this process started
 // and has not reaped. Async-signal-safe (the harness's signal handlers call it).

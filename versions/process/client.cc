@@ -92,11 +92,15 @@ void NodeClient::Shut() {
 }
 
 absl::Status NodeClient::SendFrame(const Frame& frame, int timeout_ms) {
-  if (fd_ < 0) return absl::FailedPreconditionError("connection closed");
-  const uint64_t deadline = DeadlineAfter(timeout_ms);
   absl::StatusOr<std::string> bytes = EncodeFrame(frame);
   if (!bytes.ok()) return bytes.status();
-  absl::string_view rest = *bytes;
+  return SendRaw(*bytes, timeout_ms);
+}
+
+absl::Status NodeClient::SendRaw(absl::string_view bytes, int timeout_ms) {
+  if (fd_ < 0) return absl::FailedPreconditionError("connection closed");
+  const uint64_t deadline = DeadlineAfter(timeout_ms);
+  absl::string_view rest = bytes;
   while (!rest.empty()) {
     ssize_t n = ::send(fd_, rest.data(), rest.size(), MSG_NOSIGNAL);
     if (n > 0) {

@@ -35,8 +35,9 @@ class NodeClient {
   absl::StatusOr<api::Reply> Call(const api::Request& request, int timeout_ms);
   // The node's protocol state.
   absl::StatusOr<NodeState> State(int timeout_ms);
-  // Raw frames, for conformance checks.
+  // Raw frames and bytes, for conformance checks.
   absl::Status SendFrame(const Frame& frame, int timeout_ms);
+  absl::Status SendRaw(absl::string_view bytes, int timeout_ms);
   absl::StatusOr<Frame> ReadFrame(int timeout_ms);
   // True when the node closed the connection within `timeout_ms`.
   bool ClosedByPeer(int timeout_ms);
