@@ -216,7 +216,10 @@ absl::Status ProcessCluster::Start(api::NodeId id, const std::string& tag) {
       absl::StrCat("--cluster_id=", options_.cluster_id),
       "--listen_fd=3",
       absl::StrCat("--peers=", absl::StrJoin(peers, ",")),
-      absl::StrCat("--bootstrap_voters=", absl::StrJoin(options_.ids, ",")),
+      absl::StrCat("--bootstrap_voters=",
+                   absl::StrJoin(options_.bootstrap_voters.empty() ? options_.ids
+                                                                   : options_.bootstrap_voters,
+                                 ",")),
       absl::StrCat("--tick_ms=", options_.tick_ms),
       absl::StrCat("--election_ticks=", options_.election_ticks),
       absl::StrCat("--snapshot_threshold=", options_.snapshot_threshold),

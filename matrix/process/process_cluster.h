@@ -35,7 +35,8 @@ struct ProcessClusterOptions {
   std::string base_dir;                         // data directories and logs go here
   std::string cluster_id = "process-smoke";
   std::map<std::string, std::string> binaries;  // release tag -> node binary
-  std::vector<api::NodeId> ids = {1, 2, 3};     // all bootstrap together
+  std::vector<api::NodeId> ids = {1, 2, 3};     // every node the cluster may start
+  std::vector<api::NodeId> bootstrap_voters;    // empty: all of `ids`
   int tick_ms = 10;
   int election_ticks = 10;
   uint64_t snapshot_threshold = 100000;

@@ -21,6 +21,10 @@ constexpr int kWaitMs = 10000;
 constexpr uint64_t kAdminClient = 900'000'000;
 constexpr uint64_t kReaderClient = 910'000'000;
 constexpr int kKeys = 8;
+// The cluster's members, and a node that only ever runs a release too old
+// for the finalized cluster (its links must be refused).
+const std::vector<api::NodeId> kMembers = {1, 2, 3};
+constexpr api::NodeId kStale = 4;
 
 using States = std::map<api::NodeId, NodeState>;
 
@@ -59,12 +63,15 @@ class Scenario {
     ProcessClusterOptions co;
     co.base_dir = options_.base_dir;
     co.binaries = options_.binaries;
+    co.ids = kMembers;
+    co.ids.push_back(kStale);
+    co.bootstrap_voters = kMembers;
     auto cluster = ProcessCluster::Create(co);
     if (!cluster.ok()) return Fail("create the cluster", cluster.status());
     cluster_ = cluster->get();
     for (api::NodeId id : cluster_->ids()) report_->node_logs.push_back(cluster_->log_path(id));
     std::map<api::NodeId, int> ports;
-    for (api::NodeId id : cluster_->ids()) ports[id] = cluster_->port(id);
+    for (api::NodeId id : kMembers) ports[id] = cluster_->port(id);
     LoadOptions lo;
     lo.cluster_id = cluster_->cluster_id();
     lo.ports = ports;
@@ -122,7 +129,7 @@ class Scenario {
 
   // The upgrade script; false when a step failed (the failure is recorded).
   bool Scripted(StateSampler* sampler) {
-    for (api::NodeId id : cluster_->ids()) {
+    for (api::NodeId id : kMembers) {
       absl::Status s = cluster_->Start(id, "v1");
       if (!s.ok()) return Fail(absl::StrCat("start node ", id), s), false;
     }
@@ -139,7 +146,7 @@ class Scenario {
     if (!Finalize(2)) return false;
 
     // v2 -> v3 with a kill -9 of the leader in the middle.
-    const api::NodeId first = cluster_->ids().front();
+    const api::NodeId first = kMembers.front();
     if (!Restart(first, "v3", /*kill=*/false)) return false;
     api::NodeId leader = cluster_->Leader();
     if (leader == 0) return Fail("find the leader", absl::UnavailableError("no leader")), false;
@@ -149,6 +156,7 @@ class Scenario {
     CheckDurable(acked_before_kill, absl::StrCat("after kill -9 of leader ", leader));
     if (!RollTo("v3")) return false;
     if (!Finalize(3)) return false;
+    if (!StaleReleaseRefused()) return false;
     if (!SnapshotInstall()) return false;
     SleepMs(options_.load_ms_per_phase);
     return true;
@@ -156,7 +164,7 @@ class Scenario {
 
   // Restarts every node not on `tag` yet, one at a time, with SIGTERM.
   bool RollTo(const std::string& tag) {
-    for (api::NodeId id : cluster_->ids()) {
+    for (api::NodeId id : kMembers) {
       if (cluster_->tag(id) == tag) continue;
       if (!Restart(id, tag, /*kill=*/false)) return false;
       SleepMs(options_.load_ms_per_phase / 2);
@@ -249,12 +257,41 @@ class Scenario {
     return true;
   }
 
+  // Starts a v1 node (protocol 1..1) on a fresh directory next to the
+  // cluster finalized at version 3: every member must refuse its links
+  // (outside the window) and count it; the cluster keeps serving.
+  bool StaleReleaseRefused() {
+    auto refused = [&](const States& st) {
+      uint64_t n = 0;
+      for (api::NodeId id : kMembers) {
+        auto it = st.find(id);
+        if (it == st.end()) return uint64_t{0};
+        auto c = it->second.server_counters().find("refused_window");
+        if (c != it->second.server_counters().end()) n += c->second > 0;
+      }
+      return n;
+    };
+    absl::Status s = cluster_->Start(kStale, "v1");
+    if (!s.ok()) return Fail("start a stale v1 node", s), false;
+    s = cluster_->WaitFor("every member to refuse the v1 node's link",
+                          [&](const States& st) { return refused(st) == kMembers.size(); },
+                          kWaitMs);
+    if (!s.ok()) return Fail("refuse a peer outside the window", s), false;
+    auto code = cluster_->Stop(kStale, kStopTimeoutMs);
+    if (!code.ok() || *code != 0) {
+      return Fail("stop the stale node", absl::InternalError("unclean stop")), false;
+    }
+    report_->stale_peer_refused = true;
+    Note("a v1 node's links were refused by every v3 member (outside the protocol window)");
+    return true;
+  }
+
   // Stops a follower, compacts the leader's log past it, restarts it: the
   // leader must catch it up with a snapshot.
   bool SnapshotInstall() {
     const api::NodeId leader = cluster_->Leader();
     api::NodeId follower = 0;
-    for (api::NodeId id : cluster_->ids()) {
+    for (api::NodeId id : kMembers) {
       if (id != leader) follower = id;
     }
     auto before = cluster_->State(follower);
@@ -270,26 +307,33 @@ class Scenario {
         "the log to grow past the stopped follower",
         [&](const States& st) { return MaxCommit(st) >= behind + 20; }, kWaitMs);
     if (!s.ok()) return Fail("grow the log", s), false;
-    api::Request r;
-    r.op = api::Op::kCompact;
-    auto reply = Admin(r);
-    if (!reply.ok() || !reply->status.ok()) {
-      return Fail("compact", reply.ok() ? reply->status : reply.status()), false;
-    }
+    // The leader may change while a member is down: compact again through
+    // the new one until the leader's log starts past the stopped follower.
     uint64_t snapshot_index = 0;
-    s = cluster_->WaitFor(
-        "a snapshot past the stopped follower",
-        [&](const States& st) {
-          for (const auto& [id, state] : st) {
-            if (state.role() == "leader" && state.snapshot_index() > behind) {
-              snapshot_index = state.snapshot_index();
-              return true;
+    for (int attempt = 0; attempt < 5 && snapshot_index == 0; ++attempt) {
+      api::Request r;
+      r.op = api::Op::kCompact;
+      auto reply = Admin(r);
+      if (!reply.ok() || !reply->status.ok()) {
+        return Fail("compact", reply.ok() ? reply->status : reply.status()), false;
+      }
+      (void)cluster_->WaitFor(
+          "a snapshot past the stopped follower",
+          [&](const States& st) {
+            for (const auto& [id, state] : st) {
+              if (state.role() == "leader" && state.snapshot_index() > behind) {
+                snapshot_index = state.snapshot_index();
+                return true;
+              }
             }
-          }
-          return false;
-        },
-        kWaitMs);
-    if (!s.ok()) return Fail("compact", s), false;
+            return false;
+          },
+          3000);
+    }
+    if (snapshot_index == 0) {
+      return Fail("compact", absl::DeadlineExceededError(
+                                 "no leader compacted past the stopped follower in 5 attempts")), false;
+    }
     report_->compacted = true;
     Note(absl::StrCat("compacted through index ", snapshot_index, " while node ", follower,
                       " (last index ", behind, ") was down"));
@@ -416,7 +460,8 @@ std::string FormatReport(const SmokeReport& r) {
   absl::StrAppend(&out, "state samples: ", r.samples, ", highest term ", r.max_term, "\n");
   absl::StrAppend(&out, "kill -9 of the leader: ", r.killed_leader ? "yes" : "no",
                   ", compaction: ", r.compacted ? "yes" : "no",
-                  ", snapshot install: ", r.snapshot_installed ? "yes" : "no", "\n");
+                  ", snapshot install: ", r.snapshot_installed ? "yes" : "no",
+                  ", stale v1 peer refused: ", r.stale_peer_refused ? "yes" : "no", "\n");
   for (const std::string& f : r.failures) absl::StrAppend(&out, "FAILURE: ", f, "\n");
   return out;
 }

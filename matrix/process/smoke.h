@@ -37,6 +37,7 @@ struct SmokeReport {
   bool killed_leader = false;
   bool compacted = false;
   bool snapshot_installed = false;
+  bool stale_peer_refused = false;
   std::vector<std::string> node_logs;  // paths, for a failing run
 };
 

@@ -620,7 +620,12 @@ void Server::AfterInput() {
   for (const api::AuditEvent& a : ready.audit) Log(absl::StrCat("audit ", a.kind, ": ", a.detail));
   const api::ProtocolState st = node_->State();
   if (st.role != last_role_ || st.term != last_term_) {
-    if (st.role == api::Role::kLeader) Log(absl::StrCat("became leader in term ", st.term));
+    if (st.role == api::Role::kLeader) {
+      Log(absl::StrCat("became leader in term ", st.term));
+    } else {
+      Log(absl::StrCat(api::RoleName(st.role), " in term ", st.term, ", leader ", st.leader,
+                       ", commit ", st.commit_index, ", last index ", st.last_index));
+    }
     last_role_ = st.role;
     last_term_ = st.term;
   }
