@@ -21,6 +21,7 @@ constexpr int kWaitMs = 10000;
 constexpr uint64_t kAdminClient = 900'000'000;
 constexpr uint64_t kReaderClient = 910'000'000;
 constexpr int kKeys = 8;
+constexpr uint64_t kMaxLinesPerCheck = 10;  // failure lines per check, then a count
 // The cluster's members, and a node that only ever runs a release too old
 // for the finalized cluster (its links must be refused).
 const std::vector<api::NodeId> kMembers = {1, 2, 3};
@@ -108,8 +109,13 @@ class Scenario {
     std::vector<StateSample> samples = sampler.samples();
     report_->samples = samples.size();
     for (const StateSample& s : samples) report_->max_term = std::max(report_->max_term, s.term);
-    for (const std::string& v : CheckSampledInvariants(samples)) {
-      report_->failures.push_back(absl::StrCat("invariant: ", v));
+    std::vector<std::string> violations = CheckSampledInvariants(samples);
+    for (size_t i = 0; i < violations.size() && i < kMaxLinesPerCheck; ++i) {
+      report_->failures.push_back(absl::StrCat("invariant: ", violations[i]));
+    }
+    if (violations.size() > kMaxLinesPerCheck) {
+      report_->failures.push_back(absl::StrCat(violations.size() - kMaxLinesPerCheck,
+                                               " more invariant violations"));
     }
     if (samples.size() < 100) {
       report_->failures.push_back(absl::StrCat("only ", samples.size(), " state samples"));
@@ -194,14 +200,20 @@ class Scenario {
     }
     absl::Status s = cluster_->Start(id, tag);
     if (!s.ok()) return Fail(absl::StrCat("start node ", id, " on ", tag), s), false;
+    bool exited = false;
     s = cluster_->WaitFor(
         absl::StrCat("node ", id, " (", tag, ") to apply index ", target),
         [&](const States& st) {
+          exited = !cluster_->Running(id);  // no use waiting for a dead process
           auto it = st.find(id);
-          return it != st.end() && it->second.release() == tag &&
-                 it->second.applied_index() >= target && LeaderOf(st) != 0;
+          return exited || (it != st.end() && it->second.release() == tag &&
+                            it->second.applied_index() >= target && LeaderOf(st) != 0);
         },
         kWaitMs);
+    if (exited) {
+      s = absl::InternalError(absl::StrCat("node ", id, " (", tag, ") exited after its restart; see ",
+                                           cluster_->log_path(id)));
+    }
     if (!s.ok()) return Fail(absl::StrCat("restart node ", id), s), false;
     Note(absl::StrCat(kill ? "kill -9" : "SIGTERM", " node ", id, ", ", from, " -> ", tag,
                       ", caught up to ", target));
@@ -310,6 +322,7 @@ class Scenario {
     // The leader may change while a member is down: compact again through
     // the new one until the leader's log starts past the stopped follower.
     uint64_t snapshot_index = 0;
+    uint32_t snapshot_format = 0;
     for (int attempt = 0; attempt < 5 && snapshot_index == 0; ++attempt) {
       api::Request r;
       r.op = api::Op::kCompact;
@@ -323,6 +336,7 @@ class Scenario {
             for (const auto& [id, state] : st) {
               if (state.role() == "leader" && state.snapshot_index() > behind) {
                 snapshot_index = state.snapshot_index();
+                snapshot_format = state.snapshot_format();
                 return true;
               }
             }
@@ -349,8 +363,17 @@ class Scenario {
         },
         kWaitMs);
     if (!s.ok()) return Fail("snapshot install", s), false;
+    // The follower holds the leader's snapshot in the leader's format.
+    auto after = cluster_->State(follower);
+    if (!after.ok() || after->snapshot_format() != snapshot_format) {
+      return Fail("snapshot install",
+                  absl::InternalError(absl::StrCat(
+                      "node ", follower, " holds a snapshot in format ",
+                      after.ok() ? after->snapshot_format() : 0, ", the leader wrote format ",
+                      snapshot_format))), false;
+    }
     report_->snapshot_installed = true;
-    Note(absl::StrCat("node ", follower, " installed a snapshot"));
+    Note(absl::StrCat("node ", follower, " installed a snapshot in format ", snapshot_format));
     return true;
   }
 
@@ -393,7 +416,7 @@ class Scenario {
                     const std::string& when) {
     auto values = ReadAll();
     if (!values.ok()) return Fail(absl::StrCat("durability read ", when), values.status());
-    uint64_t found = 0;
+    uint64_t found = 0, lost = 0;
     for (const auto& [key, tokens] : acked) {
       const std::string& value = (*values)[key];
       for (const std::string& token : tokens) {
@@ -405,13 +428,19 @@ class Scenario {
           at += token.size();
         }
         if (count != 1) {
-          report_->failures.push_back(absl::StrCat("durability ", when, ": acknowledged append \"",
-                                                   token, "\" to ", key, " appears ", count,
-                                                   " times"));
+          if (++lost <= kMaxLinesPerCheck) {
+            report_->failures.push_back(absl::StrCat("durability ", when,
+                                                     ": acknowledged append \"", token, "\" to ",
+                                                     key, " appears ", count, " times"));
+          }
         } else {
           ++found;
         }
       }
+    }
+    if (lost > kMaxLinesPerCheck) {
+      report_->failures.push_back(absl::StrCat("durability ", when, ": ", lost - kMaxLinesPerCheck,
+                                               " more acknowledged appends not read back once"));
     }
     report_->durable_checked += found;
     Note(absl::StrCat("durability ", when, ": ", found, " acknowledged appends read back"));
