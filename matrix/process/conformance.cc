@@ -51,6 +51,7 @@ class Conformance {
     if (!StartAndLead("start")) return checks_;
     Handshake();
     RefuseClusterId();
+    RefusePeerOfAnotherCluster();
     RefusePeerOutsideWindow();
     RefuseNodeProtocol();
     AdminState();
@@ -162,6 +163,17 @@ class Conformance {
     Hello h = ClientHello();
     h.set_cluster_id("another-cluster");
     ExpectRefusal("refuses another cluster id", h, "refused_cluster_id");
+  }
+
+  void RefusePeerOfAnotherCluster() {
+    Hello h = ClientHello();
+    h.set_role(ROLE_PEER);
+    h.set_node_id(9);
+    h.set_release("v1");
+    h.set_min_protocol(1);
+    h.set_max_protocol(1);
+    h.set_cluster_id("another-cluster");
+    ExpectRefusal("refuses a peer of another cluster", h, "refused_cluster_id");
   }
 
   void RefusePeerOutsideWindow() {

@@ -178,6 +178,14 @@ std::map<std::string, std::vector<std::string>> ClientLoad::AckedSoFar() const {
   return acked_;
 }
 
+void ClientLoad::Record(lin::Operation op) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++stats_.ops;
+  if (op.outcome == lin::Outcome::kOk) ++stats_.ok;
+  if (op.outcome == lin::Outcome::kInfo) ++stats_.info;
+  ops_.push_back(std::move(op));
+}
+
 LoadStats ClientLoad::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   return stats_;

@@ -66,6 +66,9 @@ class ClientLoad {
   // Tokens acknowledged so far (safe while running).
   std::map<std::string, std::vector<std::string>> AckedSoFar() const;
   LoadStats stats() const;
+  // Adds an operation made outside the load's threads (a probe) to the
+  // history. Its process id must be one no load thread uses.
+  void Record(lin::Operation op);
 
  private:
   void RunClient(int index);

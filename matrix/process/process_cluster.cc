@@ -206,8 +206,11 @@ absl::Status ProcessCluster::Start(api::NodeId id, const std::string& tag) {
     return absl::InvalidArgumentError(absl::StrCat("no node binary for release ", tag));
   }
   std::vector<std::string> peers;
-  for (const auto& [pid_id, other] : children_) {
-    peers.push_back(absl::StrCat(pid_id, "=127.0.0.1:", other.port));
+  for (const auto& [other_id, other] : children_) {
+    if (other_id == id) continue;
+    auto via = peer_ports_.find({id, other_id});
+    peers.push_back(absl::StrCat(other_id, "=127.0.0.1:",
+                                 via == peer_ports_.end() ? other.port : via->second));
   }
   std::vector<std::string> args = {
       bin->second,
@@ -277,6 +280,22 @@ absl::StatusOr<int> ProcessCluster::Stop(api::NodeId id, int timeout_ms) {
   Forget(c);
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return absl::InternalError(absl::StrCat("node ", id, " died of signal ", WTERMSIG(status)));
+}
+
+absl::Status ProcessCluster::Pause(api::NodeId id) {
+  Child& c = child(id);
+  if (c.pid <= 0 || ::kill(c.pid, SIGSTOP) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat("node ", id, " is not running"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ProcessCluster::Resume(api::NodeId id) {
+  Child& c = child(id);
+  if (c.pid <= 0 || ::kill(c.pid, SIGCONT) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat("node ", id, " is not running"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ProcessCluster::Kill(api::NodeId id) {

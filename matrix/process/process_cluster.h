@@ -56,10 +56,18 @@ class ProcessCluster {
   // SIGTERM, then waits up to `timeout_ms` for the exit; returns the exit
   // code. On timeout the node is SIGKILLed and the result is an error.
   absl::StatusOr<int> Stop(api::NodeId id, int timeout_ms = 5000);
+  // SIGSTOP / SIGCONT: a process pause (a long GC or a stalled VM); the node
+  // resumes with the view it had.
+  absl::Status Pause(api::NodeId id);
+  absl::Status Resume(api::NodeId id);
   // SIGKILL (kill -9) and reap.
   absl::Status Kill(api::NodeId id);
   // Reaps a node that exited on its own; true when it is (still) running.
   bool Running(api::NodeId id);
+
+  // From the next start of `from` on, it dials `port` to reach `to` (a
+  // fault proxy's port) instead of `to`'s own.
+  void SetPeerPort(api::NodeId from, api::NodeId to, int port) { peer_ports_[{from, to}] = port; }
 
   int port(api::NodeId id) const;
   pid_t pid(api::NodeId id) const;
@@ -96,6 +104,7 @@ class ProcessCluster {
 
   ProcessClusterOptions options_;
   std::map<api::NodeId, Child> children_;
+  std::map<std::pair<api::NodeId, api::NodeId>, int> peer_ports_;
 };
 
 // Runs `argv` (argv[0] the binary) to its exit, under the same safety as a

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "matrix/lin/checker.h"
+#include "matrix/process/fault_proxy.h"
 #include "matrix/process/load.h"
 #include "matrix/process/process_cluster.h"
 #include "versions/process/client.h"
@@ -20,6 +21,7 @@ constexpr int kStopTimeoutMs = 5000;
 constexpr int kWaitMs = 10000;
 constexpr uint64_t kAdminClient = 900'000'000;
 constexpr uint64_t kReaderClient = 910'000'000;
+constexpr uint64_t kProbeClient = 920'000'000;
 constexpr int kKeys = 8;
 constexpr uint64_t kMaxLinesPerCheck = 10;  // failure lines per check, then a count
 // The cluster's members, and a node that only ever runs a release too old
@@ -73,6 +75,16 @@ class Scenario {
     for (api::NodeId id : cluster_->ids()) report_->node_logs.push_back(cluster_->log_path(id));
     std::map<api::NodeId, int> ports;
     for (api::NodeId id : kMembers) ports[id] = cluster_->port(id);
+    if (options_.script == SmokeScript::kPartition) {
+      auto proxy = FaultProxy::Create(ports, options_.seed);
+      if (!proxy.ok()) return Fail("start the fault proxy", proxy.status());
+      proxy_ = std::move(*proxy);
+      for (api::NodeId from : kMembers) {
+        for (api::NodeId to : kMembers) {
+          if (from != to) cluster_->SetPeerPort(from, to, proxy_->port(from, to));
+        }
+      }
+    }
     LoadOptions lo;
     lo.cluster_id = cluster_->cluster_id();
     lo.ports = ports;
@@ -82,7 +94,9 @@ class Scenario {
     StateSampler sampler(cluster_->cluster_id(), ports, /*period_ms=*/20);
 
     const uint64_t load_start = MonotonicMicros();
-    const bool scripted = Scripted(&sampler);
+    const bool scripted = options_.script == SmokeScript::kPartition
+                              ? PartitionScript(&sampler)
+                              : Scripted(&sampler);
     load_->Stop();
     const double load_seconds = (MonotonicMicros() - load_start) / 1e6;
     // Every acknowledged append, read back once the cluster is whole again.
@@ -98,6 +112,12 @@ class Scenario {
     }
     cluster->reset();
     cluster_ = nullptr;
+    if (proxy_) {
+      FaultProxy::Stats ps = proxy_->stats();
+      report_->frames_dropped = ps.dropped;
+      report_->frames_delayed = ps.delayed;
+      proxy_.reset();
+    }
 
     LoadStats stats = load_->stats();
     report_->ops = stats.ops;
@@ -166,6 +186,127 @@ class Scenario {
     if (!SnapshotInstall()) return false;
     SleepMs(options_.load_ms_per_phase);
     return true;
+  }
+
+  // kPartition (smoke.h). The old leader, cut off alone, must not serve
+  // anything the majority's new leader contradicts.
+  bool PartitionScript(StateSampler* sampler) {
+    for (api::NodeId id : kMembers) {
+      absl::Status s = cluster_->Start(id, "v3");
+      if (!s.ok()) return Fail(absl::StrCat("start node ", id), s), false;
+    }
+    absl::Status s = cluster_->WaitFor(
+        "a v3 leader", [](const States& st) { return st.size() == 3 && LeaderOf(st) != 0; },
+        kWaitMs);
+    if (!s.ok()) return Fail("elect", s), false;
+    // Cluster version 3: reads go through ReadIndex, not the log.
+    if (!Finalize(3)) return false;
+    load_->Start();
+    sampler->Start();
+    SleepMs(options_.load_ms_per_phase);
+    const api::NodeId old_leader = cluster_->Leader();
+    auto old_state = cluster_->State(old_leader);
+    if (old_leader == 0 || !old_state.ok()) {
+      return Fail("find the leader", absl::UnavailableError("no leader")), false;
+    }
+    // The leader is paused and cut off at once; it resumes, still cut off,
+    // believing it leads (its timers restart on resume), while the majority
+    // has a new leader: a read it answered without a quorum would be stale.
+    proxy_->Partition({old_leader});
+    s = cluster_->Pause(old_leader);
+    if (!s.ok()) return Fail("pause the leader", s), false;
+    s = cluster_->WaitFor(
+        absl::StrCat("a leader other than node ", old_leader, " in a later term"),
+        [&](const States& st) {
+          for (const auto& [id, state] : st) {
+            if (id != old_leader && state.role() == "leader" && state.term() > old_state->term()) {
+              return true;
+            }
+          }
+          return false;
+        },
+        kWaitMs);
+    // Paused long enough that it skips its missed ticks (server.cc).
+    SleepMs(1000);
+    absl::Status resumed = cluster_->Resume(old_leader);
+    if (!s.ok()) return Fail("elect a leader in the majority", s), false;
+    if (!resumed.ok()) return Fail("resume the old leader", resumed), false;
+    report_->partitioned = true;
+    const int probes = ProbeReads(old_leader, /*duration_ms=*/400);
+    Note(absl::StrCat("node ", old_leader, " (leader in term ", old_state->term(),
+                      ") paused and cut off; the majority elected a new leader; resumed, still "
+                      "cut off, asked ", probes, " reads"));
+    SleepMs(options_.load_ms_per_phase);
+    proxy_->Heal();
+    s = cluster_->WaitFor(
+        "every node to follow one leader",
+        [](const States& st) {
+          if (st.size() != 3) return false;
+          api::NodeId leader = LeaderOf(st);
+          for (const auto& [id, state] : st) {
+            if (leader == 0 || state.leader() != leader) return false;
+          }
+          return true;
+        },
+        kWaitMs);
+    if (!s.ok()) return Fail("heal", s), false;
+    Note("healed: one leader again");
+    SleepMs(options_.load_ms_per_phase);
+    for (api::NodeId from : kMembers) {
+      for (api::NodeId to : kMembers) {
+        if (from != to) proxy_->SetFault(from, to, LinkFault{false, 20, 5});
+      }
+    }
+    SleepMs(2 * options_.load_ms_per_phase);
+    proxy_->Heal();
+    s = cluster_->WaitFor(
+        "a leader after the lossy phase",
+        [](const States& st) { return st.size() == 3 && LeaderOf(st) != 0; }, kWaitMs);
+    if (!s.ok()) return Fail("recover from the lossy phase", s), false;
+    Note("lossy links (20% dropped, 5 ms delay) healed");
+    SleepMs(options_.load_ms_per_phase);
+    return true;
+  }
+
+  // Reads every key at node `id` for `duration_ms` (bounded in count too),
+  // each recorded in the history like a load operation: a node that answers
+  // without a quorum answers stale. Returns how many were asked.
+  int ProbeReads(api::NodeId id, int duration_ms) {
+    const uint64_t deadline = MonotonicMicros() + static_cast<uint64_t>(duration_ms) * 1000;
+    int asked = 0;
+    std::unique_ptr<NodeClient> client;
+    for (int n = 0; n < 200 && MonotonicMicros() < deadline; ++n) {
+      if (!client) {
+        auto c = NodeClient::Connect(cluster_->port(id), cluster_->cluster_id(), false, 100);
+        if (!c.ok()) continue;
+        client = std::move(*c);
+      }
+      const uint64_t process = kProbeClient + static_cast<uint64_t>(n);
+      api::Request r;
+      r.client_id = process;
+      r.sequence = 1;
+      r.op = api::Op::kGet;
+      r.key = absl::StrCat("k", n % kKeys);
+      lin::Operation op;
+      op.process = static_cast<int64_t>(process);
+      op.kind = lin::OpKind::kGet;
+      op.key = lin::Value::Str(r.key);
+      op.invoke_time = static_cast<int64_t>(MonotonicMicros());
+      auto reply = client->Call(r, 100);
+      ++asked;
+      if (reply.ok() && reply->status.ok()) {
+        op.outcome = lin::Outcome::kOk;
+        op.complete_time = static_cast<int64_t>(MonotonicMicros());
+        if (reply->found) op.result = lin::Value::Str(reply->value);
+      } else if (reply.ok()) {
+        op.outcome = lin::Outcome::kFail;  // refused: certain
+        op.complete_time = static_cast<int64_t>(MonotonicMicros());
+      } else {
+        client.reset();  // unknown: a new connection for the next
+      }
+      load_->Record(std::move(op));
+    }
+    return asked;
   }
 
   // Restarts every node not on `tag` yet, one at a time, with SIGTERM.
@@ -465,6 +606,7 @@ class Scenario {
   SmokeReport* report_;
   ProcessCluster* cluster_ = nullptr;
   std::unique_ptr<ClientLoad> load_;
+  std::unique_ptr<FaultProxy> proxy_;
   uint64_t admin_sequence_ = 0;
   uint64_t reader_sequence_ = 0;
 };
@@ -491,6 +633,10 @@ std::string FormatReport(const SmokeReport& r) {
                   ", compaction: ", r.compacted ? "yes" : "no",
                   ", snapshot install: ", r.snapshot_installed ? "yes" : "no",
                   ", stale v1 peer refused: ", r.stale_peer_refused ? "yes" : "no", "\n");
+  if (r.partitioned || r.frames_dropped > 0) {
+    absl::StrAppend(&out, "partition: ", r.partitioned ? "yes" : "no", ", frames dropped ",
+                    r.frames_dropped, ", delayed ", r.frames_delayed, "\n");
+  }
   for (const std::string& f : r.failures) absl::StrAppend(&out, "FAILURE: ", f, "\n");
   return out;
 }

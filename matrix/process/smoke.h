@@ -15,7 +15,16 @@
 
 namespace raftlog::process {
 
+enum class SmokeScript {
+  kRollingUpgrade,  // v1 -> v2 -> v3 as described above
+  // Three v3 nodes behind the frame-level fault proxy (fault_proxy.h): the
+  // leader cut off in a minority while the majority elects another, healed,
+  // then every link dropping a fifth of its frames and delaying the rest.
+  kPartition,
+};
+
 struct SmokeOptions {
+  SmokeScript script = SmokeScript::kRollingUpgrade;
   std::string base_dir;
   std::map<std::string, std::string> binaries;  // "v1", "v2", "v3" -> node binary
   uint64_t seed = 1;
@@ -38,6 +47,8 @@ struct SmokeReport {
   bool compacted = false;
   bool snapshot_installed = false;
   bool stale_peer_refused = false;
+  bool partitioned = false;  // kPartition: a new leader was elected without the old one
+  uint64_t frames_dropped = 0, frames_delayed = 0;
   std::vector<std::string> node_logs;  // paths, for a failing run
 };
 

@@ -4,7 +4,7 @@
 //   bazel run //matrix/process:smoke -- (the same, with the figures printed)
 // Flags: --v1=BIN --v2=BIN --v3=BIN (the node binaries; Bazel passes them),
 // --dir=DIR (default: $TEST_TMPDIR or a new directory under /tmp),
-// --seed=N. Exit status 0 when every check held, 1 otherwise, 2 on bad flags.
+// --seed=N, --script=upgrade|partition (smoke.h). Exit status 0 when every check held, 1 otherwise, 2 on bad flags.
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
       options.binaries[name.substr(2)] = value;
     } else if (name == "--dir") {
       options.base_dir = value;
+    } else if (name == "--script" && (value == "upgrade" || value == "partition")) {
+      options.script = value == "partition" ? raftlog::process::SmokeScript::kPartition
+                                            : raftlog::process::SmokeScript::kRollingUpgrade;
     } else if (name == "--seed" && absl::SimpleAtoi(value, &options.seed)) {
     } else {
       std::cerr << "unknown or bad flag " << arg << "\n";

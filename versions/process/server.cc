@@ -633,6 +633,16 @@ void Server::AfterInput() {
 
 void Server::RunDueTicks(uint64_t now_us) {
   const uint64_t tick_us = static_cast<uint64_t>(options_.tick_ms) * 1000;
+  if (next_tick_us_ + kMaxTicksPerWakeup * tick_us <= now_us) {
+    // Far behind: the process was paused (SIGSTOP, a stalled machine). As in
+    // the simulator's Resume, the ticks due meanwhile never happened: the
+    // node resumes with the view it had and its timers run from now on.
+    Count("pauses_detected");
+    Log(absl::StrCat("resumed after a pause of ", (now_us - next_tick_us_) / 1000,
+                     " ms: the missed ticks are skipped"));
+    next_tick_us_ = now_us + tick_us;
+    return;
+  }
   int ticks = 0;
   while (next_tick_us_ <= now_us && ticks < kMaxTicksPerWakeup) {
     node_->Tick();
