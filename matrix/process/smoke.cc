@@ -494,24 +494,25 @@ class Scenario {
                       " (last index ", behind, ") was down"));
     s = cluster_->Start(follower, "v3");
     if (!s.ok()) return Fail(absl::StrCat("restart node ", follower), s), false;
+    uint32_t installed_format = 0;
     s = cluster_->WaitFor(
         absl::StrCat("node ", follower, " to install a snapshot"),
         [&](const States& st) {
           auto it = st.find(follower);
-          return it != st.end() &&
-                 Counter(it->second, api::kCounterSnapshotsInstalled) >= 1 &&
+          if (it == st.end()) return false;
+          installed_format = it->second.snapshot_format();
+          return Counter(it->second, api::kCounterSnapshotsInstalled) >= 1 &&
                  it->second.applied_index() >= snapshot_index;
         },
         kWaitMs);
     if (!s.ok()) return Fail("snapshot install", s), false;
     // The follower holds the leader's snapshot in the leader's format.
-    auto after = cluster_->State(follower);
-    if (!after.ok() || after->snapshot_format() != snapshot_format) {
+    if (installed_format != snapshot_format) {
       return Fail("snapshot install",
-                  absl::InternalError(absl::StrCat(
-                      "node ", follower, " holds a snapshot in format ",
-                      after.ok() ? after->snapshot_format() : 0, ", the leader wrote format ",
-                      snapshot_format))), false;
+                  absl::InternalError(absl::StrCat("node ", follower,
+                                                   " holds a snapshot in format ",
+                                                   installed_format, ", the leader wrote format ",
+                                                   snapshot_format))), false;
     }
     report_->snapshot_installed = true;
     Note(absl::StrCat("node ", follower, " installed a snapshot in format ", snapshot_format));
