@@ -59,6 +59,7 @@ class Conformance {
     AdminOpNeedsAdmin();
     ProtocolErrorCloses();
     GarbagePeerMessageCounted();
+    SecondServerOnTheDirectoryRefused();
     // Clean stop, restart on the same directory, the write is still there.
     auto code = c_->Stop(kNode, 5000);
     Check("clean stop (SIGTERM -> exit 0)", code.ok() && *code == 0,
@@ -307,6 +308,16 @@ class Conformance {
         kTimeoutMs);
     Check("a garbage peer message is counted, not a crash", s.ok() && c_->Running(kNode),
           s.ToString());
+  }
+
+  // While the node runs, another server on its data directory must exit 4
+  // without touching the files.
+  void SecondServerOnTheDirectoryRefused() {
+    auto code = RunToExit({o_.binary, "--id=1", absl::StrCat("--data_dir=", c_->data_dir(kNode)),
+                           absl::StrCat("--cluster_id=", kClusterId), "--port=0"},
+                          o_.base_dir + "/second.log", kTimeoutMs);
+    Check("a second server on a data directory in use exits 4", code.ok() && *code == 4,
+          code.ok() ? absl::StrCat("exit code ", *code) : code.status().ToString());
   }
 
   const ConformanceOptions& o_;

@@ -19,7 +19,7 @@ std::string TempDir(const std::string& name) {
 
 void ExpectConforms(const std::string& tag, const std::string& binary) {
   auto checks = RunConformance({binary, TempDir(tag)});
-  EXPECT_GE(checks.size(), 20u);
+  EXPECT_GE(checks.size(), 21u);
   for (const auto& c : checks) EXPECT_TRUE(c.passed) << tag << ": " << c.name << ": " << c.detail;
 }
 
