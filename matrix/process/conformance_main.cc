@@ -3,6 +3,7 @@
 // check, MISSING ones with what was seen. Exit status 0 when every check
 // passed, 1 when some is missing, 2 on bad arguments.
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -28,7 +29,8 @@ int main(int argc, char** argv) {
   // Under `bazel run`, a relative path is the caller's.
   const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
   if (cwd != nullptr && options.binary[0] != '/') options.binary = std::string(cwd) + "/" + options.binary;
-  if (options.base_dir.empty()) {
+  const bool made_dir = options.base_dir.empty();
+  if (made_dir) {
     const char* tmp = std::getenv("TEST_TMPDIR");
     std::string pattern = std::string(tmp ? tmp : "/tmp") + "/conformance.XXXXXX";
     if (mkdtemp(pattern.data()) == nullptr) return 2;
@@ -38,7 +40,8 @@ int main(int argc, char** argv) {
   auto checks = raftlog::process::RunConformance(options);
   std::cout << raftlog::process::FormatConformance(checks);
   for (const auto& c : checks) {
-    if (!c.passed) return 1;
+    if (!c.passed) return 1;  // the logs stay for a look
   }
+  if (made_dir) std::filesystem::remove_all(options.base_dir);
   return 0;
 }

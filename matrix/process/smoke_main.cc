@@ -7,6 +7,7 @@
 // --seed=N, --script=upgrade|partition (smoke.h). Exit status 0 when every check held, 1 otherwise, 2 on bad flags.
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -56,7 +57,8 @@ int main(int argc, char** argv) {
     std::cerr << "need --v1, --v2 and --v3 node binaries\n";
     return 2;
   }
-  if (options.base_dir.empty()) {
+  const bool made_dir = options.base_dir.empty();
+  if (made_dir) {
     const char* tmp = std::getenv("TEST_TMPDIR");
     std::string pattern = std::string(tmp ? tmp : "/tmp") + "/process_smoke.XXXXXX";
     if (mkdtemp(pattern.data()) == nullptr) {
@@ -75,6 +77,8 @@ int main(int argc, char** argv) {
     std::cout << "process smoke: FAIL\n";
     return 1;
   }
+  // A directory this run made is kept only when something failed.
+  if (made_dir) std::filesystem::remove_all(options.base_dir);
   std::cout << "process smoke: PASS\n";
   return 0;
 }
