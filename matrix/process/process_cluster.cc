@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <thread>
@@ -227,6 +228,11 @@ absl::Status ProcessCluster::Start(api::NodeId id, const std::string& tag) {
       absl::StrCat("--election_ticks=", options_.election_ticks),
       absl::StrCat("--snapshot_threshold=", options_.snapshot_threshold),
   };
+  if (std::find(options_.joiners.begin(), options_.joiners.end(), id) != options_.joiners.end()) {
+    args.erase(std::remove_if(args.begin(), args.end(),
+                              [](const std::string& a) { return a.rfind("--bootstrap_voters=", 0) == 0; }),
+               args.end());
+  }
   for (const std::string& f : options_.extra_flags) args.push_back(f);
   absl::StatusOr<pid_t> pid = Spawn(args, log_path(id), c.listen_fd);
   if (!pid.ok()) return pid.status();

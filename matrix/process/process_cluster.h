@@ -37,6 +37,7 @@ struct ProcessClusterOptions {
   std::map<std::string, std::string> binaries;  // release tag -> node binary
   std::vector<api::NodeId> ids = {1, 2, 3};     // every node the cluster may start
   std::vector<api::NodeId> bootstrap_voters;    // empty: all of `ids`
+  std::vector<api::NodeId> joiners;             // start without bootstrap: join a leader
   int tick_ms = 10;
   int election_ticks = 10;
   uint64_t snapshot_threshold = 100000;

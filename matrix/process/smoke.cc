@@ -1,6 +1,8 @@
 #include "matrix/process/smoke.h"
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <set>
 #include <thread>
@@ -28,6 +30,9 @@ constexpr uint64_t kMaxLinesPerCheck = 10;  // failure lines per check, then a c
 // for the finalized cluster (its links must be refused).
 const std::vector<api::NodeId> kMembers = {1, 2, 3};
 constexpr api::NodeId kStale = 4;
+// A node that joins the finalized v3 cluster as a learner, is promoted, and
+// is removed again.
+constexpr api::NodeId kJoiner = 5;
 
 using States = std::map<api::NodeId, NodeState>;
 
@@ -68,7 +73,9 @@ class Scenario {
     co.binaries = options_.binaries;
     co.ids = kMembers;
     co.ids.push_back(kStale);
+    co.ids.push_back(kJoiner);
     co.bootstrap_voters = kMembers;
+    co.joiners = {kJoiner};
     auto cluster = ProcessCluster::Create(co);
     if (!cluster.ok()) return Fail("create the cluster", cluster.status());
     cluster_ = cluster->get();
@@ -184,7 +191,71 @@ class Scenario {
     if (!Finalize(3)) return false;
     if (!StaleReleaseRefused()) return false;
     if (!SnapshotInstall()) return false;
+    if (!MembershipChange()) return false;
     SleepMs(options_.load_ms_per_phase);
+    return true;
+  }
+
+  // Through the admin endpoint: node 5 joins as a learner, catches up, is
+  // promoted to voter, and is removed; each change verified in the leader's
+  // configuration.
+  bool MembershipChange() {
+    absl::Status s = cluster_->Start(kJoiner, "v3");
+    if (!s.ok()) return Fail("start the joining node", s), false;
+    auto change = [&](api::Op op, const std::string& what,
+                      const std::function<bool(const Config&)>& done) {
+      api::Request r;
+      r.op = op;
+      r.target = kJoiner;
+      auto reply = Admin(r);
+      if (!reply.ok() || !reply->status.ok()) {
+        return Fail(what, reply.ok() ? reply->status : reply.status()), false;
+      }
+      absl::Status w = cluster_->WaitFor(
+          what,
+          [&](const States& st) {
+            for (const auto& [id, state] : st) {
+              if (id != kJoiner && state.role() == "leader" && done(state.config()) &&
+                  state.applied_index() >= reply->index) {
+                return true;
+              }
+            }
+            return false;
+          },
+          kWaitMs);
+      if (!w.ok()) return Fail(what, w), false;
+      return true;
+    };
+    auto has = [](const google::protobuf::RepeatedField<uint64_t>& ids) {
+      return std::find(ids.begin(), ids.end(), kJoiner) != ids.end();
+    };
+    if (!change(api::Op::kAddLearner, "add node 5 as a learner",
+                [&](const Config& c) { return has(c.learners()); })) {
+      return false;
+    }
+    s = cluster_->WaitFor(
+        "node 5 to catch up as a learner",
+        [&](const States& st) {
+          auto it = st.find(kJoiner);
+          return it != st.end() && it->second.applied_index() > 0 &&
+                 it->second.applied_index() + 20 >= MaxCommit(st);
+        },
+        kWaitMs);
+    if (!s.ok()) return Fail("learner catch-up", s), false;
+    if (!change(api::Op::kPromoteLearner, "promote node 5 to voter",
+                [&](const Config& c) { return has(c.voters()) && !has(c.learners()); })) {
+      return false;
+    }
+    if (!change(api::Op::kRemoveVoter, "remove node 5",
+                [&](const Config& c) { return !has(c.voters()) && !has(c.learners()); })) {
+      return false;
+    }
+    auto code = cluster_->Stop(kJoiner, kStopTimeoutMs);
+    if (!code.ok() || *code != 0) {
+      return Fail("stop node 5", absl::InternalError("unclean stop")), false;
+    }
+    report_->membership_changed = true;
+    Note("node 5 joined as a learner, was promoted to voter and removed, through the admin endpoint");
     return true;
   }
 
@@ -633,7 +704,8 @@ std::string FormatReport(const SmokeReport& r) {
   absl::StrAppend(&out, "kill -9 of the leader: ", r.killed_leader ? "yes" : "no",
                   ", compaction: ", r.compacted ? "yes" : "no",
                   ", snapshot install: ", r.snapshot_installed ? "yes" : "no",
-                  ", stale v1 peer refused: ", r.stale_peer_refused ? "yes" : "no", "\n");
+                  ", stale v1 peer refused: ", r.stale_peer_refused ? "yes" : "no",
+                  ", learner added, promoted, removed: ", r.membership_changed ? "yes" : "no", "\n");
   if (r.partitioned || r.frames_dropped > 0) {
     absl::StrAppend(&out, "partition: ", r.partitioned ? "yes" : "no", ", frames dropped ",
                     r.frames_dropped, ", delayed ", r.frames_delayed, "\n");

@@ -1,7 +1,9 @@
 // The process-mode smoke scenario (README.md, "Process mode"): a 3-node
 // cluster of real node servers rolled v1 -> v2 -> v3 on the same data
 // directories under client load, with a kill -9 of the leader in the middle,
-// a finalize after each hop, a compaction and a snapshot install, then the
+// a finalize after each hop, a v1 node refused by the finalized cluster, a
+// compaction and a snapshot install, a node added as a learner, promoted and
+// removed through the admin endpoint, then the
 // checks: linearizability of the recorded history (matrix/lin), durability
 // (every acknowledged append is read back, after the kill -9 and at the end),
 // and the invariants of the sampled admin states.
@@ -47,6 +49,7 @@ struct SmokeReport {
   bool compacted = false;
   bool snapshot_installed = false;
   bool stale_peer_refused = false;
+  bool membership_changed = false;
   bool partitioned = false;  // kPartition: a new leader was elected without the old one
   uint64_t frames_dropped = 0, frames_delayed = 0;
   std::vector<std::string> node_logs;  // paths, for a failing run
