@@ -139,6 +139,7 @@ void Merge(Telemetry& a, const Telemetry& b) {
     for (const auto& [k, v] : counters) a.counters_by_release[tag][k] += v;
   }
   AddFaultSteps(a.fault_steps, b.fault_steps);
+  a.latencies_us.insert(a.latencies_us.end(), b.latencies_us.begin(), b.latencies_us.end());
   if (a.config_history.empty() && a.version_history.empty()) {
     a.history_seed = b.history_seed;
     a.config_history = b.config_history;
@@ -146,10 +147,31 @@ void Merge(Telemetry& a, const Telemetry& b) {
   }
 }
 
+// Appends the latency of every answered operation of `history` (see
+// Telemetry::latencies_us).
+void AddLatencies(const lin::History& history, std::vector<uint64_t>& out) {
+  for (const lin::Operation& op : history.ops()) {
+    if (!op.complete_time.has_value() || *op.complete_time < op.invoke_time) continue;
+    const bool answered = op.outcome == lin::Outcome::kOk ||
+                          (op.outcome == lin::Outcome::kFail && op.kind == lin::OpKind::kCas);
+    if (answered) out.push_back(static_cast<uint64_t>(*op.complete_time - op.invoke_time));
+  }
+}
+
 }  // namespace
+
+uint64_t Telemetry::LatencyPercentile(double p) const {
+  if (latencies_us.empty()) return 0;
+  std::vector<uint64_t> sorted = latencies_us;
+  std::sort(sorted.begin(), sorted.end());
+  size_t rank = static_cast<size_t>(p * static_cast<double>(sorted.size()) + 0.999999);
+  rank = std::clamp<size_t>(rank, 1, sorted.size());
+  return sorted[rank - 1];
+}
 
 void Telemetry::Add(const RunResult& r) {
   ++runs;
+  AddLatencies(r.history, latencies_us);
   sim_time_us += r.sim_time_us;
   elections += Counter(r, api::kCounterElections);
   leader_changes += r.cluster.leader_changes;

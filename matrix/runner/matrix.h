@@ -120,8 +120,14 @@ struct Telemetry {
   // RunResult::fault_telemetry summed (adversary injections by outcome,
   // pauses, the overload storm's rejections; queue and held peaks: max).
   std::map<std::string, uint64_t> fault_steps;
+  // Simulated latency of every answered client operation of every seed (ok,
+  // or a cas whose compare failed: an answer, as the staged rollout's gate
+  // counts it), unsorted; LatencyPercentile reads it.
+  std::vector<uint64_t> latencies_us;
 
   void Add(const RunResult& r);
+  // Nearest-rank percentile (0 < p <= 1) of latencies_us; 0 when empty.
+  uint64_t LatencyPercentile(double p) const;
 };
 
 // What a red (or unexpectedly green) cell keeps: enough to understand the

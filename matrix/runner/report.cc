@@ -249,11 +249,14 @@ void TelemetryJson(JsonWriter& j, const Telemetry& t) {
   j.Key("fault_steps").BeginObject();
   for (const auto& [k, v] : t.fault_steps) j.Field(k, v);
   j.EndObject();
-  uint64_t retries = 0, timeouts = 0;
+  uint64_t retries = 0, timeouts = 0, failures = 0, indeterminate = 0, rejected = 0;
   j.Key("cohorts").BeginArray();
   for (const auto& [k, c] : t.cohorts) {
     retries += c.retries;
     timeouts += c.timeouts;
+    failures += c.fail;
+    indeterminate += c.info;
+    rejected += c.overloaded;
     j.BeginObject()
         .Field("cohort", k)
         .Field("ops", c.ops)
@@ -269,6 +272,21 @@ void TelemetryJson(JsonWriter& j, const Telemetry& t) {
   }
   j.EndArray();
   j.Field("retries", retries).Field("timeouts", timeouts);
+  // Totals over the cohorts and the decode-error table, and the latency of
+  // answered operations (simulated), so a comparison reads one number each.
+  uint64_t decode_total = 0;
+  for (const auto& [k, n] : t.decode_errors) decode_total += n;
+  j.Field("client_failures", failures)
+      .Field("client_indeterminate", indeterminate)
+      .Field("overload_rejections", rejected)
+      .Field("decode_errors_total", decode_total);
+  j.Key("latency")
+      .BeginObject()
+      .Field("answered_ops", static_cast<uint64_t>(t.latencies_us.size()))
+      .Field("p50_ms", t.LatencyPercentile(0.50) / 1e3)
+      .Field("p99_ms", t.LatencyPercentile(0.99) / 1e3)
+      .Field("max_ms", t.LatencyPercentile(1.0) / 1e3)
+      .EndObject();
   j.Key("decode_errors").BeginArray();
   for (const auto& [k, n] : t.decode_errors) {
     j.BeginObject()
@@ -409,7 +427,7 @@ std::string JsonReport(const MatrixResult& m) {
   int seeds_per_cell = 0;
   for (const CellResult& c : m.cells) seeds_per_cell = std::max(seeds_per_cell, c.verdict.seeds);
   j.BeginObject()
-      .Field("format", "raftlog-matrix-report/1")
+      .Field("format", kReportFormat)
       .Field("mode", ModeName(m.mode))
       .Field("ok", m.ok())
       .Field("policy_file", m.policy_file);
