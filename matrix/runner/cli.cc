@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -25,6 +26,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "matrix/runner/compare.h"
+#include "matrix/runner/history_files.h"
 #include "matrix/runner/matrix.h"
 #include "matrix/runner/report.h"
 #include "matrix/runner/report_schema.h"
@@ -73,6 +75,10 @@ ABSL_FLAG(std::string, compare, "",
           "a base run's report.json: after the run, print what changed (cell statuses, new and "
           "vanished violations, telemetry beyond --compare_threshold, seeds per second) and write "
           "compare.md and compare.json beside the reports (compare.h)");
+ABSL_FLAG(std::string, write_history, "",
+          "write every seed's client history into this directory, one file per cell and seed "
+          "(<scenario>__<from>_<to>__seed<N>__<mode>.edn), as Jepsen EDN that "
+          "//matrix:lincheck and other tools read (matrix/lin/HISTORY.md)");
 ABSL_FLAG(double, compare_threshold, 0.25,
           "with --compare: relative change beyond which a telemetry metric counts as moved");
 
@@ -533,6 +539,29 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
     compare_base = *std::move(base);
   }
 
+  // --write-history: one file per cell and seed, written as seeds finish.
+  const std::string history_dir = absl::GetFlag(FLAGS_write_history).empty()
+                                      ? ""
+                                      : util::ResolveUserPath(absl::GetFlag(FLAGS_write_history));
+  std::mutex history_mu;
+  std::vector<std::string> history_errors;
+  size_t histories_written = 0;
+  if (!history_dir.empty()) {
+    if (absl::Status s = MakeHistoryDir(history_dir); !s.ok()) {
+      return Usage(absl::StrCat("--write_history: ", s.message()));
+    }
+    o.seed_done = [&](const CellKey& cell, uint64_t seed, const RunResult& run,
+                      const SeedVerdict& verdict) {
+      absl::Status s = WriteHistoryFile(history_dir, cell, seed, o.mode, run, verdict);
+      std::lock_guard<std::mutex> lock(history_mu);
+      if (s.ok()) {
+        ++histories_written;
+      } else {
+        history_errors.push_back(std::string(s.message()));
+      }
+    };
+  }
+
   const bool err_tty = isatty(STDERR_FILENO) != 0 && !test;
   ProgressPrinter printer(err_tty);
   if (absl::GetFlag(FLAGS_progress)) {
@@ -552,6 +581,14 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
   }
   std::cout << "reports: " << out_dir << "/report.html, report.md, report.json, report.xml, "
                                          "report.seeds.xml\n";
+  if (!history_dir.empty()) {
+    std::cout << "histories: " << history_dir << " (" << histories_written
+              << " files, one per cell and seed; bazel run //matrix:lincheck -- FILE...)\n";
+    if (!history_errors.empty()) {
+      return Usage(absl::StrCat(history_errors.size(), " history file(s) not written, first: ",
+                                history_errors.front()));
+    }
+  }
   if (compare_base.has_value()) {
     if (int status = CompareWithBase(*compare_base, compare_path, m, out_dir); status != 0) {
       return status;

@@ -2,7 +2,10 @@
 //
 //   bazel run //matrix:runner -- [--tags=v1,v2] [--pairs=v1:v2] [--scenarios=a,b]
 //       [--seeds=N] [--seed=S] [--dry-run] [--mode=fast|full] [--out=DIR] [--jobs=J]
-//       [--compare=BASE/report.json]
+//       [--compare=BASE/report.json] [--write-history=DIR]
+//
+// --write-history: every seed's client history, one file per cell and seed
+// (history_files.h), for //matrix:lincheck or another checker.
 //
 // --compare: after the run, what changed since the base run (compare.h),
 // printed and written as compare.md and compare.json beside the reports; a

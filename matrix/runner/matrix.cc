@@ -257,6 +257,7 @@ void RunItem(const MatrixOptions& o, const CellResult& cell, Item& item) {
     e.trace_keep = 0;
     RunResult r = Execute(*plan, e);
     item.verdict = Judge(r, cell.supported, UnsupportedWhy(cell));
+    if (o.seed_done) o.seed_done(cell.key, item.seed, r, item.verdict);
     item.summary.digest = r.digest;
     item.summary.sim_time_us = r.sim_time_us;
     if (!item.first) {

@@ -76,6 +76,12 @@ struct MatrixOptions {
   // Wall-clock seconds since some epoch (progress and timing only; never
   // reaches a simulation). Null: no timing.
   std::function<double()> wall_clock;
+  // Called once per cell and seed the matrix runs (not for artifact or
+  // shrinking reruns), with the run (its client history included) and its
+  // verdict; from worker threads, concurrently (--write-history).
+  std::function<void(const CellKey& cell, uint64_t seed, const RunResult& run,
+                     const SeedVerdict& verdict)>
+      seed_done;
 };
 
 struct SeedSummary {

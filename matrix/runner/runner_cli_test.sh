@@ -1,13 +1,15 @@
 #!/bin/bash
 # The runner binary end to end: listing, dry runs, usage errors, a real cell
 # with its report files, a stale policy (unexpected green, exit 1), a
-# comparison with an earlier run (--compare, and the compare tool), a
+# comparison with an earlier run (--compare, and the compare tool), histories
+# written for other checkers (--write-history, read back by lincheck), a
 # linearizability search out of budget (UNKNOWN, exit 3, and a cell test that
 # fails on it), sharding.
 set -uo pipefail
 R="$1"
 CELL_TEST="$2"  # the wrapper every Bazel cell test runs
 COMPARE="$3"    # //matrix:compare
+LINCHECK="$4"   # //matrix:lincheck
 T="${TEST_TMPDIR:-$(mktemp -d)}"
 fail() { echo "FAIL: $*"; exit 1; }
 expect_exit() {  # want_status description command...
@@ -43,6 +45,21 @@ for f in report.md report.json report.html report.xml report.seeds.xml; do
 done
 grep -q '"ok": true' "$T/rep/report.json" || fail "report.json not ok"
 grep -q "seeds/s" "$T/err" || fail "no progress line on stderr"
+
+# --write-history: one Jepsen EDN file per cell and seed, which lincheck reads
+# with the matrix's verdict (linearizable: exit 0).
+expect_exit 0 "--write-history" "$R" --scenarios=rolling_upgrade --pairs=v1:v1 --seeds=2 --out="$T/reph" --write-history="$T/hist/new"
+grep -q "histories: $T/hist/new (2 files" "$T/out" || { cat "$T/out"; fail "no histories line"; }
+for seed in 1 2; do
+  f="$T/hist/new/rolling_upgrade__v1_v1__seed${seed}__fast.edn"
+  [[ -s "$f" ]] || fail "missing $f"
+  grep -q "^; raftcert matrix history: rolling_upgrade v1->v1, seed $seed, fast mode" "$f" || fail "$f: no header"
+done
+expect_exit 0 "lincheck on written histories" "$LINCHECK" "$T"/hist/new/*.edn
+grep -q "seed1__fast.edn: linearizable (kv," "$T/out" || { cat "$T/out"; fail "lincheck verdict"; }
+touch "$T/not_a_dir"
+expect_exit 2 "--write-history into a file" "$R" --scenarios=rolling_upgrade --pairs=v1:v1 --seeds=1 --out="$T/reph2" --write-history="$T/not_a_dir/x"
+grep -q -- "--write_history: cannot create" "$T/err" || { cat "$T/err"; fail "bad history dir message"; }
 
 printf 'v1 -> v1: none\n' >"$T/stale.txt"
 expect_exit 1 "stale policy" "$R" --scenarios=rolling_upgrade --pairs=v1:v1 --seeds=1 --policy="$T/stale.txt" --out="$T/rep2" --shrink_runs=0
