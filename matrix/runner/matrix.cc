@@ -221,8 +221,9 @@ namespace {
 struct Item {
   size_t cell = 0;
   uint64_t seed = 0;
-  bool first = false;  // the cell's first seed: keeps its histories
+  bool first = false;  // the cell's first seed: keeps its histories and chart
   SeedVerdict verdict;
+  Chart chart;
   SeedSummary summary;
   Telemetry telemetry;
   double wall_s = 0;
@@ -263,6 +264,8 @@ void RunItem(const MatrixOptions& o, const CellResult& cell, Item& item) {
     if (!item.first) {
       r.config_history.clear();
       r.version_history.clear();
+    } else {
+      item.chart = BuildChart(r, item.seed);
     }
     item.telemetry.Add(r);
   }
@@ -470,6 +473,7 @@ MatrixResult RunMatrix(const MatrixOptions& o) {
     CellResult& c = m.cells[it.cell];
     c.seeds.push_back(it.summary);
     Merge(c.telemetry, it.telemetry);
+    if (it.first) c.chart = std::move(it.chart);
     c.wall_s += it.wall_s;
     verdicts[it.cell].push_back(std::move(it.verdict));
   }

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "matrix/runner/chart.h"
 #include "matrix/runner/driver.h"
 #include "matrix/runner/scenario.h"
 #include "matrix/runner/verdict.h"
@@ -169,6 +170,7 @@ struct CellResult {
   std::vector<SeedSummary> seeds;
   Telemetry telemetry;
   std::optional<Artifact> artifact;
+  Chart chart;  // of the cell's first seed (chart.h)
   double wall_s = 0;
 };
 
