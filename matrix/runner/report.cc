@@ -356,6 +356,7 @@ void ArtifactJson(JsonWriter& j, const Artifact& a) {
         .Field("release", s.release)
         .Field("role", s.role)
         .Field("term", s.term)
+        .Field("cv", static_cast<uint64_t>(s.cluster_version))
         .EndObject();
   }
   j.EndArray();
@@ -383,6 +384,49 @@ void ArtifactJson(JsonWriter& j, const Artifact& a) {
   }
   j.EndArray();
   j.EndObject();
+  j.EndObject();
+}
+
+// The cell's chart (chart.h): bins, markers and per-node lanes, in seconds
+// and milliseconds of simulated time.
+void ChartJson(JsonWriter& j, const Chart& c) {
+  j.BeginObject()
+      .Field("seed", c.seed)
+      .Field("end_s", Sec(c.end_us))
+      .Field("bin_s", Sec(c.bin_us));
+  j.Key("bins").BeginArray();
+  for (const ChartBin& b : c.bins) {
+    j.BeginObject()
+        .Field("from_s", Sec(b.from_us))
+        .Field("answered", b.answered)
+        .Field("errors", b.errors)
+        .Field("p50_ms", b.p50_us / 1e3)
+        .Field("p99_ms", b.p99_us / 1e3)
+        .EndObject();
+  }
+  j.EndArray();
+  j.Key("markers").BeginArray();
+  for (const ChartMarker& m : c.markers) {
+    j.BeginObject()
+        .Field("at_s", Sec(m.at_us))
+        .Field("kind", m.kind)
+        .Field("node", m.node)
+        .Field("label", m.label)
+        .EndObject();
+  }
+  j.EndArray();
+  j.Key("lanes").BeginArray();
+  for (const Segment& s : c.lanes) {
+    j.BeginObject()
+        .Field("node", s.node)
+        .Field("from_s", Sec(s.from_us))
+        .Field("to_s", Sec(s.to_us))
+        .Field("release", s.release)
+        .Field("role", s.role)
+        .Field("cv", static_cast<uint64_t>(s.cluster_version))
+        .EndObject();
+  }
+  j.EndArray();
   j.EndObject();
 }
 
@@ -487,6 +531,8 @@ std::string JsonReport(const MatrixResult& m) {
     TelemetryJson(j, c.telemetry);
     j.Key("feature_paths");
     CellCoverageJson(j, CellCoverage(c.key, c.telemetry.counters_by_release));
+    j.Key("chart");
+    ChartJson(j, c.chart);
     j.Key("artifact");
     if (c.artifact) {
       ArtifactJson(j, *c.artifact);
