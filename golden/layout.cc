@@ -3,7 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "snapshots/crc32c.h"
+#include "snapshots/storage_codec.h"
 #include "versions/registry.h"
 
 namespace raftlog::golden {
@@ -24,27 +24,7 @@ constexpr LayoutRow kLayouts[] = {
      SegmentFraming::kLengthCrcBodyV1},
 };
 
-constexpr char kRlhsMagic[] = "RLHS";
-constexpr uint32_t kRlhsVersion = 1;
-constexpr size_t kRlhsBytes = 36;
-constexpr size_t kRecordHeaderBytes = 8;
-
-void PutFixed32(std::string* out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-void PutFixed64(std::string* out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-uint32_t GetFixed32(absl::string_view in, size_t at) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= uint32_t{static_cast<unsigned char>(in[at + i])} << (8 * i);
-  return v;
-}
-uint64_t GetFixed64(absl::string_view in, size_t at) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= uint64_t{static_cast<unsigned char>(in[at + i])} << (8 * i);
-  return v;
-}
+namespace codec = snapshots::storage;
 
 }  // namespace
 
@@ -78,7 +58,7 @@ absl::StatusOr<DiskLayout> LayoutFor(absl::string_view tag) {
 }
 
 std::string SnapshotPath(const DiskLayout& layout, uint64_t last_index) {
-  return absl::StrFormat("%s%020u", layout.snapshot_prefix, last_index);
+  return codec::NumberedName(layout.snapshot_prefix, last_index);
 }
 
 absl::StatusOr<HardStateRecord> ParseHardState(const DiskLayout& layout,
@@ -87,28 +67,16 @@ absl::StatusOr<HardStateRecord> ParseHardState(const DiskLayout& layout,
     case HardStateFraming::kRlhsV1:
       break;
   }
-  if (bytes.size() != kRlhsBytes) {
-    return absl::DataLossError(
-        absl::StrCat("hard state: ", bytes.size(), " bytes, the framing has ", kRlhsBytes));
-  }
-  if (bytes.substr(0, 4) != absl::string_view(kRlhsMagic, 4)) {
-    return absl::DataLossError("hard state: bad magic at offset 0");
-  }
+  absl::StatusOr<codec::HardStateFields> f =
+      codec::DecodeHardState(bytes, "hard state", "this parser");
+  if (!f.ok()) return f.status();
   HardStateRecord r;
-  r.version = GetFixed32(bytes, 4);
-  r.term = GetFixed64(bytes, 8);
-  r.vote = GetFixed64(bytes, 16);
-  r.commit = GetFixed64(bytes, 24);
-  r.crc_stored = GetFixed32(bytes, kRlhsBytes - 4);
-  r.crc_computed = Crc32c(bytes.substr(0, kRlhsBytes - 4));
-  if (r.crc_stored != r.crc_computed) {
-    return absl::DataLossError(absl::StrCat("hard state: checksum mismatch at offset ",
-                                            kRlhsBytes - 4));
-  }
-  if (r.version != kRlhsVersion) {
-    return absl::UnimplementedError(
-        absl::StrCat("hard state: framing version ", r.version, " (this parser reads 1)"));
-  }
+  r.version = f->version;
+  r.term = f->term;
+  r.vote = f->vote;
+  r.commit = f->commit;
+  r.crc_stored = f->crc_stored;
+  r.crc_computed = f->crc_computed;
   return r;
 }
 
@@ -118,13 +86,7 @@ std::string EncodeHardState(const DiskLayout& layout, uint64_t term, uint64_t vo
     case HardStateFraming::kRlhsV1:
       break;
   }
-  std::string out(kRlhsMagic, 4);
-  PutFixed32(&out, kRlhsVersion);
-  PutFixed64(&out, term);
-  PutFixed64(&out, vote);
-  PutFixed64(&out, commit);
-  PutFixed32(&out, Crc32c(out));
-  return out;
+  return codec::EncodeHardState(term, vote, commit);
 }
 
 absl::StatusOr<std::vector<SegmentRecord>> ParseSegment(const DiskLayout& layout,
@@ -136,29 +98,18 @@ absl::StatusOr<std::vector<SegmentRecord>> ParseSegment(const DiskLayout& layout
   std::vector<SegmentRecord> out;
   size_t off = 0;
   while (off < bytes.size()) {
-    const size_t left = bytes.size() - off;
-    if (left < kRecordHeaderBytes) {
+    codec::RecordRead rec = codec::ReadRecord(bytes, off);
+    if (!rec.ok()) {
       return absl::DataLossError(
-          absl::StrCat("segment: short record header at offset ", off, " (", left, " bytes)"));
+          absl::StrCat("segment: record at offset ", off, ": ", rec.problem));
     }
     SegmentRecord r;
     r.offset = off;
-    r.length = GetFixed32(bytes, off);
-    r.crc_stored = GetFixed32(bytes, off + 4);
-    if (r.length > left - kRecordHeaderBytes) {
-      return absl::DataLossError(absl::StrCat("segment: record at offset ", off, " declares ",
-                                              r.length, " bytes, ", left - kRecordHeaderBytes,
-                                              " left"));
-    }
-    std::string len;
-    PutFixed32(&len, r.length);
-    r.body = std::string(bytes.substr(off + kRecordHeaderBytes, r.length));
-    r.crc_computed = Crc32c(r.body, Crc32c(len));
-    if (r.crc_stored != r.crc_computed) {
-      return absl::DataLossError(absl::StrCat("segment: checksum mismatch in record at offset ",
-                                              off));
-    }
-    off += kRecordHeaderBytes + r.length;
+    r.length = rec.length;
+    r.crc_stored = rec.crc_stored;
+    r.crc_computed = rec.crc_computed;
+    r.body = std::string(rec.body);
+    off = rec.end;
     out.push_back(std::move(r));
   }
   return out;

@@ -1,9 +1,10 @@
-// How each release lays out its data directory, read independently of the
-// release's code: the goldens pin the bytes a release wrote, so they are
-// parsed here from the framing the release documents (versions/<tag>/storage.h)
-// rather than with the release's private decoders. A parser that disagrees
-// with the release's own writer shows up as a golden that does not parse,
-// which is the point.
+// How each release lays out its data directory, read with the shared codec of
+// snapshots/STORAGE.md (snapshots/storage_codec.h) rather than with the
+// release's private decoders. The frozen releases wrote their goldens with
+// their own copies of the framing, so a reader that disagrees with a frozen
+// writer shows up as a golden that does not parse; the head release writes
+// through the same codec, and its goldens pin the bytes, so a change of the
+// codec shows up as a golden diff.
 //
 // A cut release inherits its parent's layout (scripts/cut_release.sh copies
 // storage unchanged); a release that changes its on-disk format adds its own

@@ -75,11 +75,11 @@ TEST(LayoutTest, SegmentRecordsAndDamage) {
   std::string bad = seg;
   bad[9] ^= 1;  // a body byte of record 0
   EXPECT_THAT(std::string(ParseSegment(l, bad).status().message()),
-              HasSubstr("checksum mismatch in record at offset 0"));
+              HasSubstr("record at offset 0: checksum mismatch"));
   EXPECT_THAT(std::string(ParseSegment(l, seg.substr(0, seg.size() - 1)).status().message()),
-              HasSubstr("offset 19 declares"));
+              HasSubstr("record at offset 19: truncated record (length 2, 1 bytes left)"));
   EXPECT_THAT(std::string(ParseSegment(l, seg + "abc").status().message()),
-              HasSubstr("short record header at offset 29"));
+              HasSubstr("record at offset 29: truncated header (3 bytes)"));
 }
 
 }  // namespace

@@ -48,51 +48,13 @@ void CollectPaths(const Message& m, const std::string& prefix, std::set<std::str
 
 }  // namespace
 
-std::string WirePackage(absl::string_view tag) { return absl::StrCat("raftlog.wire.", tag); }
-
-const Descriptor* FindWireMessage(absl::string_view tag, absl::string_view name) {
-  return DescriptorPool::generated_pool()->FindMessageTypeByName(
-      absl::StrCat(WirePackage(tag), ".", name));
-}
-
-absl::StatusOr<std::unique_ptr<Message>> ParseWire(absl::string_view tag, absl::string_view name,
-                                                   absl::string_view bytes) {
-  const Descriptor* d = FindWireMessage(tag, name);
-  if (d == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat(WirePackage(tag), ".", name, " is not linked into this binary"));
-  }
-  const Message* prototype = MessageFactory::generated_factory()->GetPrototype(d);
-  std::unique_ptr<Message> m(prototype->New());
-  if (!m->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError(
-        absl::StrCat(bytes.size(), " bytes do not parse as ", d->full_name()));
-  }
-  return m;
-}
-
 std::vector<std::string> MessageTypeValues(absl::string_view tag) {
   std::vector<std::string> out;
-  const EnumDescriptor* e = DescriptorPool::generated_pool()->FindEnumTypeByName(
-      absl::StrCat(WirePackage(tag), ".MessageType"));
-  if (e == nullptr) return out;
   std::vector<std::pair<int, std::string>> values;
-  for (int i = 0; i < e->value_count(); ++i) {
-    if (e->value(i)->number() != 0) values.emplace_back(e->value(i)->number(), e->value(i)->name());
-  }
+  for (const auto* v : wire::SendableTypes(tag)) values.emplace_back(v->number(), v->name());
   std::sort(values.begin(), values.end());
   for (auto& [number, name] : values) out.push_back(std::move(name));
   return out;
-}
-
-std::string TypeValueName(const Message& envelope) {
-  const FieldDescriptor* f = envelope.GetDescriptor()->FindFieldByName("type");
-  if (f == nullptr || f->cpp_type() != FieldDescriptor::CPPTYPE_ENUM || f->is_repeated()) {
-    return "";
-  }
-  const int number = envelope.GetReflection()->GetEnumValue(envelope, f);
-  const auto* value = f->enum_type()->FindValueByNumber(number);
-  return value != nullptr ? value->name() : absl::StrCat("#", number);
 }
 
 std::string ToText(const Message& message) {

@@ -1,7 +1,6 @@
-// A release's wire schema reached by name through the generated descriptor
-// pool ("raftlog.wire.<tag>.<Message>"), so that nothing in golden/ names a
-// tag's C++ types. A tag's generated code is in the pool whenever the binary
-// links the tag's release (//versions:registry does).
+// What the goldens need of a release's wire schema beyond reaching it by name
+// (wire/tag_schema.h, so that nothing in golden/ names a tag's C++ types):
+// the declared message types, a deterministic text form and field coverage.
 #ifndef RAFTLOG_GOLDEN_SCHEMA_H_
 #define RAFTLOG_GOLDEN_SCHEMA_H_
 
@@ -13,29 +12,19 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "wire/tag_schema.h"
 
 namespace raftlog::golden {
 
-// "raftlog.wire.<tag>".
-std::string WirePackage(absl::string_view tag);
-
-// "<package>.<name>" from the generated pool; nullptr when not linked.
-const google::protobuf::Descriptor* FindWireMessage(absl::string_view tag,
-                                                    absl::string_view name);
-
-// Parses `bytes` as "<package>.<name>". kNotFound when the message is not
-// linked; kDataLoss when the bytes do not parse.
-absl::StatusOr<std::unique_ptr<google::protobuf::Message>> ParseWire(absl::string_view tag,
-                                                                     absl::string_view name,
-                                                                     absl::string_view bytes);
+// A tag's schema by name: wire/tag_schema.h.
+using ::raftlog::wire::FindWireMessage;
+using ::raftlog::wire::ParseWire;
+using ::raftlog::wire::TypeValueName;
+using ::raftlog::wire::WirePackage;
 
 // The names of the tag's MessageType values except 0 (unspecified), in
 // number order: the message types a node of the tag may send.
 std::vector<std::string> MessageTypeValues(absl::string_view tag);
-
-// The name of the envelope's `type` value, "#<n>" for a number the schema
-// does not name, "" when the message has no `type` enum field.
-std::string TypeValueName(const google::protobuf::Message& envelope);
 
 // Text format, one field per line, fields in number order (deterministic).
 std::string ToText(const google::protobuf::Message& message);

@@ -1,8 +1,8 @@
 // snapshots/STORAGE.md against the bytes: the numbers of its tables (hard
 // state and record layouts, file names, the per-tag table) are checked
 // against the golden data directory every registered release wrote
-// (golden/<tag>/) and against golden/layout.cc, the independent parser of
-// the same framing. A doc that drifts from what the releases write fails
+// (golden/<tag>/) and against golden/layout.cc, which reads them with the
+// shared codec (snapshots/storage_codec.h). A doc that drifts from what the releases write fails
 // here, naming the row.
 #include <cstdlib>
 #include <fstream>

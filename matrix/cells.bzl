@@ -12,9 +12,10 @@ TEST_UNDECLARED_OUTPUTS_DIR (report.seeds.xml, one JUnit testcase per seed,
 becomes the test's XML_OUTPUT_FILE: cell_test.sh); no network, no shared
 files. So Bazel (or any REAPI remote executor) spreads the matrix over cores and machines.
 
-    bazel test //matrix:cells                          every cell
+    bazel test //matrix:cells                          every cell (pull requests)
     bazel test //matrix:cells --test_tag_filters=to_v2 the cells that end on v2
     bazel test //matrix:cell_rolling_upgrade_v1_v2     one cell
+    bazel test //matrix:cells_full                     the nightly matrix (manual)
 """
 
 TAGS = [
@@ -53,8 +54,21 @@ def matrix_pairs(tags = TAGS):
             pairs.append((tags[i], tags[j]))
     return pairs
 
-def matrix_cells(name, runner, script, mode = "fast", seeds = 8, shard_count = 2):
+def matrix_cells(
+        name,
+        runner,
+        script,
+        mode = "fast",
+        seeds = 8,
+        shard_count = 2,
+        prefix = "cell",
+        size = "small",
+        manual = False):
     """One sh_test per cell, a test_suite `name` of them all, and the sync test.
+
+    Every cell runs with its network blocked (the `block-network` tag: the
+    sandbox leaves it loopback only), from its declared inputs only (the runner
+    and the script), so a remote executor can run each cell anywhere.
 
     Args:
       name: the test_suite.
@@ -63,16 +77,21 @@ def matrix_cells(name, runner, script, mode = "fast", seeds = 8, shard_count = 2
       mode: "fast" (every change) or "full".
       seeds: seeds per cell (1..seeds), split over the shards.
       shard_count: shards per cell.
+      prefix: the cells' names are <prefix>_<scenario>_<from>_<to>.
+      size: the Bazel test size of each cell (its timeout).
+      manual: tag every cell `manual`: built and run only when named (the
+        nightly matrix), never by `bazel test //...`.
     """
     tests = []
     cells = []
+    extra_tags = ["block-network"] + (["manual"] if manual else [])
     for scenario in SCENARIOS:
         for (a, b) in matrix_pairs():
-            test = "cell_%s_%s_%s" % (scenario, a, b)
+            test = "%s_%s_%s_%s" % (prefix, scenario, a, b)
             cells.append("%s/%s/%s" % (scenario, a, b))
             native.sh_test(
                 name = test,
-                size = "small",
+                size = size,
                 srcs = [script],
                 args = [
                     "$(location %s)" % runner,
@@ -84,8 +103,9 @@ def matrix_cells(name, runner, script, mode = "fast", seeds = 8, shard_count = 2
                 ],
                 data = [runner],
                 shard_count = shard_count,
-                tags = [
+                tags = extra_tags + [
                     "matrix_cell",
+                    "mode_" + mode,
                     "scenario_" + scenario,
                     "from_" + a,
                     "to_" + b,
@@ -96,6 +116,7 @@ def matrix_cells(name, runner, script, mode = "fast", seeds = 8, shard_count = 2
     native.test_suite(
         name = name,
         tests = tests,
+        tags = ["manual"] if manual else [],
     )
 
     # Fails when a registered tag (or a scenario) has no cells here.
@@ -108,4 +129,5 @@ def matrix_cells(name, runner, script, mode = "fast", seeds = 8, shard_count = 2
             "--verify_cells=" + ",".join(cells),
         ],
         data = [runner],
+        tags = ["manual"] if manual else [],
     )

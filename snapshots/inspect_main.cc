@@ -1,7 +1,15 @@
-// Snapshot inspector.
+// Data directory inspector: snapshot files, hard state and log segments.
 //
 //   bazel run //snapshots:inspect -- FILE [--verify] [--json]
 //
+// What FILE is comes from its name in a data directory ("hardstate",
+// "log/<20 digits>", "snap/<20 digits>"), else from its first bytes
+// (snapshots/STORAGE.md). For a hard state: the framing version, term, vote,
+// commit and checksum. For a log segment: the record count and index range,
+// with --verify one line per record (offset, length, index, term, type),
+// and the first bad record's offset and what is wrong with it.
+//
+// For a snapshot:
 // Prints the format, the release that writes it, the minimum release able to
 // read it, the header, the configuration, sizes, the session count and the
 // checksum (stored and recomputed). For formats 2 and 3 also the declared
@@ -35,6 +43,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "snapshots/inspect.h"
+#include "snapshots/inspect_datadir.h"
 #include "util/user_path.h"
 
 ABSL_FLAG(bool, verify, false,
@@ -50,7 +59,9 @@ constexpr int kExitUsage = 2;
 
 constexpr char kUsage[] =
     "usage: inspect FILE [--verify] [--json]\n"
-    "  Describes a snapshot file: format, releases that write and read it, header,\n"
+    "  Describes a data directory's hard state, log segment or snapshot file.\n"
+    "  A hard state: term, vote, commit, checksum. A log segment: records and their\n"
+    "  indexes (each record with --verify), the first bad record. A snapshot file: format, releases that write and read it, header,\n"
     "  configuration, sizes, sessions, checksum; for formats 2 and 3 compressed and\n"
     "  uncompressed sizes, chunks (each verified with --verify) and metadata.\n"
     "  exit 0: report printed; 1: --verify found the file corrupt or unreadable by\n"
@@ -114,6 +125,20 @@ bool ReadFile(const std::string& path, std::string* out, std::string* error) {
 
 }  // namespace
 
+namespace {
+
+// Prints the snapshot file report; returns the full decode's verdict.
+absl::Status InspectSnapshot(const std::string& path, const std::string& bytes) {
+  const raftlog::snapshots::InspectReport report = raftlog::snapshots::Inspect(bytes);
+  raftlog::snapshots::ReportOptions options;
+  options.list_chunks = absl::GetFlag(FLAGS_verify);  // formats 2 and 3: every chunk's checksum
+  std::cout << (absl::GetFlag(FLAGS_json) ? raftlog::snapshots::ReportJson(report, path, options)
+                                          : raftlog::snapshots::ReportText(report, path, options));
+  return report.status;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
   std::string error;
@@ -135,15 +160,32 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
-  const raftlog::snapshots::InspectReport report = raftlog::snapshots::Inspect(bytes);
-  raftlog::snapshots::ReportOptions options;
-  options.list_chunks = absl::GetFlag(FLAGS_verify);  // formats 2 and 3: every chunk's checksum
-  std::cout << (absl::GetFlag(FLAGS_json) ? raftlog::snapshots::ReportJson(report, path, options)
-                                          : raftlog::snapshots::ReportText(report, path, options));
+  namespace snapshots = raftlog::snapshots;
+  const bool json = absl::GetFlag(FLAGS_json);
+  const bool verify = absl::GetFlag(FLAGS_verify);
+  absl::Status status;
+  switch (snapshots::ClassifyDataFile(path, bytes)) {
+    case snapshots::DataFileKind::kHardState: {
+      snapshots::HardStateReport r = snapshots::InspectHardState(bytes);
+      std::cout << (json ? snapshots::HardStateJson(r, path) : snapshots::HardStateText(r, path));
+      status = r.status;
+      break;
+    }
+    case snapshots::DataFileKind::kLogSegment: {
+      snapshots::SegmentReport r = snapshots::InspectSegment(path, bytes);
+      std::cout << (json ? snapshots::SegmentJson(r, path, verify)
+                         : snapshots::SegmentText(r, path, verify));
+      status = r.status;
+      break;
+    }
+    case snapshots::DataFileKind::kSnapshot:
+      status = InspectSnapshot(path, bytes);
+      break;
+  }
   std::cout.flush();
-  if (absl::GetFlag(FLAGS_verify)) {
-    if (!report.status.ok()) {
-      std::cerr << "inspect: verify FAILED for " << path << ": " << report.status << "\n";
+  if (verify) {
+    if (!status.ok()) {
+      std::cerr << "inspect: verify FAILED for " << path << ": " << status << "\n";
       return kExitCorrupt;
     }
     std::cerr << "inspect: verify ok: " << path << "\n";

@@ -200,7 +200,7 @@ runner::CanaryRow Detect(const Canary& c, const std::vector<DetectCell>& cells,
       row.seeds_to_first = seed;
       row.diagnosis = run.cls;
       row.reason = !run.verdict.first_violation.empty() ? run.verdict.first_violation : why;
-      row.reproduce = absl::StrCat("bazel run //matrix:runner -- --canaries --only=", c.tag,
+      row.reproduce = absl::StrCat("bazel run //matrix:canary_runner -- --canaries --only=", c.tag,
                                    " --scenarios=", cell.scenario, " --pairs=", cell.from, ":",
                                    c.tag, " --seed=", seed,
                                    o.mode == runner::Mode::kFull ? " --mode=full" : "");

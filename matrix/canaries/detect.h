@@ -2,7 +2,7 @@
 // release until one turns red with an expected diagnosis class, checks that
 // the canary's base stays green on the same cell and seeds, and shrinks the
 // failing run. Shared by the detection tests (//matrix/canaries:all, each
-// canary's own cells) and `bazel run //matrix:runner -- --canaries` (the
+// canary's own cells) and `bazel run //matrix:canary_runner -- --canaries` (the
 // default matrix). The canaries themselves (patches, builds, registry) live
 // in versions/canaries, which knows nothing of the matrix.
 #ifndef RAFTLOG_MATRIX_CANARIES_DETECT_H_

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The runner with the canaries linked in (//matrix:runner) end to end:
+# The runner with the canaries linked in (//matrix:canary_runner) end to end:
 # --canaries prints the detection table and writes the reports, honours
 # --mode; a canary tag is a tag like any other in --tags and --pairs (judged
 # by the policy as its base); the plain runner has no canary tags.
@@ -41,7 +41,7 @@ grep -q "== rolling_upgrade v2+fieldreuse->v2 " "$T/out" && fail "a canary sorte
 expect_exit 1 "matrix with a canary tag" "$R" --scenarios=rolling_upgrade --tags=v2,v2+fieldreuse --seeds=1 --shrink_runs=0 --out="$T/rep" --jobs=1
 grep -Eq "^rolling_upgrade +\| PASS 1/1 +\| FAIL 0/1 " "$T/out" || { cat "$T/out"; fail "canary column not FAIL next to a green base"; }
 grep -q "v2->v2+fieldreuse" "$T/out" || fail "no v2->v2+fieldreuse column"
-grep -q "reproduce: bazel run //matrix:runner -- --scenarios=rolling_upgrade --pairs=v2:v2+fieldreuse --seed=1" "$T/out" || { cat "$T/out"; fail "no reproduction command for the canary cell"; }
+grep -q "reproduce: bazel run //matrix:canary_runner -- --scenarios=rolling_upgrade --pairs=v2:v2+fieldreuse --seed=1" "$T/out" || { cat "$T/out"; fail "no reproduction command for the canary cell"; }
 
 # The plain runner knows no canary tag.
 expect_exit 2 "plain runner, canary tag" "$PLAIN" --tags=v2,v2+fieldreuse --dry-run

@@ -134,14 +134,20 @@ std::string ParamName(const ::testing::TestParamInfo<Param>& info) {
 
 class CompactionCrashTest : public ::testing::TestWithParam<Param> {};
 
+// The campaign's options for one parameter tuple.
+RunOptions OptionsFor(const Param& p, bool whole_cluster) {
+  RunOptions o;
+  o.seed = std::get<2>(p);
+  o.kind = std::get<1>(p);
+  o.operations = kOperations;
+  o.raise_cluster_version = std::get<3>(p) > 1;
+  o.whole_cluster = whole_cluster;
+  return o;
+}
+
 TEST_P(CompactionCrashTest, Crashes) {
   const auto& [tag, kind, seed, cv] = GetParam();
-  RunOptions o;
-  o.seed = seed;
-  o.kind = kind;
-  o.operations = kOperations;
-  o.raise_cluster_version = cv > 1;
-  const RunResult r = RunCampaign(Release(tag), o, kCrashesPerRun);
+  const RunResult r = RunCampaign(Release(tag), OptionsFor(GetParam(), false), kCrashesPerRun);
   // --test_env=COMPACTION_REPORT=1 prints what each run did.
   if (std::getenv("COMPACTION_REPORT") != nullptr) std::cout << Report(r, 1000);
   EXPECT_TRUE(Unexplained(tag, r).empty()) << Report(r) << Repro(tag, cv, kind, seed, false);
@@ -165,13 +171,7 @@ class PowerLossTest : public ::testing::TestWithParam<Param> {};
 // Every node at once (power loss) during a snapshot save or right after it.
 TEST_P(PowerLossTest, PowerLoss) {
   const auto& [tag, kind, seed, cv] = GetParam();
-  RunOptions o;
-  o.seed = seed;
-  o.kind = kind;
-  o.operations = kOperations;
-  o.raise_cluster_version = cv > 1;
-  o.whole_cluster = true;
-  const RunResult r = RunCampaign(Release(tag), o, 2);
+  const RunResult r = RunCampaign(Release(tag), OptionsFor(GetParam(), true), 2);
   EXPECT_TRUE(Unexplained(tag, r).empty()) << Report(r) << Repro(tag, cv, kind, seed, true);
   if (!r.failures.empty()) {
     std::cout << "known defect of " << tag << " reproduced:\n" << Report(r, 10);

@@ -183,7 +183,7 @@ class FaultRun {
   void Failure(std::string s) { result_.failures.push_back(std::move(s)); }
   // Crashes and restarts every node whose CrashFs reached its crash point.
   void HandleCrashes();
-  bool Execute(Request r);
+  bool SubmitAndAwait(Request r);
   bool RaiseClusterVersion();
   void Compact(NodeId node);
   void CheckOutcome(const Request& r, const Reply& reply);
@@ -332,7 +332,7 @@ void FaultRun::CheckOutcome(const Request& r, const Reply& reply) {
 
 // Submits `r` until it is acknowledged (the same client and sequence every
 // time, as a client retries), restarting crashed nodes in between.
-bool FaultRun::Execute(Request r) {
+bool FaultRun::SubmitAndAwait(Request r) {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     HandleCrashes();
     std::optional<Reply> reply = pump_.SubmitToLeader(r, kStepsPerAttempt);
@@ -502,7 +502,7 @@ void FaultRun::FinalChecks() {
     r.sequence = ++sequence_[kReaderClient];
     r.op = Op::kGet;
     r.key = absl::StrCat("k", k);
-    if (!Execute(r)) return;
+    if (!SubmitAndAwait(r)) return;
   }
   if (pump_.violations() != 0) Failure(pump_.first_violation());
 }
@@ -569,7 +569,7 @@ RunResult FaultRun::Run() {
     } else {
       r.op = Op::kGet;
     }
-    if (!Execute(r)) break;
+    if (!SubmitAndAwait(r)) break;
     // Time passes between operations (a reply can come without a tick).
     pump_.Steps(1 + static_cast<int>(rng_.Uniform(2)));
     HandleCrashes();

@@ -20,6 +20,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -69,7 +70,7 @@ ABSL_FLAG(bool, canaries, false,
           "run the default matrix cells against every canary release (versions/canaries: from its "
           "base and every older tag) and print the detection table (also into --out); --mode, "
           "--seeds (default 16, 48 in full mode), --scenarios, --pairs, --seed and --only narrow "
-          "it (//matrix:runner only: the plain //matrix/runner:runner links no canaries)");
+          "it (//matrix:canary_runner only: //matrix:runner links no canaries)");
 ABSL_FLAG(std::string, only, "", "with --canaries: only this canary tag (v2+ack)");
 ABSL_FLAG(std::string, compare, "",
           "a base run's report.json: after the run, print what changed (cell statuses, new and "
@@ -321,6 +322,16 @@ int CompareWithBase(const google::protobuf::Value& base, const std::string& base
   return 0;
 }
 
+// Why `tag` is not known, and where it would be: a canary tag ("v3+vote")
+// is linked only into the canary runner.
+std::string UnknownTag(const std::string& tag, const CliExtensions& extensions) {
+  std::string why = absl::StrCat("unknown tag '", tag, "' (registered: ", ReleaseTagList(), ")");
+  if (absl::StrContains(tag, '+') && !extensions.run_canaries) {
+    absl::StrAppend(&why, "; canary tags run with bazel run //matrix:canary_runner");
+  }
+  return why;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv, const CliExtensions& extensions) {
@@ -359,7 +370,8 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
 
   if (absl::GetFlag(FLAGS_canaries)) {
     if (!extensions.run_canaries) {
-      return Usage("this runner links no canary releases: bazel run //matrix:runner -- --canaries");
+      return Usage(
+          "this runner links no canary releases: bazel run //matrix:canary_runner -- --canaries");
     }
     CanaryRequest r;
     r.policy = &*policy;
@@ -416,9 +428,7 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
       std::vector<std::string> ab = absl::StrSplit(p, ':');
       if (ab.size() != 2) return Usage(absl::StrCat("bad pair '", p, "': expected from:to"));
       for (const std::string& t : ab) {
-        if (find(t) == nullptr) {
-          return Usage(absl::StrCat("unknown tag '", t, "' (registered: ", ReleaseTagList(), ")"));
-        }
+        if (find(t) == nullptr) return Usage(UnknownTag(t, extensions));
       }
       if (position(ab[0]) > position(ab[1])) {
         return Usage(absl::StrCat("pair ", p, " goes from newer to older; downgrades are "
@@ -430,9 +440,7 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
     std::vector<std::string> tags = SplitList(absl::GetFlag(FLAGS_tags));
     if (tags.empty()) tags = registered;
     for (const std::string& t : tags) {
-      if (find(t) == nullptr) {
-        return Usage(absl::StrCat("unknown tag '", t, "' (registered: ", ReleaseTagList(), ")"));
-      }
+      if (find(t) == nullptr) return Usage(UnknownTag(t, extensions));
     }
     std::sort(tags.begin(), tags.end(), [&](const std::string& a, const std::string& b) {
       return std::make_pair(position(a), a) < std::make_pair(position(b), b);

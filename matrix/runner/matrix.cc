@@ -34,7 +34,10 @@ std::vector<std::pair<std::string, std::string>> PairsOf(const std::vector<std::
 }
 
 std::string ReproduceCommand(const CellKey& key, uint64_t seed, Mode mode) {
-  return absl::StrCat("bazel run //matrix:runner -- --scenarios=", key.scenario,
+  // A canary tag ("v3+vote") is linked only into the canary runner.
+  const bool canary = absl::StrContains(key.from, '+') || absl::StrContains(key.to, '+');
+  return absl::StrCat("bazel run //matrix:", canary ? "canary_runner" : "runner",
+                      " -- --scenarios=", key.scenario,
                       " --pairs=", key.from, ":", key.to, " --seed=", seed,
                       mode == Mode::kFull ? " --mode=full" : "");
 }

@@ -197,6 +197,7 @@ struct MatrixResult {
 };
 
 // "bazel run //matrix:runner -- --scenarios=S --pairs=A:B --seed=N [--mode=full]"
+// (//matrix:canary_runner when either tag is a canary)
 std::string ReproduceCommand(const CellKey& key, uint64_t seed, Mode mode);
 
 MatrixResult RunMatrix(const MatrixOptions& options);

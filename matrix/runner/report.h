@@ -36,7 +36,7 @@ std::string HtmlReport(const MatrixResult& m);
 // (created if missing).
 absl::Status WriteReports(const MatrixResult& m, const std::string& dir);
 
-// ---- Canary detection (bazel run //matrix:runner -- --canaries) ----------
+// ---- Canary detection (bazel run //matrix:canary_runner -- --canaries) ----------
 //
 // One row per canary release (versions/canaries): the default matrix cells
 // run against it (from its base and every older tag) until one turns red

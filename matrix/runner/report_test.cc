@@ -96,6 +96,15 @@ MatrixResult Sample() {
   return m;
 }
 
+TEST(Report, AReproductionNamesTheBinaryThatLinksTheCellsTags) {
+  EXPECT_EQ(ReproduceCommand(CellKey{"rolling_upgrade", "v2", "v3"}, 4, Mode::kFull),
+            "bazel run //matrix:runner -- --scenarios=rolling_upgrade --pairs=v2:v3 --seed=4 "
+            "--mode=full");
+  EXPECT_EQ(ReproduceCommand(CellKey{"rolling_upgrade", "v2", "v3+vote"}, 4, Mode::kFast),
+            "bazel run //matrix:canary_runner -- --scenarios=rolling_upgrade --pairs=v2:v3+vote "
+            "--seed=4");
+}
+
 TEST(Report, TerminalTableShowsCellsReasonsAndTheReproduction) {
   MatrixResult m = Sample();
   EXPECT_FALSE(m.ok());
@@ -242,7 +251,7 @@ CanaryReport SampleCanaries() {
   a.runs = 40;
   a.diagnosis = "election_safety";
   a.reason = "two leaders in term 11 <b>";
-  a.reproduce = "bazel run //matrix:runner -- --canaries --only=v2+vote";
+  a.reproduce = "bazel run //matrix:canary_runner -- --canaries --only=v2+vote";
   a.shrinkable = a.shrunk = true;
   a.shrunk_from = 4000;
   a.shrunk_to = 12;

@@ -114,5 +114,9 @@ grep -q "2 seed(s) per cell" "$T/err" || { cat "$T/err"; fail "shard did not tak
 grep -q '"seed": 2' "$T/outputs/matrix-report/report.json" || fail "shard 1 lacks seed 2"
 grep -q '"seed": 1,' "$T/outputs/matrix-report/report.json" && fail "shard 1 ran seed 1"
 expect_exit 2 "no canaries linked" "$R" --canaries
-grep -q "links no canary releases" "$T/err" || fail "plain runner: no pointer to //matrix:runner"
+grep -q "links no canary releases: bazel run //matrix:canary_runner" "$T/err" ||
+  fail "plain runner: no pointer to //matrix:canary_runner"
+expect_exit 2 "canary tag on the plain runner" "$R" --tags=v2,v3+vote --dry_run
+grep -q "canary tags run with bazel run //matrix:canary_runner" "$T/err" ||
+  fail "plain runner: a canary tag gets no pointer to //matrix:canary_runner"
 echo PASS

@@ -7,11 +7,15 @@ namespace raftlog::sim {
 namespace {
 
 // A release whose nodes send undecodable bytes to node 1 on every tick.
-class GarbageNode : public api::Node {
+// A node that sends `bytes` to node 1 on every tick and answers every
+// delivery with `on_deliver`; nothing else.
+class ScriptedNode : public api::Node {
  public:
+  ScriptedNode(std::string type, std::string bytes, absl::Status on_deliver)
+      : type_(std::move(type)), bytes_(std::move(bytes)), on_deliver_(std::move(on_deliver)) {}
   absl::Status Start() override { return absl::OkStatus(); }
-  absl::Status Deliver(api::NodeId, absl::string_view) override { return absl::OkStatus(); }
-  void Tick() override { ready_.messages.push_back({1, "junk", "\x7f garbage"}); }
+  absl::Status Deliver(api::NodeId, absl::string_view) override { return on_deliver_; }
+  void Tick() override { ready_.messages.push_back({1, type_, bytes_}); }
   void Submit(const api::Request&) override {}
   api::Ready TakeReady() override {
     api::Ready r;
@@ -23,7 +27,15 @@ class GarbageNode : public api::Node {
   std::map<std::string, uint64_t> Counters() const override { return {}; }
 
  private:
+  std::string type_, bytes_;
+  absl::Status on_deliver_;
   api::Ready ready_;
+};
+
+// Sends garbage and accepts everything.
+class GarbageNode : public ScriptedNode {
+ public:
+  GarbageNode() : ScriptedNode("junk", "\x7f garbage", absl::OkStatus()) {}
 };
 
 // A release whose nodes refuse every message as unauthenticated (as v3 does
@@ -34,25 +46,9 @@ std::vector<std::string>& KeysGiven() {
   return keys;
 }
 
-class StrictNode : public api::Node {
+class StrictNode : public ScriptedNode {
  public:
-  absl::Status Start() override { return absl::OkStatus(); }
-  absl::Status Deliver(api::NodeId, absl::string_view) override {
-    return absl::UnauthenticatedError("no mac");
-  }
-  void Tick() override { ready_.messages.push_back({1, "plain", "\x08\x01"}); }
-  void Submit(const api::Request&) override {}
-  api::Ready TakeReady() override {
-    api::Ready r;
-    std::swap(r, ready_);
-    return r;
-  }
-  api::ProtocolState State() const override { return {}; }
-  std::optional<api::EntryId> EntryAt(uint64_t) const override { return std::nullopt; }
-  std::map<std::string, uint64_t> Counters() const override { return {}; }
-
- private:
-  api::Ready ready_;
+  StrictNode() : ScriptedNode("plain", "\x08\x01", absl::UnauthenticatedError("no mac")) {}
 };
 
 const api::ReleaseInfo* Find(absl::string_view tag) {

@@ -127,6 +127,7 @@ _BASES = {
             "//snapshots:crc32c",
             "//snapshots:preamble",
             "//snapshots:state",
+            "//snapshots:storage_codec",
             "//snapshots/format1",
             "//snapshots/format2",
             "//snapshots/format2:install",

@@ -3,136 +3,60 @@
 #include <cstring>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "snapshots/crc32c.h"
 #include "snapshots/format1/format1.h"
 #include "snapshots/format2/format2.h"
 #include "snapshots/format3/format3.h"
 #include "snapshots/preamble.h"
+#include "snapshots/storage_codec.h"
 #include "versions/v3/check.h"
 
 namespace raftlog::v3 {
 namespace {
 
-constexpr char kLogPrefix[] = "log/";
-constexpr char kSnapPrefix[] = "snap/";
-constexpr char kTmpPrefix[] = "tmp/";
-constexpr char kHardStateMagic[] = "RLHS";
-constexpr uint32_t kHardStateVersion = 1;
+namespace codec = snapshots::storage;
+using codec::kLogPrefix;
+using codec::kSnapPrefix;
+using codec::kTmpPrefix;
+using codec::ParseNumberedName;
 
-void PutFixed32(std::string* out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-void PutFixed64(std::string* out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-uint32_t GetFixed32(absl::string_view in, size_t at) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= uint32_t{static_cast<unsigned char>(in[at + i])} << (8 * i);
-  return v;
-}
-uint64_t GetFixed64(absl::string_view in, size_t at) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= uint64_t{static_cast<unsigned char>(in[at + i])} << (8 * i);
-  return v;
-}
-
-// The number in "<prefix><20 digits>", or nullopt for any other name.
-std::optional<uint64_t> ParseNumberedName(absl::string_view name, absl::string_view prefix) {
-  if (name.size() != prefix.size() + 20 || name.substr(0, prefix.size()) != prefix) {
-    return std::nullopt;
-  }
-  absl::string_view digits = name.substr(prefix.size());
-  for (char c : digits) {
-    if (c < '0' || c > '9') return std::nullopt;
-  }
-  uint64_t v = 0;
-  if (!absl::SimpleAtoi(digits, &v)) return std::nullopt;
-  return v;
-}
-
-uint32_t RecordCrc(uint32_t length, absl::string_view body) {
-  std::string len;
-  PutFixed32(&len, length);
-  return Crc32c(body, Crc32c(len));
-}
-
-// True when a complete record with a valid checksum, holding an entry with an
-// index above `index`, starts anywhere in data[from, end). A torn write leaves
-// only a prefix of the last append, so after a torn record there is never
-// such a record; finding one means the bad record is corruption in the middle
-// (a damaged length field can make a middle record look torn). The scan is
-// bounded to kMaxScanBytes start positions.
+// True when a valid record holding an entry above `index` starts anywhere in
+// data[from, end): then a bad record before it is damage, not a torn tail.
 bool ValidRecordAfter(absl::string_view data, size_t from, uint64_t index) {
-  constexpr size_t kMaxScanBytes = size_t{16} << 20;
-  constexpr size_t kHeader = Storage::kRecordHeaderBytes;
-  const size_t last_start = data.size() < kHeader ? 0 : data.size() - kHeader;
-  for (size_t p = from; p <= last_start && p - from < kMaxScanBytes; ++p) {
-    uint32_t length = GetFixed32(data, p);
-    if (length > data.size() - p - kHeader) continue;
-    absl::string_view body = data.substr(p + kHeader, length);
-    if (RecordCrc(length, body) != GetFixed32(data, p + 4)) continue;
+  return codec::ValidRecordAfter(data, from, [index](absl::string_view body) {
     Entry e;
-    if (e.ParseFromArray(body.data(), static_cast<int>(body.size())) && e.index() > index) {
-      return true;
-    }
-  }
-  return false;
+    return e.ParseFromArray(body.data(), static_cast<int>(body.size())) && e.index() > index;
+  });
 }
 
 }  // namespace
 
 std::string Storage::SegmentName(uint64_t first_index) {
-  return absl::StrFormat("%s%020u", kLogPrefix, first_index);
+  return codec::NumberedName(kLogPrefix, first_index);
 }
 
 std::string Storage::SnapshotName(uint64_t last_index) {
-  return absl::StrFormat("%s%020u", kSnapPrefix, last_index);
+  return codec::NumberedName(kSnapPrefix, last_index);
 }
 
 std::string Storage::EncodeRecord(const Entry& entry) {
-  std::string body = entry.SerializeAsString();
   std::string out;
-  PutFixed32(&out, static_cast<uint32_t>(body.size()));
-  PutFixed32(&out, RecordCrc(static_cast<uint32_t>(body.size()), body));
-  out += body;
+  codec::AppendRecord(&out, entry.SerializeAsString());
   return out;
 }
 
 std::string Storage::EncodeHardState(const HardState& hs) {
-  std::string out(kHardStateMagic, 4);
-  PutFixed32(&out, kHardStateVersion);
-  PutFixed64(&out, hs.term);
-  PutFixed64(&out, hs.vote);
-  PutFixed64(&out, hs.commit);
-  PutFixed32(&out, Crc32c(out));
-  return out;
+  return codec::EncodeHardState(hs.term, hs.vote, hs.commit);
 }
 
 absl::StatusOr<HardState> Storage::DecodeHardState(absl::string_view bytes) {
-  if (bytes.size() != kHardStateBytes) {
-    return absl::DataLossError(absl::StrCat(kHardStateFile, ": size ", bytes.size(),
-                                            " bytes, expected ", kHardStateBytes));
-  }
-  if (bytes.substr(0, 4) != absl::string_view(kHardStateMagic, 4)) {
-    return absl::DataLossError(absl::StrCat(kHardStateFile, ": bad magic at offset 0"));
-  }
-  uint32_t crc = GetFixed32(bytes, kHardStateBytes - 4);
-  if (Crc32c(bytes.substr(0, kHardStateBytes - 4)) != crc) {
-    return absl::DataLossError(absl::StrCat(kHardStateFile, ": checksum mismatch (offset ",
-                                            kHardStateBytes - 4, ")"));
-  }
-  uint32_t version = GetFixed32(bytes, 4);
-  if (version != kHardStateVersion) {
-    return absl::UnimplementedError(
-        absl::StrCat(kHardStateFile, ": version ", version, ", v3 reads version 1"));
-  }
+  absl::StatusOr<codec::HardStateFields> f =
+      codec::DecodeHardState(bytes, kHardStateFile, "v3");
+  if (!f.ok()) return f.status();
   HardState hs;
-  hs.term = GetFixed64(bytes, 8);
-  hs.vote = GetFixed64(bytes, 16);
-  hs.commit = GetFixed64(bytes, 24);
+  hs.term = f->term;
+  hs.vote = f->vote;
+  hs.commit = f->commit;
   return hs;
 }
 
@@ -215,14 +139,12 @@ absl::Status Storage::CheckSpeakable(uint32_t max_cluster_version) const {
     absl::StatusOr<std::string> data = fs_->Read(path);
     if (!data.ok()) continue;
     size_t off = 0;
-    while (data->size() - off >= kRecordHeaderBytes) {
-      uint32_t length = GetFixed32(*data, off);
-      if (length > data->size() - off - kRecordHeaderBytes) break;
-      absl::string_view body = absl::string_view(*data).substr(off + kRecordHeaderBytes, length);
-      if (RecordCrc(length, body) != GetFixed32(*data, off + 4)) break;
+    while (off < data->size()) {
+      codec::RecordRead rec = codec::ReadRecord(*data, off);
+      if (!rec.ok()) break;
       Entry e;
-      if (!e.ParseFromArray(body.data(), static_cast<int>(body.size()))) break;
-      off += kRecordHeaderBytes + length;
+      if (!e.ParseFromArray(rec.body.data(), static_cast<int>(rec.body.size()))) break;
+      off = rec.end;
       if (!wire::v3::EntryType_IsValid(e.type())) {
         return absl::UnimplementedError(absl::StrCat(
             path, ": entry ", e.index(), " has type ", static_cast<int>(e.type()),
@@ -330,27 +252,13 @@ absl::StatusOr<Recovered> Storage::Open() {
     uint64_t index = *first;
     size_t off = 0;
     while (off < data->size()) {
-      std::string problem;
-      size_t end = data->size();
+      codec::RecordRead rec = codec::ReadRecord(*data, off);
+      std::string problem = std::move(rec.problem);
+      const size_t end = rec.end;
       Entry entry;
-      size_t left = data->size() - off;
-      if (left < kRecordHeaderBytes) {
-        problem = absl::StrCat("truncated header (", left, " bytes)");
-      } else {
-        uint32_t length = GetFixed32(*data, off);
-        uint32_t crc = GetFixed32(*data, off + 4);
-        if (length > left - kRecordHeaderBytes) {
-          problem = absl::StrCat("truncated record (length ", length, ", ",
-                                 left - kRecordHeaderBytes, " bytes left)");
-        } else {
-          absl::string_view body = absl::string_view(*data).substr(off + kRecordHeaderBytes, length);
-          end = off + kRecordHeaderBytes + length;
-          if (RecordCrc(length, body) != crc) {
-            problem = "checksum mismatch";
-          } else if (!entry.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-            problem = "unparsable entry";
-          }
-        }
+      if (problem.empty() &&
+          !entry.ParseFromArray(rec.body.data(), static_cast<int>(rec.body.size()))) {
+        problem = "unparsable entry";
       }
       if (!problem.empty()) {
         if (last_segment && end == data->size() && !ValidRecordAfter(*data, off + 1, index)) {

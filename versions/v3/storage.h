@@ -52,6 +52,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "snapshots/state.h"
+#include "snapshots/storage_codec.h"
 #include "versions/api/env.h"
 #include "absl/strings/string_view.h"
 #include "versions/v3/log.h"
@@ -85,9 +86,10 @@ struct Recovered {
 class Storage {
  public:
   static constexpr size_t kSegmentMaxEntries = 64;
-  static constexpr char kHardStateFile[] = "hardstate";
-  static constexpr size_t kRecordHeaderBytes = 8;
-  static constexpr size_t kHardStateBytes = 36;
+  // The framings are snapshots/STORAGE.md's, encoded by snapshots/storage_codec.h.
+  static constexpr const char* kHardStateFile = snapshots::storage::kHardStateFile;
+  static constexpr size_t kRecordHeaderBytes = snapshots::storage::kRecordHeaderBytes;
+  static constexpr size_t kHardStateBytes = snapshots::storage::kHardStateBytes;
   // Compressed bytes per chunk of a format-2 snapshot: the unit of chunked
   // InstallSnapshot messages.
   static constexpr uint32_t kSnapshotChunkBytes = 64 * 1024;

@@ -16,23 +16,11 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using testing::Describe;
 using testing::File;
+using testing::RuleIds;
 using testing::SchemaOf;
 
-std::vector<std::string> Ids(const CheckResult& result) {
-  std::vector<std::string> ids;
-  for (const Finding& f : result.findings) ids.push_back(f.rule_id);
-  return ids;
-}
-
-std::string Describe(const CheckResult& result) {
-  std::string out;
-  for (const Finding& f : result.findings) {
-    absl::StrAppend(&out, f.rule_id, " ", f.file, " ", f.message, " ", f.field, ": ", f.why,
-                    "\n");
-  }
-  return out;
-}
 
 // Checks v1 (old body) against v2 (new body), both raft.proto of their tag.
 CheckResult Check(const std::string& old_body, const std::string& new_body,
@@ -73,7 +61,7 @@ TEST(CheckerTest, MessageTypeChangeIsCaughtAcrossTags) {
       Message("Entry", Field("inner", 1, "TYPE_MESSAGE", "type_name: \".raftlog.wire.v2.B\"")) +
       Message("A", "") + Message("B", "");
   const CheckResult result = Check(old_body, new_body);
-  EXPECT_THAT(Ids(result), ElementsAre("FIELD_WIRE_COMPATIBLE_TYPE")) << Describe(result);
+  EXPECT_THAT(RuleIds(result), ElementsAre("FIELD_WIRE_COMPATIBLE_TYPE")) << Describe(result);
   EXPECT_EQ(result.findings[0].message, "Entry");
   EXPECT_EQ(result.findings[0].field, "inner=1");
   EXPECT_EQ(result.findings[0].file, "wire/v2/raft.proto");
@@ -84,7 +72,7 @@ TEST(CheckerTest, StringToBytesIsFineBytesToStringIsNot) {
                     Message("M", Field("k", 1, "TYPE_BYTES")))
                   .findings,
               IsEmpty());
-  EXPECT_THAT(Ids(Check(Message("M", Field("k", 1, "TYPE_BYTES")),
+  EXPECT_THAT(RuleIds(Check(Message("M", Field("k", 1, "TYPE_BYTES")),
                         Message("M", Field("k", 1, "TYPE_STRING")))),
               ElementsAre("FIELD_WIRE_COMPATIBLE_TYPE"));
 }
@@ -107,7 +95,7 @@ TEST(CheckerTest, ScalarGroups) {
            {"TYPE_INT32", "TYPE_ENUM"}}) {
     std::string extra = to == "TYPE_ENUM" ? "type_name: \".raftlog.wire.v2.E\"" : "";
     std::string enums = "enum_type { name: \"E\" value { name: \"E_UNSPECIFIED\" number: 0 } }";
-    EXPECT_THAT(Ids(Check(Message("M", Field("a", 1, from)) + enums,
+    EXPECT_THAT(RuleIds(Check(Message("M", Field("a", 1, from)) + enums,
                           Message("M", Field("a", 1, to, extra)) + enums)),
                 ElementsAre("FIELD_WIRE_COMPATIBLE_TYPE"))
         << from << " -> " << to;
@@ -130,7 +118,7 @@ TEST(CheckerTest, EnumTypeChangeAllowedOnlyToASupersetOfTheSameName) {
   CheckResult result = Check(old_body, moved);
   // (The moved enum itself counts as added: its values claim since=1, see
   // checker.h. Only the field's type matters here.)
-  EXPECT_THAT(Ids(result), ::testing::Not(::testing::Contains("FIELD_WIRE_COMPATIBLE_TYPE")))
+  EXPECT_THAT(RuleIds(result), ::testing::Not(::testing::Contains("FIELD_WIRE_COMPATIBLE_TYPE")))
       << Describe(result);
   // Another enum name: not fine.
   const std::string other =
@@ -138,7 +126,7 @@ TEST(CheckerTest, EnumTypeChangeAllowedOnlyToASupersetOfTheSameName) {
       "enum_type { name: \"Other\" value { name: \"K0\" number: 0 } value { name: \"K1\" "
       "number: 1 } }";
   result = Check(old_body, other);
-  EXPECT_THAT(Ids(result), ::testing::Contains("FIELD_WIRE_COMPATIBLE_TYPE")) << Describe(result);
+  EXPECT_THAT(RuleIds(result), ::testing::Contains("FIELD_WIRE_COMPATIBLE_TYPE")) << Describe(result);
 }
 
 TEST(CheckerTest, MapFieldsMatchAndNeedNoAnnotationOnTheirEntries) {
@@ -166,7 +154,7 @@ TEST(CheckerTest, MapFieldsMatchAndNeedNoAnnotationOnTheirEntries) {
   std::string changed = with_tag("v2");
   changed.replace(changed.find("TYPE_UINT64"), 11, "TYPE_STRING");
   result = Check(with_tag("v1"), changed);
-  EXPECT_THAT(Ids(result), ElementsAre("FIELD_WIRE_COMPATIBLE_TYPE")) << Describe(result);
+  EXPECT_THAT(RuleIds(result), ElementsAre("FIELD_WIRE_COMPATIBLE_TYPE")) << Describe(result);
   EXPECT_EQ(result.findings[0].message, "Table.RowsEntry");
 }
 
@@ -184,7 +172,7 @@ TEST(CheckerTest, OneofMoves) {
                              in_oneof(1) + " options { [raftlog.wire.field_since]: 2 }") +
                        decl);
   const CheckResult result = Check(old_body, new_body);
-  ASSERT_THAT(Ids(result), ElementsAre("FIELD_SAME_ONEOF", "FIELD_SAME_ONEOF"))
+  ASSERT_THAT(RuleIds(result), ElementsAre("FIELD_SAME_ONEOF", "FIELD_SAME_ONEOF"))
       << Describe(result);
   EXPECT_EQ(result.findings[0].field, "x=1");
   EXPECT_NE(result.findings[0].why.find("out of oneof a"), std::string::npos);
@@ -195,9 +183,9 @@ TEST(CheckerTest, RequiredFieldDeletedOrRelaxed) {
   const std::string req = "field { name: \"t\" number: 1 label: LABEL_REQUIRED type: TYPE_UINT64 }";
   CheckResult result = Check(Message("H", req), Message("H", "reserved_range { start: 1 end: 2 }"),
                              "proto2");
-  EXPECT_THAT(Ids(result), ElementsAre("MESSAGE_SAME_REQUIRED_FIELDS")) << Describe(result);
+  EXPECT_THAT(RuleIds(result), ElementsAre("MESSAGE_SAME_REQUIRED_FIELDS")) << Describe(result);
   result = Check(Message("H", req), Message("H", Field("t", 1, "TYPE_UINT64")), "proto2");
-  EXPECT_THAT(Ids(result), ElementsAre("FIELD_WIRE_COMPATIBLE_CARDINALITY",
+  EXPECT_THAT(RuleIds(result), ElementsAre("FIELD_WIRE_COMPATIBLE_CARDINALITY",
                                        "MESSAGE_SAME_REQUIRED_FIELDS"))
       << Describe(result);
 }
@@ -207,7 +195,7 @@ TEST(CheckerTest, DefaultsCompareByValueAcrossTypes) {
   CheckResult result = Check(Message("M", Field("f", 1, "TYPE_FLOAT", "default_value: \"0.5\"")),
                              Message("M", Field("f", 1, "TYPE_DOUBLE", "default_value: \"0.5\"")),
                              "proto2");
-  EXPECT_THAT(Ids(result), ElementsAre("FIELD_WIRE_COMPATIBLE_TYPE")) << Describe(result);
+  EXPECT_THAT(RuleIds(result), ElementsAre("FIELD_WIRE_COMPATIBLE_TYPE")) << Describe(result);
   // uint32 7 -> int64 7: same value, same wire group.
   result = Check(Message("M", Field("n", 1, "TYPE_UINT32", "default_value: \"7\"")),
                  Message("M", Field("n", 1, "TYPE_INT64", "default_value: \"7\"")), "proto2");
@@ -215,7 +203,7 @@ TEST(CheckerTest, DefaultsCompareByValueAcrossTypes) {
   // A string default that changes.
   result = Check(Message("M", Field("s", 1, "TYPE_STRING", "default_value: \"a\"")),
                  Message("M", Field("s", 1, "TYPE_STRING", "default_value: \"b\"")), "proto2");
-  EXPECT_THAT(Ids(result), ElementsAre("FIELD_SAME_DEFAULT")) << Describe(result);
+  EXPECT_THAT(RuleIds(result), ElementsAre("FIELD_SAME_DEFAULT")) << Describe(result);
 }
 
 TEST(CheckerTest, Proto2EnumDefaultIsTheFirstValue) {
@@ -231,7 +219,7 @@ TEST(CheckerTest, Proto2EnumDefaultIsTheFirstValue) {
   };
   const CheckResult result =
       Check(tagged(body(a + b), "v1"), tagged(body(b + a), "v2"), "proto2");
-  EXPECT_THAT(Ids(result), ElementsAre("FIELD_SAME_DEFAULT")) << Describe(result);
+  EXPECT_THAT(RuleIds(result), ElementsAre("FIELD_SAME_DEFAULT")) << Describe(result);
   EXPECT_NE(result.findings[0].why.find("from A=1 to B=2"), std::string::npos);
 }
 
@@ -244,7 +232,7 @@ TEST(CheckerTest, EnumReservedNumberAndNameReuse) {
       "value { name: \"E_NEW\" number: 3 options { [raftlog.wire.value_since]: 2 } } "
       "value { name: \"E_OLD\" number: 4 options { [raftlog.wire.value_since]: 2 } } }";
   const CheckResult result = Check(old_enum, new_enum);
-  EXPECT_THAT(Ids(result), ElementsAre("RESERVED_ENUM_NO_DELETE", "RESERVED_ENUM_NO_DELETE",
+  EXPECT_THAT(RuleIds(result), ElementsAre("RESERVED_ENUM_NO_DELETE", "RESERVED_ENUM_NO_DELETE",
                                        "RESERVED_NUMBER_REUSED", "RESERVED_NAME_REUSED"))
       << Describe(result);
 }
@@ -258,7 +246,7 @@ TEST(CheckerTest, ReservedRangesCompareByCoverage) {
   const CheckResult result =
       Check(old_body, Message("M", "reserved_range { start: 2 end: 5 } "
                                    "reserved_range { start: 6 end: 12 }"));
-  ASSERT_THAT(Ids(result), ElementsAre("RESERVED_MESSAGE_NO_DELETE"));
+  ASSERT_THAT(RuleIds(result), ElementsAre("RESERVED_MESSAGE_NO_DELETE"));
   EXPECT_NE(result.findings[0].why.find("5 is free"), std::string::npos);
 }
 
@@ -269,7 +257,7 @@ TEST(CheckerTest, NestedTypesMatchByRelativeName) {
                             "[raftlog.wire.field_since]: " + since + " } } }");
   };
   const CheckResult result = Check(body("1"), body("2"));
-  ASSERT_THAT(Ids(result), ElementsAre("SINCE_ANNOTATION_CHANGED"));
+  ASSERT_THAT(RuleIds(result), ElementsAre("SINCE_ANNOTATION_CHANGED"));
   EXPECT_EQ(result.findings[0].message, "Outer.Inner");
   EXPECT_EQ(result.findings[0].field, "x=1");
 }
@@ -301,7 +289,7 @@ TEST(CheckerTest, SinceZeroCountsAsMissing) {
   const CheckResult result =
       Check(Message("M", ""),
             Message("M", Field("a", 1, "TYPE_UINT64", "options { [raftlog.wire.field_since]: 0 }")));
-  ASSERT_THAT(Ids(result), ElementsAre("SINCE_ANNOTATION_MISSING"));
+  ASSERT_THAT(RuleIds(result), ElementsAre("SINCE_ANNOTATION_MISSING"));
   EXPECT_NE(result.findings[0].why.find("since=0"), std::string::npos);
 }
 
@@ -311,7 +299,7 @@ TEST(CheckerTest, EnumValueRenameWithAliasKeptIsFine) {
       "value { name: \"B\" number: 0 } }";
   const std::string dropped_alias =
       "enum_type { name: \"E\" value { name: \"A\" number: 0 } }";
-  EXPECT_THAT(Ids(Check(old_enum, dropped_alias)), ElementsAre("ENUM_VALUE_SAME_NAME"));
+  EXPECT_THAT(RuleIds(Check(old_enum, dropped_alias)), ElementsAre("ENUM_VALUE_SAME_NAME"));
   EXPECT_THAT(Check(old_enum, old_enum).findings, IsEmpty());
 }
 
@@ -321,7 +309,7 @@ TEST(CheckerTest, PackageMustMatchBeyondTheTag) {
   auto moved = SchemaOf({File("wire/v2/raft.proto", "raftlog.kv.v2", "")});
   EXPECT_THAT(CheckCompatibility(*old_schema, *same).findings, IsEmpty());
   const CheckResult result = CheckCompatibility(*old_schema, *moved);
-  ASSERT_THAT(Ids(result), ElementsAre("FILE_SAME_PACKAGE"));
+  ASSERT_THAT(RuleIds(result), ElementsAre("FILE_SAME_PACKAGE"));
   EXPECT_EQ(result.findings[0].file, "wire/v2/raft.proto");
   EXPECT_EQ(result.findings[0].message, "");
 }

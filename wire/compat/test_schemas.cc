@@ -73,4 +73,19 @@ std::unique_ptr<Schema> SchemaOf(const std::vector<std::string>& files, uint64_t
   return *std::move(schema);
 }
 
+std::vector<std::string> RuleIds(const CheckResult& result) {
+  std::vector<std::string> ids;
+  for (const Finding& f : result.findings) ids.push_back(f.rule_id);
+  return ids;
+}
+
+std::string Describe(const CheckResult& result) {
+  std::string out;
+  for (const Finding& f : result.findings) {
+    absl::StrAppend(&out, f.rule_id, " ", f.file, " ", f.message, " ", f.field, ": ", f.why,
+                    "\n");
+  }
+  return out;
+}
+
 }  // namespace raftlog::wire::compat::testing

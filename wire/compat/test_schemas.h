@@ -12,6 +12,7 @@
 
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.pb.h"
+#include "wire/compat/checker.h"
 #include "wire/compat/schema.h"
 
 namespace raftlog::wire::compat::testing {
@@ -31,6 +32,11 @@ google::protobuf::FileDescriptorSet ParseSet(const std::vector<std::string>& fil
 // ParseSet, serialized and loaded. Aborts if the schema does not load.
 std::unique_ptr<Schema> SchemaOf(const std::vector<std::string>& files,
                                  uint64_t default_since = 1);
+
+// The rule id of every finding, in order.
+std::vector<std::string> RuleIds(const CheckResult& result);
+// One line per finding (rule, file, message, field, why): a failure message.
+std::string Describe(const CheckResult& result);
 
 }  // namespace raftlog::wire::compat::testing
 

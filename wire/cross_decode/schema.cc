@@ -94,44 +94,9 @@ void CollectUnknown(const Message& m, const std::string& path,
 
 }  // namespace
 
-std::string WirePackage(absl::string_view tag) { return absl::StrCat("raftlog.wire.", tag); }
-
-const Descriptor* EnvelopeDescriptor(absl::string_view tag) {
-  return DescriptorPool::generated_pool()->FindMessageTypeByName(
-      absl::StrCat(WirePackage(tag), ".Message"));
-}
-
-const EnumDescriptor* MessageTypeEnum(absl::string_view tag) {
-  return DescriptorPool::generated_pool()->FindEnumTypeByName(
-      absl::StrCat(WirePackage(tag), ".MessageType"));
-}
-
-std::vector<const EnumValueDescriptor*> SendableTypes(absl::string_view tag) {
-  std::vector<const EnumValueDescriptor*> out;
-  const EnumDescriptor* e = MessageTypeEnum(tag);
-  if (e == nullptr) return out;
-  for (int i = 0; i < e->value_count(); ++i) {
-    if (e->value(i)->number() != 0) out.push_back(e->value(i));
-  }
-  return out;
-}
-
 std::unique_ptr<Message> ParseEnvelope(absl::string_view tag, absl::string_view bytes) {
-  const Descriptor* d = EnvelopeDescriptor(tag);
-  if (d == nullptr) return nullptr;
-  const Message* prototype = MessageFactory::generated_factory()->GetPrototype(d);
-  if (prototype == nullptr) return nullptr;
-  std::unique_ptr<Message> m(prototype->New());
-  if (!m->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return nullptr;
-  return m;
-}
-
-std::string TypeValueName(const Message& envelope) {
-  const FieldDescriptor* f = envelope.GetDescriptor()->FindFieldByName("type");
-  if (f == nullptr || f->cpp_type() != FieldDescriptor::CPPTYPE_ENUM || f->is_repeated()) {
-    return "";
-  }
-  return EnumValueName(f->enum_type(), envelope.GetReflection()->GetEnumValue(envelope, f));
+  absl::StatusOr<std::unique_ptr<Message>> m = wire::ParseWire(tag, "Message", bytes);
+  return m.ok() ? std::move(*m) : nullptr;
 }
 
 std::string Shape(const Message& message) {

@@ -1,14 +1,7 @@
-// Each tag's wire schema, reached by name through the generated descriptor
-// pool: no C++ type of any tag appears here, so the corpus code works for
-// every tag the registry links without naming one.
-//
-// The convention it relies on (ARCHITECTURE.md "Tags and cutting a release", scripts/cut_release.sh): tag T's
-// schema lives in proto package "raftlog.wire.T", its envelope is
-// "raftlog.wire.T.Message", which has an enum field `type` of type
-// "raftlog.wire.T.MessageType" whose value 0 means "unspecified". A tag's
-// generated code is in the pool whenever the binary links that tag's release
-// (the release's node decodes with it); //wire/cross_decode:schemas also
-// links every cc_proto_library explicitly.
+// The schema half of the cross-version decode check: message shapes, unknown
+// fields, and the verdict of one tag's bytes decoded by another tag's schema.
+// Each tag's schema is reached by name (wire/tag_schema.h): no C++ type of any
+// tag appears here; //wire/cross_decode:schemas links every cc_proto_library.
 #ifndef RAFTLOG_WIRE_CROSS_DECODE_SCHEMA_H_
 #define RAFTLOG_WIRE_CROSS_DECODE_SCHEMA_H_
 
@@ -20,30 +13,21 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "wire/tag_schema.h"
 
 namespace raftlog::wire::cross_decode {
 
-// "raftlog.wire.<tag>": the only place that derives a package from a tag.
-std::string WirePackage(absl::string_view tag);
-
-// The tag's envelope ("<package>.Message") and its type enum
-// ("<package>.MessageType"), or nullptr when the binary does not link them.
-const google::protobuf::Descriptor* EnvelopeDescriptor(absl::string_view tag);
-const google::protobuf::EnumDescriptor* MessageTypeEnum(absl::string_view tag);
-
-// Every value of the tag's MessageType except number 0 (unspecified), in
-// declaration order: the message types a node of the tag may send.
-std::vector<const google::protobuf::EnumValueDescriptor*> SendableTypes(absl::string_view tag);
+// A tag's schema by name: wire/tag_schema.h.
+using ::raftlog::wire::EnvelopeDescriptor;
+using ::raftlog::wire::MessageTypeEnum;
+using ::raftlog::wire::SendableTypes;
+using ::raftlog::wire::TypeValueName;
+using ::raftlog::wire::WirePackage;
 
 // Parses `bytes` with the tag's generated envelope. nullptr when the tag's
 // envelope is not linked or the bytes do not parse.
 std::unique_ptr<google::protobuf::Message> ParseEnvelope(absl::string_view tag,
                                                          absl::string_view bytes);
-
-// The name of the envelope's `type` value ("MESSAGE_TYPE_APPEND_ENTRIES"), or
-// "#<number>" for a number the schema does not name, or "" without a `type`
-// enum field.
-std::string TypeValueName(const google::protobuf::Message& envelope);
 
 // Which fields are set, recursively, with enum values and true booleans
 // spelled out ("append_entries.entries.type=ENTRY_TYPE_CONFIG"), sorted and

@@ -10,6 +10,7 @@
 #include "snapshots/preamble.h"
 #include "snapshots/state.h"
 #include "wire/minver/testdata/evolved.pb.h"
+#include "wire/minver/testdata/evolved_entries.h"
 #include "wire/minver/testdata/unannotated.pb.h"
 #include "wire/v1/raft.pb.h"
 
@@ -20,17 +21,7 @@ namespace ev = ::raftlog::minver_testdata::v2;
 namespace v1 = ::raftlog::wire::v1;
 using ::testing::HasSubstr;
 
-std::string EvolvedCommandEntry(uint64_t index, uint64_t ttl_ms) {
-  ev::Command cmd;
-  cmd.set_op(ev::COMMAND_OP_PUT);
-  cmd.set_key("k");
-  cmd.set_ttl_ms(ttl_ms);
-  ev::Entry e;
-  e.set_index(index);
-  e.set_type(ev::ENTRY_TYPE_COMMAND);
-  e.set_data(cmd.SerializeAsString());
-  return e.SerializeAsString();
-}
+using ::raftlog::minver_testdata::EvolvedPutEntry;
 
 std::string Format1Snapshot() {
   snapshots::SnapshotState state;
@@ -45,7 +36,7 @@ std::string Format1Snapshot() {
 TEST(CheckDowngrade, RefusesDataThatNeedsANewerRelease) {
   DowngradeData data;
   data.entry_type = ev::Entry::descriptor();
-  data.log_entries = {EvolvedCommandEntry(1, 0), EvolvedCommandEntry(2, 30)};
+  data.log_entries = {EvolvedPutEntry(1, 0), EvolvedPutEntry(2, 30)};
   data.snapshots = {Format1Snapshot()};
   const absl::Status refused = CheckDowngrade(1, data);
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);

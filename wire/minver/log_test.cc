@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "wire/minver/testdata/evolved.pb.h"
+#include "wire/minver/testdata/evolved_entries.h"
 #include "wire/minver/testdata/unannotated.pb.h"
 #include "wire/v1/raft.pb.h"
 
@@ -79,15 +80,7 @@ TEST(Log, EmptyLogNeedsTheEntryType) {
 }
 
 std::string CommandEntry(uint64_t index, uint64_t ttl_ms = 0) {
-  ev::Command cmd;
-  cmd.set_op(ev::COMMAND_OP_PUT);
-  cmd.set_key("k");
-  cmd.set_ttl_ms(ttl_ms);
-  ev::Entry e;
-  e.set_index(index);
-  e.set_type(ev::ENTRY_TYPE_COMMAND);
-  e.set_data(cmd.SerializeAsString());
-  return e.SerializeAsString();
+  return minver_testdata::EvolvedPutEntry(index, ttl_ms);
 }
 
 std::string VersionEntry(uint64_t index, uint32_t version, bool downgrade = false) {

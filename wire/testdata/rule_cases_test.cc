@@ -19,6 +19,7 @@
 #include "wire/compat/checker.h"
 #include "wire/compat/rules.h"
 #include "wire/compat/schema.h"
+#include "wire/compat/test_schemas.h"
 
 namespace raftlog::wire::compat {
 namespace {
@@ -31,6 +32,9 @@ std::vector<std::string>* g_cases = nullptr;  // from --cases (cases.bzl)
 void PrintTo(const Rule& rule, std::ostream* os) { *os << rule.id; }
 
 namespace {
+
+using ::raftlog::wire::compat::testing::Describe;
+using ::raftlog::wire::compat::testing::RuleIds;
 
 std::string SetPath(const std::string& rule, absl::string_view variant) {
   const std::string relative = absl::StrCat("wire/testdata/", rule, "_", variant, "_set.binpb");
@@ -48,20 +52,6 @@ std::unique_ptr<Schema> Load(const std::string& rule, absl::string_view variant)
   return schema.ok() ? *std::move(schema) : nullptr;
 }
 
-std::vector<std::string> RuleIds(const CheckResult& result) {
-  std::vector<std::string> ids;
-  for (const Finding& f : result.findings) ids.push_back(f.rule_id);
-  return ids;
-}
-
-std::string Describe(const CheckResult& result) {
-  std::string out;
-  for (const Finding& f : result.findings) {
-    absl::StrAppend(&out, f.rule_id, " ", f.file, " ", f.message, " ", f.field, ": ", f.why,
-                    "\n");
-  }
-  return out;
-}
 
 class RuleCaseTest : public ::testing::TestWithParam<Rule> {
  protected:
