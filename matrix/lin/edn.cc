@@ -18,7 +18,7 @@
 namespace raftlog::lin {
 namespace {
 
-// A generic EDN element, enough to read any line and skip what we ignore.
+// A generic EDN element, enough to read any history and skip what we ignore.
 struct Edn {
   enum class Kind {
     kNil, kBool, kInt, kNumber, kString, kChar, kKeyword, kSymbol,

@@ -667,8 +667,8 @@ std::string MarkdownReport(const MatrixResult& m) {
                       "| cell | runs | elections | leader changes | retries | timeouts | overloaded | "
                       "auth failures | decode errors | snapshot installs | compactions | refusals | "
                       "rollbacks | safety / liveness violations | lin unknown seeds | "
-                      "largest lin search |\n"
-                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                      "largest lin search | p50 / p99 latency (ms) |\n"
+                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const CellResult& c : m.cells) {
     const Telemetry& t = c.telemetry;
     uint64_t retries = 0, timeouts = 0, decode = 0;
@@ -682,7 +682,10 @@ std::string MarkdownReport(const MatrixResult& m) {
                     t.auth_failures, " | ", decode, " | ", t.snapshot_installs, " | ", t.compactions,
                     " | ", t.start_refusals, " | ", t.rollbacks, " | ", t.safety_violations, " / ",
                     t.liveness_violations, " | ", t.lin_unknown_seeds, " | ",
-                    t.lin_max_search_states, " |\n");
+                    t.lin_max_search_states, " | ",
+                    absl::StrFormat("%.1f / %.1f", t.LatencyPercentile(0.50) / 1e3,
+                                    t.LatencyPercentile(0.99) / 1e3),
+                    " |\n");
   }
   bool any_rollback = false;
   for (const CellResult& c : m.cells) any_rollback = any_rollback || c.telemetry.rollbacks > 0;
