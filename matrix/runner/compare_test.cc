@@ -33,7 +33,7 @@ CellResult Cell(const std::string& scenario, CellStatus status, int seeds) {
   c.telemetry.runs = seeds;
   c.telemetry.elections = 4 * seeds;
   c.telemetry.cohorts[0].timeouts = 1 * seeds;
-  for (int i = 0; i < 100; ++i) c.telemetry.latencies_us.push_back(1000 + 100 * i);
+  for (int i = 0; i < 100; ++i) c.telemetry.AddLatency(1000 + 100 * i);
   return c;
 }
 
@@ -90,8 +90,9 @@ TEST(CompareTest, StatusesViolationsTelemetryAndRate) {
   MakeRed(breaks, 5, "durability: acknowledged write lost");
   breaks.telemetry.elections = 4 * 16 + 1;  // per seed: 4 -> 4.06, below the floor
   breaks.telemetry.cohorts[0].timeouts = 6 * 16;  // per seed: 1 -> 6, moved
-  breaks.telemetry.latencies_us.clear();
-  for (int i = 0; i < 100; ++i) breaks.telemetry.latencies_us.push_back(1000 + 1000 * i);
+  breaks.telemetry.latency_counts.clear();
+  breaks.telemetry.answered_ops = 0;
+  for (int i = 0; i < 100; ++i) breaks.telemetry.AddLatency(1000 + 1000 * i);
   CellResult still_red = stays_red;
   CellResult healed = Cell("pause", CellStatus::kPass, 8);
   MatrixResult head = Matrix({breaks, still_red, healed, Cell("new_one", CellStatus::kUnknown, 8)}, 2);
@@ -148,6 +149,21 @@ TEST(CompareTest, ThresholdDecidesWhatMoved) {
   EXPECT_TRUE(CompareReports(Checked(Matrix({a}, 1)), Checked(Matrix({b}, 1)), "a", "b", loose)
                   .moved.empty());
   EXPECT_EQ(CompareReports(Checked(Matrix({a}, 1)), Checked(Matrix({b}, 1)), "a", "b").moved.size(), 1u);
+}
+
+// The latency telemetry the comparison reads: nearest-rank percentiles over
+// counts kept at 3 significant digits.
+TEST(CompareTest, LatencyPercentilesOfTheTelemetry) {
+  Telemetry t;
+  EXPECT_EQ(t.LatencyPercentile(0.99), 0u);
+  for (uint64_t us = 1; us <= 1000; ++us) t.AddLatency(us);
+  EXPECT_EQ(t.answered_ops, 1000u);
+  EXPECT_EQ(t.LatencyPercentile(0.50), 500u);
+  EXPECT_EQ(t.LatencyPercentile(0.99), 990u);
+  EXPECT_EQ(t.LatencyPercentile(1.0), 1000u);
+  t.AddLatency(123'456);
+  EXPECT_EQ(t.LatencyPercentile(1.0), 123'000u);
+  EXPECT_LE(t.latency_counts.size(), 1001u);
 }
 
 TEST(CompareTest, WritesBothFiles) {

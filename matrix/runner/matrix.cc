@@ -142,7 +142,8 @@ void Merge(Telemetry& a, const Telemetry& b) {
     for (const auto& [k, v] : counters) a.counters_by_release[tag][k] += v;
   }
   AddFaultSteps(a.fault_steps, b.fault_steps);
-  a.latencies_us.insert(a.latencies_us.end(), b.latencies_us.begin(), b.latencies_us.end());
+  for (const auto& [latency, n] : b.latency_counts) a.latency_counts[latency] += n;
+  a.answered_ops += b.answered_ops;
   if (a.config_history.empty() && a.version_history.empty()) {
     a.history_seed = b.history_seed;
     a.config_history = b.config_history;
@@ -150,31 +151,41 @@ void Merge(Telemetry& a, const Telemetry& b) {
   }
 }
 
-// Appends the latency of every answered operation of `history` (see
-// Telemetry::latencies_us).
-void AddLatencies(const lin::History& history, std::vector<uint64_t>& out) {
+// Records the latency of every answered operation of `history` (see
+// Telemetry::latency_counts).
+void AddLatencies(const lin::History& history, Telemetry& t) {
   for (const lin::Operation& op : history.ops()) {
     if (!op.complete_time.has_value() || *op.complete_time < op.invoke_time) continue;
     const bool answered = op.outcome == lin::Outcome::kOk ||
                           (op.outcome == lin::Outcome::kFail && op.kind == lin::OpKind::kCas);
-    if (answered) out.push_back(static_cast<uint64_t>(*op.complete_time - op.invoke_time));
+    if (answered) t.AddLatency(static_cast<uint64_t>(*op.complete_time - op.invoke_time));
   }
 }
 
 }  // namespace
 
+void Telemetry::AddLatency(uint64_t latency_us) {
+  uint64_t scale = 1;
+  while (latency_us / scale >= 1000) scale *= 10;
+  ++latency_counts[latency_us / scale * scale];
+  ++answered_ops;
+}
+
 uint64_t Telemetry::LatencyPercentile(double p) const {
-  if (latencies_us.empty()) return 0;
-  std::vector<uint64_t> sorted = latencies_us;
-  std::sort(sorted.begin(), sorted.end());
-  size_t rank = static_cast<size_t>(p * static_cast<double>(sorted.size()) + 0.999999);
-  rank = std::clamp<size_t>(rank, 1, sorted.size());
-  return sorted[rank - 1];
+  if (answered_ops == 0) return 0;
+  uint64_t rank = static_cast<uint64_t>(p * static_cast<double>(answered_ops) + 0.999999);
+  rank = std::clamp<uint64_t>(rank, 1, answered_ops);
+  uint64_t seen = 0;
+  for (const auto& [latency, n] : latency_counts) {
+    seen += n;
+    if (seen >= rank) return latency;
+  }
+  return latency_counts.rbegin()->first;
 }
 
 void Telemetry::Add(const RunResult& r) {
   ++runs;
-  AddLatencies(r.history, latencies_us);
+  AddLatencies(r.history, *this);
   sim_time_us += r.sim_time_us;
   elections += Counter(r, api::kCounterElections);
   leader_changes += r.cluster.leader_changes;

@@ -129,11 +129,16 @@ struct Telemetry {
   std::map<std::string, uint64_t> fault_steps;
   // Simulated latency of every answered client operation of every seed (ok,
   // or a cas whose compare failed: an answer, as the staged rollout's gate
-  // counts it), unsorted; LatencyPercentile reads it.
-  std::vector<uint64_t> latencies_us;
+  // counts it), as counts per latency rounded down to 3 significant digits:
+  // mergeable, and bounded in size however many seeds and operations.
+  std::map<uint64_t, uint64_t> latency_counts;
+  uint64_t answered_ops = 0;  // the counts summed
 
+  // Records one answered operation's latency.
+  void AddLatency(uint64_t latency_us);
   void Add(const RunResult& r);
-  // Nearest-rank percentile (0 < p <= 1) of latencies_us; 0 when empty.
+  // Nearest-rank percentile (0 < p <= 1) of the answered operations'
+  // latencies (3 significant digits); 0 when none.
   uint64_t LatencyPercentile(double p) const;
 };
 

@@ -282,7 +282,7 @@ void TelemetryJson(JsonWriter& j, const Telemetry& t) {
       .Field("decode_errors_total", decode_total);
   j.Key("latency")
       .BeginObject()
-      .Field("answered_ops", static_cast<uint64_t>(t.latencies_us.size()))
+      .Field("answered_ops", t.answered_ops)
       .Field("p50_ms", t.LatencyPercentile(0.50) / 1e3)
       .Field("p99_ms", t.LatencyPercentile(0.99) / 1e3)
       .Field("max_ms", t.LatencyPercentile(1.0) / 1e3)
