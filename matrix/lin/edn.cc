@@ -1,5 +1,6 @@
 #include "matrix/lin/edn.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdint>
@@ -17,7 +18,7 @@
 namespace raftlog::lin {
 namespace {
 
-// A generic EDN element, enough to read any line and skip what we ignore.
+// A generic EDN element, enough to read any history and skip what we ignore.
 struct Edn {
   enum class Kind {
     kNil, kBool, kInt, kNumber, kString, kChar, kKeyword, kSymbol,
@@ -28,6 +29,7 @@ struct Edn {
   std::string text;  // kString (decoded), kKeyword/kSymbol (without ':'),
                      // kNumber (literal), kTagged (tag)
   std::vector<Edn> items;  // collections (maps: k, v, k, v...), tagged: 1
+  size_t pos = 0;          // offset of its first character in the text
 };
 
 std::string Describe(const Edn& e) {
@@ -60,19 +62,45 @@ bool IsDelimiter(char c) {
          c == '{' || c == '}' || c == '"' || c == ';';
 }
 
-// Reads EDN elements from one line. Errors carry the 1-based column.
+// Line and column (both 1-based) of offsets into a text.
+class Positions {
+ public:
+  explicit Positions(absl::string_view text) {
+    line_starts_.push_back(0);
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n') line_starts_.push_back(i + 1);
+    }
+  }
+  int64_t Line(size_t pos) const {
+    return std::upper_bound(line_starts_.begin(), line_starts_.end(), pos) - line_starts_.begin();
+  }
+  int64_t Column(size_t pos) const { return pos - line_starts_[Line(pos) - 1] + 1; }
+  // "line L: column C: what", the form of every parse error.
+  absl::Status Error(size_t pos, absl::string_view what) const {
+    return absl::InvalidArgumentError(
+        absl::StrCat("line ", Line(pos), ": column ", Column(pos), ": ", what));
+  }
+
+ private:
+  std::vector<size_t> line_starts_;
+};
+
+// Reads EDN elements from a text; an element may span lines. Errors carry
+// the line and column.
 class Reader {
  public:
-  explicit Reader(absl::string_view s) : s_(s) {}
+  Reader(absl::string_view s, const Positions& positions) : s_(s), positions_(positions) {}
 
-  // Skips whitespace, commas and a trailing ';' comment.
+  // Skips whitespace (newlines included), commas and ';' comments (to the
+  // end of their line).
   void SkipSpace() {
     while (pos_ < s_.size()) {
       char c = s_[pos_];
       if (IsWhitespace(c)) {
         ++pos_;
       } else if (c == ';') {
-        pos_ = s_.size();
+        size_t nl = s_.find('\n', pos_);
+        pos_ = nl == absl::string_view::npos ? s_.size() : nl;
       } else {
         break;
       }
@@ -82,12 +110,19 @@ class Reader {
     SkipSpace();
     return pos_ >= s_.size();
   }
-  size_t column() const { return pos_ + 1; }
+  size_t pos() const { return pos_; }
+  // The next character (after SkipSpace), or 0 at the end.
+  char Peek() {
+    SkipSpace();
+    return pos_ < s_.size() ? s_[pos_] : '\0';
+  }
+  void Advance() { ++pos_; }
 
   absl::Status Read(Edn* out, int depth = 0) {
     if (depth > kMaxDepth) return Error("nesting deeper than 64 levels");
     SkipSpace();
-    if (pos_ >= s_.size()) return Error("unexpected end of line");
+    if (pos_ >= s_.size()) return Error("unexpected end of input");
+    out->pos = pos_;
     char c = s_[pos_];
     switch (c) {
       case '"':
@@ -128,10 +163,7 @@ class Reader {
     }
   }
 
-  absl::Status Error(absl::string_view what) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat("column ", pos_ + 1, ": ", what));
-  }
+  absl::Status Error(absl::string_view what) const { return positions_.Error(pos_, what); }
 
  private:
   absl::string_view Token() {
@@ -144,7 +176,8 @@ class Reader {
     while (true) {
       SkipSpace();
       if (pos_ >= s_.size()) {
-        return Error(absl::StrCat("missing '", std::string(1, close), "'"));
+        return positions_.Error(out->pos, absl::StrCat("missing '", std::string(1, close),
+                                                       "' for this collection"));
       }
       if (s_[pos_] == close) {
         ++pos_;
@@ -164,7 +197,7 @@ class Reader {
 
   absl::Status ReadDispatch(Edn* out, int depth) {
     ++pos_;  // '#'
-    if (pos_ >= s_.size()) return Error("'#' at end of line");
+    if (pos_ >= s_.size()) return Error("'#' at end of input");
     if (s_[pos_] == '{') {
       ++pos_;
       out->kind = Edn::Kind::kSet;
@@ -190,7 +223,7 @@ class Reader {
 
   absl::Status ReadChar(Edn* out) {
     ++pos_;  // '\'
-    if (pos_ >= s_.size()) return Error("'\\' at end of line");
+    if (pos_ >= s_.size()) return Error("'\\' at end of input");
     // One character, then any non-delimiters (named chars: \newline, \u00e9).
     ++pos_;
     Token();
@@ -199,13 +232,12 @@ class Reader {
   }
 
   absl::Status ReadString(Edn* out) {
-    size_t start_col = pos_ + 1;
+    const size_t start = pos_;
     ++pos_;  // opening quote
     std::string text;
     while (true) {
       if (pos_ >= s_.size()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "column ", start_col, ": unterminated string"));
+        return positions_.Error(start, "unterminated string");
       }
       char c = s_[pos_++];
       if (c == '"') break;
@@ -214,8 +246,7 @@ class Reader {
         continue;
       }
       if (pos_ >= s_.size()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "column ", start_col, ": unterminated string"));
+        return positions_.Error(start, "unterminated string");
       }
       char e = s_[pos_++];
       switch (e) {
@@ -329,24 +360,8 @@ class Reader {
   }
 
   absl::string_view s_;
+  const Positions& positions_;
   size_t pos_ = 0;
-};
-
-// One parsed event line.
-struct Event {
-  int64_t line = 0;
-  int64_t process = 0;
-  enum class Type { kInvoke, kOk, kFail, kInfo } type = Type::kInvoke;
-  bool has_f = false;
-  OpKind kind = OpKind::kRead;
-  bool has_key = false;
-  Value key;
-  bool has_value = false;
-  // :value reduced to what matching needs (the EDN tree is not kept).
-  enum class Shape { kScalar, kPair, kOther } shape = Shape::kOther;
-  Value v0, v1;      // kScalar: v0; kPair: [v0 v1]
-  std::string desc;  // Describe() of a non-scalar :value, for errors
-  std::optional<int64_t> time;
 };
 
 absl::StatusOr<Value> ScalarOf(const Edn& e, absl::string_view what) {
@@ -363,44 +378,94 @@ absl::StatusOr<Value> ScalarOf(const Edn& e, absl::string_view what) {
   }
 }
 
-// Parses one non-blank line. Returns nullopt for lines to skip (comments,
-// non-client processes).
-absl::StatusOr<std::optional<Event>> ParseLine(absl::string_view line) {
-  Reader reader(line);
-  if (reader.AtEnd()) return std::optional<Event>();
-  Edn top;
-  if (auto st = reader.Read(&top); !st.ok()) return st;
-  if (!reader.AtEnd()) {
-    return reader.Error("trailing characters after the map");
+// A :value reduced to what matching needs (the EDN tree is not kept).
+struct Shape {
+  enum class Kind { kNone, kScalar, kPair, kOther } kind = Kind::kNone;  // kNone: absent
+  Value v0, v1;      // kScalar: v0; kPair: [v0 v1]
+  std::string desc;  // Describe() of a non-scalar value, for errors
+};
+
+Shape ShapeOf(const Edn& e) {
+  Shape s;
+  if (auto v = ScalarOf(e, ""); v.ok()) {
+    s.kind = Shape::Kind::kScalar;
+    s.v0 = *std::move(v);
+    return s;
   }
-  // #jepsen.history.Op{...} and similar: look through the tag.
-  while (top.kind == Edn::Kind::kTagged) {
-    Edn inner = std::move(top.items[0]);
-    top = std::move(inner);
+  s.kind = Shape::Kind::kOther;
+  s.desc = Describe(e);
+  if (e.kind == Edn::Kind::kVector && e.items.size() == 2) {
+    auto a = ScalarOf(e.items[0], "");
+    auto b = ScalarOf(e.items[1], "");
+    if (a.ok() && b.ok()) {
+      s.kind = Shape::Kind::kPair;
+      s.v0 = *std::move(a);
+      s.v1 = *std::move(b);
+    }
   }
-  if (top.kind != Edn::Kind::kMap) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("expected a map {...}, found ", Describe(top)));
+  return s;
+}
+
+constexpr absl::string_view kTupleTag = "jepsen.independent/tuple";
+
+// One parsed operation map: an invocation or a completion.
+struct Event {
+  size_t pos = 0;    // offset of its map, for messages
+  int64_t line = 0;  // line of its map
+  int64_t process = 0;
+  enum class Type { kInvoke, kOk, kFail, kInfo } type = Type::kInvoke;
+  bool has_f = false;
+  OpKind kind = OpKind::kRead;
+  bool has_key = false;
+  Value key;
+  Shape value;
+  size_t value_pos = 0;
+  // :value read as a jepsen.independent tuple [k v] (a scalar key k, and v
+  // a scalar or a pair of scalars), possibly tagged #jepsen.independent/tuple.
+  bool tuple = false;
+  bool tagged_tuple = false;
+  Value tuple_key;
+  Shape tuple_value;
+  std::optional<int64_t> time;
+  size_t time_pos = 0;
+};
+
+// Reads :value as a tuple when it has that shape.
+void ReadTuple(const Edn& value, Event& ev) {
+  const Edn* v = &value;
+  if (v->kind == Edn::Kind::kTagged && v->text == kTupleTag) {
+    ev.tagged_tuple = true;
+    v = &v->items[0];
   }
-  // The known keys, found by a linear scan (a map per line costs more than
-  // the rest of the line). Unknown keys, and non-keyword keys, are ignored.
+  if (v->kind != Edn::Kind::kVector || v->items.size() != 2) return;
+  auto key = ScalarOf(v->items[0], "");
+  if (!key.ok()) return;
+  Shape inner = ShapeOf(v->items[1]);
+  if (inner.kind == Shape::Kind::kOther) return;
+  ev.tuple = true;
+  ev.tuple_key = *std::move(key);
+  ev.tuple_value = std::move(inner);
+}
+
+// Parses one operation map (tags already looked through). Returns nullopt
+// for maps to skip (non-client processes such as :nemesis).
+absl::StatusOr<std::optional<Event>> ParseOp(const Edn& top, const Positions& at) {
+  // The known keys, found by a linear scan (cheaper than a map per op).
+  // Unknown keys, and non-keyword keys, are ignored.
   static constexpr const char* kKnown[] = {"process", "type", "f",
                                            "key",     "value", "time"};
   constexpr size_t kNumKnown = sizeof(kKnown) / sizeof(kKnown[0]);
-  Edn* found[kNumKnown] = {};
+  const Edn* found[kNumKnown] = {};
   for (size_t i = 0; i < top.items.size(); i += 2) {
     const Edn& k = top.items[i];
     if (k.kind != Edn::Kind::kKeyword) continue;
     for (size_t j = 0; j < kNumKnown; ++j) {
       if (k.text != kKnown[j]) continue;
-      if (found[j] != nullptr) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("duplicate key :", k.text));
-      }
+      if (found[j] != nullptr) return at.Error(k.pos, absl::StrCat("duplicate key :", k.text));
       found[j] = &top.items[i + 1];
     }
   }
-  auto get = [&](absl::string_view name) -> Edn* {
+  auto get = [&](absl::string_view name) -> const Edn* {
     for (size_t j = 0; j < kNumKnown; ++j) {
       if (name == kKnown[j]) return found[j];
     }
@@ -408,131 +473,216 @@ absl::StatusOr<std::optional<Event>> ParseLine(absl::string_view line) {
   };
 
   Event ev;
+  ev.pos = top.pos;
+  ev.line = at.Line(top.pos);
   const Edn* process = get("process");
-  if (process == nullptr) return absl::InvalidArgumentError("missing :process");
+  if (process == nullptr) return at.Error(top.pos, "missing :process");
   if (process->kind == Edn::Kind::kKeyword) {
     return std::optional<Event>();  // :nemesis and friends: not a client
   }
   if (process->kind != Edn::Kind::kInt) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        ":process must be an integer, not ", Describe(*process)));
+    return at.Error(process->pos,
+                    absl::StrCat(":process must be an integer, not ", Describe(*process)));
   }
   ev.process = process->i;
 
   const Edn* type = get("type");
-  if (type == nullptr) return absl::InvalidArgumentError("missing :type");
+  if (type == nullptr) return at.Error(top.pos, "missing :type");
   if (type->kind != Edn::Kind::kKeyword) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(":type must be a keyword, not ", Describe(*type)));
+    return at.Error(type->pos, absl::StrCat(":type must be a keyword, not ", Describe(*type)));
   }
   if (type->text == "invoke") ev.type = Event::Type::kInvoke;
   else if (type->text == "ok") ev.type = Event::Type::kOk;
   else if (type->text == "fail") ev.type = Event::Type::kFail;
   else if (type->text == "info") ev.type = Event::Type::kInfo;
   else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown :type :", type->text,
-        " (expected :invoke, :ok, :fail or :info)"));
+    return at.Error(type->pos, absl::StrCat("unknown :type :", type->text,
+                                            " (expected :invoke, :ok, :fail or :info)"));
   }
 
   if (const Edn* f = get("f"); f != nullptr) {
     if (f->kind != Edn::Kind::kKeyword && f->kind != Edn::Kind::kString) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(":f must be a keyword, not ", Describe(*f)));
+      return at.Error(f->pos, absl::StrCat(":f must be a keyword, not ", Describe(*f)));
     }
     std::optional<OpKind> kind = OpKindFromName(f->text);
     if (!kind.has_value()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unknown :f :", f->text,
-          " (expected read, write, cas, get, put, append or delete)"));
+      return at.Error(f->pos, absl::StrCat("unknown :f :", f->text,
+                                           " (expected read, write, cas, get, put, append or "
+                                           "delete)"));
     }
     ev.has_f = true;
     ev.kind = *kind;
   } else if (ev.type == Event::Type::kInvoke) {
-    return absl::InvalidArgumentError("missing :f");
+    return at.Error(top.pos, "missing :f");
   }
 
   if (const Edn* key = get("key"); key != nullptr) {
     auto v = ScalarOf(*key, ":key");
-    if (!v.ok()) return v.status();
+    if (!v.ok()) return at.Error(key->pos, v.status().message());
     ev.has_key = true;
     ev.key = *std::move(v);
   }
   if (const Edn* value = get("value"); value != nullptr) {
-    ev.has_value = true;
-    if (auto v = ScalarOf(*value, ""); v.ok()) {
-      ev.shape = Event::Shape::kScalar;
-      ev.v0 = *std::move(v);
-    } else {
-      ev.desc = Describe(*value);
-      if (value->kind == Edn::Kind::kVector && value->items.size() == 2) {
-        auto a = ScalarOf(value->items[0], "");
-        auto b = ScalarOf(value->items[1], "");
-        if (a.ok() && b.ok()) {
-          ev.shape = Event::Shape::kPair;
-          ev.v0 = *std::move(a);
-          ev.v1 = *std::move(b);
-        }
-      }
-    }
+    ev.value = ShapeOf(*value);
+    ev.value_pos = value->pos;
+    ReadTuple(*value, ev);
   }
   if (const Edn* time = get("time"); time != nullptr) {
     if (time->kind != Edn::Kind::kInt) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(":time must be an integer, not ", Describe(*time)));
+      return at.Error(time->pos,
+                      absl::StrCat(":time must be an integer, not ", Describe(*time)));
     }
     ev.time = time->i;
+    ev.time_pos = time->pos;
   }
   return std::optional<Event>(std::move(ev));
 }
 
-absl::Status LineError(int64_t line, const absl::Status& st) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("line ", line, ": ", st.message()));
+// True when `ev` can only be read as a jepsen.independent tuple: tagged as
+// one, or a [k v] where the plain form allows no vector (a write's argument,
+// a value read, a read's invocation) or a cas [k [expected new]]. A plain
+// cas [expected new] is not evidence.
+bool TupleEvidence(const Event& ev) {
+  if (ev.tagged_tuple) return true;
+  if (!ev.tuple || !ev.has_f) return false;
+  return !(ev.kind == OpKind::kCas && ev.tuple_value.kind == Shape::Kind::kScalar);
+}
+
+// In a tuple history: the key comes from the tuple, the value is its second
+// element. An invocation must carry a tuple (its key); a completion may omit
+// the value or give nil (an :info or :fail, the ok of a write).
+absl::Status UntupleEvent(Event& ev, int64_t evidence_line, const Positions& at) {
+  const bool nil_or_absent = ev.value.kind == Shape::Kind::kNone ||
+                             (ev.value.kind == Shape::Kind::kScalar && ev.value.v0.is_nil());
+  if (!ev.tuple) {
+    if (nil_or_absent && ev.type != Event::Type::kInvoke) return absl::OkStatus();
+    return at.Error(ev.value_pos != 0 ? ev.value_pos : ev.pos,
+                    absl::StrCat("a jepsen.independent history (tuple values from line ",
+                                 evidence_line, ") needs :value [key value] here, found ",
+                                 ev.value.kind == Shape::Kind::kNone ? "no :value"
+                                 : ev.value.kind == Shape::Kind::kScalar ? ev.value.v0.ToEdn()
+                                                                         : ev.value.desc));
+  }
+  ev.has_key = true;
+  ev.key = std::move(ev.tuple_key);
+  ev.value = std::move(ev.tuple_value);
+  return absl::OkStatus();
+}
+
+// Reads every operation map of `text` into `events`: one map after another
+// (one per line, as Jepsen writes history.edn, or spanning lines), or one
+// vector (or list) holding them all. Tagged maps (#jepsen.history.Op{...})
+// are looked through.
+absl::Status ReadEvents(absl::string_view text, const Positions& at, std::vector<Event>& events) {
+  Reader reader(text, at);
+  auto take = [&](const Edn& element) -> absl::Status {
+    const Edn* e = &element;
+    while (e->kind == Edn::Kind::kTagged) e = &e->items[0];
+    if (e->kind != Edn::Kind::kMap) {
+      return at.Error(element.pos, absl::StrCat("expected an operation map {...}, found ",
+                                                Describe(*e)));
+    }
+    auto ev = ParseOp(*e, at);
+    if (!ev.ok()) return ev.status();
+    if (ev->has_value()) events.push_back(**std::move(ev));
+    return absl::OkStatus();
+  };
+  bool first = true;
+  while (!reader.AtEnd()) {
+    const char c = reader.Peek();
+    if (first && (c == '[' || c == '(')) {
+      // The whole history as one collection: its elements are read one at a
+      // time, so a long history is never held as one tree.
+      const size_t open = reader.pos();
+      const char close = c == '[' ? ']' : ')';
+      reader.Advance();
+      while (true) {
+        if (reader.AtEnd()) {
+          return at.Error(open, absl::StrCat("missing '", std::string(1, close),
+                                             "' for the history vector"));
+        }
+        if (reader.Peek() == close) {
+          reader.Advance();
+          break;
+        }
+        Edn e;
+        if (auto st = reader.Read(&e); !st.ok()) return st;
+        if (auto st = take(e); !st.ok()) return st;
+      }
+      if (!reader.AtEnd()) {
+        return at.Error(reader.pos(), "trailing characters after the history vector");
+      }
+      return absl::OkStatus();
+    }
+    first = false;
+    Edn e;
+    if (auto st = reader.Read(&e); !st.ok()) return st;
+    if (auto st = take(e); !st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
+// The time of each event when not every event has a :time: its line when
+// every event starts on a line of its own (one map per line), otherwise its
+// position in the file (1-based).
+std::vector<int64_t> OrderTimes(const std::vector<Event>& events) {
+  std::vector<int64_t> times;
+  bool distinct_lines = true;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i > 0 && events[i].line == events[i - 1].line) distinct_lines = false;
+  }
+  for (size_t i = 0; i < events.size(); ++i) {
+    times.push_back(distinct_lines ? events[i].line : static_cast<int64_t>(i + 1));
+  }
+  return times;
 }
 
 }  // namespace
 
 absl::StatusOr<History> ParseEdnHistory(absl::string_view text) {
-  // One pass. Times are taken from :time, and line numbers are kept beside;
-  // at the end, unless every event line had a :time, line numbers win.
-  History history;
-  std::vector<std::pair<int64_t, int64_t>> lines;  // per op: invoke, completion
-  std::map<int64_t, std::pair<size_t, int64_t>> pending;  // process -> op, line
-  bool all_timed = true;
-  bool any_event = false;
-  std::optional<int64_t> previous_time;
-  std::string first_decrease;  // the error, should times be used
-  int64_t line_no = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == absl::string_view::npos) nl = text.size();
-    absl::string_view line = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    ++line_no;
-    auto parsed = ParseLine(line);
-    if (!parsed.ok()) return LineError(line_no, parsed.status());
-    if (!parsed->has_value()) continue;
-    Event& ev = **parsed;
-    ev.line = line_no;
-    any_event = true;
-    if (!ev.time.has_value()) {
-      all_timed = false;
-    } else {
-      if (previous_time.has_value() && *ev.time < *previous_time &&
-          first_decrease.empty()) {
-        first_decrease = absl::StrCat(
-            "line ", ev.line, ": :time ", *ev.time,
-            " is before the previous event's :time ", *previous_time);
-      }
-      previous_time = ev.time;
+  const Positions at(text);
+  std::vector<Event> events;
+  if (auto st = ReadEvents(text, at, events); !st.ok()) return st;
+
+  // Keys: :key on the events, or jepsen.independent tuples in :value.
+  bool any_key = false;
+  const Event* evidence = nullptr;
+  for (const Event& ev : events) {
+    any_key = any_key || ev.has_key;
+    if (evidence == nullptr && TupleEvidence(ev)) evidence = &ev;
+  }
+  if (evidence != nullptr && !any_key) {
+    const int64_t evidence_line = evidence->line;
+    for (Event& ev : events) {
+      if (auto st = UntupleEvent(ev, evidence_line, at); !st.ok()) return st;
     }
-    int64_t t = ev.time.value_or(0);
-    auto fail = [&](const std::string& what) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("line ", ev.line, ": ", what));
-    };
+  }
+
+  // Times: :time when every event has one (in any unit: only the order
+  // matters, and it must not decrease), otherwise the order in the file.
+  bool all_timed = !events.empty();
+  for (const Event& ev : events) all_timed = all_timed && ev.time.has_value();
+  std::vector<int64_t> times;
+  if (all_timed) {
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (i > 0 && *events[i].time < *events[i - 1].time) {
+        return at.Error(events[i].time_pos,
+                        absl::StrCat(":time ", *events[i].time, " is before the previous "
+                                     "event's :time ", *events[i - 1].time, " (line ",
+                                     events[i - 1].line, ")"));
+      }
+      times.push_back(*events[i].time);
+    }
+  } else {
+    times = OrderTimes(events);
+  }
+
+  History history;
+  std::map<int64_t, std::pair<size_t, int64_t>> pending;  // process -> op, line
+  for (size_t i = 0; i < events.size(); ++i) {
+    Event& ev = events[i];
+    const int64_t t = times[i];
+    auto fail = [&](const std::string& what) { return at.Error(ev.pos, what); };
     if (ev.type == Event::Type::kInvoke) {
       if (auto it = pending.find(ev.process); it != pending.end()) {
         return fail(absl::StrCat(
@@ -547,31 +697,28 @@ absl::StatusOr<History> ParseEdnHistory(absl::string_view text) {
       op.invoke_time = t;
       op.outcome = Outcome::kInfo;
       if (ev.kind == OpKind::kCas) {
-        if (ev.shape != Event::Shape::kPair) {
+        if (ev.value.kind != Shape::Kind::kPair) {
           return fail(absl::StrCat(
-              ":cas needs :value [expected new] (strings, integers or nil), "
-              "found ",
-              !ev.has_value                     ? "no :value"
-              : ev.shape == Event::Shape::kScalar ? ev.v0.ToEdn()
-                                                  : ev.desc));
+              ":cas needs :value [expected new] (strings, integers or nil), found ",
+              ev.value.kind == Shape::Kind::kNone     ? "no :value"
+              : ev.value.kind == Shape::Kind::kScalar ? ev.value.v0.ToEdn()
+                                                      : ev.value.desc));
         }
-        op.expected = std::move(ev.v0);
-        op.value = std::move(ev.v1);
+        op.expected = std::move(ev.value.v0);
+        op.value = std::move(ev.value.v1);
       } else if (ev.kind == OpKind::kWrite || ev.kind == OpKind::kPut ||
                  ev.kind == OpKind::kAppend) {
-        if (!ev.has_value) {
-          return fail(absl::StrCat(":", OpKindName(ev.kind),
-                                   " invocation without :value"));
+        if (ev.value.kind == Shape::Kind::kNone) {
+          return fail(absl::StrCat(":", OpKindName(ev.kind), " invocation without :value"));
         }
-        if (ev.shape != Event::Shape::kScalar) {
-          return fail(absl::StrCat(
-              ":value must be a string, an integer or nil, not ", ev.desc));
+        if (ev.value.kind != Shape::Kind::kScalar) {
+          return fail(absl::StrCat(":value must be a string, an integer or nil, not ",
+                                   ev.value.desc));
         }
-        op.value = std::move(ev.v0);
+        op.value = std::move(ev.value.v0);
       }
       pending[ev.process] = {history.size(), ev.line};
       history.Add(std::move(op));
-      lines.emplace_back(ev.line, 0);
       continue;
     }
     auto it = pending.find(ev.process);
@@ -579,52 +726,35 @@ absl::StatusOr<History> ParseEdnHistory(absl::string_view text) {
       return fail(absl::StrCat("completion for process ", ev.process,
                                ", which has no outstanding invocation"));
     }
-    size_t index = it->second.first;
-    Operation& op = history.mutable_ops()[index];
+    Operation& op = history.mutable_ops()[it->second.first];
     if (ev.has_f && ev.kind != op.kind) {
       return fail(absl::StrCat("completion :f :", OpKindName(ev.kind),
-                               " does not match the invocation's :",
-                               OpKindName(op.kind), " (line ",
-                               it->second.second, ")"));
+                               " does not match the invocation's :", OpKindName(op.kind),
+                               " (line ", it->second.second, ")"));
     }
     if (ev.has_key && ev.key != op.key) {
       return fail(absl::StrCat("completion :key ", ev.key.ToEdn(),
-                               " does not match the invocation's ",
-                               op.key.ToEdn(), " (line ", it->second.second,
-                               ")"));
+                               " does not match the invocation's ", op.key.ToEdn(), " (line ",
+                               it->second.second, ")"));
     }
     pending.erase(it);
     op.complete_time = t;
-    lines[index].second = ev.line;
     if (ev.type == Event::Type::kOk) {
       op.outcome = Outcome::kOk;
       if (op.is_read()) {
-        if (!ev.has_value) {
-          return fail(absl::StrCat(":ok :", OpKindName(op.kind),
-                                   " without :value"));
+        if (ev.value.kind == Shape::Kind::kNone) {
+          return fail(absl::StrCat(":ok :", OpKindName(op.kind), " without :value"));
         }
-        if (ev.shape != Event::Shape::kScalar) {
-          return fail(absl::StrCat(
-              "the value read must be a string, an integer or nil, not ",
-              ev.desc));
+        if (ev.value.kind != Shape::Kind::kScalar) {
+          return fail(absl::StrCat("the value read must be a string, an integer or nil, not ",
+                                   ev.value.desc));
         }
-        op.result = std::move(ev.v0);
+        op.result = std::move(ev.value.v0);
       }
     } else if (ev.type == Event::Type::kFail) {
       op.outcome = Outcome::kFail;
     } else {
       op.outcome = Outcome::kInfo;
-    }
-  }
-  if (all_timed && any_event) {
-    if (!first_decrease.empty()) {
-      return absl::InvalidArgumentError(first_decrease);
-    }
-  } else {
-    for (size_t i = 0; i < history.size(); ++i) {
-      Operation& op = history.mutable_ops()[i];
-      op.invoke_time = lines[i].first;
-      if (op.complete_time.has_value()) op.complete_time = lines[i].second;
     }
   }
   return history;

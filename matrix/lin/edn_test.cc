@@ -1,9 +1,15 @@
 #include "matrix/lin/edn.h"
 
 #include <cstdio>
+#include <functional>
+#include <regex>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "matrix/lin/checker.h"
 #include "gtest/gtest.h"
 #include "matrix/lin/histgen.h"
 #include "matrix/lin/history.h"
@@ -122,6 +128,10 @@ TEST_P(EdnMalformedTest, ClearError) {
   EXPECT_EQ(h.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(h.status().message().find(c.error), std::string::npos)
       << "got: " << h.status().message();
+  // Every error says where: line and column.
+  EXPECT_TRUE(std::regex_search(std::string(h.status().message()),
+                                std::regex("^line [0-9]+: column [0-9]+: ")))
+      << "got: " << h.status().message();
 }
 
 const char kGood[] = "{:process 0, :type :invoke, :f :write, :value 1}\n";
@@ -129,9 +139,34 @@ const char kGood[] = "{:process 0, :type :invoke, :f :write, :value 1}\n";
 INSTANTIATE_TEST_SUITE_P(
     Lines, EdnMalformedTest,
     ::testing::Values(
-        BadLine{"NotAMap", "[1 2 3]\n", "line 1: expected a map"},
+        BadLine{"NotAMap", "[1 2 3]\n",
+                "line 1: column 2: expected an operation map {...}, found 1"},
+        BadLine{"NotAMapAfterMaps", absl::StrCat(kGood, "[1 2 3]\n"),
+                "line 2: column 1: expected an operation map {...}, found a vector"},
+        BadLine{"UnclosedHistoryVector", absl::StrCat("[", kGood),
+                "line 1: column 1: missing ']' for the history vector"},
+        BadLine{"TrailingAfterHistoryVector", absl::StrCat("[]\n", kGood),
+                "line 2: column 1: trailing characters after the history vector"},
+        BadLine{"ErrorInsideAMultiLineMap",
+                "[{:process 0,\n  :type :invoke,\n  :f :txn}]\n",
+                "line 3: column 6: unknown :f :txn"},
+        BadLine{"TupleHistoryReadWithoutKey",
+                "{:process 0, :type :invoke, :f :write, :value [\"k\" 1]}\n"
+                "{:process 1, :type :invoke, :f :read, :value nil}\n",
+                "line 2: column 46: a jepsen.independent history (tuple values from line 1) "
+                "needs :value [key value] here, found nil"},
+        BadLine{"TupleHistoryCasWithoutPair",
+                "{:process 0, :type :invoke, :f :write, :value [\"k\" 1]}\n"
+                "{:process 0, :type :ok, :f :write, :value [\"k\" 1]}\n"
+                "{:process 0, :type :invoke, :f :cas, :value [\"k\" 3]}\n",
+                "line 3: column 1: :cas needs :value [expected new] (strings, integers or nil), "
+                "found 3"},
+        BadLine{"TupleKeyMismatch",
+                "{:process 0, :type :invoke, :f :write, :value [\"k\" 1]}\n"
+                "{:process 0, :type :ok, :f :write, :value [\"j\" 1]}\n",
+                "line 2: column 1: completion :key \"j\" does not match the invocation's \"k\""},
         BadLine{"UnclosedMap", absl::StrCat(kGood, "{:process 1, :type :invoke\n"),
-                "line 2: column"},
+                "line 2: column 1: missing '}' for this collection"},
         BadLine{"UnterminatedString",
                 "{:process 0, :type :invoke, :f :put, :value \"abc}\n",
                 "line 1: column 45: unterminated string"},
@@ -142,9 +177,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "{:process 0, :type :invoke, :f :put, :value \"\\u12x4\"}\n",
                 "bad hex digit"},
         BadLine{"OddMap", "{:process 0, :type}\n", "map has a key without a value"},
-        BadLine{"StrayClose", "{:process 0}}\n", "trailing characters"},
+        BadLine{"StrayClose", "{:process 0, :type :invoke, :f :read}}\n",
+                "line 1: column 38: unexpected '}'"},
         BadLine{"MissingProcess", "{:type :invoke, :f :read}\n",
-                "line 1: missing :process"},
+                "line 1: column 1: missing :process"},
         BadLine{"StringProcess", "{:process \"p\", :type :invoke, :f :read}\n",
                 ":process must be an integer"},
         BadLine{"MissingType", "{:process 0, :f :read}\n", "missing :type"},
@@ -161,9 +197,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "{:process 0, :type :invoke, :f :cas, :value [[1] 2]}\n",
                 "found a vector"},
         BadLine{"ReadOfVector",
-                "{:process 0, :type :invoke, :f :read}\n"
-                "{:process 0, :type :ok, :f :read, :value [1 2]}\n",
-                "line 2: the value read must be a string, an integer or nil, "
+                "{:process 0, :type :invoke, :f :read, :key 1}\n"
+                "{:process 0, :type :ok, :f :read, :key 1, :value [1 2]}\n",
+                "line 2: column 1: the value read must be a string, an integer or nil, "
                 "not a vector"},
         BadLine{"CasWrongArity",
                 "{:process 0, :type :invoke, :f :cas, :value [1 2 3]}\n",
@@ -184,11 +220,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "{:process 0, :process 1, :type :invoke, :f :read}\n",
                 "duplicate key :process"},
         BadLine{"DoubleInvoke", absl::StrCat(kGood, kGood),
-                "line 2: process 0 invokes :write while its :write from line "
+                "line 2: column 1: process 0 invokes :write while its :write from line "
                 "1 is still outstanding"},
         BadLine{"OrphanCompletion",
                 "\n{:process 4, :type :ok, :f :read, :value 1}\n",
-                "line 2: completion for process 4, which has no outstanding"},
+                "line 2: column 1: completion for process 4, which has no outstanding"},
         BadLine{"CompletionKindMismatch",
                 absl::StrCat(kGood, "{:process 0, :type :ok, :f :read}\n"),
                 "completion :f :read does not match the invocation's :write"},
@@ -204,7 +240,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadLine{"TimeGoesBackwards",
                 "{:process 0, :type :invoke, :f :write, :value 1, :time 5}\n"
                 "{:process 0, :type :ok, :f :write, :value 1, :time 4}\n",
-                "line 2: :time 4 is before the previous event's :time 5"},
+                "line 2: column 52: :time 4 is before the previous event's :time 5 (line 1)"},
         BadLine{"TimeNotInteger",
                 "{:process 0, :type :invoke, :f :read, :time \"now\"}\n",
                 ":time must be an integer"},
@@ -325,6 +361,171 @@ TEST(EdnRoundTripTest, GeneratedHistories) {
     ASSERT_EQ(back->size(), h.size());
     EXPECT_EQ(ToEdn(*back), ToEdn(h)) << "seed " << seed;
   }
+}
+
+// The forms people already have histories in (matrix/lin/HISTORY.md): one
+// map per line, the whole history as one vector, maps spanning lines,
+// jepsen.independent tuples, :time in nanoseconds with Jepsen's :index, no
+// :time at all. Each reads as the same operations (times aside) and gets the
+// same verdict as the project's own form.
+struct Form {
+  const char* name;
+  std::function<std::string(const History&)> write;
+  int64_t time_scale;  // 0: times are not kept (order only)
+};
+
+std::vector<Form> Forms() {
+  EdnWriteOptions tuples;
+  tuples.independent_tuples = true;
+  EdnWriteOptions jepsen = tuples;
+  jepsen.time_scale = 1000;
+  jepsen.index = true;
+  auto vector = [](const std::string& lines) { return absl::StrCat("[", lines, "]\n"); };
+  auto pretty = [](const std::string& lines) {
+    return absl::StrReplaceAll(lines, {{", :", ",\n   :"}, {"}\n{", "}\n\n {"}});
+  };
+  return {
+      {"lines", [](const History& h) { return ToEdn(h); }, 1},
+      {"vector", [=](const History& h) { return vector(ToEdn(h)); }, 1},
+      {"vector_of_multiline_maps", [=](const History& h) { return vector(pretty(ToEdn(h))); }, 1},
+      {"tuples", [=](const History& h) { return ToEdn(h, tuples); }, 1},
+      {"tagged_tuples",
+       [=](const History& h) {
+         return absl::StrReplaceAll(ToEdn(h, tuples),
+                                    {{":value [", ":value #jepsen.independent/tuple ["}});
+       },
+       1},
+      {"jepsen_nanoseconds_with_index", [=](const History& h) { return ToEdn(h, jepsen); }, 1000},
+      {"jepsen_ops_in_a_vector",
+       [=](const History& h) {
+         return vector(absl::StrReplaceAll(ToEdn(h, jepsen), {{"{:process", "#jepsen.history.Op{:process"}}));
+       },
+       1000},
+      {"no_time",
+       [](const History& h) {
+         std::string out;
+         for (absl::string_view line : absl::StrSplit(ToEdn(h), '\n', absl::SkipEmpty())) {
+           absl::StrAppend(&out, line.substr(0, line.find(", :time")), "}\n");
+         }
+         return out;
+       },
+       0},
+  };
+}
+
+// Two events at one time are concurrent; in a file without :time the later
+// line is later, so that form says the same only without ties.
+bool HasTies(const History& h) {
+  std::set<int64_t> times;
+  size_t events = 0;
+  for (const Operation& op : h.ops()) {
+    times.insert(op.invoke_time);
+    ++events;
+    if (op.complete_time) {
+      times.insert(*op.complete_time);
+      ++events;
+    }
+  }
+  return times.size() != events;
+}
+
+TEST(EdnFormsTest, EveryFormReadsTheSameOperationsAndVerdict) {
+  int not_linearizable = 0, untimed = 0;
+  for (uint64_t seed = 0; seed < 120; ++seed) {
+    GenOptions o;
+    o.model = seed % 2 ? Model::kKv : Model::kRegister;
+    o.clients = 1 + seed % 4;
+    o.ops = 30;
+    o.keys = 1 + seed % 3;
+    o.info_rate = 0.15;
+    o.fail_rate = 0.1;
+    o.corrupt_rate = seed % 3 == 0 ? 0.1 : 0.0;
+    o.max_latency = seed % 2 ? 4 : 10'000;  // short: many ties; long: few
+    o.max_think = seed % 2 ? 2 : 5'000;
+    const History h = GenerateHistory(seed, o);
+    auto reference = ParseEdnHistory(ToEdn(h));
+    ASSERT_TRUE(reference.ok()) << reference.status();
+    CheckOptions co;
+    co.model = o.model;
+    co.all_keys = true;
+    auto expected = Check(*reference, co);
+    ASSERT_TRUE(expected.ok()) << expected.status();
+    if (expected->verdict == Verdict::kNotLinearizable) ++not_linearizable;
+    for (const Form& form : Forms()) {
+      if (form.time_scale == 0) {
+        if (HasTies(h)) continue;
+        ++untimed;
+      }
+      SCOPED_TRACE(absl::StrCat("seed ", seed, ", form ", form.name));
+      const std::string text = form.write(h);
+      auto back = ParseEdnHistory(text);
+      ASSERT_TRUE(back.ok()) << back.status() << "\n" << text;
+      if (form.time_scale > 0) {
+        History rescaled = *back;
+        for (Operation& op : rescaled.mutable_ops()) {
+          op.invoke_time /= form.time_scale;
+          if (op.complete_time) *op.complete_time /= form.time_scale;
+        }
+        ExpectSameHistory(*reference, rescaled);
+      }
+      auto got = Check(*back, co);
+      ASSERT_TRUE(got.ok()) << got.status();
+      EXPECT_EQ(got->verdict, expected->verdict);
+      EXPECT_EQ(got->bad_keys, expected->bad_keys);
+    }
+  }
+  EXPECT_GT(not_linearizable, 5);  // both verdicts were compared
+  EXPECT_GT(untimed, 20);          // and the form without :time
+}
+
+// Jepsen's own register history: nemesis events, :index, nanoseconds,
+// independent tuples, a cas [k [expected new]], keyword :f values.
+TEST(EdnFormsTest, JepsenIndependentRegister) {
+  auto h = ParseEdnHistory(
+      "{:type :info, :f :start, :process :nemesis, :time 1000, :index 0}\n"
+      "{:type :invoke, :f :write, :value [3 4], :process 0, :time 2000, :index 1}\n"
+      "{:type :invoke, :f :read, :value [3 nil], :process 1, :time 3000, :index 2}\n"
+      "{:type :ok, :f :write, :value [3 4], :process 0, :time 4000, :index 3}\n"
+      "{:type :ok, :f :read, :value [3 4], :process 1, :time 5000, :index 4}\n"
+      "{:type :invoke, :f :cas, :value [7 [nil 1]], :process 0, :time 6000, :index 5}\n"
+      "{:type :fail, :f :cas, :value [7 [nil 1]], :process 0, :time 7000, :index 6}\n"
+      "{:type :invoke, :f :read, :value [7 nil], :process 0, :time 8000, :index 7}\n"
+      "{:type :info, :f :read, :value nil, :process 0, :time 9000, :index 8}\n");
+  ASSERT_TRUE(h.ok()) << h.status();
+  ASSERT_EQ(h->size(), 4u);
+  EXPECT_EQ((*h)[0].key, Value::Int(3));
+  EXPECT_EQ((*h)[0].value, Value::Int(4));
+  EXPECT_EQ((*h)[1].result, Value::Int(4));
+  EXPECT_EQ((*h)[2].key, Value::Int(7));
+  EXPECT_EQ((*h)[2].expected, Value::Nil());
+  EXPECT_EQ((*h)[2].value, Value::Int(1));
+  EXPECT_EQ((*h)[2].outcome, Outcome::kFail);
+  EXPECT_EQ((*h)[3].outcome, Outcome::kInfo);
+  EXPECT_EQ((*h)[3].invoke_time, 8000);
+}
+
+// A plain register cas [expected new] is not a tuple; nor is a history that
+// names its keys with :key.
+TEST(EdnFormsTest, PlainPairsStayPlain) {
+  auto h = ParseEdnHistory(
+      "{:process 0, :type :invoke, :f :cas, :value [1 2]}\n"
+      "{:process 0, :type :ok, :f :cas, :value [1 2]}\n");
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_TRUE((*h)[0].key.is_nil());
+  EXPECT_EQ((*h)[0].expected, Value::Int(1));
+  EXPECT_EQ((*h)[0].value, Value::Int(2));
+}
+
+// Without :time, a vector on one line orders its events by position.
+TEST(EdnFormsTest, OneLineVectorWithoutTimesUsesPositions) {
+  auto h = ParseEdnHistory(
+      "[{:process 0, :type :invoke, :f :write, :value 1} {:process 0, :type :ok, :f :write}"
+      " {:process 1, :type :invoke, :f :read} {:process 1, :type :ok, :f :read, :value 1}]");
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_EQ((*h)[0].invoke_time, 1);
+  EXPECT_EQ((*h)[0].complete_time, 2);
+  EXPECT_EQ((*h)[1].invoke_time, 3);
+  EXPECT_EQ((*h)[1].complete_time, 4);
 }
 
 }  // namespace

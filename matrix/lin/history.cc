@@ -135,6 +135,11 @@ void History::Complete(size_t index, Outcome outcome, int64_t time,
 }
 
 std::string EventToEdn(const Operation& op, bool completion) {
+  return EventToEdn(op, completion, EdnWriteOptions());
+}
+
+std::string EventToEdn(const Operation& op, bool completion, const EdnWriteOptions& options,
+                       int64_t index) {
   std::string value;
   if (op.kind == OpKind::kCas) {
     value = absl::StrCat("[", op.expected.ToEdn(), " ", op.value.ToEdn(), "]");
@@ -147,15 +152,23 @@ std::string EventToEdn(const Operation& op, bool completion) {
     value = op.value.ToEdn();
   }
   absl::string_view type = completion ? OutcomeName(op.outcome) : "invoke";
-  int64_t time = completion ? *op.complete_time : op.invoke_time;
+  int64_t time = (completion ? *op.complete_time : op.invoke_time) * options.time_scale;
   std::string out = absl::StrCat("{:process ", op.process, ", :type :", type,
                                  ", :f :", OpKindName(op.kind));
-  if (!op.key.is_nil()) absl::StrAppend(&out, ", :key ", op.key.ToEdn());
-  absl::StrAppend(&out, ", :value ", value, ", :time ", time, "}");
+  if (options.independent_tuples) {
+    value = absl::StrCat("[", op.key.ToEdn(), " ", value, "]");
+  } else if (!op.key.is_nil()) {
+    absl::StrAppend(&out, ", :key ", op.key.ToEdn());
+  }
+  absl::StrAppend(&out, ", :value ", value, ", :time ", time);
+  if (options.index) absl::StrAppend(&out, ", :index ", index);
+  absl::StrAppend(&out, "}");
   return out;
 }
 
-std::string ToEdn(const History& history) {
+std::string ToEdn(const History& history) { return ToEdn(history, EdnWriteOptions()); }
+
+std::string ToEdn(const History& history, const EdnWriteOptions& options) {
   // (time, phase, op index, 0 = invocation / 1 = completion). Phase 0
   // (completions) sorts before phase 1 (invocations) at equal times, except
   // that a zero-duration operation puts its invocation in phase 0 as well,
@@ -175,8 +188,9 @@ std::string ToEdn(const History& history) {
   }
   std::sort(events.begin(), events.end());
   std::string out;
+  int64_t index = 0;
   for (const auto& event : events) {
-    out += EventToEdn(ops[std::get<2>(event)], std::get<3>(event) == 1);
+    out += EventToEdn(ops[std::get<2>(event)], std::get<3>(event) == 1, options, index++);
     out += '\n';
   }
   return out;

@@ -135,15 +135,33 @@ class History {
   std::vector<Operation> ops_;
 };
 
+// How the writer spells a history (matrix/lin/HISTORY.md). The default is
+// the project's own form (:key on every event, times as recorded).
+struct EdnWriteOptions {
+  // jepsen.independent form: no :key; the key goes into the value as a tuple
+  // [key value] (a read invocation [key nil], a cas [key [expected new]]),
+  // as Jepsen's independent checkers and lincheck read it.
+  bool independent_tuples = false;
+  // :time is the recorded time times this (1000: microseconds written as
+  // the nanoseconds Jepsen uses). Only the order matters to a checker.
+  int64_t time_scale = 1;
+  // :index N on every event (0-based, in file order), as Jepsen numbers
+  // its history.
+  bool index = false;
+};
+
 // The EDN line of one event of `op` (no trailing newline). `completion`
 // selects the completion line (REQUIRES then: op.complete_time set).
 std::string EventToEdn(const Operation& op, bool completion);
+std::string EventToEdn(const Operation& op, bool completion, const EdnWriteOptions& options,
+                       int64_t index = 0);
 
 // All events, one line each ("\n"-terminated), sorted by time; at equal times
 // completions come before invocations (so a process that completes one
 // operation and invokes the next at the same instant stays well formed), then
 // by operation index. Operations without completion get only an invoke line.
 std::string ToEdn(const History& history);
+std::string ToEdn(const History& history, const EdnWriteOptions& options);
 
 }  // namespace raftlog::lin
 

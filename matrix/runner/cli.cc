@@ -9,6 +9,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -24,8 +26,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "matrix/runner/compare.h"
+#include "matrix/runner/history_files.h"
 #include "matrix/runner/matrix.h"
 #include "matrix/runner/report.h"
+#include "matrix/runner/report_schema.h"
 #include "matrix/runner/verdict.h"
 #include "matrix/sim/linearizability.h"
 #include "util/user_path.h"
@@ -67,6 +72,16 @@ ABSL_FLAG(bool, canaries, false,
           "--seeds (default 16, 48 in full mode), --scenarios, --pairs, --seed and --only narrow "
           "it (//matrix:canary_runner only: //matrix:runner links no canaries)");
 ABSL_FLAG(std::string, only, "", "with --canaries: only this canary tag (v2+ack)");
+ABSL_FLAG(std::string, compare, "",
+          "a base run's report.json: after the run, print what changed (cell statuses, new and "
+          "vanished violations, telemetry beyond --compare_threshold, seeds per second) and write "
+          "compare.md and compare.json beside the reports (compare.h)");
+ABSL_FLAG(std::string, write_history, "",
+          "write every seed's client history into this directory, one file per cell and seed "
+          "(<scenario>__<from>_<to>__seed<N>__<mode>.edn), as Jepsen EDN that "
+          "//matrix:lincheck and other tools read (matrix/lin/HISTORY.md)");
+ABSL_FLAG(double, compare_threshold, 0.25,
+          "with --compare: relative change beyond which a telemetry metric counts as moved");
 
 namespace raftlog::runner {
 
@@ -287,6 +302,26 @@ int RunRegressions(const std::string& path, const policy::Policy& policy, const 
   return ExitCodeFor(statuses);
 }
 
+// --compare: this run's report (checked against the schema like the base)
+// against the base's; printed, and written beside the reports. Returns 0, or
+// kExitUsage when this run's own report cannot be read back or written.
+int CompareWithBase(const google::protobuf::Value& base, const std::string& base_path,
+                    const MatrixResult& m, const std::string& out_dir) {
+  const std::string head_path = out_dir + "/report.json";
+  auto head = ParseJson(JsonReport(m), head_path);
+  if (head.ok()) {
+    if (absl::Status s = CheckReport(*head, head_path); !s.ok()) head = s;
+  }
+  if (!head.ok()) return Usage(std::string(head.status().message()));
+  CompareOptions options;
+  options.relative_threshold = absl::GetFlag(FLAGS_compare_threshold);
+  const Comparison c = CompareReports(base, *head, base_path, head_path, options);
+  std::cout << "\n" << ComparisonText(c);
+  if (absl::Status s = WriteComparison(c, out_dir); !s.ok()) return Usage(std::string(s.message()));
+  std::cout << "comparison: " << out_dir << "/compare.md, compare.json\n";
+  return 0;
+}
+
 // Why `tag` is not known, and where it would be: a canary tag ("v3+vote")
 // is linked only into the canary runner.
 std::string UnknownTag(const std::string& tag, const CliExtensions& extensions) {
@@ -499,6 +534,42 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
     return RunRegressions(util::ResolveUserPath(absl::GetFlag(FLAGS_regressions)), *policy, o);
   }
 
+  // --compare: the base is read and checked before the run, so a bad path
+  // or report costs no matrix.
+  std::optional<google::protobuf::Value> compare_base;
+  const std::string compare_path = absl::GetFlag(FLAGS_compare).empty()
+                                       ? ""
+                                       : util::ResolveUserPath(absl::GetFlag(FLAGS_compare));
+  if (!compare_path.empty()) {
+    if (!(absl::GetFlag(FLAGS_compare_threshold) >= 0)) return Usage("--compare_threshold must be >= 0");
+    auto base = ReadReport(compare_path);
+    if (!base.ok()) return Usage(absl::StrCat("--compare: ", base.status().message()));
+    compare_base = *std::move(base);
+  }
+
+  // --write-history: one file per cell and seed, written as seeds finish.
+  const std::string history_dir = absl::GetFlag(FLAGS_write_history).empty()
+                                      ? ""
+                                      : util::ResolveUserPath(absl::GetFlag(FLAGS_write_history));
+  std::mutex history_mu;
+  std::vector<std::string> history_errors;
+  size_t histories_written = 0;
+  if (!history_dir.empty()) {
+    if (absl::Status s = MakeHistoryDir(history_dir); !s.ok()) {
+      return Usage(absl::StrCat("--write_history: ", s.message()));
+    }
+    o.seed_done = [&](const CellKey& cell, uint64_t seed, const RunResult& run,
+                      const SeedVerdict& verdict) {
+      absl::Status s = WriteHistoryFile(history_dir, cell, seed, o.mode, run, verdict);
+      std::lock_guard<std::mutex> lock(history_mu);
+      if (s.ok()) {
+        ++histories_written;
+      } else {
+        history_errors.push_back(std::string(s.message()));
+      }
+    };
+  }
+
   const bool err_tty = isatty(STDERR_FILENO) != 0 && !test;
   ProgressPrinter printer(err_tty);
   if (absl::GetFlag(FLAGS_progress)) {
@@ -518,6 +589,19 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
   }
   std::cout << "reports: " << out_dir << "/report.html, report.md, report.json, report.xml, "
                                          "report.seeds.xml\n";
+  if (!history_dir.empty()) {
+    std::cout << "histories: " << history_dir << " (" << histories_written
+              << " files, one per cell and seed; bazel run //matrix:lincheck -- FILE...)\n";
+    if (!history_errors.empty()) {
+      return Usage(absl::StrCat(history_errors.size(), " history file(s) not written, first: ",
+                                history_errors.front()));
+    }
+  }
+  if (compare_base.has_value()) {
+    if (int status = CompareWithBase(*compare_base, compare_path, m, out_dir); status != 0) {
+      return status;
+    }
+  }
   return m.exit_code();
 }
 

@@ -2,6 +2,16 @@
 //
 //   bazel run //matrix:runner -- [--tags=v1,v2] [--pairs=v1:v2] [--scenarios=a,b]
 //       [--seeds=N] [--seed=S] [--dry-run] [--mode=fast|full] [--out=DIR] [--jobs=J]
+//       [--compare=BASE/report.json] [--write-history=DIR]
+//
+// --write-history: every seed's client history, one file per cell and seed
+// (history_files.h), for //matrix:lincheck or another checker.
+//
+// --compare: after the run, what changed since the base run (compare.h),
+// printed and written as compare.md and compare.json beside the reports; a
+// base that cannot be read (missing, not JSON, another report format
+// version, not conforming to report.schema.json) is a usage error (2)
+// before anything runs. The exit status stays the run's own.
 //
 // Exit status (verdict.h): 0 when every cell matches the policy (PASS or
 // REFUSED-as-expected), 1 when some cell is FAIL or UNEXPECTED-GREEN, 2 on a

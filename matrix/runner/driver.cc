@@ -451,6 +451,7 @@ RunResult Driver::Result(bool read_back_done, uint64_t heal_at) {
   if (o_.lin_check && !sim_.stopped()) {
     r.lin = sim::CheckHistory(history_, o_.lin_max_states);
   }
+  r.history = std::move(history_);  // the run is over: nothing reads it after this
   return r;
 }
 

@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "matrix/check/checker.h"
+#include "matrix/lin/history.h"
 #include "matrix/runner/sampler.h"
 #include "matrix/runner/op_bars.h"
 #include "matrix/runner/scenario.h"
@@ -119,6 +120,9 @@ struct RunResult : sim::RunOutcome {
   // judgement, kind, identity and outcome; inputs a paused node got late and
   // the most it held; the overload storm's rejections and queue peak).
   std::map<std::string, uint64_t> fault_telemetry;
+  // The run's client history (times in simulated microseconds): latency
+  // telemetry, and --write-history.
+  lin::History history;
 
   bool safety_failed() const { return safety_violations > 0; }
   bool lin_failed() const { return lin.checked && !lin.linearizable; }

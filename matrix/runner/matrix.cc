@@ -142,6 +142,8 @@ void Merge(Telemetry& a, const Telemetry& b) {
     for (const auto& [k, v] : counters) a.counters_by_release[tag][k] += v;
   }
   AddFaultSteps(a.fault_steps, b.fault_steps);
+  for (const auto& [latency, n] : b.latency_counts) a.latency_counts[latency] += n;
+  a.answered_ops += b.answered_ops;
   if (a.config_history.empty() && a.version_history.empty()) {
     a.history_seed = b.history_seed;
     a.config_history = b.config_history;
@@ -149,10 +151,41 @@ void Merge(Telemetry& a, const Telemetry& b) {
   }
 }
 
+// Records the latency of every answered operation of `history` (see
+// Telemetry::latency_counts).
+void AddLatencies(const lin::History& history, Telemetry& t) {
+  for (const lin::Operation& op : history.ops()) {
+    if (!op.complete_time.has_value() || *op.complete_time < op.invoke_time) continue;
+    const bool answered = op.outcome == lin::Outcome::kOk ||
+                          (op.outcome == lin::Outcome::kFail && op.kind == lin::OpKind::kCas);
+    if (answered) t.AddLatency(static_cast<uint64_t>(*op.complete_time - op.invoke_time));
+  }
+}
+
 }  // namespace
+
+void Telemetry::AddLatency(uint64_t latency_us) {
+  uint64_t scale = 1;
+  while (latency_us / scale >= 1000) scale *= 10;
+  ++latency_counts[latency_us / scale * scale];
+  ++answered_ops;
+}
+
+uint64_t Telemetry::LatencyPercentile(double p) const {
+  if (answered_ops == 0) return 0;
+  uint64_t rank = static_cast<uint64_t>(p * static_cast<double>(answered_ops) + 0.999999);
+  rank = std::clamp<uint64_t>(rank, 1, answered_ops);
+  uint64_t seen = 0;
+  for (const auto& [latency, n] : latency_counts) {
+    seen += n;
+    if (seen >= rank) return latency;
+  }
+  return latency_counts.rbegin()->first;
+}
 
 void Telemetry::Add(const RunResult& r) {
   ++runs;
+  AddLatencies(r.history, *this);
   sim_time_us += r.sim_time_us;
   elections += Counter(r, api::kCounterElections);
   leader_changes += r.cluster.leader_changes;
@@ -202,8 +235,9 @@ namespace {
 struct Item {
   size_t cell = 0;
   uint64_t seed = 0;
-  bool first = false;  // the cell's first seed: keeps its histories
+  bool first = false;  // the cell's first seed: keeps its histories and chart
   SeedVerdict verdict;
+  Chart chart;
   SeedSummary summary;
   Telemetry telemetry;
   double wall_s = 0;
@@ -238,11 +272,14 @@ void RunItem(const MatrixOptions& o, const CellResult& cell, Item& item) {
     e.trace_keep = 0;
     RunResult r = Execute(*plan, e);
     item.verdict = Judge(r, cell.supported, UnsupportedWhy(cell));
+    if (o.seed_done) o.seed_done(cell.key, item.seed, r, item.verdict);
     item.summary.digest = r.digest;
     item.summary.sim_time_us = r.sim_time_us;
     if (!item.first) {
       r.config_history.clear();
       r.version_history.clear();
+    } else {
+      item.chart = BuildChart(r, item.seed);
     }
     item.telemetry.Add(r);
   }
@@ -450,6 +487,7 @@ MatrixResult RunMatrix(const MatrixOptions& o) {
     CellResult& c = m.cells[it.cell];
     c.seeds.push_back(it.summary);
     Merge(c.telemetry, it.telemetry);
+    if (it.first) c.chart = std::move(it.chart);
     c.wall_s += it.wall_s;
     verdicts[it.cell].push_back(std::move(it.verdict));
   }

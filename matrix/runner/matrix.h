@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "matrix/runner/chart.h"
 #include "matrix/runner/driver.h"
 #include "matrix/runner/scenario.h"
 #include "matrix/runner/verdict.h"
@@ -76,6 +77,12 @@ struct MatrixOptions {
   // Wall-clock seconds since some epoch (progress and timing only; never
   // reaches a simulation). Null: no timing.
   std::function<double()> wall_clock;
+  // Called once per cell and seed the matrix runs (not for artifact or
+  // shrinking reruns), with the run (its client history included) and its
+  // verdict; from worker threads, concurrently (--write-history).
+  std::function<void(const CellKey& cell, uint64_t seed, const RunResult& run,
+                     const SeedVerdict& verdict)>
+      seed_done;
 };
 
 struct SeedSummary {
@@ -120,8 +127,19 @@ struct Telemetry {
   // RunResult::fault_telemetry summed (adversary injections by outcome,
   // pauses, the overload storm's rejections; queue and held peaks: max).
   std::map<std::string, uint64_t> fault_steps;
+  // Simulated latency of every answered client operation of every seed (ok,
+  // or a cas whose compare failed: an answer, as the staged rollout's gate
+  // counts it), as counts per latency rounded down to 3 significant digits:
+  // mergeable, and bounded in size however many seeds and operations.
+  std::map<uint64_t, uint64_t> latency_counts;
+  uint64_t answered_ops = 0;  // the counts summed
 
+  // Records one answered operation's latency.
+  void AddLatency(uint64_t latency_us);
   void Add(const RunResult& r);
+  // Nearest-rank percentile (0 < p <= 1) of the answered operations'
+  // latencies (3 significant digits); 0 when none.
+  uint64_t LatencyPercentile(double p) const;
 };
 
 // What a red (or unexpectedly green) cell keeps: enough to understand the
@@ -157,6 +175,7 @@ struct CellResult {
   std::vector<SeedSummary> seeds;
   Telemetry telemetry;
   std::optional<Artifact> artifact;
+  Chart chart;  // of the cell's first seed (chart.h)
   double wall_s = 0;
 };
 

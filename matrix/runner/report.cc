@@ -249,11 +249,14 @@ void TelemetryJson(JsonWriter& j, const Telemetry& t) {
   j.Key("fault_steps").BeginObject();
   for (const auto& [k, v] : t.fault_steps) j.Field(k, v);
   j.EndObject();
-  uint64_t retries = 0, timeouts = 0;
+  uint64_t retries = 0, timeouts = 0, failures = 0, indeterminate = 0, rejected = 0;
   j.Key("cohorts").BeginArray();
   for (const auto& [k, c] : t.cohorts) {
     retries += c.retries;
     timeouts += c.timeouts;
+    failures += c.fail;
+    indeterminate += c.info;
+    rejected += c.overloaded;
     j.BeginObject()
         .Field("cohort", k)
         .Field("ops", c.ops)
@@ -269,6 +272,21 @@ void TelemetryJson(JsonWriter& j, const Telemetry& t) {
   }
   j.EndArray();
   j.Field("retries", retries).Field("timeouts", timeouts);
+  // Totals over the cohorts and the decode-error table, and the latency of
+  // answered operations (simulated), so a comparison reads one number each.
+  uint64_t decode_total = 0;
+  for (const auto& [k, n] : t.decode_errors) decode_total += n;
+  j.Field("client_failures", failures)
+      .Field("client_indeterminate", indeterminate)
+      .Field("overload_rejections", rejected)
+      .Field("decode_errors_total", decode_total);
+  j.Key("latency")
+      .BeginObject()
+      .Field("answered_ops", t.answered_ops)
+      .Field("p50_ms", t.LatencyPercentile(0.50) / 1e3)
+      .Field("p99_ms", t.LatencyPercentile(0.99) / 1e3)
+      .Field("max_ms", t.LatencyPercentile(1.0) / 1e3)
+      .EndObject();
   j.Key("decode_errors").BeginArray();
   for (const auto& [k, n] : t.decode_errors) {
     j.BeginObject()
@@ -338,6 +356,7 @@ void ArtifactJson(JsonWriter& j, const Artifact& a) {
         .Field("release", s.release)
         .Field("role", s.role)
         .Field("term", s.term)
+        .Field("cv", static_cast<uint64_t>(s.cluster_version))
         .EndObject();
   }
   j.EndArray();
@@ -365,6 +384,49 @@ void ArtifactJson(JsonWriter& j, const Artifact& a) {
   }
   j.EndArray();
   j.EndObject();
+  j.EndObject();
+}
+
+// The cell's chart (chart.h): bins, markers and per-node lanes, in seconds
+// and milliseconds of simulated time.
+void ChartJson(JsonWriter& j, const Chart& c) {
+  j.BeginObject()
+      .Field("seed", c.seed)
+      .Field("end_s", Sec(c.end_us))
+      .Field("bin_s", Sec(c.bin_us));
+  j.Key("bins").BeginArray();
+  for (const ChartBin& b : c.bins) {
+    j.BeginObject()
+        .Field("from_s", Sec(b.from_us))
+        .Field("answered", b.answered)
+        .Field("errors", b.errors)
+        .Field("p50_ms", b.p50_us / 1e3)
+        .Field("p99_ms", b.p99_us / 1e3)
+        .EndObject();
+  }
+  j.EndArray();
+  j.Key("markers").BeginArray();
+  for (const ChartMarker& m : c.markers) {
+    j.BeginObject()
+        .Field("at_s", Sec(m.at_us))
+        .Field("kind", m.kind)
+        .Field("node", m.node)
+        .Field("label", m.label)
+        .EndObject();
+  }
+  j.EndArray();
+  j.Key("lanes").BeginArray();
+  for (const Segment& s : c.lanes) {
+    j.BeginObject()
+        .Field("node", s.node)
+        .Field("from_s", Sec(s.from_us))
+        .Field("to_s", Sec(s.to_us))
+        .Field("release", s.release)
+        .Field("role", s.role)
+        .Field("cv", static_cast<uint64_t>(s.cluster_version))
+        .EndObject();
+  }
+  j.EndArray();
   j.EndObject();
 }
 
@@ -409,7 +471,7 @@ std::string JsonReport(const MatrixResult& m) {
   int seeds_per_cell = 0;
   for (const CellResult& c : m.cells) seeds_per_cell = std::max(seeds_per_cell, c.verdict.seeds);
   j.BeginObject()
-      .Field("format", "raftlog-matrix-report/1")
+      .Field("format", kReportFormat)
       .Field("mode", ModeName(m.mode))
       .Field("ok", m.ok())
       .Field("policy_file", m.policy_file);
@@ -469,6 +531,8 @@ std::string JsonReport(const MatrixResult& m) {
     TelemetryJson(j, c.telemetry);
     j.Key("feature_paths");
     CellCoverageJson(j, CellCoverage(c.key, c.telemetry.counters_by_release));
+    j.Key("chart");
+    ChartJson(j, c.chart);
     j.Key("artifact");
     if (c.artifact) {
       ArtifactJson(j, *c.artifact);
@@ -603,8 +667,8 @@ std::string MarkdownReport(const MatrixResult& m) {
                       "| cell | runs | elections | leader changes | retries | timeouts | overloaded | "
                       "auth failures | decode errors | snapshot installs | compactions | refusals | "
                       "rollbacks | safety / liveness violations | lin unknown seeds | "
-                      "largest lin search |\n"
-                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                      "largest lin search | p50 / p99 latency (ms) |\n"
+                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const CellResult& c : m.cells) {
     const Telemetry& t = c.telemetry;
     uint64_t retries = 0, timeouts = 0, decode = 0;
@@ -618,7 +682,10 @@ std::string MarkdownReport(const MatrixResult& m) {
                     t.auth_failures, " | ", decode, " | ", t.snapshot_installs, " | ", t.compactions,
                     " | ", t.start_refusals, " | ", t.rollbacks, " | ", t.safety_violations, " / ",
                     t.liveness_violations, " | ", t.lin_unknown_seeds, " | ",
-                    t.lin_max_search_states, " |\n");
+                    t.lin_max_search_states, " | ",
+                    absl::StrFormat("%.1f / %.1f", t.LatencyPercentile(0.50) / 1e3,
+                                    t.LatencyPercentile(0.99) / 1e3),
+                    " |\n");
   }
   bool any_rollback = false;
   for (const CellResult& c : m.cells) any_rollback = any_rollback || c.telemetry.rollbacks > 0;

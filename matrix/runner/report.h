@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "matrix/runner/matrix.h"
+#include "matrix/runner/report_schema.h"
 
 namespace raftlog::runner {
 
@@ -24,6 +25,8 @@ namespace raftlog::runner {
 // cell that does not match the policy (reason and reproduction command) and a
 // summary line.
 std::string TerminalTable(const MatrixResult& m, bool color);
+// JsonReport's "format" field is kReportFormat (report_schema.h); its
+// fields are those of matrix/runner/report.schema.json.
 std::string JsonReport(const MatrixResult& m);
 std::string MarkdownReport(const MatrixResult& m);
 std::string HtmlReport(const MatrixResult& m);

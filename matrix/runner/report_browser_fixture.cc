@@ -166,6 +166,47 @@ Artifact RedArtifact(const CellKey& key, uint64_t seed, const std::string& invar
   return a;
 }
 
+// Every cell's chart, built by the real chart code from one made-up run
+// whose plan is: upgrade n1, n2, n3 (at 1, 2 and 3 s), finalize (at 3.5 s);
+// two faults (a crash of n2, a partition); n1 leads in term 1, n2 from its
+// upgrade in term 2; the cluster version goes from 1 to 2 at the finalize;
+// a client operation every 50 ms, one in ten timed out. Its markers: 3
+// upgrades, 1 finalize, 2 faults, 2 elections.
+Chart FixtureChart(const CellKey& key) {
+  RunResult run;
+  run.from = key.from;
+  run.to = key.to;
+  run.sim_time_us = 5'000'000;
+  for (size_t i = 1; i <= 4; ++i) {
+    StepRecord s;
+    s.number = i;
+    s.step.kind = i <= 3 ? StepKind::kUpgrade : StepKind::kFinalize;
+    s.step.node = i <= 3 ? i : 0;
+    s.step.from_tag = key.from;
+    s.step.tag = key.to;
+    s.start_us = i <= 3 ? i * 1'000'000 : 3'500'000;
+    s.end_us = s.start_us + 400'000;
+    run.steps.push_back(s);
+  }
+  for (api::NodeId n = 1; n <= 3; ++n) {
+    Segment before{n, 0, n * 1'000'000, key.from, n == 1 ? "leader" : "follower", 1, 1};
+    Segment down{n, before.to_us, before.to_us + 200'000, "", "down", 1, 0};
+    Segment after{n, down.to_us, 3'500'000, key.to, n == 2 ? "leader" : "follower", 2, 1};
+    Segment finalized{n, 3'500'000, 5'000'000, key.to, after.role, 2, 2};
+    run.timeline.insert(run.timeline.end(), {before, down, after, finalized});
+  }
+  run.bands.push_back(FaultBand{1'000'000, 1'300'000, 2, "crash (tear)"});
+  run.bands.push_back(FaultBand{2'500'000, 3'000'000, 0, "partition {1} | {2,3}"});
+  for (int i = 0; i < 100; ++i) {
+    const int64_t t = i * 50'000;
+    size_t op = run.history.Invoke(i % 5, lin::OpKind::kPut, lin::Value::Str("k"),
+                                   lin::Value::Int(i), t);
+    run.history.Complete(op, i % 10 == 9 ? lin::Outcome::kInfo : lin::Outcome::kOk,
+                         t + 2'000 + 1'000 * (i % 7));
+  }
+  return BuildChart(run, 1, 50);
+}
+
 MatrixResult Sample() {
   MatrixResult m;
   m.mode = Mode::kFast;
@@ -192,6 +233,7 @@ MatrixResult Sample() {
       Cell("skip_version", "v1", "v3", CellStatus::kRefused, false),
       Cell("leader_flaps", "v1", "v1", CellStatus::kUnknown, true),
   };
+  for (CellResult& c : m.cells) c.chart = FixtureChart(c.key);
   m.lin_max_states = 2'000'000;
   return m;
 }

@@ -20,9 +20,14 @@
 # Node.js): every exception, console error and failed load reported by the
 # browser itself, and a real mouse press and release at the red cell's
 # on-screen position (hit-tested: the cell must be the element there).
-# The assertions are shown able to fail on two broken copies of the page: one
-# whose script throws (console error seen by every detector, page not ready)
-# and one whose cells ignore clicks (no reproduction command shown).
+#  (d) show every cell's chart (green ones too): time bins of throughput and
+#      errors, p50/p99 latency lines, per-node lanes with release and cluster
+#      version, and one marker per upgrade, finalize, fault and election of
+#      the fixture's plan.
+# The assertions are shown able to fail on three broken copies of the page:
+# one whose script throws (console error seen by every detector, page not
+# ready), one whose cells ignore clicks (no reproduction command shown), one
+# that draws no election markers.
 #
 # Skips (exit 0, with a SKIPPED line in the log) only when /usr/bin/chromium is
 # absent. No network: a file:// URL, and Chromium's background networking off.
@@ -116,6 +121,27 @@ check_opened() {  # (c)
   grep -q '<th>commit</th><th>applied</th>' <<<"$detail" || { echo "node tables lack commit/applied"; return 1; }
 }
 
+# check_chart CELL: the details of CELL (any status) hold its chart: time
+# bins, latency lines, lanes with release and cluster version, and exactly
+# the markers of the fixture's plan (report_browser_fixture.cc, FixtureChart):
+# 3 upgrades, 1 finalize, 2 faults, 2 elections, no rollback or downgrade.
+check_chart() {  # (d)
+  local cell="$1" detail kind want got
+  detail=$(sed -n '/<div id="detail"/,/<script id="data"/p' "$DOM" | sed '/<script id="data"/,$d')
+  grep -qF "<div id=\"detail\" data-cell=\"$cell\">" <<<"$detail" || { echo "the details are not those of $cell"; return 1; }
+  grep -q '<svg class="chart" width="1000"' <<<"$detail" || { echo "no chart for $cell"; return 1; }
+  [[ $(grep -o 'class="bin"' <<<"$detail" | wc -l) == 50 ]] || { echo "chart: not 50 time bins"; return 1; }
+  grep -q 'class="bin-errors"' <<<"$detail" || { echo "chart: no error bars"; return 1; }
+  grep -q '<polyline class="latency-p99"' <<<"$detail" || { echo "chart: no p99 line"; return 1; }
+  grep -q '<polyline class="latency-p50"' <<<"$detail" || { echo "chart: no p50 line"; return 1; }
+  grep -q 'class="lane-label"[^>]*>v[0-9] cv2</text>' <<<"$detail" || { echo "chart: no lane shows cluster version 2"; return 1; }
+  for want in upgrade:3 finalize:1 fault:2 election:2 rollback:0 downgrade:0; do
+    kind=${want%:*}
+    got=$(grep -o "<line class=\"marker $kind\" data-kind=\"$kind\"" <<<"$detail" | wc -l)
+    [[ "$got" == "${want#*:}" ]] || { echo "chart: $got $kind markers, the plan has ${want#*:}"; return 1; }
+  done
+}
+
 must() { local why; why=$("$@") || fail "$* (run $run): $why"; }
 
 # 1. Plain load: clean, the grid, and the first red cell opened by the page.
@@ -126,6 +152,13 @@ must check_opened "$RED1" "$REPRO1" "$REPRO2"
 # The violation text carries markup; it must show as text, not become markup.
 grep -qF 'acknowledged write lost &lt;/script&gt;&lt;b&gt;x&lt;/b&gt;' "$DOM" || fail "the violation text is not escaped"
 grep -qF '<b>x</b>' "$DOM" && fail "the violation text became markup"
+
+must check_chart "$RED1"
+
+# A green cell has its chart too.
+load "file://$PAGE#cell=rolling_upgrade/v1/v1"
+must check_clean
+must check_chart rolling_upgrade/v1/v1
 
 # 2. A click on the second red cell (through report.html#cell=...).
 load "file://$PAGE#cell=$RED2"
@@ -153,6 +186,15 @@ must check_clean
 must check_grid
 why=$(check_opened "$RED2" "$REPRO2" "$REPRO1") && fail "check_opened passed a page whose cells ignore clicks"
 echo "negative check 2 ok: cells that ignore clicks are caught ($why)"
+
+#    A page that draws no election markers: the chart check sees the plan's
+#    markers missing.
+sed "s|  for (const m of ch.markers) {|  for (const m of ch.markers.filter(m => m.kind !== 'election')) {|" "$PAGE" >"$T/nomarks.html"
+cmp -s "$PAGE" "$T/nomarks.html" && fail "could not break the page (no markers)"
+load "file://$T/nomarks.html#cell=rolling_upgrade/v1/v1"
+must check_clean
+why=$(check_chart rolling_upgrade/v1/v1) && fail "check_chart passed a chart without election markers"
+echo "negative check 2b ok: missing markers are caught ($why)"
 
 # 4. Over the DevTools protocol: a real mouse click on the second red cell.
 NODE=$(command -v node) || fail "node is absent (scripts/setup.sh installs nodejs)"

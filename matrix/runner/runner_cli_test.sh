@@ -1,11 +1,15 @@
 #!/bin/bash
 # The runner binary end to end: listing, dry runs, usage errors, a real cell
 # with its report files, a stale policy (unexpected green, exit 1), a
+# comparison with an earlier run (--compare, and the compare tool), histories
+# written for other checkers (--write-history, read back by lincheck), a
 # linearizability search out of budget (UNKNOWN, exit 3, and a cell test that
 # fails on it), sharding.
 set -uo pipefail
 R="$1"
 CELL_TEST="$2"  # the wrapper every Bazel cell test runs
+COMPARE="$3"    # //matrix:compare
+LINCHECK="$4"   # //matrix:lincheck
 T="${TEST_TMPDIR:-$(mktemp -d)}"
 fail() { echo "FAIL: $*"; exit 1; }
 expect_exit() {  # want_status description command...
@@ -42,10 +46,50 @@ done
 grep -q '"ok": true' "$T/rep/report.json" || fail "report.json not ok"
 grep -q "seeds/s" "$T/err" || fail "no progress line on stderr"
 
+# --write-history: one Jepsen EDN file per cell and seed, which lincheck reads
+# with the matrix's verdict (linearizable: exit 0).
+expect_exit 0 "--write-history" "$R" --scenarios=rolling_upgrade --pairs=v1:v1 --seeds=2 --out="$T/reph" --write-history="$T/hist/new"
+grep -q "histories: $T/hist/new (2 files" "$T/out" || { cat "$T/out"; fail "no histories line"; }
+for seed in 1 2; do
+  f="$T/hist/new/rolling_upgrade__v1_v1__seed${seed}__fast.edn"
+  [[ -s "$f" ]] || fail "missing $f"
+  grep -q "^; raftcert matrix history: rolling_upgrade v1->v1, seed $seed, fast mode" "$f" || fail "$f: no header"
+done
+expect_exit 0 "lincheck on written histories" "$LINCHECK" "$T"/hist/new/*.edn
+grep -q "seed1__fast.edn: linearizable (kv," "$T/out" || { cat "$T/out"; fail "lincheck verdict"; }
+touch "$T/not_a_dir"
+expect_exit 2 "--write-history into a file" "$R" --scenarios=rolling_upgrade --pairs=v1:v1 --seeds=1 --out="$T/reph2" --write-history="$T/not_a_dir/x"
+grep -q -- "--write_history: cannot create" "$T/err" || { cat "$T/err"; fail "bad history dir message"; }
+
 printf 'v1 -> v1: none\n' >"$T/stale.txt"
 expect_exit 1 "stale policy" "$R" --scenarios=rolling_upgrade --pairs=v1:v1 --seeds=1 --policy="$T/stale.txt" --out="$T/rep2" --shrink_runs=0
 grep -q "UNEXPECTED-GREEN 0/1" "$T/out" || { cat "$T/out"; fail "no unexpected green"; }
 grep -q "reproduce: bazel run //matrix:runner -- --scenarios=rolling_upgrade --pairs=v1:v1 --seed=1" "$T/out" || fail "no reproduction command"
+
+# Run-to-run comparison: the same cell under the stale policy, compared with
+# the PASS run above. The run keeps its own exit status (1); the comparison
+# names the cell that got worse and the violations that appeared.
+expect_exit 1 "--compare" "$R" --scenarios=rolling_upgrade --pairs=v1:v1 --seeds=2 --policy="$T/stale.txt" --out="$T/rep4" --shrink_runs=0 --compare="$T/rep/report.json"
+grep -q "status WORSE   rolling_upgrade v1->v1: PASS -> UNEXPECTED-GREEN" "$T/out" || { cat "$T/out"; fail "--compare: no status change"; }
+grep -q "NEW violation rolling_upgrade v1->v1 (green, seeds 1,2)" "$T/out" || { cat "$T/out"; fail "--compare: no new violation"; }
+grep -q "seeds per second: " "$T/out" || fail "--compare: no seeds per second"
+for f in compare.md compare.json; do [[ -s "$T/rep4/$f" ]] || fail "--compare: missing $f"; done
+grep -q '"worse": true' "$T/rep4/compare.json" || fail "compare.json not worse"
+expect_exit 2 "--compare with a missing base" "$R" --scenarios=rolling_upgrade --pairs=v1:v1 --seeds=1 --out="$T/rep5" --compare="$T/nope/report.json"
+grep -q -- "--compare: cannot read $T/nope/report.json" "$T/err" || { cat "$T/err"; fail "missing base message"; }
+[[ ! -e "$T/rep5" ]] || fail "a bad --compare base still ran the matrix"
+# The compare tool on reports already written: 0 same, 1 worse, 2 bad input.
+expect_exit 0 "compare identical" "$COMPARE" "$T/rep/report.json" "$T/rep/report.json" --out="$T"
+grep -q "0 status change(s), 0 new and 0 vanished violation(s), 0 telemetry move(s)" "$T/out" || { cat "$T/out"; fail "identical runs differ"; }
+expect_exit 1 "compare worse" "$COMPARE" "$T/rep/report.json" "$T/rep4/report.json"
+[[ -s "$T/rep4/compare.md" ]] || fail "compare tool: no compare.md beside the head report"
+echo '{"format": "raftlog-matrix-report/1", "cells": []}' >"$T/old.json"
+expect_exit 2 "compare old format" "$COMPARE" "$T/old.json" "$T/rep/report.json"
+grep -q "old.json is report format raftlog-matrix-report/1; this build reads raftlog-matrix-report/2" "$T/err" || { cat "$T/err"; fail "old format message"; }
+echo 'not json' >"$T/text.json"
+expect_exit 2 "compare not JSON" "$COMPARE" "$T/rep/report.json" "$T/text.json"
+grep -q "text.json is not JSON" "$T/err" || { cat "$T/err"; fail "not-JSON message"; }
+expect_exit 2 "compare one argument" "$COMPARE" "$T/rep/report.json"
 
 # No silent pass: with a budget of one state per search every history is too
 # big to judge; the cell is UNKNOWN, never PASS, and the exit status is 3.

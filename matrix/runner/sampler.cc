@@ -5,13 +5,14 @@
 namespace raftlog::runner {
 
 void Sampler::Open(api::NodeId id, NodeSeen& n, uint64_t time_us, std::string release,
-                   std::string role, uint64_t term) {
+                   std::string role, uint64_t term, uint32_t cluster_version) {
   Close(n, time_us);
   if (timeline_.size() >= kMaxEvents) {
     truncated_ = true;
     return;
   }
-  timeline_.push_back(Segment{id, time_us, time_us, std::move(release), std::move(role), term});
+  timeline_.push_back(
+      Segment{id, time_us, time_us, std::move(release), std::move(role), term, cluster_version});
   n.open = timeline_.size() - 1;
 }
 
@@ -25,8 +26,10 @@ void Sampler::OnStep(const check::NodeStep& step) {
   const api::ProtocolState& s = *step.state;
   NodeSeen& n = nodes_[step.id];
   const bool first = !n.up;
-  if (first || n.release != step.tag || n.role != s.role || n.term != s.term) {
-    Open(step.id, n, step.time_us, std::string(step.tag), api::RoleName(s.role), s.term);
+  if (first || n.release != step.tag || n.role != s.role || n.term != s.term ||
+      n.cluster_version != s.cluster_version) {
+    Open(step.id, n, step.time_us, std::string(step.tag), api::RoleName(s.role), s.term,
+         s.cluster_version);
   }
   // A snapshot index past the node's own last index cannot come from its own
   // compaction: a leader sent it.

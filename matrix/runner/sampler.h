@@ -30,7 +30,8 @@ struct HistoryEvent {
   std::string what;      // "voters={1,2,3} learners={}" / "cluster version 2"
 };
 
-// One node's (release, role, term) from `from_us` until `to_us`.
+// One node's (release, role, term, cluster version) from `from_us` until
+// `to_us`.
 struct Segment {
   api::NodeId node = 0;
   uint64_t from_us = 0;
@@ -38,6 +39,7 @@ struct Segment {
   std::string release;  // "" while down
   std::string role;     // RoleName, or "down"
   uint64_t term = 0;
+  uint32_t cluster_version = 0;  // as the node reports it (0 while down)
 };
 
 class Sampler : public check::Checker {
@@ -71,7 +73,7 @@ class Sampler : public check::Checker {
     size_t open = SIZE_MAX;  // index of the open timeline segment
   };
   void Open(api::NodeId id, NodeSeen& n, uint64_t time_us, std::string release, std::string role,
-            uint64_t term);
+            uint64_t term, uint32_t cluster_version = 0);
   void Close(NodeSeen& n, uint64_t time_us);
 
   std::map<api::NodeId, NodeSeen> nodes_;

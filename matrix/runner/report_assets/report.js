@@ -101,6 +101,59 @@ function timeline(a) {
   for (let t = 0; t <= end; t += Math.max(1, Math.round(end / 10))) add('text', {x: x(t), y: height - 6, 'font-size': 10}, t + 's');
   return el('div', {}, el('div', {style: 'font-size:12px;color:#555'}, 'per node: release (label), role (dark green leader, light follower, orange candidate, grey down), term in tooltips; red bands: faults; dashed: steps; blue: heal; red: first violation; below, per client (c1, c2, ...): operations from invocation to answer (grey ok, orange failed, light timed out), red outline: in flight at the first violation'), svg);
 }
+// A cell's chart (matrix/runner/chart.h), for every cell: client throughput
+// (answered operations per second, grey bars) and errors (red bars) per time
+// bin, p50 and p99 latency (lines, right axis), a vertical marker per
+// upgrade, rollback, finalize, downgrade, fault and election, and per node a
+// lane of role (colour), release and cluster version (labels at changes).
+const MARK = {upgrade: ['#1565c0', 'U'], rollback: ['#6a1b9a', 'R'], finalize: ['#2e7d32', 'F'], downgrade: ['#00838f', 'D'], fault: ['#c62828', 'X'], election: ['#ef6c00', 'E']};
+function chart(ch) {
+  if (!ch || !ch.seed) return el('div', {}, 'no chart (no seed ran)');
+  const NS = 'http://www.w3.org/2000/svg';
+  const nodes = [...new Set(ch.lanes.map(l => l.node))].sort((x, y) => x - y);
+  const W = 1000, L = 60, R0 = 50, PH = 120, LH = 20, top = 16, end = Math.max(ch.end_s, 0.001);
+  const ltop = top + PH + 14, height = ltop + nodes.length * LH + 22;
+  const x = t => L + (W - L - R0) * t / end;
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('class', 'chart'); svg.setAttribute('width', W); svg.setAttribute('height', height);
+  const add = (tag, attrs, text, tip) => { const e = document.createElementNS(NS, tag); for (const k in attrs) e.setAttribute(k, attrs[k]); if (text !== undefined && text !== null) e.textContent = text; if (tip) { const t = document.createElementNS(NS, 'title'); t.textContent = tip; e.append(t); } svg.append(e); return e; };
+  const bs = Math.max(ch.bin_s, 1e-6);
+  const rate = ch.bins.map(b => (b.answered + b.errors) / bs);
+  const maxRate = Math.max(1, ...rate), maxLat = Math.max(1, ...ch.bins.map(b => b.p99_ms));
+  const yr = v => top + PH - PH * v / maxRate, yl = v => top + PH - PH * v / maxLat;
+  add('rect', {x: L, y: top, width: W - L - R0, height: PH, fill: '#fff', stroke: '#ccc'});
+  for (const b of ch.bins) {
+    const bx = x(b.from_s), bw = Math.max(1, x(b.from_s + bs) - bx - 1);
+    const tip = b.from_s.toFixed(2) + 's: ' + b.answered + ' answered, ' + b.errors + ' errors, p50 ' + b.p50_ms.toFixed(1) + 'ms, p99 ' + b.p99_ms.toFixed(1) + 'ms';
+    add('rect', {class: 'bin', x: bx, y: yr(b.answered / bs), width: bw, height: top + PH - yr(b.answered / bs), fill: '#b0bec5'}, null, tip);
+    if (b.errors) add('rect', {class: 'bin-errors', x: bx, y: yr((b.answered + b.errors) / bs), width: bw, height: yr(b.answered / bs) - yr((b.answered + b.errors) / bs), fill: '#e57373'}, null, tip);
+  }
+  const line = (key, color, dash) => add('polyline', {class: 'latency-' + key, fill: 'none', stroke: color, 'stroke-width': 1.5, 'stroke-dasharray': dash, points: ch.bins.filter(b => b.answered).map(b => x(b.from_s + bs / 2) + ',' + yl(b[key + '_ms'])).join(' ')});
+  line('p50', '#37474f', ''); line('p99', '#8e24aa', '4,2');
+  add('text', {x: 4, y: top + 10, 'font-size': 10}, Math.round(maxRate) + ' ops/s');
+  add('text', {x: W - R0 + 4, y: top + 10, 'font-size': 10, fill: '#8e24aa'}, maxLat.toFixed(0) + ' ms');
+  const color = {leader: '#2e7d32', follower: '#a5d6a7', candidate: '#ffb74d', pre_candidate: '#ffe0b2', precandidate: '#ffe0b2', learner: '#90caf9', down: '#bdbdbd'};
+  nodes.forEach((n, i) => add('text', {x: 4, y: ltop + i * LH + 14, 'font-size': 12}, 'n' + n));
+  const last = {};
+  for (const l of ch.lanes) {
+    const y = ltop + nodes.indexOf(l.node) * LH;
+    add('rect', {class: 'lane', x: x(l.from_s), y: y + 2, width: Math.max(0.5, x(l.to_s) - x(l.from_s)), height: LH - 5, fill: color[l.role] || '#e0e0e0'}, null,
+        'n' + l.node + ' ' + (l.release || 'down') + ' ' + l.role + ' cluster version ' + l.cv + ' ' + l.from_s.toFixed(3) + '-' + l.to_s.toFixed(3) + 's');
+    const label = l.release ? l.release + ' cv' + l.cv : '';
+    if (label && last[l.node] !== label) { add('text', {class: 'lane-label', x: x(l.from_s) + 1, y: y + 13, 'font-size': 9}, label); last[l.node] = label; }
+  }
+  for (const m of ch.markers) {
+    const [c, letter] = MARK[m.kind] || ['#000', '?'];
+    const mx = x(m.at_s);
+    add('line', {class: 'marker ' + m.kind, 'data-kind': m.kind, x1: mx, x2: mx, y1: top - 2, y2: ltop + nodes.length * LH, stroke: c, 'stroke-width': m.kind === 'fault' || m.kind === 'election' ? 0.8 : 1.4, 'stroke-dasharray': m.kind === 'election' ? '2,2' : ''}, null,
+        m.kind + ' @' + m.at_s.toFixed(3) + 's' + (m.node ? ' n' + m.node : '') + ': ' + m.label);
+    add('text', {x: mx - 3, y: top - 4, 'font-size': 9, fill: c}, letter);
+  }
+  for (let t = 0; t <= end; t += Math.max(1, Math.round(end / 10))) add('text', {x: x(t), y: height - 6, 'font-size': 10}, t + 's');
+  const counts = Object.keys(MARK).map(k => k + ' ' + ch.markers.filter(m => m.kind === k).length).join(', ');
+  return el('div', {class: 'chart'}, el('div', {style: 'font-size:12px;color:#555'},
+      'seed ' + ch.seed + ' over simulated time: answered client operations per second (grey bars), errors (red), p50 latency (dark line) and p99 (purple dashed, right axis); markers: U upgrade, R rollback, F finalize, D downgrade, X fault, E election (' + counts + '); per node: role (dark green leader, light follower, orange candidate, grey down), release and cluster version'), svg);
+}
 function telemetry(t) {
   const d = el('div');
   const kv = ['runs','sim_seconds','elections','leader_changes','retries','timeouts','overloaded','auth_failures','unknown_messages','snapshot_installs','snapshots_sent','compactions','start_refusals','safety_violations','liveness_violations','ops_completed','acked_writes','faults_fired','crashes','upgrades','rollbacks','lin_unknown_seeds','lin_max_search_states'];
@@ -155,6 +208,7 @@ function show(i, td) {
   d.append(el('h2', {}, c.scenario + ' ' + c.pair + ': ' + c.status));
   d.append(el('div', {}, 'policy declares: ' + (c.declared.join(', ') || 'none') + '; scenario requires: ' + c.required.join(', ') + ' => ' + (c.supported ? 'supported: every seed must pass' : 'unsupported: every seed must be refused cleanly')));
   d.append(el('div', {}, 'seeds: ', ...c.seed_results.map(s => el('span', {class: 'chip ' + s.outcome, title: s.reason + ' digest ' + s.digest}, s.seed + ':' + s.outcome))));
+  d.append(el('h2', {}, 'chart (seed ' + c.chart.seed + ')'), chart(c.chart));
   if (c.artifact) d.append(artifact(c.artifact));
   d.append(el('h2', {}, 'telemetry (summed over ' + c.telemetry.runs + ' seeds)'), telemetry(c.telemetry));
   d.append(el('h2', {}, 'feature paths (' + c.feature_paths.map(r => r.release + ' ' + r.exercised + '/' + r.total).join(', ') + ')'), pathsTable(c.feature_paths));
