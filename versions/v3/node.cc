@@ -145,6 +145,11 @@ absl::Status Node::Validate(api::NodeId from, const Message& m) {
   if (!m.has_append_entries()) return absl::OkStatus();
 
   const wire::v3::AppendEntries& ae = m.append_entries();
+  if (static_cast<size_t>(ae.entries_size()) > kMaxEntriesPerAppend) {
+    return decode_error(absl::StrCat("field entries: ", ae.entries_size(),
+                                     " entries, over the limit of ", kMaxEntriesPerAppend,
+                                     " per message (kMaxEntriesPerAppend)"));
+  }
   if (ae.prev_log_term() > m.term()) {
     return decode_error(absl::StrCat("prev_log_term ", ae.prev_log_term(), " above term ",
                                      m.term()));
@@ -245,6 +250,12 @@ absl::Status Node::Validate(api::NodeId from, const Message& m) {
 absl::Status Node::Deliver(api::NodeId from, absl::string_view bytes) {
   if (!started_) return absl::FailedPreconditionError("node not started");
   if (!raft_->fatal().ok()) return raft_->fatal();
+  if (bytes.size() > kMaxMessageBytes) {
+    ++counters_[api::kCounterDecodeErrors];
+    return absl::ResourceExhaustedError(absl::StrCat("message from node ", from, ": ",
+                                                     bytes.size(), " bytes, over the limit of ",
+                                                     kMaxMessageBytes, " (kMaxMessageBytes)"));
+  }
   Message m;
   if (!m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     ++counters_[api::kCounterDecodeErrors];
