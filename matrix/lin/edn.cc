@@ -494,6 +494,11 @@ absl::Status LineError(int64_t line, const absl::Status& st) {
 }  // namespace
 
 absl::StatusOr<History> ParseEdnHistory(absl::string_view text) {
+  return ParseEdnHistory(text, EdnLimits());
+}
+
+absl::StatusOr<History> ParseEdnHistory(absl::string_view text, const EdnLimits& limits) {
+  size_t events = 0;
   // One pass. Times are taken from :time, and line numbers are kept beside;
   // at the end, unless every event line had a :time, line numbers win.
   History history;
@@ -511,12 +516,21 @@ absl::StatusOr<History> ParseEdnHistory(absl::string_view text) {
     absl::string_view line = text.substr(pos, nl - pos);
     pos = nl + 1;
     ++line_no;
+    if (line.size() > limits.max_line_bytes) {
+      return absl::InvalidArgumentError(absl::StrCat("line ", line_no, ": ", line.size(),
+                                                     " bytes, over the limit of ",
+                                                     limits.max_line_bytes, " per line"));
+    }
     auto parsed = ParseLine(line);
     if (!parsed.ok()) return LineError(line_no, parsed.status());
     if (!parsed->has_value()) continue;
     Event& ev = **parsed;
     ev.line = line_no;
     any_event = true;
+    if (++events > limits.max_events) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "line ", line_no, ": more than ", limits.max_events, " events in the history"));
+    }
     if (!ev.time.has_value()) {
       all_timed = false;
     } else {
