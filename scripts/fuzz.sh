@@ -108,9 +108,9 @@ labels=()
 for t in "${SELECTED[@]}"; do IFS='|' read -r _ label _ <<<"$t"; labels+=("$label"); done
 if ((BUILD)); then
   echo "fuzz.sh: building seed writers" >&2
-  bazel build -q "${SEED_TOOLS[@]}" >&2
+  bazel build "${SEED_TOOLS[@]}" >&2
   echo "fuzz.sh: building ${#labels[@]} fuzz targets (--config=fuzz, output base $FUZZ_OB)" >&2
-  bazel --output_base="$FUZZ_OB" build -q --config=fuzz "${labels[@]}" >&2
+  bazel --output_base="$FUZZ_OB" build --config=fuzz "${labels[@]}" >&2
 fi
 BIN=$(bazel info bazel-bin 2>/dev/null)
 FUZZ_BIN=$(bazel --output_base="$FUZZ_OB" info --config=fuzz bazel-bin 2>/dev/null)
