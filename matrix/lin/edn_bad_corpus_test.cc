@@ -46,7 +46,8 @@ TEST(EdnBadCorpus, EveryInputRefusedAsRecorded) {
   EXPECT_GE(listed.size(), 10u);
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
-    if (name != "EXPECTED") EXPECT_EQ(listed.count(name), 1u) << name << " has no EXPECTED line";
+    if (name == "EXPECTED") continue;
+    EXPECT_EQ(listed.count(name), 1u) << name << " has no EXPECTED line";
   }
 }
 
