@@ -573,7 +573,8 @@ absl::Status UntupleEvent(Event& ev, int64_t evidence_line, const Positions& at)
 // (one per line, as Jepsen writes history.edn, or spanning lines), or one
 // vector (or list) holding them all. Tagged maps (#jepsen.history.Op{...})
 // are looked through.
-absl::Status ReadEvents(absl::string_view text, const Positions& at, std::vector<Event>& events) {
+absl::Status ReadEvents(absl::string_view text, const Positions& at, size_t max_events,
+                        std::vector<Event>& events) {
   Reader reader(text, at);
   auto take = [&](const Edn& element) -> absl::Status {
     const Edn* e = &element;
@@ -584,7 +585,12 @@ absl::Status ReadEvents(absl::string_view text, const Positions& at, std::vector
     }
     auto ev = ParseOp(*e, at);
     if (!ev.ok()) return ev.status();
-    if (ev->has_value()) events.push_back(**std::move(ev));
+    if (!ev->has_value()) return absl::OkStatus();
+    if (events.size() >= max_events) {
+      return at.Error(element.pos,
+                      absl::StrCat("more than ", max_events, " events in the history"));
+    }
+    events.push_back(**std::move(ev));
     return absl::OkStatus();
   };
   bool first = true;
@@ -640,9 +646,26 @@ std::vector<int64_t> OrderTimes(const std::vector<Event>& events) {
 }  // namespace
 
 absl::StatusOr<History> ParseEdnHistory(absl::string_view text) {
+  return ParseEdnHistory(text, EdnLimits());
+}
+
+absl::StatusOr<History> ParseEdnHistory(absl::string_view text, const EdnLimits& limits) {
   const Positions at(text);
+  // Bounds first: no line longer than the limit is parsed at all.
+  int64_t line_no = 0;
+  for (size_t pos = 0; pos <= text.size();) {
+    size_t nl = text.find('\n', pos);
+    if (nl == absl::string_view::npos) nl = text.size();
+    ++line_no;
+    if (nl - pos > limits.max_line_bytes) {
+      return absl::InvalidArgumentError(absl::StrCat("line ", line_no, ": ", nl - pos,
+                                                     " bytes, over the limit of ",
+                                                     limits.max_line_bytes, " per line"));
+    }
+    pos = nl + 1;
+  }
   std::vector<Event> events;
-  if (auto st = ReadEvents(text, at, events); !st.ok()) return st;
+  if (auto st = ReadEvents(text, at, limits.max_events, events); !st.ok()) return st;
 
   // Keys: :key on the events, or jepsen.independent tuples in :value.
   bool any_key = false;

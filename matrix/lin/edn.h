@@ -36,6 +36,7 @@
 #ifndef RAFTLOG_MATRIX_LIN_EDN_H_
 #define RAFTLOG_MATRIX_LIN_EDN_H_
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -45,6 +46,18 @@
 namespace raftlog::lin {
 
 absl::StatusOr<History> ParseEdnHistory(absl::string_view text);
+
+// Bounds on what a history file decides (InvalidArgument "line N: ..." past
+// them, naming the bound). Defaults: a line of at most 1 MiB, at most
+// 4,000,000 event lines (2,000,000 operations: far beyond what the checker's
+// state budget can search, and a few hundred MiB of History at most).
+inline constexpr size_t kMaxEdnLineBytes = size_t{1} << 20;
+inline constexpr size_t kMaxEdnEvents = 4'000'000;
+struct EdnLimits {
+  size_t max_line_bytes = kMaxEdnLineBytes;
+  size_t max_events = kMaxEdnEvents;
+};
+absl::StatusOr<History> ParseEdnHistory(absl::string_view text, const EdnLimits& limits);
 
 // Reads and parses a file. NotFound / PermissionDenied-like errors name the
 // path; parse errors are prefixed with it.

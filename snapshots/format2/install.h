@@ -68,6 +68,7 @@ absl::StatusOr<size_t> ChunkIndexAt(const std::vector<Chunk>& chunks, uint64_t o
 //   offset < next_offset()   kAlreadyExists   overlap (a duplicate or stale retransmit)
 //   crc does not match data  kDataLoss        damaged in flight or at rest
 //   unit malformed / lies    kDataLoss        (offset field, sizes, trailer)
+//   head is not a snapshot (wrong magic)      kInvalidArgument
 //   head names a format not in `formats`      kUnimplemented
 //   head declares more than `limits` allow    kResourceExhausted
 //   Add after complete()     kFailedPrecondition

@@ -1,14 +1,98 @@
 #include "versions/v3/node.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
 #include "versions/v3/auth.h"
 #include "versions/v3/check.h"
 
 namespace raftlog::v3 {
 namespace {
+
+// --- Where undecodable bytes go wrong (protobuf's parser says only that it
+// failed): a walk of the wire format, into nested message fields through
+// the descriptor, naming the field and offset of the first problem, e.g.
+// "field append_entries (12) at offset 10 > field entries (3) at offset 4:
+// length 1073741824 runs past the end (20 bytes left)". Offsets are
+// relative to the enclosing payload; "" when the walk finds nothing (the
+// parser refused something finer, such as invalid UTF-8).
+constexpr int kMaxDepth = 16;
+
+// Reads a varint at *pos; nullopt when it runs past the end or past 10 bytes.
+std::optional<uint64_t> ReadVarint(absl::string_view bytes, size_t* pos) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 70 && *pos < bytes.size(); shift += 7) {
+    const uint8_t b = static_cast<uint8_t>(bytes[(*pos)++]);
+    v |= static_cast<uint64_t>(b & 0x7F) << shift;
+    if ((b & 0x80) == 0) return v;
+  }
+  return std::nullopt;
+}
+
+std::string FieldName(const google::protobuf::Descriptor* type, uint64_t number) {
+  const google::protobuf::FieldDescriptor* f =
+      type == nullptr ? nullptr : type->FindFieldByNumber(static_cast<int>(number));
+  return f == nullptr ? absl::StrCat("field ", number)
+                      : absl::StrCat("field ", f->name(), " (", number, ")");
+}
+
+std::string DescribeMalformed(absl::string_view bytes, const google::protobuf::Descriptor* type, int depth) {
+  size_t pos = 0;
+  while (pos < bytes.size()) {
+    const size_t at = pos;
+    std::optional<uint64_t> key = ReadVarint(bytes, &pos);
+    if (!key) return absl::StrCat("offset ", at, ": truncated or overlong field key");
+    const uint64_t number = *key >> 3;
+    const int wire_type = static_cast<int>(*key & 7);
+    if (number == 0) return absl::StrCat("offset ", at, ": field number 0");
+    const std::string name = FieldName(type, number);
+    switch (wire_type) {
+      case 0:
+        if (!ReadVarint(bytes, &pos))
+          return absl::StrCat(name, " at offset ", at, ": truncated or overlong varint");
+        break;
+      case 1:
+      case 5: {
+        const size_t width = wire_type == 1 ? 8 : 4;
+        if (bytes.size() - pos < width) {
+          return absl::StrCat(name, " at offset ", at, ": ", width, "-byte value, ",
+                              bytes.size() - pos, " bytes left");
+        }
+        pos += width;
+        break;
+      }
+      case 2: {
+        std::optional<uint64_t> length = ReadVarint(bytes, &pos);
+        if (!length) return absl::StrCat(name, " at offset ", at, ": truncated length");
+        if (*length > bytes.size() - pos) {
+          return absl::StrCat(name, " at offset ", at, ": length ", *length,
+                              " runs past the end (", bytes.size() - pos, " bytes left)");
+        }
+        const absl::string_view payload = bytes.substr(pos, *length);
+        pos += *length;
+        const google::protobuf::FieldDescriptor* f =
+            type == nullptr ? nullptr : type->FindFieldByNumber(static_cast<int>(number));
+        if (f != nullptr && f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE &&
+            depth < kMaxDepth) {
+          const std::string inner = DescribeMalformed(payload, f->message_type(), depth + 1);
+          if (!inner.empty()) return absl::StrCat(name, " at offset ", at, " > ", inner);
+        }
+        break;
+      }
+      default:
+        return absl::StrCat(name, " at offset ", at, ": wire type ", wire_type,
+                            wire_type == 3 || wire_type == 4 ? " (group, which v3 never uses)"
+                                                             : " (undefined)");
+    }
+  }
+  return "";
+}
+
+
 
 using wire::v3::Message;
 
@@ -145,6 +229,11 @@ absl::Status Node::Validate(api::NodeId from, const Message& m) {
   if (!m.has_append_entries()) return absl::OkStatus();
 
   const wire::v3::AppendEntries& ae = m.append_entries();
+  if (static_cast<size_t>(ae.entries_size()) > kMaxEntriesPerAppend) {
+    return decode_error(absl::StrCat("field entries: ", ae.entries_size(),
+                                     " entries, over the limit of ", kMaxEntriesPerAppend,
+                                     " per message (kMaxEntriesPerAppend)"));
+  }
   if (ae.prev_log_term() > m.term()) {
     return decode_error(absl::StrCat("prev_log_term ", ae.prev_log_term(), " above term ",
                                      m.term()));
@@ -245,11 +334,19 @@ absl::Status Node::Validate(api::NodeId from, const Message& m) {
 absl::Status Node::Deliver(api::NodeId from, absl::string_view bytes) {
   if (!started_) return absl::FailedPreconditionError("node not started");
   if (!raft_->fatal().ok()) return raft_->fatal();
+  if (bytes.size() > kMaxMessageBytes) {
+    ++counters_[api::kCounterDecodeErrors];
+    return absl::ResourceExhaustedError(absl::StrCat("message from node ", from, ": ",
+                                                     bytes.size(), " bytes, over the limit of ",
+                                                     kMaxMessageBytes, " (kMaxMessageBytes)"));
+  }
   Message m;
   if (!m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     ++counters_[api::kCounterDecodeErrors];
-    return absl::DataLossError(
-        absl::StrCat("undecodable message from node ", from, " (", bytes.size(), " bytes)"));
+    const std::string where = DescribeMalformed(bytes, Message::descriptor(), 0);
+    return absl::DataLossError(absl::StrCat("undecodable message from node ", from, " (",
+                                            bytes.size(), " bytes)",
+                                            where.empty() ? "" : ": ", where));
   }
   if (absl::Status s = Authenticate(from, bytes, m); !s.ok()) return s;
   if (absl::Status s = Validate(from, m); !s.ok()) return s;

@@ -84,8 +84,18 @@ inline constexpr uint32_t SnapshotFormatFor(uint32_t cluster_version) {
          : cluster_version >= 2 ? kSnapshotFormat2
                                 : kSnapshotFormat;
 }
-// At most this many entries per AppendEntries message.
+// At most this many entries per AppendEntries message. Every release sends
+// at most 64 (v1, v2 and v3 alike), so the receiver refuses more
+// (Node::Validate, kInvalidArgument, counted as a decode error) instead of
+// letting a peer's entry count decide how much it appends and syncs at once.
 inline constexpr size_t kMaxEntriesPerAppend = 64;
+// The largest peer message Node::Deliver parses: 128 MiB. The largest a
+// release sends is an InstallSnapshot of format 1 (the whole snapshot in one
+// message) or a chunk of format 2/3 (at most snapshots/format2's
+// kMaxChunkBytes, 64 MiB, plus its record header). Larger bytes are refused
+// unparsed (kResourceExhausted, counted as a decode error). wire/v3/raft.proto
+// documents it beside Message.
+inline constexpr size_t kMaxMessageBytes = size_t{128} << 20;
 
 // Counters of v1 and v2 beyond the well-known ones in versions/api/node.h.
 inline constexpr char kCounterTornTail[] = "torn_tail_truncations";
