@@ -87,7 +87,7 @@ TEST(EdnBounds, EventsAtTheLimitAndOnePast) {
   EXPECT_EQ(at->ops().size(), 3u);
   absl::StatusOr<History> past = ParseEdnHistory("; comment\n" + Events(7), limits);
   ASSERT_FALSE(past.ok());
-  EXPECT_EQ(past.status().message(), "line 8: more than 6 events in the history");
+  EXPECT_EQ(past.status().message(), "line 8: column 1: more than 6 events in the history");
 }
 
 }  // namespace
