@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "util/fuzz_replay.h"
 #include "snapshots/format2/fuzz_support.h"
 #include "snapshots/format2/testing.h"
 #include "snapshots/format3/testing.h"
@@ -63,11 +64,7 @@ TEST(InstallFuzzCorpus, TransfersCutShortAndFlipped) {
 
 TEST(InstallFuzzCorpus, SeededRandomMutations) {
   const std::vector<std::string> transfers = Transfers();
-  uint64_t rng = 20261208;
-  for (int i = 0; i < 10000; ++i) {
-    FuzzOne(format2::testing::MutateInput(
-        transfers[format2::testing::SplitMix(&rng) % transfers.size()], transfers, &rng));
-  }
+  util::ReplayMutations(transfers, 20261208, 10000, FuzzOne);
 }
 
 }  // namespace

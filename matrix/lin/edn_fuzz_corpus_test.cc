@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "util/fuzz_replay.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
@@ -33,13 +34,6 @@ std::vector<std::string> Seeds() {
   return out;
 }
 
-uint64_t Next(uint64_t* s) {
-  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 TEST(EdnFuzzCorpus, SeedsPrefixesAndLines) {
   const std::vector<std::string> seeds = Seeds();
   ASSERT_GE(seeds.size(), 3u);
@@ -60,18 +54,18 @@ TEST(EdnFuzzCorpus, SeededRandomMutations) {
                                 "nil", "-9223372036854775808", "99999999999999999999", ";", ","};
   uint64_t rng = 20261208;
   for (int i = 0; i < 20000; ++i) {
-    std::string s = seeds[Next(&rng) % seeds.size()];
-    for (int e = 0, edits = 1 + Next(&rng) % 4; e < edits && !s.empty(); ++e) {
-      const size_t at = Next(&rng) % s.size();
-      switch (Next(&rng) % 3) {
+    std::string s = seeds[util::SplitMix(&rng) % seeds.size()];
+    for (int e = 0, edits = 1 + util::SplitMix(&rng) % 4; e < edits && !s.empty(); ++e) {
+      const size_t at = util::SplitMix(&rng) % s.size();
+      switch (util::SplitMix(&rng) % 3) {
         case 0:
-          s[at] = static_cast<char>(Next(&rng));
+          s[at] = static_cast<char>(util::SplitMix(&rng));
           break;
         case 1:
-          s.insert(at, tokens[Next(&rng) % (sizeof(tokens) / sizeof(tokens[0]))]);
+          s.insert(at, tokens[util::SplitMix(&rng) % (sizeof(tokens) / sizeof(tokens[0]))]);
           break;
         default:
-          s.erase(at, 1 + Next(&rng) % 12);
+          s.erase(at, 1 + util::SplitMix(&rng) % 12);
       }
     }
     FuzzOne(s);

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "util/fuzz_replay.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
@@ -20,13 +21,6 @@ std::string* regressions_path = nullptr;
 
 void FuzzOne(const std::string& input) {
   LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(input.data()), input.size());
-}
-
-uint64_t Next(uint64_t* s) {
-  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
 }
 
 std::string Text() {
@@ -48,21 +42,21 @@ TEST(RegressionsFuzzCorpus, FilePrefixesLinesAndMutations) {
   }
   uint64_t rng = 20261208;
   for (int i = 0; i < 20000; ++i) {
-    std::string s = (i % 2) ? text : lines[Next(&rng) % lines.size()];
-    for (int e = 0, edits = 1 + Next(&rng) % 3; e < edits && !s.empty(); ++e) {
-      const size_t at = Next(&rng) % s.size();
-      switch (Next(&rng) % 4) {
+    std::string s = (i % 2) ? text : lines[util::SplitMix(&rng) % lines.size()];
+    for (int e = 0, edits = 1 + util::SplitMix(&rng) % 3; e < edits && !s.empty(); ++e) {
+      const size_t at = util::SplitMix(&rng) % s.size();
+      switch (util::SplitMix(&rng) % 4) {
         case 0:
-          s[at] = static_cast<char>(Next(&rng));
+          s[at] = static_cast<char>(util::SplitMix(&rng));
           break;
         case 1:
-          s.insert(at, (Next(&rng) & 1) ? " " : ":");
+          s.insert(at, (util::SplitMix(&rng) & 1) ? " " : ":");
           break;
         case 2:
           s.insert(at, "18446744073709551616");
           break;
         default:
-          s.erase(at, 1 + Next(&rng) % 8);
+          s.erase(at, 1 + util::SplitMix(&rng) % 8);
       }
     }
     FuzzOne(s);

@@ -78,43 +78,4 @@ void FuzzContainerInput(const CodecUnderFuzz& codec, absl::string_view input) {
   }
 }
 
-uint64_t SplitMix(uint64_t* s) {
-  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-std::string MutateInput(std::string input, const std::vector<std::string>& seeds,
-                        uint64_t* rng) {
-  const int edits = 1 + static_cast<int>(SplitMix(rng) % 4);
-  for (int e = 0; e < edits && !input.empty(); ++e) {
-    const size_t at = SplitMix(rng) % input.size();
-    switch (SplitMix(rng) % 5) {
-      case 0:
-        input[at] = static_cast<char>(SplitMix(rng));
-        break;
-      case 1:
-        for (size_t k = 0; k < 8 && at + k < input.size(); ++k) {
-          const uint64_t v = (SplitMix(rng) & 1) ? ~uint64_t{0} : uint64_t{1} << 60;
-          input[at + k] = static_cast<char>((v >> (8 * k)) & 0xFF);
-        }
-        break;
-      case 2:
-        input.insert(at, std::string(1 + SplitMix(rng) % 8, static_cast<char>(SplitMix(rng))));
-        break;
-      case 3:
-        input.erase(at, 1 + SplitMix(rng) % 8);
-        break;
-      default: {
-        const std::string& other = seeds[SplitMix(rng) % seeds.size()];
-        const size_t from = SplitMix(rng) % other.size();
-        input.replace(at, SplitMix(rng) % 16, other.substr(from, SplitMix(rng) % 32));
-        break;
-      }
-    }
-  }
-  return input;
-}
-
 }  // namespace raftlog::snapshots::format2::testing

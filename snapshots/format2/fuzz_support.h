@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "snapshots/format2/options.h"
 #include "snapshots/state.h"
+#include "util/fuzz_replay.h"
 
 namespace raftlog::snapshots::format2::testing {
 
@@ -41,12 +42,9 @@ struct CodecUnderFuzz {
 // reassembles byte for byte. Decoding uses a 16 MiB body cap.
 void FuzzContainerInput(const CodecUnderFuzz& codec, absl::string_view input);
 
-// For the corpus tests that replay a fuzz target inside `bazel test`:
-// splitmix64, and 1..4 random edits of `input` (byte overwrites, "interesting"
-// 64-bit values, inserts, deletes, splices from `seeds`), as a fuzzer would.
-uint64_t SplitMix(uint64_t* state);
-std::string MutateInput(std::string input, const std::vector<std::string>& seeds,
-                        uint64_t* rng);
+// The corpus tests' mutations (util/fuzz_replay.h).
+using ::raftlog::util::MutateInput;
+using ::raftlog::util::SplitMix;
 
 }  // namespace raftlog::snapshots::format2::testing
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "util/fuzz_replay.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
@@ -28,13 +29,6 @@ std::string Pair(const std::string& a, const std::string& b) {
   out += static_cast<char>(a.size() & 0xFF);
   out += static_cast<char>((a.size() >> 8) & 0xFF);
   return out + a + b;
-}
-
-uint64_t Next(uint64_t* s) {
-  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
 }
 
 std::vector<std::string> Sets() {
@@ -59,16 +53,16 @@ TEST(SchemaFuzzCorpus, SetsPairsPrefixesAndMutations) {
   for (size_t n = 0; n < first.size(); n += 1 + first.size() / 200) FuzzOne(Pair(first.substr(0, n), ""));
   uint64_t rng = 20261208;
   for (int i = 0; i < 3000; ++i) {
-    std::string s = sets[Next(&rng) % sets.size()];
-    for (int e = 0, edits = 1 + Next(&rng) % 3; e < edits && !s.empty(); ++e) {
-      const size_t at = Next(&rng) % s.size();
-      if (Next(&rng) & 1) {
-        s[at] = static_cast<char>(Next(&rng));
+    std::string s = sets[util::SplitMix(&rng) % sets.size()];
+    for (int e = 0, edits = 1 + util::SplitMix(&rng) % 3; e < edits && !s.empty(); ++e) {
+      const size_t at = util::SplitMix(&rng) % s.size();
+      if (util::SplitMix(&rng) & 1) {
+        s[at] = static_cast<char>(util::SplitMix(&rng));
       } else {
-        s.erase(at, 1 + Next(&rng) % 8);
+        s.erase(at, 1 + util::SplitMix(&rng) % 8);
       }
     }
-    FuzzOne(Pair(s, (i % 3 == 0) ? sets[Next(&rng) % sets.size()] : std::string()));
+    FuzzOne(Pair(s, (i % 3 == 0) ? sets[util::SplitMix(&rng) % sets.size()] : std::string()));
   }
 }
 
