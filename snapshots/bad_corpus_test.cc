@@ -4,49 +4,29 @@
 // folder has a line and every line a file, and every message names what is
 // wrong and where (it is not empty and says more than the code).
 #include <filesystem>
-#include <fstream>
-#include <set>
-#include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "snapshots/bad_corpus.h"
+#include "util/expected_corpus.h"
 
 namespace raftlog::snapshots {
 namespace {
 
 std::string* bad_root = nullptr;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 void ReplayFolder(const std::string& decoder, size_t min_cases) {
-  const std::string dir = *bad_root + "/" + decoder;
-  std::set<std::string> listed;
-  for (absl::string_view line : absl::StrSplit(ReadFile(dir + "/EXPECTED"), '\n')) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> f = absl::StrSplit(line, absl::MaxSplits(' ', 2));
-    ASSERT_EQ(f.size(), 3u) << line;
-    listed.insert(f[0]);
-    const absl::Status s = RunBadCorpusInput(decoder, ReadFile(dir + "/" + f[0]));
-    EXPECT_FALSE(s.ok()) << decoder << "/" << f[0] << " was accepted";
-    EXPECT_EQ(absl::StatusCodeToString(s.code()), f[1]) << decoder << "/" << f[0] << ": " << s;
-    EXPECT_EQ(s.message(), f[2]) << decoder << "/" << f[0];
-    EXPECT_GT(s.message().size(), 20u) << decoder << "/" << f[0] << ": says too little: " << s;
-  }
-  EXPECT_GE(listed.size(), min_cases) << dir;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name == "EXPECTED") continue;
-    EXPECT_EQ(listed.count(name), 1u) << dir << "/" << name << " has no EXPECTED line";
-  }
+  util::ReplayExpectedFolder(
+      *bad_root + "/" + decoder, 3, min_cases,
+      [&](const std::vector<std::string>& f, const std::string& bytes) {
+        const absl::Status s = RunBadCorpusInput(decoder, bytes);
+        EXPECT_FALSE(s.ok()) << decoder << "/" << f[0] << " was accepted";
+        EXPECT_EQ(absl::StatusCodeToString(s.code()), f[1]) << decoder << "/" << f[0] << ": " << s;
+        EXPECT_EQ(s.message(), f[2]) << decoder << "/" << f[0];
+        EXPECT_GT(s.message().size(), 20u) << decoder << "/" << f[0] << ": says too little: " << s;
+      });
 }
 
 TEST(SnapshotBadCorpus, Format1) { ReplayFolder("format1", 8); }

@@ -5,50 +5,30 @@
 // Also the bounds of edn.h (kMaxEdnLineBytes, kMaxEdnEvents) at the limit
 // and one past it.
 #include <filesystem>
-#include <fstream>
-#include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "matrix/lin/edn.h"
+#include "util/expected_corpus.h"
 
 namespace raftlog::lin {
 namespace {
 
 std::string* expected_path = nullptr;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 TEST(EdnBadCorpus, EveryInputRefusedAsRecorded) {
-  const std::filesystem::path dir = std::filesystem::path(*expected_path).parent_path();
-  std::set<std::string> listed;
-  for (absl::string_view line : absl::StrSplit(ReadFile(*expected_path), '\n')) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> f = absl::StrSplit(line, absl::MaxSplits(' ', 2));
-    ASSERT_EQ(f.size(), 3u) << line;
-    listed.insert(f[0]);
-    absl::StatusOr<History> h = ParseEdnHistory(ReadFile((dir / f[0]).string()));
-    ASSERT_FALSE(h.ok()) << f[0] << " was accepted";
-    EXPECT_EQ(absl::StatusCodeToString(h.status().code()), f[1]) << f[0];
-    EXPECT_EQ(h.status().message(), f[2]) << f[0];
-    EXPECT_TRUE(absl::StartsWith(h.status().message(), "line ")) << f[0] << ": no line";
-  }
-  EXPECT_GE(listed.size(), 10u);
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name == "EXPECTED") continue;
-    EXPECT_EQ(listed.count(name), 1u) << name << " has no EXPECTED line";
-  }
+  util::ReplayExpectedFolder(
+      std::filesystem::path(*expected_path).parent_path().string(), 3, 10,
+      [](const std::vector<std::string>& f, const std::string& bytes) {
+        absl::StatusOr<History> h = ParseEdnHistory(bytes);
+        ASSERT_FALSE(h.ok()) << f[0] << " was accepted";
+        EXPECT_EQ(absl::StatusCodeToString(h.status().code()), f[1]) << f[0];
+        EXPECT_EQ(h.status().message(), f[2]) << f[0];
+        EXPECT_TRUE(absl::StartsWith(h.status().message(), "line ")) << f[0] << ": no line";
+      });
 }
 
 // An invocation line of exactly `bytes` bytes (padded in an ignored key).
