@@ -41,36 +41,21 @@
 #include "versions/api/mem_env.h"
 #include "versions/api/node.h"
 #include "versions/fuzz/archive.h"
+#include "versions/fuzz/fuzz_tag.h"
 #include "versions/registry.h"
 #include "wire/cross_decode/node_decode.h"
 
-#ifndef RAFTCERT_FUZZ_TAG
-#error "RAFTCERT_FUZZ_TAG must name the release under fuzz (BUILD sets it)"
-#endif
-#define RAFTCERT_FUZZ_STR2(x) #x
-#define RAFTCERT_FUZZ_STR(x) RAFTCERT_FUZZ_STR2(x)
 
 namespace {
 
-constexpr char kTag[] = RAFTCERT_FUZZ_STR(RAFTCERT_FUZZ_TAG);
 
 using raftlog::api::MemEnv;
 using raftlog::api::NodeId;
 using Files = std::map<std::string, std::string>;
 
-[[noreturn]] void Fail(const std::string& what) {
-  std::fprintf(stderr, "datadir_fuzz(%s): %s\n", kTag, what.c_str());
-  std::abort();
-}
+[[noreturn]] void Fail(const std::string& what) { raftlog::fuzz::FuzzFail("datadir_fuzz", what); }
 
-const raftlog::api::ReleaseInfo& Release() {
-  static const raftlog::api::ReleaseInfo* release = [] {
-    const raftlog::api::ReleaseInfo* r = raftlog::FindRelease(kTag);
-    if (r == nullptr) Fail("tag not registered");
-    return r;
-  }();
-  return *release;
-}
+const raftlog::api::ReleaseInfo& Release() { return raftlog::fuzz::FuzzRelease("datadir_fuzz"); }
 
 Files DirectoryOf(const raftlog::api::MemFileSystem& fs, bool after_crash) {
   Files files;

@@ -33,18 +33,13 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "versions/api/node.h"
+#include "versions/fuzz/fuzz_tag.h"
 #include "versions/registry.h"
 #include "wire/cross_decode/node_decode.h"
 
-#ifndef RAFTCERT_FUZZ_TAG
-#error "RAFTCERT_FUZZ_TAG must name the release under fuzz (BUILD sets it)"
-#endif
-#define RAFTCERT_FUZZ_STR2(x) #x
-#define RAFTCERT_FUZZ_STR(x) RAFTCERT_FUZZ_STR2(x)
 
 namespace {
 
-constexpr char kTag[] = RAFTCERT_FUZZ_STR(RAFTCERT_FUZZ_TAG);
 
 using raftlog::api::NodeId;
 using raftlog::wire::cross_decode::FreshNode;
@@ -54,19 +49,9 @@ using raftlog::wire::cross_decode::FreshNode;
 constexpr absl::string_view kMessageSeparator = "\xF0\x0D\xFE\xED";
 constexpr size_t kMaxMessages = 8;
 
-[[noreturn]] void Fail(const std::string& what) {
-  std::fprintf(stderr, "deliver_fuzz(%s): %s\n", kTag, what.c_str());
-  std::abort();
-}
+[[noreturn]] void Fail(const std::string& what) { raftlog::fuzz::FuzzFail("deliver_fuzz", what); }
 
-const raftlog::api::ReleaseInfo& Release() {
-  static const raftlog::api::ReleaseInfo* release = [] {
-    const raftlog::api::ReleaseInfo* r = raftlog::FindRelease(kTag);
-    if (r == nullptr) Fail("tag not registered");
-    return r;
-  }();
-  return *release;
-}
+const raftlog::api::ReleaseInfo& Release() { return raftlog::fuzz::FuzzRelease("deliver_fuzz"); }
 
 FreshNode Setup(NodeId id, int state) {
   using raftlog::wire::cross_decode::StartFreshNode;
