@@ -308,6 +308,17 @@ void TelemetryJson(JsonWriter& j, const Telemetry& t) {
   j.EndObject();
 }
 
+
+// A node's segment of time (role, release) as a timeline and a chart lane
+// both write it; the caller adds its own fields and closes the object.
+JsonWriter& SegmentFields(JsonWriter& j, const Segment& s) {
+  return j.Field("node", s.node)
+      .Field("from_s", Sec(s.from_us))
+      .Field("to_s", Sec(s.to_us))
+      .Field("release", s.release)
+      .Field("role", s.role);
+}
+
 void ArtifactJson(JsonWriter& j, const Artifact& a) {
   j.BeginObject()
       .Field("seed", a.seed)
@@ -349,12 +360,7 @@ void ArtifactJson(JsonWriter& j, const Artifact& a) {
   j.Key("timeline").BeginObject().Field("end_s", Sec(a.sim_time_us)).Field("heal_s", Sec(a.heal_us));
   j.Key("segments").BeginArray();
   for (const Segment& s : a.timeline) {
-    j.BeginObject()
-        .Field("node", s.node)
-        .Field("from_s", Sec(s.from_us))
-        .Field("to_s", Sec(s.to_us))
-        .Field("release", s.release)
-        .Field("role", s.role)
+    SegmentFields(j.BeginObject(), s)
         .Field("term", s.term)
         .Field("cv", static_cast<uint64_t>(s.cluster_version))
         .EndObject();
@@ -417,12 +423,7 @@ void ChartJson(JsonWriter& j, const Chart& c) {
   j.EndArray();
   j.Key("lanes").BeginArray();
   for (const Segment& s : c.lanes) {
-    j.BeginObject()
-        .Field("node", s.node)
-        .Field("from_s", Sec(s.from_us))
-        .Field("to_s", Sec(s.to_us))
-        .Field("release", s.release)
-        .Field("role", s.role)
+    SegmentFields(j.BeginObject(), s)
         .Field("cv", static_cast<uint64_t>(s.cluster_version))
         .EndObject();
   }
