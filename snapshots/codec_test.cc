@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "snapshots/format1/format1.h"
 #include "snapshots/format1/testing.h"
@@ -18,10 +19,6 @@
 
 namespace raftlog::snapshots {
 namespace {
-
-bool Contains(absl::string_view haystack, absl::string_view needle) {
-  return haystack.find(needle) != absl::string_view::npos;
-}
 
 std::string WithFormat(uint32_t format) {
   std::string f = format1::testing::MustEncode(format1::testing::SmallState());
@@ -103,7 +100,7 @@ TEST(Codec, DecodeAnyRefusesARelabelledFile) {
   for (uint32_t format : {2u, 3u}) {
     absl::StatusOr<SnapshotState> st = DecodeAny(WithFormat(format));
     EXPECT_EQ(st.status().code(), absl::StatusCode::kDataLoss) << st.status();
-    EXPECT_TRUE(Contains(st.status().message(), absl::StrCat("snapshot format ", format)))
+    EXPECT_TRUE(absl::StrContains(st.status().message(), absl::StrCat("snapshot format ", format)))
         << st.status();
   }
 }
@@ -162,7 +159,7 @@ TEST(Codec, DecodeAnySaysNoReleaseReadsAnUnknownFormat) {
   for (uint32_t format : {0u, 4u, 0xFFFFFFFFu}) {
     absl::StatusOr<SnapshotState> st = DecodeAny(WithFormat(format));
     ASSERT_EQ(st.status().code(), absl::StatusCode::kUnimplemented) << st.status();
-    EXPECT_TRUE(Contains(st.status().message(), "unknown")) << st.status();
+    EXPECT_TRUE(absl::StrContains(st.status().message(), "unknown")) << st.status();
   }
 }
 

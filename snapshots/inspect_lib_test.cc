@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "absl/strings/str_cat.h"
 #include "snapshots/format1/testing.h"
@@ -12,10 +13,6 @@
 
 namespace raftlog::snapshots {
 namespace {
-
-bool Contains(absl::string_view haystack, absl::string_view needle) {
-  return haystack.find(needle) != absl::string_view::npos;
-}
 
 TEST(Inspect, IntactFormatOneFile) {
   const std::string file = format1::testing::MustEncode(format1::testing::SmallState());
@@ -35,12 +32,12 @@ TEST(Inspect, IntactFormatOneFile) {
                            "kv_pairs:          4\n", "kv_bytes:          23\n",
                            "sessions:          2\n", "checksum:          match\n",
                            "status:            ok\n"}) {
-    EXPECT_TRUE(Contains(text, line)) << "missing [" << line << "] in\n" << text;
+    EXPECT_TRUE(absl::StrContains(text, line)) << "missing [" << line << "] in\n" << text;
   }
   const std::string json = ReportJson(r, "x.snap");
-  EXPECT_TRUE(Contains(json, "\"voters\": [1,2,3]")) << json;
-  EXPECT_TRUE(Contains(json, "\"checksum\": \"match\"")) << json;
-  EXPECT_TRUE(Contains(json, "\"status\": \"ok\"")) << json;
+  EXPECT_TRUE(absl::StrContains(json, "\"voters\": [1,2,3]")) << json;
+  EXPECT_TRUE(absl::StrContains(json, "\"checksum\": \"match\"")) << json;
+  EXPECT_TRUE(absl::StrContains(json, "\"status\": \"ok\"")) << json;
 }
 
 TEST(Inspect, CorruptFileShowsBothChecksums) {
@@ -51,10 +48,10 @@ TEST(Inspect, CorruptFileShowsBothChecksums) {
   ASSERT_TRUE(r.checksum_stored.has_value());
   EXPECT_NE(*r.checksum_stored, *r.checksum_computed);
   const std::string text = ReportText(r, "x.snap");
-  EXPECT_TRUE(Contains(text, "checksum:          MISMATCH\n")) << text;
-  EXPECT_TRUE(Contains(text, "last_index:        -\n")) << text;
-  EXPECT_TRUE(Contains(text, "status:            DATA_LOSS: ")) << text;
-  EXPECT_TRUE(Contains(ReportJson(r, "x.snap"), "\"last_index\": null"));
+  EXPECT_TRUE(absl::StrContains(text, "checksum:          MISMATCH\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "last_index:        -\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "status:            DATA_LOSS: ")) << text;
+  EXPECT_TRUE(absl::StrContains(ReportJson(r, "x.snap"), "\"last_index\": null"));
 }
 
 TEST(Inspect, FormatOneFileRelabelledTwoIsCorrupt) {
@@ -64,10 +61,10 @@ TEST(Inspect, FormatOneFileRelabelledTwoIsCorrupt) {
   EXPECT_EQ(r.status.code(), absl::StatusCode::kDataLoss);
   EXPECT_FALSE(r.container.has_value());
   const std::string text = ReportText(r, "x.snap");
-  EXPECT_TRUE(Contains(text, "format_status:     shipped\n")) << text;
-  EXPECT_TRUE(Contains(text, "min_reader:        v2\n")) << text;
-  EXPECT_TRUE(Contains(text, "checksum:          -\n")) << text;
-  EXPECT_TRUE(Contains(text, "chunk_count:       -\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "format_status:     shipped\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "min_reader:        v2\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "checksum:          -\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "chunk_count:       -\n")) << text;
 }
 
 TEST(Inspect, UnknownFormatNamesNoReader) {
@@ -76,8 +73,8 @@ TEST(Inspect, UnknownFormatNamesNoReader) {
   InspectReport r = Inspect(file);
   EXPECT_EQ(r.status.code(), absl::StatusCode::kUnimplemented);
   const std::string text = ReportText(r, "x.snap");
-  EXPECT_TRUE(Contains(text, "format_status:     unknown\n")) << text;
-  EXPECT_TRUE(Contains(text, "min_reader:        -\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "format_status:     unknown\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "min_reader:        -\n")) << text;
 }
 
 TEST(Inspect, IntactFormatTwoFileWithChunks) {
@@ -100,16 +97,16 @@ TEST(Inspect, IntactFormatTwoFileWithChunks) {
         std::string("zstd_level:        3\n"),
         "chunks_verified:   " + count + " of " + count + " ok\n",
         std::string("checksum:          match\n"), std::string("status:            ok\n")}) {
-    EXPECT_TRUE(Contains(text, line)) << "missing [" << line << "] in\n" << text;
+    EXPECT_TRUE(absl::StrContains(text, line)) << "missing [" << line << "] in\n" << text;
   }
-  EXPECT_TRUE(Contains(text, "chunk[1]:")) << text;
-  EXPECT_FALSE(Contains(text, "MISMATCH")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "chunk[1]:")) << text;
+  EXPECT_FALSE(absl::StrContains(text, "MISMATCH")) << text;
   // Without list_chunks, no per-chunk lines.
-  EXPECT_FALSE(Contains(ReportText(r, "x.snap"), "chunk[0]:"));
+  EXPECT_FALSE(absl::StrContains(ReportText(r, "x.snap"), "chunk[0]:"));
   const std::string json = ReportJson(r, "x.snap", ReportOptions{true});
-  EXPECT_TRUE(Contains(json, "\"chunks\": [{\"offset\": ")) << json;
-  EXPECT_TRUE(Contains(json, "\"ok\": true}")) << json;
-  EXPECT_FALSE(Contains(json, "chunk[0]")) << json;
+  EXPECT_TRUE(absl::StrContains(json, "\"chunks\": [{\"offset\": ")) << json;
+  EXPECT_TRUE(absl::StrContains(json, "\"ok\": true}")) << json;
+  EXPECT_FALSE(absl::StrContains(json, "chunk[0]")) << json;
 }
 
 TEST(Inspect, FormatThreeShowsJointConfigurationAndMetadata) {
@@ -117,13 +114,13 @@ TEST(Inspect, FormatThreeShowsJointConfigurationAndMetadata) {
   InspectReport r = Inspect(file);
   ASSERT_TRUE(r.status.ok()) << r.status;
   const std::string text = ReportText(r, "x.snap");
-  EXPECT_TRUE(Contains(text, "voters_outgoing:   {1,2,3}\n")) << text;
-  EXPECT_TRUE(Contains(text, "metadata_entries:  4\n")) << text;
-  EXPECT_TRUE(Contains(text, "bin\\x00key=\\xff\\x00\\x01")) << text;
-  EXPECT_TRUE(Contains(text, "writer=v3")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "voters_outgoing:   {1,2,3}\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "metadata_entries:  4\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "bin\\x00key=\\xff\\x00\\x01")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "writer=v3")) << text;
   const std::string json = ReportJson(r, "x.snap");
-  EXPECT_TRUE(Contains(json, "\"writer\": \"v3\"")) << json;
-  EXPECT_TRUE(Contains(json, "\"bin\\u0000key\": ")) << json;
+  EXPECT_TRUE(absl::StrContains(json, "\"writer\": \"v3\"")) << json;
+  EXPECT_TRUE(absl::StrContains(json, "\"bin\\u0000key\": ")) << json;
 }
 
 TEST(Inspect, DamagedChunkIsNamedAndTheHeadStillShown) {
@@ -135,14 +132,14 @@ TEST(Inspect, DamagedChunkIsNamedAndTheHeadStillShown) {
   InspectReport r = Inspect(file);
   EXPECT_EQ(r.status.code(), absl::StatusCode::kDataLoss);
   const std::string text = ReportText(r, "x.snap", ReportOptions{true});
-  EXPECT_TRUE(Contains(text, "last_index:        42\n")) << text;
-  EXPECT_TRUE(Contains(text, "kv_pairs:          -\n")) << text;
-  EXPECT_TRUE(Contains(text, "metadata_entries:  4\n")) << text;
-  EXPECT_TRUE(Contains(text, absl::StrCat("MISMATCH in chunk 1 (offset ", records[1], ")")))
+  EXPECT_TRUE(absl::StrContains(text, "last_index:        42\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "kv_pairs:          -\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "metadata_entries:  4\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, absl::StrCat("MISMATCH in chunk 1 (offset ", records[1], ")")))
       << text;
-  EXPECT_TRUE(Contains(text, "chunk[0]:")) << text;
-  EXPECT_TRUE(Contains(text, "MISMATCH (computed 0x")) << text;
-  EXPECT_TRUE(Contains(text, "checksum:          MISMATCH\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "chunk[0]:")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "MISMATCH (computed 0x")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "checksum:          MISMATCH\n")) << text;
 }
 
 TEST(Inspect, TruncatedContainerReportsWhatItFound) {
@@ -154,8 +151,8 @@ TEST(Inspect, TruncatedContainerReportsWhatItFound) {
   ASSERT_TRUE(r.container.has_value());
   EXPECT_EQ(r.container->chunks.size(), 1u);
   const std::string text = ReportText(r, "x.snap");
-  EXPECT_TRUE(Contains(text, " not found")) << text;
-  EXPECT_TRUE(Contains(text, "checksum:          -\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, " not found")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "checksum:          -\n")) << text;
 }
 
 TEST(Inspect, NotASnapshot) {
@@ -163,8 +160,8 @@ TEST(Inspect, NotASnapshot) {
   EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(r.format.has_value());
   const std::string json = ReportJson(r, "a \"quoted\"\tpath");
-  EXPECT_TRUE(Contains(json, "\"file\": \"a \\\"quoted\\\"\\u0009path\"")) << json;
-  EXPECT_TRUE(Contains(json, "\"format\": null")) << json;
+  EXPECT_TRUE(absl::StrContains(json, "\"file\": \"a \\\"quoted\\\"\\u0009path\"")) << json;
+  EXPECT_TRUE(absl::StrContains(json, "\"format\": null")) << json;
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "snapshots/codec_testing.h"
 #include "snapshots/crc32c.h"
 #include "snapshots/format1/constants.h"
 #include "snapshots/format1/testing.h"
@@ -21,18 +23,10 @@ using ::raftlog::snapshots::format1::testing::PutU64At;
 using ::raftlog::snapshots::format1::testing::Reseal;
 using ::raftlog::snapshots::format1::testing::SmallState;
 
-bool Contains(absl::string_view haystack, absl::string_view needle) {
-  return haystack.find(needle) != absl::string_view::npos;
-}
-
 void ExpectRoundTrip(const SnapshotState& state) {
-  absl::StatusOr<std::string> bytes = Encode(state);
-  ASSERT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<SnapshotState> back = Decode(*bytes);
-  ASSERT_TRUE(back.ok()) << back.status();
-  EXPECT_TRUE(*back == state);
-  // Byte-exact re-encoding: the format is canonical.
-  EXPECT_EQ(MustEncode(*back), *bytes);
+  snapshots::testing::ExpectCanonicalRoundTrip(
+      state, [](const SnapshotState& s) { return Encode(s); },
+      [](absl::string_view b) { return Decode(b); });
 }
 
 TEST(Format1RoundTrip, EmptyState) {
@@ -124,7 +118,7 @@ void ExpectEncodeRefused(const SnapshotState& s, absl::StatusCode code, absl::st
   absl::StatusOr<std::string> bytes = Encode(s);
   ASSERT_FALSE(bytes.ok());
   EXPECT_EQ(bytes.status().code(), code) << bytes.status();
-  EXPECT_TRUE(Contains(bytes.status().message(), word)) << bytes.status();
+  EXPECT_TRUE(absl::StrContains(bytes.status().message(), word)) << bytes.status();
 }
 
 TEST(Format1Encode, RefusesLearners) {
@@ -181,7 +175,7 @@ void ExpectDecodeRefused(absl::string_view bytes, absl::StatusCode code,
   absl::StatusOr<SnapshotState> st = Decode(bytes);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.status().code(), code) << st.status();
-  EXPECT_TRUE(Contains(st.status().message(), word)) << st.status();
+  EXPECT_TRUE(absl::StrContains(st.status().message(), word)) << st.status();
 }
 
 TEST(Format1Decode, WrongMagicIsNotASnapshot) {

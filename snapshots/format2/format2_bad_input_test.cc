@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "snapshots/crc32c.h"
 #include "snapshots/format2/constants.h"
@@ -36,16 +37,12 @@ using ::raftlog::snapshots::format2::testing::ResealTrailer;
 using ::raftlog::snapshots::format2::testing::SmallState;
 using ::raftlog::snapshots::format2::testing::TinyChunks;
 
-bool Contains(absl::string_view haystack, absl::string_view needle) {
-  return haystack.find(needle) != absl::string_view::npos;
-}
-
 void ExpectRefused(absl::string_view bytes, absl::StatusCode code, absl::string_view word,
                    const DecodeLimits& limits = {}) {
   absl::StatusOr<SnapshotState> st = Decode(bytes, limits);
   ASSERT_FALSE(st.ok()) << "accepted";
   EXPECT_EQ(st.status().code(), code) << st.status();
-  EXPECT_TRUE(Contains(st.status().message(), word)) << "want [" << word << "]: " << st.status();
+  EXPECT_TRUE(absl::StrContains(st.status().message(), word)) << "want [" << word << "]: " << st.status();
 }
 
 std::vector<std::string> Files() {

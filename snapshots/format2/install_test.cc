@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "snapshots/crc32c.h"
 #include "snapshots/format2/constants.h"
@@ -23,10 +24,6 @@ using ::raftlog::snapshots::format2::testing::PutU32At;
 using ::raftlog::snapshots::format2::testing::ResealAll;
 using ::raftlog::snapshots::format2::testing::SmallState;
 using ::raftlog::snapshots::format2::testing::TinyChunks;
-
-bool Contains(absl::string_view haystack, absl::string_view needle) {
-  return haystack.find(needle) != absl::string_view::npos;
-}
 
 constexpr size_t kWire = 1 << 20;  // a transport that takes 1 MiB messages
 
@@ -77,13 +74,13 @@ TEST(SplitForInstall, Refusals) {
   // The head of this file is 144 bytes and its records 12 + 64.
   absl::StatusOr<std::vector<Chunk>> head = SplitForInstall(f, 100);
   EXPECT_EQ(head.status().code(), absl::StatusCode::kFailedPrecondition) << head.status();
-  EXPECT_TRUE(Contains(head.status().message(), "the head takes 144 bytes")) << head.status();
+  EXPECT_TRUE(absl::StrContains(head.status().message(), "the head takes 144 bytes")) << head.status();
   EncodeOptions o;
   o.chunk_bytes = 4096;
   const std::string big = MustEncode(GeneratedState(4, 600, 10), o);
   absl::StatusOr<std::vector<Chunk>> small = SplitForInstall(big, 1000);
   EXPECT_EQ(small.status().code(), absl::StatusCode::kFailedPrecondition) << small.status();
-  EXPECT_TRUE(Contains(small.status().message(), "chunk_bytes <= 988")) << small.status();
+  EXPECT_TRUE(absl::StrContains(small.status().message(), "chunk_bytes <= 988")) << small.status();
   EXPECT_TRUE(SplitForInstall(big, 4096 + 12).ok());
   EXPECT_FALSE(SplitForInstall(big, 4096 + 11).ok());
   EXPECT_TRUE(SplitForInstall(f, 144).ok());
@@ -145,7 +142,7 @@ TEST(ChunkAssembler, GapsOverlapsAndBadChecksumsLeaveItUnchanged) {
 
   absl::Status gap = a.Add(chunks[3]);
   EXPECT_EQ(gap.code(), absl::StatusCode::kOutOfRange) << gap;
-  EXPECT_TRUE(Contains(gap.message(), "gap")) << gap;
+  EXPECT_TRUE(absl::StrContains(gap.message(), "gap")) << gap;
   absl::Status dup = a.Add(chunks[1]);
   EXPECT_EQ(dup.code(), absl::StatusCode::kAlreadyExists) << dup;
   EXPECT_EQ(a.Add(chunks[0]).code(), absl::StatusCode::kAlreadyExists);
@@ -154,14 +151,14 @@ TEST(ChunkAssembler, GapsOverlapsAndBadChecksumsLeaveItUnchanged) {
   damaged[damaged.size() / 2] ^= 0x20;
   absl::Status crc = a.Add(chunks[2].offset, damaged, chunks[2].crc);
   EXPECT_EQ(crc.code(), absl::StatusCode::kDataLoss) << crc;
-  EXPECT_TRUE(Contains(crc.message(), "checksum mismatch")) << crc;
+  EXPECT_TRUE(absl::StrContains(crc.message(), "checksum mismatch")) << crc;
   EXPECT_EQ(a.Add(chunks[2].offset, chunks[2].data, chunks[2].crc ^ 1).code(),
             absl::StatusCode::kDataLoss);
 
   // A valid record from elsewhere in the file, offered at this offset.
   absl::Status misplaced = a.Add(next, chunks[3].data, chunks[3].crc);
   EXPECT_EQ(misplaced.code(), absl::StatusCode::kDataLoss) << misplaced;
-  EXPECT_TRUE(Contains(misplaced.message(), "says chunk_offset")) << misplaced;
+  EXPECT_TRUE(absl::StrContains(misplaced.message(), "says chunk_offset")) << misplaced;
 
   EXPECT_EQ(a.next_offset(), next);
   EXPECT_EQ(a.bytes(), absl::string_view(f).substr(0, next));
@@ -220,7 +217,7 @@ TEST(ChunkAssembler, AMixOfTwoSnapshotsIsRefusedAtTheTrailer) {
   }
   absl::Status s = r.Add(ca.back());
   EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
-  EXPECT_TRUE(Contains(s.message(), "whole-file checksum mismatch")) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "whole-file checksum mismatch")) << s;
 }
 
 TEST(ChunkAssembler, FormatsAndLimitsOfTheReceiver) {

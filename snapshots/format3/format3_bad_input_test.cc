@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "snapshots/format2/constants.h"
 #include "snapshots/format2/internal/bytes.h"
@@ -24,15 +25,11 @@ namespace {
 using format2::testing::HandmadeFile;
 using format2::testing::HandmadeFrame;
 
-bool Contains(absl::string_view haystack, absl::string_view needle) {
-  return haystack.find(needle) != absl::string_view::npos;
-}
-
 void ExpectRefused(absl::string_view bytes, absl::StatusCode code, absl::string_view word) {
   absl::StatusOr<SnapshotState> st = Decode(bytes);
   ASSERT_FALSE(st.ok()) << "accepted";
   EXPECT_EQ(st.status().code(), code) << st.status();
-  EXPECT_TRUE(Contains(st.status().message(), word)) << "want [" << word << "]: " << st.status();
+  EXPECT_TRUE(absl::StrContains(st.status().message(), word)) << "want [" << word << "]: " << st.status();
 }
 
 TEST(Format3BadInput, EveryTruncationIsDataLoss) {

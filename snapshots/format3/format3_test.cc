@@ -5,7 +5,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "snapshots/codec_testing.h"
 #include "snapshots/format2/constants.h"
 #include "snapshots/format2/format2.h"
 #include "snapshots/format2/internal/bytes.h"
@@ -23,19 +25,12 @@ using ::raftlog::snapshots::format3::testing::GeneratedState;
 using ::raftlog::snapshots::format3::testing::MustEncode;
 using ::raftlog::snapshots::format3::testing::SmallState;
 
-bool Contains(absl::string_view haystack, absl::string_view needle) {
-  return haystack.find(needle) != absl::string_view::npos;
-}
-
 EncodeOptions Tiny() { return format2::testing::TinyChunks(); }
 
 void ExpectRoundTrip(const SnapshotState& state, const EncodeOptions& options = {}) {
-  absl::StatusOr<std::string> bytes = format3::Encode(state, options);
-  ASSERT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<SnapshotState> back = Decode(*bytes);
-  ASSERT_TRUE(back.ok()) << back.status();
-  EXPECT_TRUE(*back == state);
-  EXPECT_EQ(MustEncode(*back, options), *bytes);
+  snapshots::testing::ExpectCanonicalRoundTrip(
+      state, [&](const SnapshotState& s) { return format3::Encode(s, options); },
+      [](absl::string_view b) { return Decode(b); });
 }
 
 TEST(Format3RoundTrip, EverythingTheStateHolds) {
@@ -115,7 +110,7 @@ TEST(Format3Encode, Refusals) {
   s.voters_outgoing = {3, 2};
   absl::StatusOr<std::string> r = Encode(s);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
-  EXPECT_TRUE(Contains(r.status().message(), "voters_outgoing")) << r.status();
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "voters_outgoing")) << r.status();
   s.voters_outgoing.clear();
   for (uint64_t i = 0; i <= format2::kMaxIds; ++i) s.voters_outgoing.push_back(i);
   EXPECT_EQ(Encode(s).status().code(), absl::StatusCode::kFailedPrecondition);
@@ -127,7 +122,7 @@ TEST(Format3Encode, Refusals) {
   s.metadata["almost"] = std::string(format2::kMaxHeadFieldsBytes - 100, 'h');
   r = Encode(s);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
-  EXPECT_TRUE(Contains(r.status().message(), "head would take")) << r.status();
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "head would take")) << r.status();
   s = SmallState();
   s.cluster_version = 0;
   EXPECT_EQ(Encode(s).status().code(), absl::StatusCode::kInvalidArgument);
@@ -140,7 +135,7 @@ TEST(Format3Decode, OtherFormatsAreUnimplemented) {
   const std::string two = format2::testing::MustEncode(format2::testing::SmallState());
   absl::StatusOr<SnapshotState> st = Decode(two);
   EXPECT_EQ(st.status().code(), absl::StatusCode::kUnimplemented) << st.status();
-  EXPECT_TRUE(Contains(st.status().message(), "format 3 decoder")) << st.status();
+  EXPECT_TRUE(absl::StrContains(st.status().message(), "format 3 decoder")) << st.status();
   EXPECT_EQ(format2::Decode(MustEncode(SmallState())).status().code(),
             absl::StatusCode::kUnimplemented);
 }
@@ -182,20 +177,20 @@ TEST(Format3Downgrade, RefusesWhatFormatTwoOrV2CannotTake) {
   joint.voters_outgoing = {1, 2, 3};
   absl::StatusOr<std::string> r = DowngradeToFormat2(MustEncode(joint));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
-  EXPECT_TRUE(Contains(r.status().message(), "joint configuration")) << r.status();
-  EXPECT_TRUE(Contains(r.status().message(), "voters_outgoing {1,2,3}")) << r.status();
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "joint configuration")) << r.status();
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "voters_outgoing {1,2,3}")) << r.status();
 
   SnapshotState v3 = DowngradableState();
   v3.cluster_version = 3;
   r = DowngradeToFormat2(MustEncode(v3));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
-  EXPECT_TRUE(Contains(r.status().message(), "cluster version 3")) << r.status();
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "cluster version 3")) << r.status();
 
   // Both at once: both named.
   r = DowngradeToFormat2(MustEncode(SmallState()));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
-  EXPECT_TRUE(Contains(r.status().message(), "joint configuration")) << r.status();
-  EXPECT_TRUE(Contains(r.status().message(), "cluster version 3")) << r.status();
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "joint configuration")) << r.status();
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "cluster version 3")) << r.status();
 }
 
 TEST(Format3Downgrade, RefusesDamagedOrForeignInput) {
