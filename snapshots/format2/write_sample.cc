@@ -1,40 +1,17 @@
 // Writes one sample format 2 snapshot, for the inspector's test and as seed
 // files for the fuzzer:
-//   write_sample {empty|small|tiny_chunks|generated} OUT_FILE
+//   write_sample {empty|generated|small|tiny_chunks} OUT_FILE
 // The contents are fixed (snapshots/format2/testing.h), so the bytes are too
 // (for a given libzstd).
-#include <cstdio>
-#include <fstream>
-#include <string>
-
 #include "snapshots/format2/testing.h"
+#include "snapshots/sample_writer.h"
 
 int main(int argc, char** argv) {
   using namespace raftlog::snapshots::format2::testing;
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: write_sample {empty|small|tiny_chunks|generated} OUT_FILE\n");
-    return 2;
-  }
-  const std::string kind = argv[1];
-  std::string bytes;
-  if (kind == "empty") {
-    bytes = MustEncode(EmptyState());
-  } else if (kind == "small") {
-    bytes = MustEncode(SmallState());
-  } else if (kind == "tiny_chunks") {
-    bytes = MustEncode(SmallState(), TinyChunks());
-  } else if (kind == "generated") {
-    bytes = MustEncode(GeneratedState(2, 20, 10));
-  } else {
-    std::fprintf(stderr, "write_sample: unknown kind %s\n", kind.c_str());
-    return 2;
-  }
-  std::ofstream out(argv[2], std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) {
-    std::fprintf(stderr, "write_sample: cannot write %s\n", argv[2]);
-    return 1;
-  }
-  return 0;
+  return raftlog::snapshots::WriteSampleMain(
+      argc, argv,
+      {{"empty", [] { return MustEncode(EmptyState()); }},
+       {"small", [] { return MustEncode(SmallState()); }},
+       {"tiny_chunks", [] { return MustEncode(SmallState(), TinyChunks()); }},
+       {"generated", [] { return MustEncode(GeneratedState(2, 20, 10)); }}});
 }
