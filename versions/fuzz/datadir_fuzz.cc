@@ -14,14 +14,16 @@
 // Properties (a violation aborts):
 //   - Start returns; an error carries a code of node.h's table and a message,
 //     and leaves the data directory as it was (a refusal changes nothing on
-//     disk). Known finding, tolerated here: every release (v1, v2 and v3's
-//     storage) repairs as it reads, before it has validated the rest, so a
-//     Start that then refuses may already have dropped a torn or empty log
-//     segment, cut one back to a prefix, or removed older snapshots and
-//     scratch files (e.g. an empty last segment dropped, then "commit index
-//     beyond the last log index"). Any other change (a file added, the
-//     newest snapshot or the hard state touched,
-//     a segment rewritten other than to a prefix) aborts;
+//     disk). Known finding of the frozen releases, tolerated for them only
+//     (kRepairsBeforeJudging): v1's and v2's storage repairs as it reads,
+//     before the rest is validated, so a Start that then refuses may already
+//     have dropped a torn or empty log segment, cut one back to a prefix, or
+//     removed older snapshots and scratch files (e.g. an empty last segment
+//     dropped, then "commit index beyond the last log index"); any other
+//     change (a file added, the newest snapshot or the hard state touched, a
+//     segment rewritten other than to a prefix) aborts. From v3 on, recovery
+//     reads and judges first and repairs after (Storage::Recover): a refusal
+//     must leave every byte as it was;
 //   - a node that started is sane (commit <= last index, first index <= last
 //     index + 1), survives ticks, and its directory, crashed (unsynced data
 //     lost) and started again by a new node of the same tag, starts again:
@@ -113,7 +115,15 @@ std::string Describe(uint8_t mode, const Files& files) {
 // prefix of itself (a torn tail), a snapshot older than the newest or a
 // scratch file removed. Otherwise the
 // first path that differs and how.
+// The frozen releases whose recovery repairs before it has judged the whole
+// directory (a finding, kept as they are).
+bool RepairsBeforeJudging() {
+  const std::string tag = raftlog::fuzz::kFuzzTag;
+  return tag == "v1" || tag == "v2";
+}
+
 std::string FirstDifference(const Files& before, const Files& after) {
+  const bool tolerate_repairs = RepairsBeforeJudging();
   std::string newest_snapshot;
   for (const auto& [path, content] : before) {
     if (absl::StartsWith(path, "snap/")) newest_snapshot = path;
@@ -123,11 +133,12 @@ std::string FirstDifference(const Files& before, const Files& after) {
     const bool log = absl::StartsWith(path, "log/");
     const bool old_snapshot = absl::StartsWith(path, "snap/") && path != newest_snapshot;
     if (it == after.end()) {
-      if (log || old_snapshot || absl::StartsWith(path, "tmp")) continue;
+      if (tolerate_repairs && (log || old_snapshot || absl::StartsWith(path, "tmp"))) continue;
       return path + " removed";
     }
     if (it->second == content) continue;
-    if (log && it->second.size() < content.size() && absl::StartsWith(content, it->second))
+    if (tolerate_repairs && log && it->second.size() < content.size() &&
+        absl::StartsWith(content, it->second))
       continue;
     return absl::StrCat(path, " rewritten (", content.size(), " -> ", it->second.size(),
                         " bytes)");

@@ -179,9 +179,10 @@ absl::Status Node::Start() {
   // Before Open() repairs or deletes anything: data of a cluster version (or
   // a snapshot format) this binary cannot speak is refused untouched.
   if (absl::Status s = storage_.CheckSpeakable(kMaxProtocol); !s.ok()) return s;
-  absl::StatusOr<Recovered> recovered = storage_.Open();
+  // Read and judge first, repair after: a directory refused below (its hard
+  // state against its log, the cluster key) is left exactly as it was found.
+  absl::StatusOr<Recovered> recovered = storage_.Recover();
   if (!recovered.ok()) return recovered.status();
-  counters_[kCounterTornTail] += recovered->torn_tail_truncations;
   if (absl::Status s = raft_->Restore(*recovered, options_.bootstrap_voters); !s.ok()) return s;
   if (raft_->cluster_version() >= 3 && options_.cluster_key.empty()) {
     // Cluster version 3 authenticates every peer message: without the key
@@ -190,6 +191,8 @@ absl::Status Node::Start() {
         "no cluster key: the data directory is at cluster version ", raft_->cluster_version(),
         ", which authenticates every peer message; start with NodeOptions::cluster_key set"));
   }
+  if (absl::Status s = storage_.ApplyRepairs(); !s.ok()) return s;
+  counters_[kCounterTornTail] += recovered->torn_tail_truncations;
   if (absl::Status s = raft_->Flush(); !s.ok()) return s;
   started_ = true;
   AfterInput();

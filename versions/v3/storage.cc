@@ -163,7 +163,33 @@ absl::Status Storage::CheckSpeakable(uint32_t max_cluster_version) const {
   return absl::OkStatus();
 }
 
+absl::Status Storage::RemoveFile(const std::string& path) {
+  if (deferring_) {
+    pending_.push_back(Repair{path, std::nullopt});
+    return absl::OkStatus();
+  }
+  if (absl::Status s = ApplyRepairs(); !s.ok()) return s;
+  return fs_->Delete(path);
+}
+
+absl::Status Storage::ApplyRepairs() {
+  if (deferring_ || pending_.empty()) return absl::OkStatus();
+  std::vector<Repair> repairs = std::move(pending_);
+  pending_.clear();
+  for (const Repair& r : repairs) {
+    absl::Status s = r.rewrite.has_value() ? WriteAtomically(r.path, *r.rewrite)
+                                           : fs_->Delete(r.path);
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Storage::WriteAtomically(const std::string& path, absl::string_view data) {
+  if (deferring_) {
+    pending_.push_back(Repair{path, std::string(data)});
+    return absl::OkStatus();
+  }
+  if (absl::Status s = ApplyRepairs(); !s.ok()) return s;
   std::string tmp = absl::StrCat(kTmpPrefix, path.substr(0, path.find('/')));
   if (absl::Status s = fs_->Write(tmp, data); !s.ok()) return s;
   if (absl::Status s = fs_->Sync(tmp); !s.ok()) return s;
@@ -171,13 +197,29 @@ absl::Status Storage::WriteAtomically(const std::string& path, absl::string_view
 }
 
 absl::StatusOr<Recovered> Storage::Open() {
+  absl::StatusOr<Recovered> r = Recover();
+  if (!r.ok()) return r;
+  if (absl::Status s = ApplyRepairs(); !s.ok()) return s;
+  return r;
+}
+
+absl::StatusOr<Recovered> Storage::Recover() {
+  pending_.clear();
+  deferring_ = true;
+  absl::StatusOr<Recovered> r = ReadAndPlanRepairs();
+  deferring_ = false;
+  if (!r.ok()) pending_.clear();
+  return r;
+}
+
+absl::StatusOr<Recovered> Storage::ReadAndPlanRepairs() {
   Recovered r;
   segments_.clear();
   // Half-written scratch files never published: drop them.
   absl::StatusOr<std::vector<std::string>> tmps = fs_->List(kTmpPrefix);
   if (!tmps.ok()) return tmps.status();
   for (const std::string& t : *tmps) {
-    if (absl::Status s = fs_->Delete(t); !s.ok()) return s;
+    if (absl::Status s = RemoveFile(t); !s.ok()) return s;
   }
 
   // Hard state.
@@ -228,7 +270,7 @@ absl::StatusOr<Recovered> Storage::Open() {
     has_snapshot_ = true;
     snapshot_index_ = snap_index;
     for (size_t i = 0; i + 1 < snaps->size(); ++i) {
-      if (absl::Status s = fs_->Delete((*snaps)[i]); !s.ok()) return s;
+      if (absl::Status s = RemoveFile((*snaps)[i]); !s.ok()) return s;
     }
   }
 
@@ -264,7 +306,7 @@ absl::StatusOr<Recovered> Storage::Open() {
         if (last_segment && end == data->size() && !ValidRecordAfter(*data, off + 1, index)) {
           // Torn tail: the last write never completed; nothing after it.
           if (off == 0) {
-            if (absl::Status s = fs_->Delete(path); !s.ok()) return s;
+            if (absl::Status s = RemoveFile(path); !s.ok()) return s;
           } else if (absl::Status s = WriteAtomically(path, data->substr(0, off)); !s.ok()) {
             return s;
           }
@@ -308,7 +350,7 @@ absl::StatusOr<Recovered> Storage::Open() {
       segments_.push_back(std::move(seg));
     } else if (off == 0 && data->empty()) {
       // An empty segment file (created, nothing synced into it): drop it.
-      if (absl::Status s = fs_->Delete(path); !s.ok()) return s;
+      if (absl::Status s = RemoveFile(path); !s.ok()) return s;
     }
   }
 
@@ -334,6 +376,7 @@ absl::Status Storage::SaveHardState(const HardState& hs) {
 }
 
 absl::Status Storage::Append(const std::vector<Entry>& entries) {
+  if (absl::Status s = ApplyRepairs(); !s.ok()) return s;
   size_t i = 0;
   while (i < entries.size()) {
     RAFTLOG_V3_CHECK(entries[i].index() == next_index_);
@@ -361,7 +404,7 @@ absl::Status Storage::Append(const std::vector<Entry>& entries) {
 absl::Status Storage::TruncateFrom(uint64_t index) {
   RAFTLOG_V3_CHECK(index > snapshot_index_ && index <= next_index_);
   while (!segments_.empty() && segments_.back().first >= index) {
-    if (absl::Status s = fs_->Delete(segments_.back().path); !s.ok()) return s;
+    if (absl::Status s = RemoveFile(segments_.back().path); !s.ok()) return s;
     segments_.pop_back();
   }
   if (!segments_.empty() && segments_.back().last() >= index) {
@@ -391,7 +434,7 @@ absl::Status Storage::SaveSnapshotFile(uint64_t last_index, absl::string_view by
   if (!snaps.ok()) return snaps.status();
   for (const std::string& old : *snaps) {
     if (old == path) continue;
-    if (absl::Status s = fs_->Delete(old); !s.ok()) return s;
+    if (absl::Status s = RemoveFile(old); !s.ok()) return s;
   }
   has_snapshot_ = true;
   snapshot_index_ = last_index;
@@ -401,7 +444,7 @@ absl::Status Storage::SaveSnapshotFile(uint64_t last_index, absl::string_view by
 
 absl::Status Storage::DeleteSegmentsCoveredBy(uint64_t index) {
   while (!segments_.empty() && segments_.front().last() <= index) {
-    if (absl::Status s = fs_->Delete(segments_.front().path); !s.ok()) return s;
+    if (absl::Status s = RemoveFile(segments_.front().path); !s.ok()) return s;
     segments_.erase(segments_.begin());
   }
   return absl::OkStatus();
@@ -409,7 +452,7 @@ absl::Status Storage::DeleteSegmentsCoveredBy(uint64_t index) {
 
 absl::Status Storage::DiscardLog(uint64_t next_index) {
   while (!segments_.empty()) {
-    if (absl::Status s = fs_->Delete(segments_.back().path); !s.ok()) return s;
+    if (absl::Status s = RemoveFile(segments_.back().path); !s.ok()) return s;
     segments_.pop_back();
   }
   next_index_ = next_index;

@@ -104,8 +104,17 @@ class Storage {
   absl::Status CheckSpeakable(uint32_t max_cluster_version) const;
 
   // Recovers the directory (repairing a torn tail, see above). Must be called
-  // once, before anything else, also on an empty directory.
+  // once, before anything else, also on an empty directory. Recover() then
+  // ApplyRepairs().
   absl::StatusOr<Recovered> Open();
+  // Open without writing: reads and judges the directory and keeps the
+  // repairs it would make (scratch files, older snapshots, a torn tail, an
+  // empty segment, segments a snapshot covers) pending, in order. They are
+  // made by ApplyRepairs(), or before the first write of any other call. A
+  // caller that refuses the directory after reading it (the node's own checks
+  // of the hard state against the log) leaves it exactly as it found it.
+  absl::StatusOr<Recovered> Recover();
+  absl::Status ApplyRepairs();
 
   absl::Status SaveHardState(const HardState& hs);
   // Appends and syncs. REQUIRES: entries contiguous, the first at next_index().
@@ -163,11 +172,22 @@ class Storage {
     uint64_t last() const { return first + ends.size() - 1; }
   };
 
+  // A repair Recover() planned: rewrite `path` with `rewrite`, or delete it.
+  struct Repair {
+    std::string path;
+    std::optional<std::string> rewrite;
+  };
+
+  absl::StatusOr<Recovered> ReadAndPlanRepairs();
   // Write tmp, Sync, Rename: `path` holds all of `data` or its old content.
+  // While Recover() runs, both this and RemoveFile only plan the change.
   absl::Status WriteAtomically(const std::string& path, absl::string_view data);
+  absl::Status RemoveFile(const std::string& path);
   absl::Status DeleteSegmentsCoveredBy(uint64_t index);
 
   api::FileSystem* fs_;
+  bool deferring_ = false;
+  std::vector<Repair> pending_;
   std::vector<Segment> segments_;
   uint64_t next_index_ = 1;
   uint64_t snapshot_index_ = 0;
