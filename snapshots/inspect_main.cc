@@ -19,11 +19,11 @@
 // $BUILD_WORKING_DIRECTORY when set (bazel run runs inside the runfiles tree).
 //
 // Exit codes:
-//   0  the report was printed (without --verify, even for a corrupt file: the
-//      "status" line says what is wrong);
-//   1  --verify and the file is not an intact snapshot this build can read
-//      (corrupt, truncated, not a snapshot, or a format it has no decoder for);
-//      the reason goes to stderr;
+//   0  the report was printed and the file is intact;
+//   1  the file is not intact or not one this build can read (corrupt,
+//      truncated, not a snapshot, a format it has no decoder for): the report
+//      is printed all the same (its "status" line says what is wrong) and the
+//      reason goes to stderr; --verify adds one line per chunk or record;
 //   2  bad arguments, or FILE cannot be read.
 #include <cerrno>
 #include <cstdio>
@@ -45,10 +45,11 @@
 #include "snapshots/inspect.h"
 #include "snapshots/inspect_datadir.h"
 #include "util/user_path.h"
+#include "util/flag_help.h"
 
 ABSL_FLAG(bool, verify, false,
-          "exit 1 (reason on stderr) unless FILE is an intact snapshot this build can decode; "
-          "list every chunk's checksum verdict (formats 2 and 3)");
+          "list every chunk's checksum verdict (formats 2 and 3) and every record of a log "
+          "segment; the exit status says whether FILE is intact either way");
 ABSL_FLAG(bool, json, false, "print the report as one JSON object");
 
 namespace {
@@ -64,8 +65,8 @@ constexpr char kUsage[] =
     "  indexes (each record with --verify), the first bad record. A snapshot file: format, releases that write and read it, header,\n"
     "  configuration, sizes, sessions, checksum; for formats 2 and 3 compressed and\n"
     "  uncompressed sizes, chunks (each verified with --verify) and metadata.\n"
-    "  exit 0: report printed; 1: --verify found the file corrupt or unreadable by\n"
-    "  this build; 2: bad arguments or FILE cannot be read.";
+    "  exit 0: report printed, file intact; 1: the file is corrupt or unreadable by\n"
+    "  this build (report printed all the same); 2: bad arguments or FILE cannot be read.";
 
 // absl's parser exits with status 1 on an unknown flag or a bad value, which
 // would read as "corrupt"; check the arguments first so misuse exits 2.
@@ -146,6 +147,7 @@ int main(int argc, char** argv) {
     std::cerr << "inspect: " << error << "\n" << kUsage << "\n";
     return kExitUsage;
   }
+  raftlog::util::ShowProjectFlagsInHelp();
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() != 2) {
     std::cerr << "inspect: expected exactly one FILE, got " << positional.size() - 1 << "\n"
@@ -183,12 +185,11 @@ int main(int argc, char** argv) {
       break;
   }
   std::cout.flush();
-  if (verify) {
-    if (!status.ok()) {
-      std::cerr << "inspect: verify FAILED for " << path << ": " << status << "\n";
-      return kExitCorrupt;
-    }
-    std::cerr << "inspect: verify ok: " << path << "\n";
+  if (!status.ok()) {
+    std::cerr << "inspect: " << (verify ? "verify FAILED for " : "not intact: ") << path << ": "
+              << status << "\n";
+    return kExitCorrupt;
   }
+  if (verify) std::cerr << "inspect: verify ok: " << path << "\n";
   return kExitOk;
 }

@@ -82,7 +82,7 @@ expect relative out "^file: +$TMP/wd/rel.snap$"
 cp "$SAMPLE" "$TMP/corrupt.snap"
 chmod u+w "$TMP/corrupt.snap"
 patch_byte "$TMP/corrupt.snap" 40 177
-run corrupt_report 0 "$TMP/corrupt.snap"
+run corrupt_report 1 "$TMP/corrupt.snap"
 expect corrupt_report out '^format: +1$'
 expect corrupt_report out '^checksum: +MISMATCH$'
 expect corrupt_report out '^last_index: +-$'
@@ -166,6 +166,8 @@ expect f3_json out '"metadata": \{.*"writer": "v3"\}'
 # --- not a snapshot ------------------------------------------------------------------
 printf 'hello world, not a snapshot\n' >"$TMP/text.txt"
 run magic 1 --verify "$TMP/text.txt"
+run magic_report 1 "$TMP/text.txt"
+expect magic_report out '^status: +INVALID_ARGUMENT'
 expect magic err 'INVALID_ARGUMENT.*not a snapshot'
 
 # --- misuse and unreadable input: exit 2 ---------------------------------------------

@@ -29,6 +29,7 @@
 #include "matrix/explore/recording.h"
 #include "matrix/explore/search.h"
 #include "matrix/explore/walk.h"
+#include "util/flag_help.h"
 
 ABSL_FLAG(std::string, tags, "v1,v1,v1", "release tag of each node, comma-separated");
 ABSL_FLAG(int, voters, 0, "nodes 1..voters bootstrap as voters, the rest join empty (0: all)");
@@ -269,6 +270,7 @@ int RunSearch() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("bounded exhaustive exploration of real release nodes");
+  raftlog::util::ShowProjectFlagsInHelp();
   std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
   if (rest.size() > 1) {
     std::fprintf(stderr, "explore: unexpected argument '%s'\n", rest[1]);

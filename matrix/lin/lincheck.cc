@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "matrix/lin/lincheck_main.h"
 #include "util/user_path.h"
+#include "util/flag_help.h"
 
 ABSL_FLAG(std::string, model, "",
           "register or kv; default: inferred from the :f values");
@@ -124,6 +125,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "lincheck: %s\n", error.c_str());
     return raftlog::lin::kExitUnknown;
   }
+  raftlog::util::ShowProjectFlagsInHelp();
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() < 2) {
     std::fprintf(stderr,

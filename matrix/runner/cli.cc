@@ -36,6 +36,7 @@
 #include "util/user_path.h"
 #include "versions/policy.h"
 #include "versions/registry.h"
+#include "util/flag_help.h"
 
 ABSL_FLAG(std::string, tags, "",
           "release tags, comma separated (default: every registered tag); the matrix gets a "
@@ -322,6 +323,32 @@ int CompareWithBase(const google::protobuf::Value& base, const std::string& base
   return 0;
 }
 
+// Values a default would silently replace are refused instead: a negative
+// count, and a list flag given explicitly empty (leaving it out means "all").
+absl::Status CheckRanges(const std::vector<std::string>& args) {
+  if (absl::GetFlag(FLAGS_seeds) < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--seeds=", absl::GetFlag(FLAGS_seeds), ": seeds per cell must be at least 1 (leave it "
+        "out for the mode's default)"));
+  }
+  if (absl::GetFlag(FLAGS_jobs) < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--jobs=", absl::GetFlag(FLAGS_jobs), ": must be at least 1 (0 or left out: one per core)"));
+  }
+  for (size_t i = 1; i < args.size(); ++i) {
+    for (absl::string_view list : {"tags", "scenarios", "pairs"}) {
+      const std::string flag = absl::StrCat("--", list);
+      const bool empty_inline = args[i] == flag + "=";
+      const bool empty_next = args[i] == flag && i + 1 < args.size() && args[i + 1].empty();
+      if (empty_inline || empty_next) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(flag, " is empty: name at least one, or leave it out for all"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Why `tag` is not known, and where it would be: a canary tag ("v3+vote")
 // is linked only into the canary runner.
 std::string UnknownTag(const std::string& tag, const CliExtensions& extensions) {
@@ -347,6 +374,7 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
       " usage or configuration error; ", kExitUnknown,
       " no cell is FAIL or UNEXPECTED-GREEN but some is UNKNOWN (a seed's linearizability "
       "search ran out of budget: raise --lin_max_states)"));
+  raftlog::util::ShowProjectFlagsInHelp();
   absl::ParseCommandLine(static_cast<int>(cargs.size()), cargs.data());
 
   const std::vector<std::string> registered = RegisteredTags();
@@ -363,6 +391,7 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
 
   auto mode = ModeFromName(absl::GetFlag(FLAGS_mode));
   if (!mode.ok()) return Usage(std::string(mode.status().message()));
+  if (absl::Status s = CheckRanges(args); !s.ok()) return Usage(std::string(s.message()));
   const std::string policy_path = PolicyPath(absl::GetFlag(FLAGS_policy), argv[0]);
   auto policy = policy::Policy::Load(policy_path);
   if (!policy.ok()) return Usage(std::string(policy.status().message()));

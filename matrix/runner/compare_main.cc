@@ -18,6 +18,7 @@
 #include "matrix/runner/compare.h"
 #include "matrix/runner/report_schema.h"
 #include "util/user_path.h"
+#include "util/flag_help.h"
 
 ABSL_FLAG(std::string, out, "", "where compare.md and compare.json go (default: HEAD's directory)");
 ABSL_FLAG(double, threshold, 0.25,
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "compare BASE/report.json HEAD/report.json [--out=DIR] [--threshold=0.25]: what changed "
       "between two matrix runs; exit 0 nothing got worse, 1 something did, 2 bad input");
+  raftlog::util::ShowProjectFlagsInHelp();
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() != 3) return Usage("expected two report.json paths: BASE HEAD");
   const std::string base_path = raftlog::util::ResolveUserPath(args[1]);

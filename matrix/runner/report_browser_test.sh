@@ -29,8 +29,8 @@
 # ready), one whose cells ignore clicks (no reproduction command shown), one
 # that draws no election markers.
 #
-# Skips (exit 0, with a SKIPPED line in the log) only when /usr/bin/chromium is
-# absent. No network: a file:// URL, and Chromium's background networking off.
+# Fails when /usr/bin/chromium is absent (scripts/setup.sh installs it), unless
+# RAFTCERT_SKIP_BROWSER=1 asks to skip (exit 0, a SKIPPED line). No network: a file:// URL, and Chromium's background networking off.
 set -uo pipefail
 FIXTURE="$1"
 CDP="$2"
@@ -39,7 +39,12 @@ T="${TEST_TMPDIR:-$(mktemp -d)}"
 fail() { echo "FAIL: $*"; exit 1; }
 
 if [[ ! -x "$CHROMIUM" ]]; then
-  msg="SKIPPED: $CHROMIUM is absent, so report.html was not tested in a browser (scripts/setup.sh installs Debian's chromium)"
+  # scripts/setup.sh installs it, so a missing browser is a broken setup, not
+  # a pass: only an explicit --test_env=RAFTCERT_SKIP_BROWSER=1 skips.
+  if [[ "${RAFTCERT_SKIP_BROWSER:-}" != 1 ]]; then
+    fail "$CHROMIUM is absent: run scripts/setup.sh (it installs Debian's chromium), or skip this test explicitly with --test_env=RAFTCERT_SKIP_BROWSER=1"
+  fi
+  msg="SKIPPED (RAFTCERT_SKIP_BROWSER=1): $CHROMIUM is absent, so report.html was not tested in a browser"
   echo "$msg"
   echo "$msg" >&2
   if [[ -n "${TEST_WARNINGS_OUTPUT_FILE:-}" ]]; then echo "$msg" >>"$TEST_WARNINGS_OUTPUT_FILE"; fi

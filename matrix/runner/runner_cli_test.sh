@@ -113,6 +113,17 @@ grep -q "2 seed(s) per cell" "$T/err" || { cat "$T/err"; fail "shard did not tak
 [[ -e "$T/shard_status" ]] || fail "TEST_SHARD_STATUS_FILE not touched"
 grep -q '"seed": 2' "$T/outputs/matrix-report/report.json" || fail "shard 1 lacks seed 2"
 grep -q '"seed": 1,' "$T/outputs/matrix-report/report.json" && fail "shard 1 ran seed 1"
+# Out-of-range values are refused, never replaced by a default.
+expect_exit 2 "negative seeds" "$R" --seeds=-3 --dry_run
+grep -q -- "--seeds=-3: seeds per cell must be at least 1" "$T/err" || fail "negative seeds: no reason"
+expect_exit 2 "empty tag list" "$R" --tags= --dry_run
+grep -q -- "--tags is empty" "$T/err" || fail "empty tag list: no reason"
+expect_exit 2 "unknown mode" "$R" --mode=bogus --dry_run
+grep -q "unknown mode 'bogus'" "$T/err" || fail "unknown mode: no reason"
+# --help lists the flags, which live in cli.cc, not in the main file.
+"$R" --help >"$T/help" 2>&1
+grep -q -- "--scenarios" "$T/help" && grep -q -- "--write_history" "$T/help" ||
+  { cat "$T/help"; fail "--help does not list the runner's flags"; }
 expect_exit 2 "no canaries linked" "$R" --canaries
 grep -q "links no canary releases: bazel run //matrix:canary_runner" "$T/err" ||
   fail "plain runner: no pointer to //matrix:canary_runner"

@@ -38,6 +38,7 @@
 #include "matrix/sim/shrink.h"
 #include "matrix/sim/simulation.h"
 #include "util/user_path.h"
+#include "util/flag_help.h"
 
 ABSL_FLAG(std::string, tags, "v1,v1,v1", "release tag per node, comma separated");
 ABSL_FLAG(uint64_t, seed, 1, "the seed of the whole run");
@@ -266,6 +267,7 @@ int Main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("deterministic simulation of a mixed-version raftlog cluster");
+  raftlog::util::ShowProjectFlagsInHelp();
   absl::ParseCommandLine(argc, argv);
   return raftlog::sim::Main(argc, argv);
 }
