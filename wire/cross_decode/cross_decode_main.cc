@@ -15,6 +15,21 @@
 #include "versions/registry.h"
 #include "wire/cross_decode/corpus.h"
 
+namespace {
+
+constexpr char kUsage[] =
+    "usage: cross_decode [--seed=N] [--per_type=K] [--samples] [--policy=PATH|none]\n"
+    "  Every registered tag's messages decoded by every registered tag, as a grid\n"
+    "  judged against the upgrade policy.\n"
+    "  --seed=N           seed of the captured runs (default 1)\n"
+    "  --per_type=K       samples kept per sender and message type, K >= 1 (default 8)\n"
+    "  --samples          also list every kept sample (sender, seq, ids, size, shape)\n"
+    "  --policy=PATH|none the upgrade policy (default: versions/policy.txt from the\n"
+    "                     runfiles or the workspace); none: self pairs only\n"
+    "  exit 0 every cell agrees with the policy, 1 otherwise, 2 usage\n";
+
+}  // namespace
+
 int main(int argc, char** argv) {
   raftlog::wire::cross_decode::CrossDecodeOptions options;
   bool samples = false;
@@ -31,11 +46,11 @@ int main(int argc, char** argv) {
     } else if (absl::StartsWith(arg, "--per_type=") && absl::SimpleAtoi(arg.substr(11), &value) &&
                value > 0) {
       options.per_type = static_cast<size_t>(value);
+    } else if (arg == "--help" || arg == "-h" || arg == "--helpfull") {
+      std::printf("%s", kUsage);
+      return 0;
     } else {
-      std::fprintf(stderr,
-                   "usage: cross_decode [--seed=N] [--per_type=K] [--samples] [--policy=PATH|none] "
-                   " (got %s)\n",
-                   argv[i]);
+      std::fprintf(stderr, "cross_decode: bad argument %s\n%s", argv[i], kUsage);
       return 2;
     }
   }
