@@ -19,8 +19,12 @@ constexpr absl::string_view kUsage =
     "usage: compat OLD.binpb NEW.binpb [--format=text|json] [--except RULE[,RULE...]]...\n"
     "       compat --list_rules\n"
     "OLD and NEW are FileDescriptorSets (proto_library's descriptor set, or\n"
-    "wire_descriptor_set's transitive one). Exit 0 compatible, 1 incompatible,\n"
-    "2 unreadable input or usage error.\n";
+    "wire_descriptor_set's transitive one).\n"
+    "  --format=text|json  how findings are printed (default text)\n"
+    "  --except RULE,...   allow these rule IDs' breaks (default none; repeatable; an\n"
+    "                      unknown ID is a usage error)\n"
+    "  --list_rules        print every rule ID with what it protects, then exit\n"
+    "Exit 0 compatible, 1 incompatible, 2 unreadable input or usage error.\n";
 
 bool LooksLikeRuleId(absl::string_view s) {
   if (s.empty() || !absl::ascii_isupper(s[0])) return false;
