@@ -359,6 +359,185 @@ std::string UnknownTag(const std::string& tag, const CliExtensions& extensions) 
   return why;
 }
 
+
+// A tag's release: the registry's, else one the binary links in besides (a
+// canary). An extra tag is judged by the policy as, and sorts right after,
+// its base tag.
+class TagResolver {
+ public:
+  TagResolver(const std::vector<std::string>& registered, const CliExtensions& extensions)
+      : registered_(registered), extensions_(extensions) {}
+  const api::ReleaseInfo* Find(absl::string_view t) const {
+    if (const api::ReleaseInfo* r = FindRelease(t)) return r;
+    return extensions_.find_release ? extensions_.find_release(t) : nullptr;
+  }
+  std::string JudgedAs(const std::string& t) const {
+    if (FindRelease(t) != nullptr || !extensions_.base_tag) return t;
+    return extensions_.base_tag(t);
+  }
+  size_t Position(const std::string& t) const {
+    const std::string base = JudgedAs(t);
+    return 2 * (std::find(registered_.begin(), registered_.end(), base) - registered_.begin()) +
+           (base == t ? 0 : 1);
+  }
+
+ private:
+  const std::vector<std::string>& registered_;
+  const CliExtensions& extensions_;
+};
+
+int RunCanaries(const CliExtensions& extensions, const policy::Policy& policy,
+                const std::vector<std::string>& registered, Mode mode) {
+  if (!extensions.run_canaries) {
+    return Usage(
+        "this runner links no canary releases: bazel run //matrix:canary_runner -- --canaries");
+  }
+  CanaryRequest r;
+  r.policy = &policy;
+  r.registered = registered;
+  r.out_dir = util::ResolveUserPath(absl::GetFlag(FLAGS_out));
+  r.mode = mode;
+  r.seeds = absl::GetFlag(FLAGS_seeds);
+  r.seed = absl::GetFlag(FLAGS_seed);
+  r.scenarios = SplitList(absl::GetFlag(FLAGS_scenarios));
+  r.pairs = SplitList(absl::GetFlag(FLAGS_pairs));
+  r.only = absl::GetFlag(FLAGS_only);
+  r.shrink_runs = absl::GetFlag(FLAGS_shrink_runs);
+  const int jobs = absl::GetFlag(FLAGS_jobs);
+  r.jobs = jobs > 0 ? jobs : std::clamp<int>(std::thread::hardware_concurrency(), 1, 8);
+  r.progress = absl::GetFlag(FLAGS_progress);
+  return extensions.run_canaries(r);
+}
+
+int ListScenariosAndPolicy(const std::vector<std::string>& registered,
+                           const std::string& policy_path, const policy::Policy& policy) {
+  std::cout << "scenarios:\n";
+  for (const Scenario& s : AllScenarios()) {
+    std::cout << "  " << s.name << " (requires " << s.requires.ToString() << ")\n    "
+              << s.summary << "\n";
+  }
+  std::cout << "registered tags: " << absl::StrJoin(registered, ",") << "\npolicy ("
+            << policy_path << "):\n";
+  for (const auto& [a, b] : PairsOf(registered)) {
+    std::cout << "  " << a << " -> " << b << ": " << policy.For(a, b).ToString() << "\n";
+  }
+  return 0;
+}
+
+// The columns: --pairs as given, else every pair of --tags (or of every
+// registered tag), older first.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> SelectPairs(
+    const TagResolver& tags_known, const std::vector<std::string>& registered,
+    const CliExtensions& extensions) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  if (!absl::GetFlag(FLAGS_pairs).empty()) {
+    for (const std::string& p : SplitList(absl::GetFlag(FLAGS_pairs))) {
+      std::vector<std::string> ab = absl::StrSplit(p, ':');
+      if (ab.size() != 2) {
+        return absl::InvalidArgumentError(absl::StrCat("bad pair '", p, "': expected from:to"));
+      }
+      for (const std::string& t : ab) {
+        if (tags_known.Find(t) == nullptr) {
+          return absl::InvalidArgumentError(UnknownTag(t, extensions));
+        }
+      }
+      if (tags_known.Position(ab[0]) > tags_known.Position(ab[1])) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("pair ", p, " goes from newer to older; downgrades are scenarios of the pair ",
+                         ab[1], ":", ab[0]));
+      }
+      pairs.emplace_back(ab[0], ab[1]);
+    }
+    return pairs;
+  }
+  std::vector<std::string> tags = SplitList(absl::GetFlag(FLAGS_tags));
+  if (tags.empty()) tags = registered;
+  for (const std::string& t : tags) {
+    if (tags_known.Find(t) == nullptr) return absl::InvalidArgumentError(UnknownTag(t, extensions));
+  }
+  std::sort(tags.begin(), tags.end(), [&](const std::string& a, const std::string& b) {
+    return std::make_pair(tags_known.Position(a), a) < std::make_pair(tags_known.Position(b), b);
+  });
+  tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+  return PairsOf(tags);
+}
+
+// The rows: --scenarios, else every scenario.
+absl::StatusOr<std::vector<std::string>> SelectScenarios() {
+  std::vector<std::string> scenarios = SplitList(absl::GetFlag(FLAGS_scenarios));
+  if (scenarios.empty()) {
+    for (const Scenario& s : AllScenarios()) scenarios.push_back(s.name);
+  }
+  for (const std::string& s : scenarios) {
+    if (FindScenario(s) == nullptr) {
+      std::vector<std::string> names;
+      for (const Scenario& x : AllScenarios()) names.push_back(x.name);
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown scenario '", s, "' (known: ", absl::StrJoin(names, ","), ")"));
+    }
+  }
+  return scenarios;
+}
+
+// --seed alone, else 1..--seeds (the mode's default when left out).
+std::vector<uint64_t> SelectSeeds(Mode mode) {
+  std::vector<uint64_t> seeds;
+  const int n_seeds = absl::GetFlag(FLAGS_seeds) > 0 ? absl::GetFlag(FLAGS_seeds)
+                      : absl::GetFlag(FLAGS_dry_run)  ? 1
+                      : mode == Mode::kFast           ? 8
+                                                      : 48;
+  if (absl::GetFlag(FLAGS_seed) != 0) {
+    seeds.push_back(absl::GetFlag(FLAGS_seed));
+  } else {
+    for (int i = 1; i <= n_seeds; ++i) seeds.push_back(i);
+  }
+  return seeds;
+}
+
+// --dry_run: every plan, with what the policy expects of it.
+int PrintPlans(const MatrixOptions& o, const policy::Policy& policy, const TagResolver& tags) {
+  for (const std::string& s : o.scenarios) {
+    const Scenario* sc = FindScenario(s);
+    for (const auto& [a, b] : o.pairs) {
+      const policy::Capabilities declared = policy.For(tags.JudgedAs(a), tags.JudgedAs(b));
+      const bool supported = declared.HasAll(sc->requires);
+      for (uint64_t seed : o.seeds) {
+        auto plan = Compile(s, a, b, seed, o.mode);
+        if (!plan.ok()) return Usage(std::string(plan.status().message()));
+        std::cout << "== " << s << " " << a << "->" << b << " seed " << seed << ": policy declares "
+                  << declared.ToString() << " => expected "
+                  << (supported ? "PASS on every seed" : "a clean refusal") << "\n"
+                  << plan->ToString(absl::GetFlag(FLAGS_print_ops)) << "\n";
+      }
+    }
+  }
+  return 0;
+}
+
+// Under `bazel test` (--test): seeds sharded by TEST_TOTAL_SHARDS /
+// TEST_SHARD_INDEX, reports into the test's outputs.
+absl::Status ApplyTestEnvironment(MatrixOptions& o, std::string* out_dir) {
+  if (const char* n = Env("TEST_TOTAL_SHARDS")) {
+    int total = 1, index = 0;
+    if (!absl::SimpleAtoi(n, &total) ||
+        !absl::SimpleAtoi(Env("TEST_SHARD_INDEX") ? Env("TEST_SHARD_INDEX") : "0", &index) ||
+        total < 1 || index < 0 || index >= total) {
+      return absl::InvalidArgumentError("bad TEST_TOTAL_SHARDS / TEST_SHARD_INDEX");
+    }
+    o.shard_count = total;
+    o.shard_index = index;
+  }
+  if (const char* f = Env("TEST_SHARD_STATUS_FILE")) {
+    std::ofstream touch(f, std::ios::app);  // "this test knows about sharding"
+  }
+  if (const char* d = Env("TEST_UNDECLARED_OUTPUTS_DIR")) {
+    *out_dir = absl::StrCat(d, "/matrix-report");
+  } else if (const char* t = Env("TEST_TMPDIR")) {
+    *out_dir = absl::StrCat(t, "/matrix-report");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv, const CliExtensions& extensions) {
@@ -397,138 +576,25 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
   if (!policy.ok()) return Usage(std::string(policy.status().message()));
   if (absl::Status s = policy->Validate(registered); !s.ok()) return Usage(std::string(s.message()));
 
-  if (absl::GetFlag(FLAGS_canaries)) {
-    if (!extensions.run_canaries) {
-      return Usage(
-          "this runner links no canary releases: bazel run //matrix:canary_runner -- --canaries");
-    }
-    CanaryRequest r;
-    r.policy = &*policy;
-    r.registered = registered;
-    r.out_dir = util::ResolveUserPath(absl::GetFlag(FLAGS_out));
-    r.mode = *mode;
-    r.seeds = absl::GetFlag(FLAGS_seeds);
-    r.seed = absl::GetFlag(FLAGS_seed);
-    r.scenarios = SplitList(absl::GetFlag(FLAGS_scenarios));
-    r.pairs = SplitList(absl::GetFlag(FLAGS_pairs));
-    r.only = absl::GetFlag(FLAGS_only);
-    r.shrink_runs = absl::GetFlag(FLAGS_shrink_runs);
-    const int jobs = absl::GetFlag(FLAGS_jobs);
-    r.jobs = jobs > 0 ? jobs : std::clamp<int>(std::thread::hardware_concurrency(), 1, 8);
-    r.progress = absl::GetFlag(FLAGS_progress);
-    return extensions.run_canaries(r);
-  }
+  if (absl::GetFlag(FLAGS_canaries)) return RunCanaries(extensions, *policy, registered, *mode);
+  if (absl::GetFlag(FLAGS_list)) return ListScenariosAndPolicy(registered, policy_path, *policy);
 
-  // A tag's release: the registry's, else one the binary links in besides
-  // (a canary). An extra tag is judged by the policy as, and sorts right
-  // after, its base tag.
-  auto find = [&](absl::string_view t) -> const api::ReleaseInfo* {
-    if (const api::ReleaseInfo* r = FindRelease(t)) return r;
-    return extensions.find_release ? extensions.find_release(t) : nullptr;
-  };
-  auto judged_as = [&](const std::string& t) -> std::string {
-    if (FindRelease(t) != nullptr || !extensions.base_tag) return t;
-    return extensions.base_tag(t);
-  };
-
-  if (absl::GetFlag(FLAGS_list)) {
-    std::cout << "scenarios:\n";
-    for (const Scenario& s : AllScenarios()) {
-      std::cout << "  " << s.name << " (requires " << s.requires.ToString() << ")\n    "
-                << s.summary << "\n";
-    }
-    std::cout << "registered tags: " << absl::StrJoin(registered, ",") << "\npolicy ("
-              << policy_path << "):\n";
-    for (const auto& [a, b] : PairsOf(registered)) {
-      std::cout << "  " << a << " -> " << b << ": " << policy->For(a, b).ToString() << "\n";
-    }
-    return 0;
-  }
-
-  // Columns.
-  std::vector<std::pair<std::string, std::string>> pairs;
-  auto position = [&](const std::string& t) {
-    const std::string base = judged_as(t);
-    return 2 * (std::find(registered.begin(), registered.end(), base) - registered.begin()) +
-           (base == t ? 0 : 1);
-  };
-  if (!absl::GetFlag(FLAGS_pairs).empty()) {
-    for (const std::string& p : SplitList(absl::GetFlag(FLAGS_pairs))) {
-      std::vector<std::string> ab = absl::StrSplit(p, ':');
-      if (ab.size() != 2) return Usage(absl::StrCat("bad pair '", p, "': expected from:to"));
-      for (const std::string& t : ab) {
-        if (find(t) == nullptr) return Usage(UnknownTag(t, extensions));
-      }
-      if (position(ab[0]) > position(ab[1])) {
-        return Usage(absl::StrCat("pair ", p, " goes from newer to older; downgrades are "
-                                  "scenarios of the pair ", ab[1], ":", ab[0]));
-      }
-      pairs.emplace_back(ab[0], ab[1]);
-    }
-  } else {
-    std::vector<std::string> tags = SplitList(absl::GetFlag(FLAGS_tags));
-    if (tags.empty()) tags = registered;
-    for (const std::string& t : tags) {
-      if (find(t) == nullptr) return Usage(UnknownTag(t, extensions));
-    }
-    std::sort(tags.begin(), tags.end(), [&](const std::string& a, const std::string& b) {
-      return std::make_pair(position(a), a) < std::make_pair(position(b), b);
-    });
-    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
-    pairs = PairsOf(tags);
-  }
-  // Rows.
-  std::vector<std::string> scenarios = SplitList(absl::GetFlag(FLAGS_scenarios));
-  if (scenarios.empty()) {
-    for (const Scenario& s : AllScenarios()) scenarios.push_back(s.name);
-  }
-  for (const std::string& s : scenarios) {
-    if (FindScenario(s) == nullptr) {
-      std::vector<std::string> names;
-      for (const Scenario& x : AllScenarios()) names.push_back(x.name);
-      return Usage(absl::StrCat("unknown scenario '", s, "' (known: ", absl::StrJoin(names, ","), ")"));
-    }
-  }
-  // Seeds.
-  std::vector<uint64_t> seeds;
-  const int n_seeds = absl::GetFlag(FLAGS_seeds) > 0 ? absl::GetFlag(FLAGS_seeds)
-                      : absl::GetFlag(FLAGS_dry_run)  ? 1
-                      : *mode == Mode::kFast          ? 8
-                                                      : 48;
-  if (absl::GetFlag(FLAGS_seed) != 0) {
-    seeds.push_back(absl::GetFlag(FLAGS_seed));
-  } else {
-    for (int i = 1; i <= n_seeds; ++i) seeds.push_back(i);
-  }
-
-  if (absl::GetFlag(FLAGS_dry_run)) {
-    for (const std::string& s : scenarios) {
-      const Scenario* sc = FindScenario(s);
-      for (const auto& [a, b] : pairs) {
-        const policy::Capabilities declared = policy->For(judged_as(a), judged_as(b));
-        const bool supported = declared.HasAll(sc->requires);
-        for (uint64_t seed : seeds) {
-          auto plan = Compile(s, a, b, seed, *mode);
-          if (!plan.ok()) return Usage(std::string(plan.status().message()));
-          std::cout << "== " << s << " " << a << "->" << b << " seed " << seed << ": policy declares "
-                    << declared.ToString() << " => expected "
-                    << (supported ? "PASS on every seed" : "a clean refusal") << "\n"
-                    << plan->ToString(absl::GetFlag(FLAGS_print_ops)) << "\n";
-        }
-      }
-    }
-    return 0;
-  }
+  const TagResolver tags(registered, extensions);
+  auto pairs = SelectPairs(tags, registered, extensions);
+  if (!pairs.ok()) return Usage(std::string(pairs.status().message()));
+  auto scenarios = SelectScenarios();
+  if (!scenarios.ok()) return Usage(std::string(scenarios.status().message()));
 
   const bool test = absl::GetFlag(FLAGS_test);
   MatrixOptions o;
-  o.pairs = pairs;
-  o.scenarios = scenarios;
-  o.seeds = seeds;
+  o.pairs = *std::move(pairs);
+  o.scenarios = *std::move(scenarios);
+  o.seeds = SelectSeeds(*mode);
   o.mode = *mode;
   o.policy = &*policy;
-  o.find_release = find;
-  if (extensions.base_tag) o.policy_tag = judged_as;
+  if (absl::GetFlag(FLAGS_dry_run)) return PrintPlans(o, *policy, tags);
+  o.find_release = [&tags](absl::string_view t) { return tags.Find(t); };
+  if (extensions.base_tag) o.policy_tag = [&tags](const std::string& t) { return tags.JudgedAs(t); };
   o.lin = absl::GetFlag(FLAGS_lin);
   o.lin_max_states = absl::GetFlag(FLAGS_lin_max_states);
   if (o.lin_max_states == 0) return Usage("--lin_max_states must be positive");
@@ -540,25 +606,10 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
   o.jobs = jobs;
   std::string out_dir = util::ResolveUserPath(absl::GetFlag(FLAGS_out));
   if (test) {
-    if (const char* n = Env("TEST_TOTAL_SHARDS")) {
-      int total = 1, index = 0;
-      if (!absl::SimpleAtoi(n, &total) || !absl::SimpleAtoi(Env("TEST_SHARD_INDEX") ? Env("TEST_SHARD_INDEX") : "0", &index) ||
-          total < 1 || index < 0 || index >= total) {
-        return Usage("bad TEST_TOTAL_SHARDS / TEST_SHARD_INDEX");
-      }
-      o.shard_count = total;
-      o.shard_index = index;
-    }
-    if (const char* f = Env("TEST_SHARD_STATUS_FILE")) {
-      std::ofstream touch(f, std::ios::app);  // "this test knows about sharding"
-    }
-    if (const char* d = Env("TEST_UNDECLARED_OUTPUTS_DIR")) {
-      out_dir = absl::StrCat(d, "/matrix-report");
-    } else if (const char* t = Env("TEST_TMPDIR")) {
-      out_dir = absl::StrCat(t, "/matrix-report");
+    if (absl::Status s = ApplyTestEnvironment(o, &out_dir); !s.ok()) {
+      return Usage(std::string(s.message()));
     }
   }
-
   if (!absl::GetFlag(FLAGS_regressions).empty()) {
     return RunRegressions(util::ResolveUserPath(absl::GetFlag(FLAGS_regressions)), *policy, o);
   }
@@ -604,7 +655,7 @@ int RunCli(int argc, char** argv, const CliExtensions& extensions) {
   if (absl::GetFlag(FLAGS_progress)) {
     o.progress = [&printer](const MatrixOptions::Progress& p) { printer(p); };
   }
-  std::cerr << "matrix: " << scenarios.size() << " scenario(s) x " << pairs.size() << " pair(s), "
+  std::cerr << "matrix: " << o.scenarios.size() << " scenario(s) x " << o.pairs.size() << " pair(s), "
             << (o.seeds.size() + o.shard_count - 1 - o.shard_index) / o.shard_count
             << " seed(s) per cell, " << ModeName(o.mode) << " mode, " << o.jobs
             << " job(s), policy " << policy_path << "\n";
