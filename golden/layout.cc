@@ -67,17 +67,7 @@ absl::StatusOr<HardStateRecord> ParseHardState(const DiskLayout& layout,
     case HardStateFraming::kRlhsV1:
       break;
   }
-  absl::StatusOr<codec::HardStateFields> f =
-      codec::DecodeHardState(bytes, "hard state", "this parser");
-  if (!f.ok()) return f.status();
-  HardStateRecord r;
-  r.version = f->version;
-  r.term = f->term;
-  r.vote = f->vote;
-  r.commit = f->commit;
-  r.crc_stored = f->crc_stored;
-  r.crc_computed = f->crc_computed;
-  return r;
+  return codec::DecodeHardState(bytes, "hard state", "this parser");
 }
 
 std::string EncodeHardState(const DiskLayout& layout, uint64_t term, uint64_t vote,

@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "snapshots/storage_codec.h"
 
 namespace raftlog::golden {
 
@@ -53,14 +54,8 @@ std::string SnapshotPath(const DiskLayout& layout, uint64_t last_index);
 // tag that has one. kNotFound for a tag the registry does not know.
 absl::StatusOr<DiskLayout> LayoutFor(absl::string_view tag);
 
-struct HardStateRecord {
-  uint32_t version = 0;
-  uint64_t term = 0;
-  uint64_t vote = 0;
-  uint64_t commit = 0;
-  uint32_t crc_stored = 0;
-  uint32_t crc_computed = 0;
-};
+// The fields of a hard-state file as the shared codec reads them.
+using HardStateRecord = snapshots::storage::HardStateFields;
 
 // kDataLoss on a wrong size, bad magic or checksum mismatch (naming the
 // offset); kUnimplemented on a framing version this code does not know.
