@@ -212,17 +212,17 @@ absl::StatusOr<Recovered> Storage::Recover() {
   return r;
 }
 
-absl::StatusOr<Recovered> Storage::ReadAndPlanRepairs() {
-  Recovered r;
-  segments_.clear();
+absl::Status Storage::PlanScratchCleanup() {
   // Half-written scratch files never published: drop them.
   absl::StatusOr<std::vector<std::string>> tmps = fs_->List(kTmpPrefix);
   if (!tmps.ok()) return tmps.status();
   for (const std::string& t : *tmps) {
     if (absl::Status s = RemoveFile(t); !s.ok()) return s;
   }
+  return absl::OkStatus();
+}
 
-  // Hard state.
+absl::Status Storage::ReadHardStateInto(Recovered& r) {
   absl::StatusOr<std::string> hs_bytes = fs_->Read(kHardStateFile);
   if (hs_bytes.ok()) {
     absl::StatusOr<HardState> hs = DecodeHardState(*hs_bytes);
@@ -234,126 +234,143 @@ absl::StatusOr<Recovered> Storage::ReadAndPlanRepairs() {
     return absl::Status(hs_bytes.status().code(),
                         absl::StrCat(kHardStateFile, ": ", hs_bytes.status().message()));
   }
+  return absl::OkStatus();
+}
 
-  // Newest snapshot. A corrupt newest snapshot is refused, not skipped: the
-  // log it compacted away is gone, so an older snapshot would silently lose
-  // committed entries.
+// A corrupt newest snapshot is refused, not skipped: the log it compacted
+// away is gone, so an older snapshot would silently lose committed entries.
+absl::Status Storage::ReadNewestSnapshotInto(Recovered& r) {
   absl::StatusOr<std::vector<std::string>> snaps = fs_->List(kSnapPrefix);
   if (!snaps.ok()) return snaps.status();
-  uint64_t snap_index = 0, snap_term = 0;
-  if (!snaps->empty()) {
-    const std::string& path = snaps->back();
-    std::optional<uint64_t> index = ParseNumberedName(path, kSnapPrefix);
-    if (!index) return absl::DataLossError(absl::StrCat(path, ": unexpected file name"));
-    absl::StatusOr<std::string> bytes = fs_->Read(path);
-    if (!bytes.ok()) {
-      return absl::DataLossError(absl::StrCat(path, ": ", bytes.status().message()));
-    }
-    absl::StatusOr<DecodedSnapshot> decoded = DecodeSnapshot(*bytes);
-    if (!decoded.ok()) {
-      absl::StatusCode code = decoded.status().code() == absl::StatusCode::kUnimplemented
-                                  ? absl::StatusCode::kUnimplemented
-                                  : absl::StatusCode::kDataLoss;
-      return absl::Status(code, absl::StrCat("snapshot file ", path, " (", bytes->size(),
-                                             " bytes): ", decoded.status().message()));
-    }
-    snapshots::SnapshotState* state = &decoded->state;
-    r.snapshot_format = decoded->format;
-    if (state->last_index != *index) {
-      return absl::DataLossError(absl::StrCat(path, ": holds last index ", state->last_index,
-                                              ", its name says ", *index));
-    }
-    snap_index = state->last_index;
-    snap_term = state->last_term;
-    r.snapshot = std::move(*state);
-    r.empty = false;
-    has_snapshot_ = true;
-    snapshot_index_ = snap_index;
-    for (size_t i = 0; i + 1 < snaps->size(); ++i) {
-      if (absl::Status s = RemoveFile((*snaps)[i]); !s.ok()) return s;
-    }
+  if (snaps->empty()) return absl::OkStatus();
+  const std::string& path = snaps->back();
+  std::optional<uint64_t> index = ParseNumberedName(path, kSnapPrefix);
+  if (!index) return absl::DataLossError(absl::StrCat(path, ": unexpected file name"));
+  absl::StatusOr<std::string> bytes = fs_->Read(path);
+  if (!bytes.ok()) {
+    return absl::DataLossError(absl::StrCat(path, ": ", bytes.status().message()));
   }
+  absl::StatusOr<DecodedSnapshot> decoded = DecodeSnapshot(*bytes);
+  if (!decoded.ok()) {
+    absl::StatusCode code = decoded.status().code() == absl::StatusCode::kUnimplemented
+                                ? absl::StatusCode::kUnimplemented
+                                : absl::StatusCode::kDataLoss;
+    return absl::Status(code, absl::StrCat("snapshot file ", path, " (", bytes->size(),
+                                           " bytes): ", decoded.status().message()));
+  }
+  snapshots::SnapshotState* state = &decoded->state;
+  r.snapshot_format = decoded->format;
+  if (state->last_index != *index) {
+    return absl::DataLossError(absl::StrCat(path, ": holds last index ", state->last_index,
+                                            ", its name says ", *index));
+  }
+  r.snapshot = std::move(*state);
+  r.empty = false;
+  has_snapshot_ = true;
+  snapshot_index_ = r.snapshot->last_index;
+  for (size_t i = 0; i + 1 < snaps->size(); ++i) {
+    if (absl::Status s = RemoveFile((*snaps)[i]); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
 
-  // Log segments.
+absl::Status Storage::ReadSegmentInto(const std::string& path, bool last_segment, LogScan& scan,
+                                      Recovered& r) {
+  const uint64_t snap_index = scan.snap_index;
+  const uint64_t snap_term = scan.snap_term;
+  uint64_t& expect = scan.expect;
+  uint64_t& last_term = scan.last_term;
+  std::optional<uint64_t>& term_at_snapshot = scan.term_at_snapshot;
+  std::optional<uint64_t> first = ParseNumberedName(path, kLogPrefix);
+  if (!first || *first == 0) {
+    return absl::DataLossError(absl::StrCat(path, ": unexpected file name"));
+  }
+  absl::StatusOr<std::string> data = fs_->Read(path);
+  if (!data.ok()) return absl::DataLossError(absl::StrCat(path, ": ", data.status().message()));
+  Segment seg{*first, path, {}};
+  uint64_t index = *first;
+  size_t off = 0;
+  while (off < data->size()) {
+    codec::RecordRead rec = codec::ReadRecord(*data, off);
+    std::string problem = std::move(rec.problem);
+    const size_t end = rec.end;
+    Entry entry;
+    if (problem.empty() &&
+        !entry.ParseFromArray(rec.body.data(), static_cast<int>(rec.body.size()))) {
+      problem = "unparsable entry";
+    }
+    if (!problem.empty()) {
+      if (last_segment && end == data->size() && !ValidRecordAfter(*data, off + 1, index)) {
+        // Torn tail: the last write never completed; nothing after it.
+        if (off == 0) {
+          if (absl::Status s = RemoveFile(path); !s.ok()) return s;
+        } else if (absl::Status s = WriteAtomically(path, data->substr(0, off)); !s.ok()) {
+          return s;
+        }
+        r.torn_tail_truncations = 1;
+        r.repairs.push_back(absl::StrCat(path, ": dropped torn record at offset ", off, " (",
+                                         problem, "), ", data->size() - off, " bytes"));
+        break;
+      }
+      return absl::DataLossError(absl::StrCat(
+          path, ": corrupt record at offset ", off, " (", problem, ") followed by ",
+          !last_segment          ? std::string("later segments")
+          : end < data->size()   ? absl::StrCat(data->size() - end, " more bytes")
+                                 : std::string("valid records"),
+          "; refusing to drop acknowledged entries"));
+    }
+    if (entry.index() != index) {
+      return absl::DataLossError(absl::StrCat(path, ": record at offset ", off, " holds index ",
+                                              entry.index(), ", expected ", index));
+    }
+    if (index == snap_index) term_at_snapshot = entry.term();
+    const bool other_history = term_at_snapshot.has_value() && *term_at_snapshot != snap_term;
+    if (index > snap_index && !other_history) {
+      if (index != expect) {
+        return absl::DataLossError(absl::StrCat(path, ": gap in the log at offset ", off,
+                                                ": expected index ", expect, ", found ", index));
+      }
+      if (entry.term() < last_term) {
+        return absl::DataLossError(absl::StrCat(path, ": record at offset ", off, " has term ",
+                                                entry.term(), " below the previous term ",
+                                                last_term));
+      }
+      last_term = entry.term();
+      r.entries.push_back(std::move(entry));
+      ++expect;
+    }
+    seg.ends.push_back(end);
+    ++index;
+    off = end;
+  }
+  if (!seg.ends.empty()) {
+    segments_.push_back(std::move(seg));
+  } else if (off == 0 && data->empty()) {
+    // An empty segment file (created, nothing synced into it): drop it.
+    if (absl::Status s = RemoveFile(path); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Recovered> Storage::ReadAndPlanRepairs() {
+  Recovered r;
+  segments_.clear();
+  if (absl::Status s = PlanScratchCleanup(); !s.ok()) return s;
+  if (absl::Status s = ReadHardStateInto(r); !s.ok()) return s;
+  if (absl::Status s = ReadNewestSnapshotInto(r); !s.ok()) return s;
+  const uint64_t snap_index = r.snapshot ? r.snapshot->last_index : 0;
+  const uint64_t snap_term = r.snapshot ? r.snapshot->last_term : 0;
+
   absl::StatusOr<std::vector<std::string>> names = fs_->List(kLogPrefix);
   if (!names.ok()) return names.status();
   if (!names->empty()) r.empty = false;
-  uint64_t expect = snap_index + 1;
-  uint64_t last_term = snap_term;
-  std::optional<uint64_t> term_at_snapshot;
+  LogScan scan{snap_index, snap_term, snap_index + 1, snap_term, std::nullopt};
   for (size_t k = 0; k < names->size(); ++k) {
-    const std::string& path = (*names)[k];
-    const bool last_segment = k + 1 == names->size();
-    std::optional<uint64_t> first = ParseNumberedName(path, kLogPrefix);
-    if (!first || *first == 0) {
-      return absl::DataLossError(absl::StrCat(path, ": unexpected file name"));
-    }
-    absl::StatusOr<std::string> data = fs_->Read(path);
-    if (!data.ok()) return absl::DataLossError(absl::StrCat(path, ": ", data.status().message()));
-    Segment seg{*first, path, {}};
-    uint64_t index = *first;
-    size_t off = 0;
-    while (off < data->size()) {
-      codec::RecordRead rec = codec::ReadRecord(*data, off);
-      std::string problem = std::move(rec.problem);
-      const size_t end = rec.end;
-      Entry entry;
-      if (problem.empty() &&
-          !entry.ParseFromArray(rec.body.data(), static_cast<int>(rec.body.size()))) {
-        problem = "unparsable entry";
-      }
-      if (!problem.empty()) {
-        if (last_segment && end == data->size() && !ValidRecordAfter(*data, off + 1, index)) {
-          // Torn tail: the last write never completed; nothing after it.
-          if (off == 0) {
-            if (absl::Status s = RemoveFile(path); !s.ok()) return s;
-          } else if (absl::Status s = WriteAtomically(path, data->substr(0, off)); !s.ok()) {
-            return s;
-          }
-          r.torn_tail_truncations = 1;
-          r.repairs.push_back(absl::StrCat(path, ": dropped torn record at offset ", off, " (",
-                                           problem, "), ", data->size() - off, " bytes"));
-          break;
-        }
-        return absl::DataLossError(absl::StrCat(
-            path, ": corrupt record at offset ", off, " (", problem, ") followed by ",
-            !last_segment          ? std::string("later segments")
-            : end < data->size()   ? absl::StrCat(data->size() - end, " more bytes")
-                                   : std::string("valid records"),
-            "; refusing to drop acknowledged entries"));
-      }
-      if (entry.index() != index) {
-        return absl::DataLossError(absl::StrCat(path, ": record at offset ", off, " holds index ",
-                                                entry.index(), ", expected ", index));
-      }
-      if (index == snap_index) term_at_snapshot = entry.term();
-      const bool other_history = term_at_snapshot.has_value() && *term_at_snapshot != snap_term;
-      if (index > snap_index && !other_history) {
-        if (index != expect) {
-          return absl::DataLossError(absl::StrCat(path, ": gap in the log at offset ", off,
-                                                  ": expected index ", expect, ", found ", index));
-        }
-        if (entry.term() < last_term) {
-          return absl::DataLossError(absl::StrCat(path, ": record at offset ", off, " has term ",
-                                                  entry.term(), " below the previous term ",
-                                                  last_term));
-        }
-        last_term = entry.term();
-        r.entries.push_back(std::move(entry));
-        ++expect;
-      }
-      seg.ends.push_back(end);
-      ++index;
-      off = end;
-    }
-    if (!seg.ends.empty()) {
-      segments_.push_back(std::move(seg));
-    } else if (off == 0 && data->empty()) {
-      // An empty segment file (created, nothing synced into it): drop it.
-      if (absl::Status s = RemoveFile(path); !s.ok()) return s;
+    if (absl::Status s = ReadSegmentInto((*names)[k], k + 1 == names->size(), scan, r); !s.ok()) {
+      return s;
     }
   }
-
+  const std::optional<uint64_t>& term_at_snapshot = scan.term_at_snapshot;
   // A snapshot installed over a log that disagreed with it, with a crash
   // before the old log was discarded: what follows belongs to another history.
   if (term_at_snapshot.has_value() && *term_at_snapshot != snap_term) {
@@ -363,7 +380,6 @@ absl::StatusOr<Recovered> Storage::ReadAndPlanRepairs() {
                                      " there, the snapshot term ", snap_term, ")"));
     r.entries.clear();
     if (absl::Status s = DiscardLog(snap_index + 1); !s.ok()) return s;
-    expect = snap_index + 1;
   }
   next_index_ = r.entries.empty() ? snap_index + 1 : r.entries.back().index() + 1;
   if (absl::Status s = DeleteSegmentsCoveredBy(snap_index); !s.ok()) return s;

@@ -178,7 +178,20 @@ class Storage {
     std::optional<std::string> rewrite;
   };
 
+  // Where a scan of the log segments is, segment after segment.
+  struct LogScan {
+    uint64_t snap_index = 0;
+    uint64_t snap_term = 0;
+    uint64_t expect = 1;     // the next index the log must hold
+    uint64_t last_term = 0;  // the term of the entry before it
+    std::optional<uint64_t> term_at_snapshot;  // the log's term at the snapshot index
+  };
   absl::StatusOr<Recovered> ReadAndPlanRepairs();
+  absl::Status PlanScratchCleanup();
+  absl::Status ReadHardStateInto(Recovered& r);
+  absl::Status ReadNewestSnapshotInto(Recovered& r);
+  absl::Status ReadSegmentInto(const std::string& path, bool last_segment, LogScan& scan,
+                               Recovered& r);
   // Write tmp, Sync, Rename: `path` holds all of `data` or its old content.
   // While Recover() runs, both this and RemoveFile only plan the change.
   absl::Status WriteAtomically(const std::string& path, absl::string_view data);
